@@ -1,0 +1,7 @@
+#include "esp.h"
+
+const char *
+esp_version(void)
+{
+	return ESP_VERSION_STRING;
+}

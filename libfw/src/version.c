@@ -1,0 +1,7 @@
+#include "fw.h"
+
+const char *
+fw_version(void)
+{
+	return FW_VERSION_STRING;
+}

@@ -1,0 +1,7 @@
+#include "isakmp.h"
+
+const char *
+isakmp_version(void)
+{
+	return ISAKMP_VERSION_STRING;
+}

@@ -1,0 +1,7 @@
+#include "ppp.h"
+
+const char *
+ppp_version(void)
+{
+	return PPP_VERSION_STRING;
+}

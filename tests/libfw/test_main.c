@@ -1,0 +1,14 @@
+/* CUnit entry point of libfw's unit tests: one register function per file. */
+#include "testsupport.h"
+
+void test_version_register(void);
+
+static const ts_register_fn suites[] = {
+	test_version_register,
+};
+
+int
+main(int argc, char **argv)
+{
+	return ts_cunit_main(argc, argv, suites, sizeof(suites) / sizeof(suites[0]));
+}
