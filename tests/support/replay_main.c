@@ -22,7 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 #error "FUZZ_CORPUS_DIR must name the seed corpus directory"
 #endif
 
-#define MAX_INPUT (1u << 16)
+#define REPLAY_MAX_INPUT (1u << 16)
 
 static unsigned long long runs;
 
@@ -98,7 +98,7 @@ load(const char *path, uint8_t *buf, size_t *len)
 
 	if (f == NULL)
 		return -1;
-	*len = fread(buf, 1, MAX_INPUT, f);
+	*len = fread(buf, 1, REPLAY_MAX_INPUT, f);
 	fclose(f);
 	return 0;
 }
@@ -106,7 +106,7 @@ load(const char *path, uint8_t *buf, size_t *len)
 int
 main(int argc, char **argv)
 {
-	static uint8_t buf[MAX_INPUT];
+	static uint8_t buf[REPLAY_MAX_INPUT];
 	size_t len, files = 0;
 	int i;
 
