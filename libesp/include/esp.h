@@ -16,6 +16,12 @@
  *    reserves ESP_HEADROOM bytes before and ESP_TAILROOM bytes after the data
  *    (see esp_sa_encrypt()); libesp never allocates or copies per packet.
  *  - IPv4 addresses and ports in structs are in host byte order.
+ *  - Memory: the context, its SA table, event queue and SAs come from
+ *    hooks.alloc; OpenSSL allocates its own cipher/MAC contexts (one set per
+ *    SA, at esp_sa_add) with its allocator.  Nothing is allocated per packet.
+ *  - Bad packets only harm themselves: each rejection has its own ESP_E_*
+ *    code, a counter (struct esp_sa_stats / struct esp_stats) and one debug
+ *    log line with the reason and the numbers.
  */
 #ifndef ESP_H
 #define ESP_H
@@ -174,7 +180,12 @@ enum esp_natt_csum {
 	ESP_NATT_CSUM_NONE = 3
 };
 
-/* Lifetime limits; 0 = unlimited.  time_ns is relative to esp_sa_add(). */
+/*
+ * Lifetime limits; 0 = unlimited.  time_ns is relative to esp_sa_add()'s
+ * now.  Soft limits raise ESP_EV_SOFT_EXPIRE once (rekey).  At a hard limit
+ * ESP_EV_HARD_EXPIRE is raised and the SA refuses traffic: the packet that
+ * reaches (or crosses) a hard byte/packet limit is the last one processed.
+ */
 struct esp_lifetime {
 	uint64_t bytes;		/* payload bytes through the SA */
 	uint64_t packets;
@@ -246,7 +257,7 @@ ESP_API struct esp_sa *esp_sa_find(const struct esp_ctx *ctx, uint32_t spi,
 /* Removes an SA, wiping its keys; sa is invalid afterwards.  NULL-safe. */
 ESP_API void esp_sa_delete(struct esp_ctx *ctx, struct esp_sa *sa);
 
-/* Per-SA counters. */
+/* Per-SA counters (one per error class of esp_input / esp_sa_encrypt). */
 struct esp_sa_stats {
 	uint64_t packets;	/* packets processed successfully */
 	uint64_t bytes;		/* payload bytes processed successfully */
@@ -266,13 +277,16 @@ struct esp_sa_stats {
 	uint64_t rng_fail;
 };
 
-/* Copies the SA's counters into *st. */
+/* Copies the SA's counters into *st (no-op if either is NULL). */
 ESP_API void esp_sa_get_stats(const struct esp_sa *sa, struct esp_sa_stats *st);
-/* The SPI, direction and user tag of an SA. */
+/* The SPI, direction and user tag of an SA; sa MUST be a valid handle. */
 ESP_API uint32_t esp_sa_spi(const struct esp_sa *sa);
 ESP_API enum esp_dir esp_sa_dir(const struct esp_sa *sa);
 ESP_API uint64_t esp_sa_user(const struct esp_sa *sa);
-/* Last outbound sequence number sent (64-bit), or highest accepted inbound. */
+/*
+ * Outbound SA: the last sequence number sent (0 before the first packet);
+ * inbound SA: the highest sequence number accepted (64-bit with ESN).
+ */
 ESP_API uint64_t esp_sa_seq(const struct esp_sa *sa);
 
 /* Context-wide counters (packets not attributable to an SA, tables). */
@@ -289,6 +303,7 @@ struct esp_stats {
 	uint64_t ike;		/* non-ESP-marker packets classified */
 };
 
+/* Copies the context counters into *st (no-op if either is NULL). */
 ESP_API void esp_get_stats(const struct esp_ctx *ctx, struct esp_stats *st);
 
 /*
@@ -368,7 +383,10 @@ ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa,
  * rx->off + rx->len) and rx->next_header is its protocol.  Transport mode
  * rebuilds the header (protocol, total length, checksum) and, after UDP
  * encapsulation, fixes the TCP/UDP checksum per the SA's natt_csum.
- * Errors: those of esp_input(), ESP_E_BAD_IP, ESP_E_NOT_ESP.
+ * Fragments are refused (ESP_E_BAD_IP): reassemble first.
+ * Errors: those of esp_input(), ESP_E_BAD_IP, ESP_E_NOT_ESP.  In tunnel
+ * mode an authentic packet whose inner IPv4 header is malformed gives
+ * ESP_E_BAD_IP after the ESP layer accepted it (window updated, counted).
  */
 ESP_API int esp_ipv4_decap(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt,
     size_t len, struct esp_rx *rx) ESP_WUR;
@@ -419,15 +437,23 @@ struct esp_event {
 	uint64_t user;		/* SA user tag */
 };
 
-/* Pops the oldest queued event into *ev; false if none. */
+/*
+ * Pops the oldest queued event into *ev; false if none.  The queue holds
+ * max_events; events raised while it is full are dropped and counted
+ * (stats.events_dropped).  Soft and hard events are raised once per SA.
+ */
 ESP_API bool esp_next_event(struct esp_ctx *ctx, struct esp_event *ev);
 
-/* Earliest time-lifetime deadline of any SA, or UINT64_MAX. */
+/*
+ * Earliest pending time-lifetime deadline (soft not yet raised, or hard) of
+ * any live SA, in the caller's monotonic ns; UINT64_MAX if none.  O(SAs).
+ */
 ESP_API uint64_t esp_next_timeout(const struct esp_ctx *ctx);
 
 /*
- * Raises the time-lifetime events due at now (soft, hard).  Returns the
- * number of events queued (>= 0).
+ * Raises the time-lifetime events due at now (soft, hard; a hard-expired
+ * SA refuses traffic with ESP_E_EXPIRED until deleted).  Returns the number
+ * of events raised (>= 0), or ESP_E_INVAL if ctx is NULL.
  */
 ESP_API int esp_handle_timeout(struct esp_ctx *ctx, uint64_t now);
 
