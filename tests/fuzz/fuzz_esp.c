@@ -10,7 +10,11 @@
  *   1: esp_ipv4_decap on the rest (whole IPv4 packet)
  *   2: esp_udp_classify on the rest
  *   3: round trip: byte 1 picks an outbound/inbound SA pair, the rest is an
- *      IPv4 payload that must come back unchanged.
+ *      IPv4 payload that must come back unchanged; with bit 2 of byte 0
+ *      set and an encryption-only pair, the last 8 input bytes are XORed
+ *      into the ciphertext tail first, so garbage trailers and inner
+ *      headers reach the padding, next-header, inner-IPv4 and NAT checksum
+ *      code (the result may then be any error, but nothing may crash).
  * Replay windows are reset before every input so runs are deterministic.
  */
 #include <stdint.h>
@@ -96,6 +100,11 @@ static const struct {
 	{ ESP_ENC_AES_GCM_16, 16, ESP_INTEG_NONE, 0, ESP_MODE_TRANSPORT, true, true },
 	{ ESP_ENC_CHACHA20_POLY1305, 32, ESP_INTEG_NONE, 0, ESP_MODE_TUNNEL, false, false },
 	{ ESP_ENC_NULL, 0, ESP_INTEG_HMAC_SHA256_96, 32, ESP_MODE_TRANSPORT, false, false },
+	/* Encryption only (no ICV): mutated ciphertext decrypts to garbage. */
+	{ ESP_ENC_AES_CBC, 16, ESP_INTEG_NONE, 0, ESP_MODE_TRANSPORT, false, true },
+	{ ESP_ENC_3DES_CBC, 24, ESP_INTEG_NONE, 0, ESP_MODE_TUNNEL, true, true },
+	{ ESP_ENC_AES_CBC, 32, ESP_INTEG_NONE, 0, ESP_MODE_TRANSPORT, false, false },
+	{ ESP_ENC_AES_CBC, 24, ESP_INTEG_NONE, 0, ESP_MODE_TRANSPORT, true, true },
 };
 #define NPAIRS (sizeof(pairs) / sizeof(pairs[0]))
 
@@ -140,7 +149,7 @@ setup(void)
 		c.natoa_valid = i % 2 == 0;
 		c.natoa_src = 0x0a000001;
 		c.natoa_dst = 0xc0a80001;
-		c.natt_csum = (enum esp_natt_csum)(i % 4);
+		c.natt_csum = (enum esp_natt_csum)((i + 2) % 4);
 		if (esp_sa_add(ctx, 0, &c, &in_sa[i]) != ESP_OK)
 			abort();
 	}
@@ -161,7 +170,13 @@ setup(void)
 		c.encap_sport = c.encap_dport = 4500;
 		c.local_addr = 0xc0000201;
 		c.peer_addr = 0xc0000202;
-		c.natt_csum = ESP_NATT_CSUM_NONE;
+		/* Checksum fixes only where the payload is not compared. */
+		c.natt_csum = pairs[i].integ == ESP_INTEG_NONE &&
+		    pairs[i].enc == ESP_ENC_AES_CBC ? ESP_NATT_CSUM_AUTO :
+		    ESP_NATT_CSUM_NONE;
+		c.natoa_valid = i % 2 == 0;
+		c.natoa_src = 0x0a000001;
+		c.natoa_dst = 0xc0000202;
 		c.dir = ESP_DIR_OUT;
 		if (esp_sa_add(ctx, 0, &c, &out_sa[i]) != ESP_OK)
 			abort();
@@ -187,18 +202,32 @@ reset(void)
 }
 
 static void
-roundtrip(const uint8_t *d, size_t n)
+roundtrip(const uint8_t *d, size_t n, bool mutate)
 {
 	static uint8_t buf[ESP_HEADROOM + 2048 + ESP_TAILROOM];
 	static uint8_t orig[2048];
 	struct esp_rx rx;
-	size_t k, off = ESP_HEADROOM, len, plen;
+	size_t k, off = ESP_HEADROOM, len, plen, i;
+	bool enc_only;
+	uint8_t x[8];
+	int rc;
 
 	if (n < 1)
 		return;
 	k = d[0] % NPAIRS;
 	d++;
 	n--;
+	/*
+	 * Encryption-only pairs (which also fix NAT checksums, so the payload
+	 * is not compared) take the mutation bytes, if asked and present.
+	 */
+	enc_only = pairs[k].integ == ESP_INTEG_NONE &&
+	    (pairs[k].enc == ESP_ENC_AES_CBC || pairs[k].enc == ESP_ENC_3DES_CBC);
+	memset(x, 0, sizeof(x));
+	if (enc_only && mutate && n >= sizeof(x)) {
+		memcpy(x, d + n - sizeof(x), sizeof(x));
+		n -= sizeof(x);
+	}
 	plen = n > 2048 - 20 ? 2048 - 20 : n;
 	/* A well-formed IPv4 header around the fuzzed payload. */
 	len = 20 + plen;
@@ -214,6 +243,15 @@ roundtrip(const uint8_t *d, size_t n)
 	memcpy(orig, buf + off, len);
 	if (esp_ipv4_encap(ctx, out_sa[k], 0, buf, sizeof(buf), &off, &len) != ESP_OK)
 		abort();
+	if (enc_only) {
+		/* XOR x into the last block(s) of ciphertext: garbage trailer. */
+		for (i = 0; i < sizeof(x) && i < len; i++)
+			buf[off + len - 1 - i - (x[0] % 16)] ^= x[i];
+		rc = esp_ipv4_decap(ctx, 0, buf + off, len, &rx);
+		if (rc == ESP_OK && rx.off + rx.len > len)
+			abort();
+		return;
+	}
 	if (esp_ipv4_decap(ctx, 0, buf + off, len, &rx) != ESP_OK)
 		abort();
 	if (rx.len != 20 + plen || memcmp(buf + off + rx.off, orig, rx.len) != 0)
@@ -248,7 +286,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)esp_udp_classify(ctx, pkt, size - 1);
 		break;
 	default:
-		roundtrip(data + 1, size - 1);
+		roundtrip(data + 1, size - 1, (data[0] & 4) != 0);
 		break;
 	}
 	return 0;
