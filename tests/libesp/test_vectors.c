@@ -2,8 +2,8 @@
  * test_vectors.c - published vectors byte for byte (crypto.c, esp.c):
  * RFC 2202/4231 HMAC as truncated for ESP, RFC 3602 §4 AES-CBC and ESP
  * packets, RFC 4106 (draft-mcgrew-gcm-test-01) AES-GCM ESP packets, RFC 7634
- * Appendix A ChaCha20-Poly1305 ESP, and packets written by another
- * implementation (scapy 2.5) decrypted by libesp.
+ * Appendix A ChaCha20-Poly1305 ESP, and packets written by other
+ * implementations (scapy 2.5, a strongSwan 4.4 capture) decrypted by libesp.
  */
 #include <stdlib.h>
 
@@ -479,6 +479,187 @@ test_scapy_packets(void)
 	}
 }
 
+
+/*
+ * A real strongSwan 4.4 session (ESP tunnel mode, 3DES-CBC + HMAC-SHA1-96):
+ * the IPv4 part of frames 12-27 of captures/zeek-spicy-ipsec/ipsec.cap
+ * (corelight/zeek-spicy-ipsec tests/traces), with the SA keys published on
+ * ask.wireshark.org question 12019 (/work/shared/vectors/data/
+ * ikev1_strongswan_ipsec_cap.json).  Expected inner length, protocol and
+ * source as dissected by tshark 4.0 with those keys (esp.icv_good = 1).
+ */
+static const struct {
+	int frame;
+	size_t inner_len;
+	uint8_t proto;
+	uint32_t inner_src;
+	const char *ip;
+} swan[] = {
+	{ 12, 60, 1, 0xac10cd02,
+	  "4500007038e700004032a68ec0a88ccdc0a88cc81c0d7b3800000001d9225a70"
+	  "8aef8c6df367f60a99e009515cb1a4d25b936b7ca80a50d57703d03a9752fa9e"
+	  "844f3ae7a69b0e696d9d8dc27e78bad38422895a56c85a980df060074e20fc16"
+	  "462caf3a40faeb7b1657e570c1635b9e" },
+	{ 13, 60, 1, 0xac10c802,
+	  "45000070e4d400004032faa0c0a88cc8c0a88ccd0879355b0000000128239240"
+	  "59cebb4e65fb2691d8bafff94edc75a6e60ee6807b5b818efd470735a23a0efe"
+	  "5f84f12e830c7772b003ec8f1e3ff6f0948067dae4fc9453118611a08a116efd"
+	  "279568ee356d32678b1ef00c97d78aff" },
+	{ 14, 60, 1, 0xac10cd02,
+	  "4500007038e800004032a68dc0a88ccdc0a88cc81c0d7b38000000024e20fc16"
+	  "462caf3ab198de84d9383f166207e0bcbbf15e4ca331a8d973173e40da9b8a78"
+	  "a5e991dee9205c480ce615d918ddfdc4e1db4dc337be81a8cba0a53874f39a5f"
+	  "30747d0d4bc4103c144c35151227b9cf" },
+	{ 15, 60, 1, 0xac10c802,
+	  "45000070e4d500004032fa9fc0a88cc8c0a88ccd0879355b000000028a116efd"
+	  "279568ee4c4a31e07ba8a5fa33652b9bd27f107c8cc5b611133484df4135640a"
+	  "61401231c33cf15e77a47e1a8be8dbf0393e9d03429083f7b040964bed3829b2"
+	  "e30519cf3b952cf9a3e8544815b000d5" },
+	{ 16, 60, 1, 0xac10cd02,
+	  "4500007038e900004032a68cc0a88ccdc0a88cc81c0d7b380000000374f39a5f"
+	  "30747d0d262b2164d2263f5854b5e22e9a4086f7722133e318383a93ba625bba"
+	  "648a25fa02614944ac583eb0ee735524146b3fb288d7889f10d1118b62abcf43"
+	  "2cd522f9b57f56fbd0eb87c08d7ab27b" },
+	{ 17, 60, 1, 0xac10c802,
+	  "45000070e4d600004032fa9ec0a88cc8c0a88ccd0879355b00000003ed3829b2"
+	  "e30519cf6d53ef4ca6a08a003da692ff728913f9b4a15e285ef36d7a86ed322b"
+	  "60704217b897b7247428ba51902cdf790bdc9434468136461e831dd8024d694f"
+	  "5606610c914e26d0511d244cd533f626" },
+	{ 18, 48, 6, 0xac10cd02,
+	  "4500006838ea00004032a693c0a88ccdc0a88cc81c0d7b380000000462abcf43"
+	  "2cd522f91cddac43a4f3546d243051a009fae4ef97e8d6536a1ddeb0398637f9"
+	  "799ddcc1ab5bc7a1f7e4de0cb96a1a66716b875080dd4958c392e86682e0cfb1"
+	  "9ada923d6c4a4969" },
+	{ 19, 48, 6, 0xac10c802,
+	  "45000068e4d700004032faa5c0a88cc8c0a88ccd0879355b00000004024d694f"
+	  "5606610c7d9021281e0f1dc58cafb1066fd75d9d30c806e737c299c1973e8255"
+	  "e0bdba4c2f524930cacf4e86647bb77f98523d4c12018ae217ddabfc02dbb40a"
+	  "518beebf717ca498" },
+	{ 20, 40, 6, 0xac10cd02,
+	  "4500006038eb00004032a69ac0a88ccdc0a88cc81c0d7b380000000580dd4958"
+	  "c392e866d187fafbc63d7e13a21a343ce3b0e63fdb769d7c2edb0dff12583757"
+	  "68d04779eab6e80a0462852a3fababcbc1b8e9fc9d19e40e4323a65a7e09c170" },
+	{ 21, 466, 6, 0xac10cd02,
+	  "4500020838ec00004032a4f1c0a88ccdc0a88cc81c0d7b38000000063fababcb"
+	  "c1b8e9fc3d63a1c2475a64d785d769c43cb0463e894c49ef922436707b0ca1f2"
+	  "fa227de3c8582219704e354c72cf4e28633cb4268b9b585d6323947404d24194"
+	  "5906b59c6c6cd4c685f6c4ecfbfb8ba3cc16f9952a359d9004bf1b2c10fa6fcf"
+	  "64675dd79e39a02d9cf004e2758ee492368d8881dbd765edfcf3e5ac8a2898dc"
+	  "6498e31f26c65e7c78705f9bc560fab0e63d9d550f7f0e44c2e7bec099cbdd7b"
+	  "54ae99acb4f8c248bfe9cf0db8dc4b22853923aee71c45eaaeba9d8efa82c7ac"
+	  "76659cf29fe9ecdafe32fa63d54b600b86c8474d6e63002a8c45590dcb6c7fee"
+	  "584c3dfd02547e95bd8aa32d2cc7ce5a91df15dfed1cc337d76cb2d556d56028"
+	  "0f87c60f6a9267102d12460a89941e7b68df9ae406edb8629e9770cbfabd703c"
+	  "8f2557738e7b0626091ad43926dcd01cc14fd45a9c1814c05136e38d5ae68155"
+	  "656f65c62f97407545ee7a3767d9242fb95377b206d56ccb15943e8f323f7334"
+	  "bdccd2059a8ea62e3a97142979c0912faf21773c163298295a0d980876bc2716"
+	  "2e8e19e98132870c3d7d438fa6b49e459259f0ef734aaeca78ab6bf9129232e5"
+	  "b1b692651a63b89aa451db059605656076301a55756cf1c000718491418727b3"
+	  "c7fb87bb38218023ffc06bf0fa4f743be9b028571584d7ac6962259db02ca3f7"
+	  "0961329062f4882e" },
+	{ 22, 274, 6, 0xac10c802,
+	  "45000148e4d800004032f9c4c0a88cc8c0a88ccd0879355b0000000512018ae2"
+	  "17ddabfcd1c5e353aa174a0e6349eb5fd31282e6c01a75d37eb011c808306488"
+	  "a0e54db188798cc028993031e9060260c74aa7bd585fec3f79c5fb320858fea2"
+	  "31456110ce6b8fdcdab0a30c888258b21fa8be73f0fb0dd875c261f655d68b44"
+	  "b8120d931724b1fa577f68ea1b4752eb82187c4783c580f2486805e56c38bede"
+	  "5ed0f35cefae9bc8c71e20172b3cc97cb7311d4ca03b989e8278e3fe073e9ffa"
+	  "26e8e89779f310c15b73d3311e95a37137a3caf132361044d4d318d783288e0d"
+	  "86adcb790a53eaac910804e30e18e7e1249138f8c7bf0fb87fd16eea7b16ad5c"
+	  "98061a4552daa6f238d4c69345268fe8b5eb306876cdf5c82202cea6c504c50e"
+	  "b5c8f3b62318e0caa57e2d238a8b276f280590b0a3690989572940dd96199dc6"
+	  "19397cd686dd1a84" },
+	{ 23, 479, 6, 0xac10cd02,
+	  "4500021838ed00004032a4e0c0a88ccdc0a88cc81c0d7b38000000071584d7ac"
+	  "6962259da9f57fea1fec7ebce34e4fd3c8d98e4a4fe15ef0023917e29339d40b"
+	  "695c1ca44a63b5f38883b2bc7cac67e10345ec932c042d610d67c7d80462931e"
+	  "0a1569f9162aa731b306fdb12857d9e8f1875454daa5f7b863ddc3eac8101ec8"
+	  "de21b369c3510e67e30c0c47e08b7bb23fba7f5e9c8d78b903bef63417ca25ff"
+	  "39e305a25dd621c4b76afc3dce3d753bfb33feda022136940cf9b3bcd677eea9"
+	  "2c5be6ee3c0eee901acabe57b56c82b7e63af07d8228ea57f7627af1b9751e82"
+	  "dc2a0defa7498d28d233e713fcf0f2c31430338095ca568fcec108fd0557d835"
+	  "c25e2367445290a2f6ecdc2d9221e5a47463fa796aaaa8e5ff14f289efcba619"
+	  "6f9f481b0e0883041864062e345a3957a813d96615ad609b55ce144be442c63c"
+	  "a2b39297f8171a32798b87f4b0f53de58e9a39384f4af2917b0471ffa0d56a39"
+	  "445eb26f238f1b81ebd255d143a8e5214b11d0dd8439169cfe6099b811f5810c"
+	  "3b8b96b8f4df31566ce4537b7a4a3378af05a533506bb353ae0404cbdc74d73c"
+	  "d0da8f3bd2d252fa0991b394f19872742af08066a920ff5557e9a19b14620f02"
+	  "5a7c6e2c96d9316c1e6464098fc2fda86b6cc677b218a4e858c4805711e36c93"
+	  "a0f57ee423612669ca5118069ce9cdab0c6c42b2908f3eb1a45d1c2b384bf955"
+	  "d047d4b4e4d6545e917468081b0cc3a3829619b4005c46fc" },
+	{ 24, 274, 6, 0xac10c802,
+	  "45000148e4d900004032f9c3c0a88cc8c0a88ccd0879355b00000006a3690989"
+	  "572940dd464c49eae49e0f4780a1ca0a3eabad9002c6732b0a681bdf400721e0"
+	  "381a1c87e0d6c27a99ea0ef277096d1b6e8150e442923b2a91eaa1b6cbff73f5"
+	  "78a384698de21d32ee719bbf0f8b562c6aeb0c44f921bd45a62e5e4aaac39262"
+	  "68b7d4453b5a751836382f29f89274df776f981da921ab9463671873c6e6a1ec"
+	  "e43f036e0e92a7068e88be6fe9eab5ade9aa239138e72f1b726d22eb9b2fc583"
+	  "7f80781528916486893132b654be76f8fd4da32c3571db64dd6e4afececd45e2"
+	  "4e791899c2f45ddcb4d924b97bbe2b473bcfd9d546d243133e67b6836f02bb01"
+	  "5acdbbeca498df5de2b955873a4d99fe08c87df37f02b71ac81506704e0f03ba"
+	  "727e17bb9882a6f2cc9605fc92b716543bee88d41dd577d84140da9e1d065be8"
+	  "546d9161cfe522be" },
+	{ 25, 60, 1, 0xac10cd02,
+	  "4500007038ee00004032a687c0a88ccdc0a88cc81c0d7b3800000008e4d6545e"
+	  "917468086b4b8ffc3d25c7145c7b3b39ed4f58380b264d8d64bece856638904e"
+	  "4a3f4a1fb584ca8faec35e77ea40c59c4f33955098aacb6dc511390c7e704842"
+	  "0b89a99a71d5c4378224130ab2deb847" },
+	{ 26, 60, 1, 0xac10c802,
+	  "45000070e4da00004032fa9ac0a88cc8c0a88ccd0879355b000000071dd577d8"
+	  "4140da9e4d059c353e2b738a6218bda0aa8f5236eb60588413ac01aa1e3b88ff"
+	  "face717d5aa5c44f30d513f4d046eddc0a478bc7a7a7d949bc7b31638fbf806b"
+	  "87f39be016945b6bc4cebbc813c11f65" },
+	{ 27, 40, 6, 0xac10cd02,
+	  "4500006038ef00004032a696c0a88ccdc0a88cc81c0d7b38000000097e704842"
+	  "0b89a99a5ad4c0aaa1d18e41ae71ec52ce1b8b19f3aad2993fb2a1d175d56649"
+	  "be2912332d778f01a22bd38ee9fc4cf6886b2675f7a6151df95e367a4aa457b6" },
+};
+
+static void
+test_strongswan_capture(void)
+{
+	struct esp_sa_config c;
+	struct esp_rx rx;
+	struct et t;
+	uint8_t pkt[600], *ip;
+	size_t i, n;
+
+	et_init(&t, NULL);
+	et_sa_cfg(&c, 0x0879355b, ESP_DIR_IN, ESP_ENC_3DES_CBC, 24,
+	    ESP_INTEG_HMAC_SHA1_96);
+	c.mode = ESP_MODE_TUNNEL;
+	hex(c.enc_key, sizeof(c.enc_key),
+	    "ae76ea430b10c72c882c4aeab2283444c54f913d87f5e109");
+	hex(c.integ_key, sizeof(c.integ_key),
+	    "b8dd42a1c505bed19c2bf23cef00e5d8223c2a5b");
+	CU_ASSERT_EQUAL_FATAL(esp_sa_add(t.ctx, 0, &c, NULL), ESP_OK);
+	c.spi = 0x1c0d7b38;
+	hex(c.enc_key, sizeof(c.enc_key),
+	    "39e87c9ca500616b36f2f0d3c7fb688621d7bbf31414abbd");
+	hex(c.integ_key, sizeof(c.integ_key),
+	    "c364660133b04a4f20e52000dbe4a6ba154c09c1");
+	CU_ASSERT_EQUAL_FATAL(esp_sa_add(t.ctx, 0, &c, NULL), ESP_OK);
+	for (i = 0; i < N(swan); i++) {
+		n = hex(pkt, sizeof(pkt), swan[i].ip);
+		if (esp_ipv4_decap(t.ctx, 0, pkt, n, &rx) != ESP_OK) {
+			fprintf(stderr, "\nstrongSwan frame %d refused\n", swan[i].frame);
+			CU_FAIL("strongSwan frame refused");
+			continue;
+		}
+		ip = pkt + rx.off;
+		CU_ASSERT_EQUAL(rx.next_header, 4);
+		CU_ASSERT_EQUAL(rx.len, swan[i].inner_len);
+		CU_ASSERT_EQUAL(espi_get16(ip + 2), swan[i].inner_len);
+		CU_ASSERT_EQUAL(ip[9], swan[i].proto);
+		CU_ASSERT_EQUAL(espi_get32(ip + 12), swan[i].inner_src);
+		CU_ASSERT_EQUAL(et_csum(ip, 20, 0), 0);
+	}
+	/* The first frame again is a replay. */
+	n = hex(pkt, sizeof(pkt), swan[0].ip);
+	CU_ASSERT_EQUAL(esp_ipv4_decap(t.ctx, 0, pkt, n, &rx), ESP_E_REPLAY);
+	et_fini(&t);
+}
+
 void
 test_vectors_register(void)
 {
@@ -490,4 +671,5 @@ test_vectors_register(void)
 	CU_add_test(s, "RFC 4106 GCM ESP cases 1-14", test_rfc4106_gcm);
 	CU_add_test(s, "RFC 7634 App. A ChaCha20-Poly1305 ESP", test_rfc7634_chacha);
 	CU_add_test(s, "scapy packets decrypt", test_scapy_packets);
+	CU_add_test(s, "strongSwan capture decrypts", test_strongswan_capture);
 }
