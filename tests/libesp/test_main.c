@@ -2,9 +2,21 @@
 #include "testsupport.h"
 
 void test_version_register(void);
+void test_vectors_register(void);
+void test_sad_register(void);
+void test_badinput_register(void);
+void test_roundtrip_register(void);
+void test_natt_register(void);
+void test_replay_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
+	test_vectors_register,
+	test_sad_register,
+	test_badinput_register,
+	test_roundtrip_register,
+	test_natt_register,
+	test_replay_register,
 };
 
 int
