@@ -15,6 +15,7 @@
 #define FL_NAT 0x02      /* tuples differ: packets are rewritten */
 #define FL_REPLIED 0x04
 #define FL_REVERSE 0x08  /* created by a reverse-NAT rule */
+#define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule */
 
 /*
  * One tracked connection, 64 bytes.  t[d] is the tuple of direction d as it

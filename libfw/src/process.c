@@ -500,7 +500,7 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 	ctx->st.packets++;
 	if (ctx->next_sweep == UINT64_MAX)
 		ctx->next_sweep = now + ctx->cfg.sweep_interval;
-	memset(&p, 0, sizeof(p));
+	p.tot = 0; /* for drop() before parse() */
 	in_type = fw_if_type(ctx, in_if);
 	out_type = fw_if_type(ctx, out_if);
 	if (in_type == 0 || out_type == 0)
@@ -552,6 +552,9 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 		f = NULL;
 	}
 	if (f != NULL) {
+		/* encap=ipsec holds for every packet the peer sends. */
+		if ((f->flags & FL_IPSEC) && d == 0 && !(flags & FW_PKT_IPSEC))
+			return drop(ctx, &p, in_if, FW_E_NEED_IPSEC, v);
 		if (p.proto == FW_PROTO_TCP &&
 		    (rc = tcp_track(f, d, p.tcpflags)) != 0)
 			return drop(ctx, &p, in_if, rc, v);
@@ -616,14 +619,15 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 			if (reply.dst != orig.src || reply.dport != orig.sport)
 				fflags |= FL_NAT;
 		}
-		if (fw_key_in_use(ctx, now, &reply))
-			return drop(ctx, &p, in_if, FW_E_NAT_EXHAUSTED, v);
 		{
-			/* A stale (expired) flow with this reply tuple is
-			 * removed before the new one is indexed. */
+			/* The reply tuple must be free; a stale (expired) flow
+			 * holding it is removed before the new one is indexed. */
 			int dd;
 			struct flow *old = fw_flow_lookup(ctx, &reply, &dd);
 
+			if (old != NULL && old->expires > now)
+				return drop(ctx, &p, in_if,
+				    FW_E_NAT_EXHAUSTED, v);
 			if (old != NULL) {
 				fw_flow_remove(ctx, old);
 				ctx->st.flows_expired++;
@@ -645,6 +649,8 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 		if (r != NULL) {
 			r->hits++;
 			f->rule = r->c.number;
+			if (r->c.encap_ipsec)
+				f->flags |= FL_IPSEC;
 			v->rule = r->c.number;
 		}
 		v->new_flow = true;

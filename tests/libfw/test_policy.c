@@ -192,6 +192,17 @@ test_rules_1_2_3(void)
 	    FW_PKT_IPSEC, &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 3);
 	CU_ASSERT_TRUE(v.new_flow);
+	/* The tracked L2TP connection still refuses clear packets. */
+	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 50);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_FALSE(v.new_flow);
+	/* The gateway's answer goes out (it will be encrypted). */
+	n = fwt_udp(b, OFFICE, 1701, REMOTE, 1701, 50);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
+	    &v), 0);
 	/* Port 1702 matches no rule. */
 	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1702, 50);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
