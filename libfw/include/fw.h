@@ -308,6 +308,25 @@ FW_API int fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *pkt,
     size_t len, uint16_t in_if, uint16_t out_if, unsigned flags,
     struct fw_verdict *verdict);
 
+/* One packet of fw_process_burst(). */
+struct fw_pkt {
+	uint8_t *data;          /* the packet, rewritten in place */
+	size_t len;
+	uint16_t in_if, out_if;
+	unsigned flags;         /* FW_PKT_* */
+	int rc;                 /* out: fw_process()'s return value */
+	struct fw_verdict verdict; /* out */
+};
+
+/*
+ * Processes n packets exactly as n fw_process() calls in order would, but
+ * prefetches the flow-table entries of the packets ahead, which hides most
+ * of the memory latency with large tables.  Returns the number of packets
+ * that passed, or FW_E_INVAL (NULL ctx, or NULL pkts with n > 0).
+ */
+FW_API int fw_process_burst(struct fw_ctx *ctx, uint64_t now,
+    struct fw_pkt *pkts, size_t n);
+
 /*
  * Returns when fw_handle_timeout() should next be called (ns), or UINT64_MAX
  * when nothing is tracked.

@@ -799,3 +799,84 @@ icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
 	ctx->ifs[out_if].st.out_pass++;
 	return 0;
 }
+
+/*
+ * Peeks at the key of a plain (unfragmented, option-less) TCP/UDP/ICMP query
+ * packet without validating it; false when there is nothing to prefetch.
+ */
+static bool
+peek_key(const uint8_t *ip, size_t len, struct key *k)
+{
+	if (len < 28 || ip[0] != 0x45 || (rd16(ip + 6) & IP_OFFMASK) != 0)
+		return false;
+	memset(k, 0, sizeof(*k));
+	k->proto = ip[9];
+	k->src = rd32(ip + 12);
+	k->dst = rd32(ip + 16);
+	switch (k->proto) {
+	case FW_PROTO_TCP:
+	case FW_PROTO_UDP:
+		k->sport = rd16(ip + 20);
+		k->dport = rd16(ip + 22);
+		return true;
+	case FW_PROTO_ICMP:
+		if (icmp_is_request(ip[20]))
+			k->sport = rd16(ip + 24);
+		else if (icmp_is_query(ip[20]))
+			k->dport = rd16(ip + 24);
+		else
+			return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define BURST_AHEAD 8
+
+int
+fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
+    size_t n)
+{
+	uint64_t slot[2 * BURST_AHEAD];
+	size_t i, j;
+	int passed = 0;
+	struct key k;
+
+	if (ctx == NULL || (pkts == NULL && n > 0))
+		return FW_E_INVAL;
+	/*
+	 * Two-stage software pipeline: packet i + 2 * AHEAD gets its index
+	 * slot prefetched, packet i + AHEAD its flow (the slot is in cache by
+	 * then), and packet i is processed.
+	 */
+	for (i = 0; i < n + 2 * BURST_AHEAD; i++) {
+		j = i;
+		if (j < n) {
+			slot[j % (2 * BURST_AHEAD)] = UINT64_MAX;
+			if (peek_key(pkts[j].data, pkts[j].len, &k)) {
+				uint64_t s = (fw_hash_key(ctx, &k) >> 32) &
+				    ctx->idx_mask;
+
+				slot[j % (2 * BURST_AHEAD)] = s;
+				__builtin_prefetch(&ctx->idx[s]);
+			}
+		}
+		if (i >= BURST_AHEAD && i - BURST_AHEAD < n) {
+			uint64_t s = slot[(i - BURST_AHEAD) % (2 * BURST_AHEAD)];
+
+			if (s != UINT64_MAX && ctx->idx[s] != 0)
+				__builtin_prefetch(&ctx->flows[
+				    ((uint32_t)ctx->idx[s] >> 1) - 1]);
+		}
+		if (i >= 2 * BURST_AHEAD) {
+			struct fw_pkt *p = &pkts[i - 2 * BURST_AHEAD];
+
+			p->rc = fw_process(ctx, now, p->data, p->len, p->in_if,
+			    p->out_if, p->flags, &p->verdict);
+			if (p->rc == 0)
+				passed++;
+		}
+	}
+	return passed;
+}

@@ -211,6 +211,70 @@ test_churn(void)
 	fwt_fini(&t);
 }
 
+/* fw_process_burst() gives exactly what fw_process() one by one gives. */
+static void
+test_burst_equivalence(void)
+{
+	struct fwt a, b;
+	struct fw_pkt pk[40];
+	uint8_t bufa[40][256], bufb[40][256];
+	size_t lens[40], i;
+	struct fw_verdict v;
+	int rc, passed = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&a, NULL, true), 0);
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&b, NULL, true), 0);
+	for (i = 0; i < 40; i++) {
+		switch (i % 5) {
+		case 0:
+			lens[i] = fwt_udp(bufa[i], LAN_HOST + (uint32_t)(i % 3),
+			    5000, REMOTE, 53, 8);
+			break;
+		case 1:
+			lens[i] = fwt_udp(bufa[i], REMOTE, 53, OFFICE, 5000, 8);
+			break;
+		case 2:
+			lens[i] = fwt_tcp(bufa[i], LAN_HOST, (uint16_t)(6000 + i),
+			    REMOTE, 80, TH_SYN, 0);
+			break;
+		case 3:
+			lens[i] = fwt_icmp_echo(bufa[i], LAN_HOST2, REMOTE, 8,
+			    (uint16_t)i, 1);
+			break;
+		default:
+			lens[i] = fwt_udp(bufa[i], LAN_HOST, 1, REMOTE, 2, 8);
+			bufa[i][0] = 0x46; /* options: dropped */
+			break;
+		}
+		memcpy(bufb[i], bufa[i], lens[i]);
+	}
+	for (i = 0; i < 40; i++) {
+		pk[i].data = bufb[i];
+		pk[i].len = lens[i];
+		pk[i].in_if = (i % 5 == 1) ? IF_ETH0 : IF_VLAN1;
+		pk[i].out_if = (i % 5 == 1) ? IF_VLAN1 : IF_ETH0;
+		pk[i].flags = 0;
+	}
+	rc = fw_process_burst(b.ctx, S(1), pk, 40);
+	for (i = 0; i < 40; i++) {
+		int r = fw_process(a.ctx, S(1), bufa[i], lens[i], pk[i].in_if,
+		    pk[i].out_if, 0, &v);
+
+		CU_ASSERT_EQUAL(r, pk[i].rc);
+		CU_ASSERT_EQUAL(v.action, pk[i].verdict.action);
+		CU_ASSERT_EQUAL(v.translated, pk[i].verdict.translated);
+		CU_ASSERT_EQUAL(memcmp(bufa[i], bufb[i], lens[i]), 0);
+		if (r == 0)
+			passed++;
+	}
+	CU_ASSERT_EQUAL(rc, passed);
+	CU_ASSERT_TRUE(passed > 20);
+	CU_ASSERT_EQUAL(fw_process_burst(b.ctx, S(1), NULL, 0), 0);
+	CU_ASSERT_EQUAL(fw_process_burst(NULL, S(1), pk, 1), FW_E_INVAL);
+	fwt_fini(&a);
+	fwt_fini(&b);
+}
+
 void
 test_table_register(void)
 {
@@ -222,4 +286,5 @@ test_table_register(void)
 	CU_add_test(s, "RFC 1624 incremental checksum", test_cksum);
 	CU_add_test(s, "introspection", test_introspection);
 	CU_add_test(s, "index churn", test_churn);
+	CU_add_test(s, "burst equals one by one", test_burst_equivalence);
 }
