@@ -40,6 +40,7 @@ test_ip_header(void)
 	size_t n;
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&T, NULL, true), 0);
+	memset(b, 0, sizeof(b));
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 8);
 	expect(b, 19, FW_E_TRUNCATED);
 	b[0] = 0x65;                      /* version 6 */
