@@ -303,6 +303,15 @@ struct fw_verdict {
  * log_burst lines per sweep interval; the rest are counted in
  * fw_stats.log_suppressed).  A dropped packet is never modified.
  * Errors: see the drop reasons in enum fw_error; FW_E_INVAL for NULL args.
+ *
+ * Routing: pass out_if = FW_IF_LOCAL for a packet addressed to one of the
+ * gateway's addresses (including replies to enhanced-NAT ports and packets
+ * for a reverse-NAT rule).  When such a packet comes back translated
+ * (verdict.translated), the caller routes it again by its new destination.
+ * Connection tracking follows TCP flags (SYN, SYN+ACK, ACK, FIN, RST); it
+ * does not check sequence windows.  A new connection that finds the table
+ * full reuses an expired slot if one is found near the eviction hand, else
+ * it is refused with FW_E_TABLE_FULL; live connections are never evicted.
  */
 FW_API int fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *pkt,
     size_t len, uint16_t in_if, uint16_t out_if, unsigned flags,
@@ -334,8 +343,10 @@ FW_API int fw_process_burst(struct fw_ctx *ctx, uint64_t now,
 FW_API uint64_t fw_next_timeout(const struct fw_ctx *ctx);
 
 /*
- * Removes expired connections and fragment trackers, and resets the log rate
- * limit.  Returns the number of connections removed (>= 0).
+ * Removes expired connections and fragment trackers (a scan of the whole
+ * table, O(max_flows)), and resets the drop-log rate limit.  Expired
+ * connections are never matched even before this runs.  Returns the number
+ * of connections removed (>= 0), or FW_E_INVAL for a NULL ctx.
  */
 FW_API int fw_handle_timeout(struct fw_ctx *ctx, uint64_t now);
 
