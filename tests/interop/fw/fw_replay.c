@@ -19,6 +19,8 @@ struct flowrec {
 	char proto[32];
 	uint32_t lan, rem;
 	uint16_t sp, dp, gport;
+	uint8_t last[128];       /* the last packet as it left the gateway */
+	size_t lastlen;
 };
 
 static int
@@ -94,7 +96,7 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 	char tok[16];
 
 	snprintf(tok, sizeof(tok), "RGFW%04d", n);
-	memset(b, 0, 128);
+	memset(b, 0, 128); /* the largest packet built here is 48 bytes */
 	if (strcmp(proto, "udp") == 0) {
 		l4 = 16;
 		w16(t, sp);
@@ -171,7 +173,7 @@ main(int argc, char **argv)
 	struct flowrec flows[MAXFLOWS];
 	size_t nflows = 0, i, len;
 	char line[256], a[8][32];
-	uint8_t b[128];
+	uint8_t b[256];
 	struct fw_verdict v;
 	uint32_t office;
 	uint64_t now = 1000000000ULL;
@@ -226,6 +228,8 @@ main(int argc, char **argv)
 			if (rc == 0) {
 				fr->gport = strcmp(fr->proto, "icmp") == 0 ?
 				    r16(b + 24) : r16(b + 20);
+				memcpy(fr->last, b, len);
+				fr->lastlen = len;
 				printf("%d PASS %u\n", n, fr->gport);
 			} else {
 				printf("%d DROP -\n", n);
@@ -252,6 +256,44 @@ main(int argc, char **argv)
 				printf("%d PASS %s:%u\n", n, inet_ntoa(ia),
 				    strcmp(fr->proto, "icmp") == 0 ?
 				    r16(b + 24) : r16(b + 22));
+			} else {
+				printf("%d DROP -\n", n);
+			}
+		} else if (strcmp(a[0], "err") == 0 && m == 3) {
+			int typ = atoi(a[2]);
+			char o[16], in[16];
+			const uint8_t *q = b + 28;
+
+			for (i = 0; i < nflows; i++)
+				if (strcmp(flows[i].name, a[1]) == 0)
+					fr = &flows[i];
+			if (fr == NULL || fr->lastlen == 0 ||
+			    fr->lastlen + 28 > sizeof(b))
+				return 2;
+			/* A router quotes the whole datagram (trace.py). */
+			len = 28 + fr->lastlen;
+			memset(b, 0, len);
+			b[0] = 0x45;
+			w16(b + 2, (uint32_t)len);
+			b[8] = 64;
+			b[9] = 1;
+			w16(b + 12, 0xc633);          /* 198.51.100.254 */
+			w16(b + 14, 0x64fe);
+			memcpy(b + 16, &(uint32_t){ htonl(office) }, 4);
+			w16(b + 10, csum(b, 20, 0));
+			b[20] = (uint8_t)typ;
+			b[21] = typ == 3 ? 3 : 0;
+			memcpy(b + 28, fr->last, fr->lastlen);
+			w16(b + 22, csum(b + 20, len - 20, 0));
+			rc = fw_process(ctx, now, b, len, IF_ETH0, FW_IF_LOCAL, 0,
+			    &v);
+			if (rc == 0) {
+				snprintf(o, sizeof(o), "%u.%u.%u.%u", b[16], b[17],
+				    b[18], b[19]);
+				snprintf(in, sizeof(in), "%u.%u.%u.%u", q[12],
+				    q[13], q[14], q[15]);
+				printf("%d PASS %s/%s:%u\n", n, o, in,
+				    q[9] == 1 ? r16(q + 24) : r16(q + 20));
 			} else {
 				printf("%d DROP -\n", n);
 			}

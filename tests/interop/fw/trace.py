@@ -11,8 +11,13 @@ Trace lines (symbolic: replies go to whatever port each NAT chose):
   out  FLOW PROTO LANIP SPORT REMIP DPORT FLAGS   LAN host -> internet
   in   FLOW FLAGS                                 remote's reply to FLOW
   probe PROTO SRC SPORT DST DPORT FLAGS           unsolicited from internet
+  err  FLOW TYPE                                  a router's ICMP error
+                                                  (11 time exceeded, 3 unreachable)
+                                                  quoting FLOW's last packet as
+                                                  it left the gateway
 Result lines: N VERDICT FIELD, where FIELD is the global port an "out" left
-with, the "ip:port" an "in" was delivered to, or "-".
+with, the "ip:port" an "in" was delivered to, for an "err" the
+"outer-destination/inner-source:port" delivered, or "-".
 All addresses live only inside the namespaces.
 """
 import ctypes
@@ -26,6 +31,7 @@ import time
 LAN_IP, LAN_IP2 = "192.168.1.10", "192.168.1.11"
 GW_LAN, OFFICE = "192.168.1.1", "203.0.113.1"
 REMOTE = "198.51.100.7"
+ROUTER = "198.51.100.254"   # a router on the path (source of ICMP errors)
 
 TRACE = """\
 out A udp 192.168.1.10 5000 198.51.100.7 53 -
@@ -51,6 +57,11 @@ probe udp 198.51.100.7 7777 203.0.113.1 9999 -
 probe udp 198.51.100.7 7777 192.168.1.10 137 -
 probe tcp 198.51.100.7 7777 192.168.1.10 445 S
 probe udp 198.51.100.7 53 203.0.113.1 6000 -
+out T udp 192.168.1.11 33000 198.51.100.7 33434 -
+err T 11
+out W icmp 192.168.1.10 512 198.51.100.7 0 -
+err W 11
+err A 3
 """
 
 FLAGS = {"S": 0x02, "SA": 0x12, "A": 0x10, "PA": 0x18, "-": 0}
@@ -92,6 +103,26 @@ def build(proto, src, sp, dst, dp, flags, token, icmp_type=8):
                     0, s, d)
     h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
     return h + l4
+
+
+def build_error(src, dst, typ, quoted):
+    """ICMP error (type typ, code 0 or 3 = port unreachable)."""
+    code = 3 if typ == 3 else 0
+    m = struct.pack("!BBHI", typ, code, 0, 0) + quoted
+    m = m[:2] + struct.pack("!H", csum(m)) + m[4:]
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(m), 0, 0, 64, 1, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + m
+
+
+def err_field(data):
+    """outer-dst/inner-src:port of a delivered ICMP error."""
+    inner = data[28:]
+    proto = inner[9]
+    port = struct.unpack("!H", inner[24:26] if proto == 1 else inner[20:22])[0]
+    return "%s/%s:%d" % (socket.inet_ntoa(data[16:20]),
+                         socket.inet_ntoa(inner[12:16]), port)
 
 
 def parse_trace(text):
@@ -143,6 +174,11 @@ def wait_token(socks, token, timeout):
                 return s, data
 
 
+def token_of(pkt):
+    i = pkt.find(b"RGFW")
+    return pkt[i:i + 8]
+
+
 def run_nft(trace):
     me = os.open("/proc/self/ns/net", os.O_RDONLY)
     lan_cap = sniffer("rg-fw-lan", "lan0")
@@ -174,7 +210,7 @@ def run_nft(trace):
             else:
                 gport = struct.unpack("!H", data[24:26] if proto == "icmp"
                                       else data[20:22])[0]
-                flows[name] += (gport,)
+                flows[name] = flows[name][:5] + (gport, data)
                 out.append("%d PASS %d" % (n, gport))
         elif t[0] == "in":
             _, name, fl = t
@@ -192,6 +228,17 @@ def run_nft(trace):
                 port = struct.unpack("!H", data[24:26] if proto == "icmp"
                                      else data[22:24])[0]
                 out.append("%d PASS %s:%d" % (n, dst, port))
+        elif t[0] == "err":
+            _, name, typ = t
+            sent = flows[name][6]
+            # The router quotes the whole datagram (the token is in it).
+            pkt = build_error(ROUTER, OFFICE, int(typ), sent)
+            wan_tx.sendto(pkt, (OFFICE, 0))
+            s, data = wait_token([lan_cap], token_of(sent), 0.3)
+            if data is None:
+                out.append("%d DROP -" % n)
+            else:
+                out.append("%d PASS %s" % (n, err_field(data)))
         else:
             _, proto, src, sp, dst, dp, fl = t
             pkt = build(proto, src, int(sp), dst, int(dp), fl, token)
@@ -222,6 +269,12 @@ def check_mapping(trace, res, who):
             if by_endpoint.setdefault(key, name) != name:
                 errs.append("%s: flows %s and %s share %s" %
                             (who, by_endpoint[key], name, key))
+        if t[0] == "err" and f[1] == "PASS":
+            flow = [x for x in trace if x[0] == "out" and x[1] == t[1]][0]
+            want = "%s/%s:%s" % (flow[3], flow[3], flow[4])
+            if f[2] != want:
+                errs.append("%s: error for %s delivered as %s, want %s" %
+                            (who, t[1], f[2], want))
         if t[0] == "in" and f[1] == "PASS":
             flow = [x for x in trace if x[0] == "out" and x[1] == t[1]][0]
             want = "%s:%s" % (flow[3], flow[4])
