@@ -2,9 +2,23 @@
 #include "testsupport.h"
 
 void test_version_register(void);
+void test_policy_register(void);
+void test_tcp_register(void);
+void test_nat_register(void);
+void test_icmp_register(void);
+void test_frag_register(void);
+void test_badinput_register(void);
+void test_table_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
+	test_policy_register,
+	test_tcp_register,
+	test_nat_register,
+	test_icmp_register,
+	test_frag_register,
+	test_badinput_register,
+	test_table_register,
 };
 
 int

@@ -1,0 +1,149 @@
+/*
+ * fw_int.h - internals of libfw shared by its source files.
+ */
+#ifndef FW_INT_H
+#define FW_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw.h"
+
+/* Flow flags. */
+#define FL_USED 0x01
+#define FL_NAT 0x02      /* tuples differ: packets are rewritten */
+#define FL_REPLIED 0x04
+#define FL_REVERSE 0x08  /* created by a reverse-NAT rule */
+#define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule */
+
+/*
+ * One tracked connection, 64 bytes.  t[d] is the tuple of direction d as it
+ * appears on the wire before translation: d = 0 original, d = 1 reply.  A
+ * packet matching t[d] is rewritten to the inverse of t[1 - d].
+ */
+struct flow {
+	uint32_t addr[2][2];      /* [dir][0 = src, 1 = dst] */
+	uint16_t port[2][2];      /* [dir][0 = sport, 1 = dport] */
+	uint64_t expires;         /* ns */
+	uint32_t packets[2];
+	uint32_t rule;
+	uint32_t next_free;       /* free list link (index + 1) */
+	uint16_t in_if, out_if;
+	uint8_t proto;
+	uint8_t state;            /* enum fw_tcp_state */
+	uint8_t flags;
+	uint8_t fins;             /* bit d: FIN seen in direction d */
+	uint8_t pad[8];
+};
+
+struct frag {
+	uint32_t src, dst;
+	uint16_t id;
+	uint8_t proto;
+	uint8_t dir;
+	uint32_t flow;            /* index + 1; 0 = free */
+	uint16_t first_end;       /* payload bytes of the first fragment */
+	uint64_t expires;
+};
+
+struct ifent {
+	bool used;
+	bool dynamic;
+	uint8_t type;
+	uint32_t address;
+	struct fw_if_stats st;
+};
+
+struct rule {
+	struct fw_rule_cfg c;
+	uint64_t hits;
+};
+
+struct fw_ctx {
+	struct fw_hooks hooks;
+	struct fw_config cfg;
+	uint64_t k0, k1;          /* keyed hash */
+
+	void *flow_mem;
+	struct flow *flows;       /* max_flows, 64-byte aligned */
+	uint32_t free_head;       /* index + 1 */
+	uint32_t hand;            /* eviction clock hand */
+	uint64_t *idx;            /* open addressing index */
+	uint64_t idx_mask;
+
+	struct frag *frags;
+	uint32_t frag_mask;
+	uint32_t frags_live;
+
+	struct ifent *ifs;
+	uint8_t dyn_type;         /* type of the dynamic class, 0 undefined */
+	struct rule *rules;
+	uint16_t nrules;
+	struct fw_nat_cfg *nats;
+	uint16_t nnats;
+
+	uint64_t next_sweep;
+	uint32_t log_budget;
+	struct fw_stats st;
+};
+
+/* Key of one direction of a flow. */
+struct key {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+};
+
+/* table.c */
+uint64_t fw_hash_key(const struct fw_ctx *ctx, const struct key *k);
+struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
+int fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
+    const struct key *reply, struct flow **out);
+void fw_flow_remove(struct fw_ctx *ctx, struct flow *f);
+bool fw_key_in_use(struct fw_ctx *ctx, uint64_t now, const struct key *k);
+int fw_sweep(struct fw_ctx *ctx, uint64_t now);
+
+/* ctx.c */
+void fw_log(struct fw_ctx *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void fw_logdrop(struct fw_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const struct ifent *fw_if_get(const struct fw_ctx *ctx, uint16_t id);
+uint8_t fw_if_type(const struct fw_ctx *ctx, uint16_t id);
+
+/* cksum.c */
+uint16_t fw_cksum(const uint8_t *p, size_t len);
+uint16_t fw_cksum_adj16(uint16_t hc, uint16_t old, uint16_t new);
+uint16_t fw_cksum_adj32(uint16_t hc, uint32_t old, uint32_t new);
+
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t
+rd32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void
+wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+#endif /* FW_INT_H */

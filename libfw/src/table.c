@@ -1,0 +1,221 @@
+/*
+ * table.c - the flow table: a fixed array of 64-byte flows and an open
+ * addressing index (linear probing, backward-shift deletion) holding two
+ * entries per flow, one per direction, keyed by a SipHash-1-3 of the tuple
+ * under a per-context random key (collision attacks need the key).
+ *
+ * Index entry (64 bits): high 32 bits = hash tag (its low bits are the home
+ * slot), low 32 bits = (flow index + 1) << 1 | direction; 0 = empty.
+ */
+#include <string.h>
+
+#include "fw_int.h"
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do { \
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+} while (0)
+
+/* SipHash-1-3 of the two 64-bit words of a key (16 bytes). */
+uint64_t
+fw_hash_key(const struct fw_ctx *ctx, const struct key *k)
+{
+	uint64_t m0 = ((uint64_t)k->src << 32) | k->dst;
+	uint64_t m1 = ((uint64_t)k->sport << 48) | ((uint64_t)k->dport << 32) |
+	    k->proto;
+	uint64_t v0 = ctx->k0 ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = ctx->k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = ctx->k0 ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = ctx->k1 ^ 0x7465646279746573ULL;
+	uint64_t b = (uint64_t)16 << 56;
+
+	v3 ^= m0; SIPROUND; v0 ^= m0;
+	v3 ^= m1; SIPROUND; v0 ^= m1;
+	v3 ^= b; SIPROUND; v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND; SIPROUND; SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static bool
+flow_matches(const struct flow *f, int d, const struct key *k)
+{
+	return f->addr[d][0] == k->src && f->addr[d][1] == k->dst &&
+	    f->port[d][0] == k->sport && f->port[d][1] == k->dport &&
+	    f->proto == k->proto;
+}
+
+static void
+flow_key(const struct flow *f, int d, struct key *k)
+{
+	k->src = f->addr[d][0];
+	k->dst = f->addr[d][1];
+	k->sport = f->port[d][0];
+	k->dport = f->port[d][1];
+	k->proto = f->proto;
+}
+
+/* Finds the flow with a direction matching k (expired or not). */
+struct flow *
+fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir)
+{
+	uint32_t tag = (uint32_t)(fw_hash_key(ctx, k) >> 32);
+	uint64_t i = tag & ctx->idx_mask;
+	uint64_t e;
+
+	while ((e = ctx->idx[i]) != 0) {
+		if ((uint32_t)(e >> 32) == tag) {
+			uint32_t v = (uint32_t)e;
+			struct flow *f = &ctx->flows[(v >> 1) - 1];
+
+			if (flow_matches(f, (int)(v & 1), k)) {
+				*dir = (int)(v & 1);
+				return f;
+			}
+		}
+		i = (i + 1) & ctx->idx_mask;
+	}
+	return NULL;
+}
+
+/* True if a live (unexpired) flow has a direction matching k. */
+bool
+fw_key_in_use(struct fw_ctx *ctx, uint64_t now, const struct key *k)
+{
+	int d;
+	struct flow *f = fw_flow_lookup(ctx, k, &d);
+
+	return f != NULL && f->expires > now;
+}
+
+static void
+idx_put(struct fw_ctx *ctx, const struct key *k, uint32_t fi, int d)
+{
+	uint32_t tag = (uint32_t)(fw_hash_key(ctx, k) >> 32);
+	uint64_t i = tag & ctx->idx_mask;
+
+	while (ctx->idx[i] != 0)
+		i = (i + 1) & ctx->idx_mask;
+	ctx->idx[i] = ((uint64_t)tag << 32) | ((fi + 1) << 1) | (uint32_t)d;
+}
+
+/* Removes the index entry of flow fi, direction d (backward shift). */
+static void
+idx_del(struct fw_ctx *ctx, const struct key *k, uint32_t fi, int d)
+{
+	uint32_t tag = (uint32_t)(fw_hash_key(ctx, k) >> 32);
+	uint64_t want = ((uint64_t)tag << 32) | ((fi + 1) << 1) | (uint32_t)d;
+	uint64_t m = ctx->idx_mask, i = tag & m, j, h;
+
+	while (ctx->idx[i] != want) {
+		if (ctx->idx[i] == 0)
+			return; /* not indexed (cannot happen) */
+		i = (i + 1) & m;
+	}
+	j = i;
+	for (;;) {
+		j = (j + 1) & m;
+		if (ctx->idx[j] == 0)
+			break;
+		h = (ctx->idx[j] >> 32) & m;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((i <= j) ? (h <= i || h > j) : (h <= i && h > j)) {
+			ctx->idx[i] = ctx->idx[j];
+			i = j;
+		}
+	}
+	ctx->idx[i] = 0;
+}
+
+void
+fw_flow_remove(struct fw_ctx *ctx, struct flow *f)
+{
+	uint32_t fi = (uint32_t)(f - ctx->flows);
+	struct key k;
+
+	flow_key(f, 0, &k);
+	idx_del(ctx, &k, fi, 0);
+	flow_key(f, 1, &k);
+	idx_del(ctx, &k, fi, 1);
+	memset(f, 0, sizeof(*f));
+	f->next_free = ctx->free_head;
+	ctx->free_head = fi + 1;
+	ctx->st.flows_active--;
+}
+
+/*
+ * Inserts a flow with the two tuples.  When the table is full, up to 64
+ * flows after the clock hand are examined and the first expired one is
+ * reused; otherwise FW_E_TABLE_FULL (existing flows are never touched).
+ */
+int
+fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
+    const struct key *reply, struct flow **out)
+{
+	struct flow *f;
+	uint32_t fi, n;
+
+	if (ctx->free_head == 0) {
+		for (n = 0; n < 64; n++) {
+			f = &ctx->flows[ctx->hand];
+			ctx->hand = (ctx->hand + 1) % ctx->cfg.max_flows;
+			if ((f->flags & FL_USED) && f->expires <= now) {
+				fw_flow_remove(ctx, f);
+				ctx->st.flows_evicted++;
+				break;
+			}
+		}
+		if (ctx->free_head == 0)
+			return FW_E_TABLE_FULL;
+	}
+	fi = ctx->free_head - 1;
+	f = &ctx->flows[fi];
+	ctx->free_head = f->next_free;
+	memset(f, 0, sizeof(*f));
+	f->addr[0][0] = orig->src;
+	f->addr[0][1] = orig->dst;
+	f->port[0][0] = orig->sport;
+	f->port[0][1] = orig->dport;
+	f->addr[1][0] = reply->src;
+	f->addr[1][1] = reply->dst;
+	f->port[1][0] = reply->sport;
+	f->port[1][1] = reply->dport;
+	f->proto = orig->proto;
+	f->flags = FL_USED;
+	idx_put(ctx, orig, fi, 0);
+	idx_put(ctx, reply, fi, 1);
+	ctx->st.flows_active++;
+	ctx->st.flows_created++;
+	if (ctx->st.flows_active > ctx->st.flows_peak)
+		ctx->st.flows_peak = ctx->st.flows_active;
+	*out = f;
+	return 0;
+}
+
+/* Removes every expired flow and fragment tracker. */
+int
+fw_sweep(struct fw_ctx *ctx, uint64_t now)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < ctx->cfg.max_flows; i++) {
+		struct flow *f = &ctx->flows[i];
+
+		if ((f->flags & FL_USED) && f->expires <= now) {
+			fw_flow_remove(ctx, f);
+			n++;
+		}
+	}
+	for (i = 0; i <= ctx->frag_mask; i++) {
+		if (ctx->frags[i].flow != 0 && ctx->frags[i].expires <= now) {
+			ctx->frags[i].flow = 0;
+			ctx->frags_live--;
+		}
+	}
+	ctx->st.flows_expired += (uint64_t)n;
+	return n;
+}

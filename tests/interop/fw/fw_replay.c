@@ -1,0 +1,317 @@
+/*
+ * fw_replay.c - replays the oracle's symbolic trace (see trace.py) through
+ * libfw configured like the nftables ruleset of nft_oracle.sh, printing one
+ * result line per step: "N PASS|DROP FIELD".  Public API only.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+
+#define IF_ETH0 1
+#define IF_VLAN1 2
+#define MAXFLOWS 64
+
+struct flowrec {
+	char name[32];
+	char proto[32];
+	uint32_t lan, rem;
+	uint16_t sp, dp, gport;
+	uint8_t last[128];       /* the last packet as it left the gateway */
+	size_t lastlen;
+};
+
+static int
+rng(void *user, void *buf, size_t len)
+{
+	uint64_t *s = user;
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+		p[i] = (uint8_t)(*s >> 56);
+	}
+	return 0;
+}
+
+static uint16_t
+csum(const uint8_t *p, size_t n, uint32_t s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)((p[i] << 8) | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void
+w16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t
+r16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint8_t
+tcpflags(const char *f)
+{
+	if (strcmp(f, "S") == 0) return 0x02;
+	if (strcmp(f, "SA") == 0) return 0x12;
+	if (strcmp(f, "A") == 0) return 0x10;
+	if (strcmp(f, "PA") == 0) return 0x18;
+	return 0;
+}
+
+/* trace.py's SEQACK: client ISN 1000, server ISN 5000 (all < 65536). */
+static uint16_t
+seqack(const char *f, int ack)
+{
+	if (strcmp(f, "S") == 0) return ack ? 0 : 1000;
+	if (strcmp(f, "SA") == 0) return ack ? 1001 : 5000;
+	if (strcmp(f, "A") == 0) return ack ? 5001 : 1001;
+	if (strcmp(f, "PA") == 0) return ack ? 1001 : 5001;
+	return 0;
+}
+
+/* Same packets as trace.py's build(); returns the length. */
+static size_t
+build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, const char *fl, int n, int icmp_type)
+{
+	size_t l4;
+	uint8_t *t = b + 20;
+	uint32_t ps;
+	char tok[16];
+
+	snprintf(tok, sizeof(tok), "RGFW%04d", n);
+	memset(b, 0, 128); /* the largest packet built here is 48 bytes */
+	if (strcmp(proto, "udp") == 0) {
+		l4 = 16;
+		w16(t, sp);
+		w16(t + 2, dp);
+		w16(t + 4, (uint32_t)l4);
+		memcpy(t + 8, tok, 8);
+		b[9] = 17;
+	} else if (strcmp(proto, "tcp") == 0) {
+		l4 = 28;
+		w16(t, sp);
+		w16(t + 2, dp);
+		/* Same sequence / acknowledgement numbers as trace.py. */
+		w16(t + 6, seqack(fl, 0));
+		w16(t + 10, seqack(fl, 1));
+		t[12] = 0x50;
+		t[13] = tcpflags(fl);
+		w16(t + 14, 65535);
+		memcpy(t + 20, tok, 8);
+		b[9] = 6;
+	} else {
+		l4 = 16;
+		t[0] = (uint8_t)icmp_type;
+		w16(t + 4, sp);
+		w16(t + 6, 1);
+		memcpy(t + 8, tok, 8);
+		w16(t + 2, csum(t, l4, 0));
+		b[9] = 1;
+	}
+	b[0] = 0x45;
+	w16(b + 2, (uint32_t)(20 + l4));
+	w16(b + 6, 0x4000);
+	b[8] = 64;
+	memcpy(b + 12, &(uint32_t){ htonl(src) }, 4);
+	memcpy(b + 16, &(uint32_t){ htonl(dst) }, 4);
+	w16(b + 10, csum(b, 20, 0));
+	ps = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
+	    b[9] + (uint32_t)l4;
+	if (b[9] == 17) {
+		uint16_t c = csum(t, l4, ps);
+
+		w16(t + 6, c ? c : 0xffff);
+	} else if (b[9] == 6) {
+		w16(t + 16, csum(t, l4, ps));
+	}
+	return 20 + l4;
+}
+
+static uint32_t
+addr(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "bad address %s\n", s);
+		exit(2);
+	}
+	return ntohl(a.s_addr);
+}
+
+int
+main(int argc, char **argv)
+{
+	uint64_t seed = 99;
+	struct fw_hooks h = { .user = &seed, .rng = rng };
+	struct fw_ctx *ctx;
+	struct fw_interface_cfg lan = { .size = sizeof(lan), .id = IF_VLAN1,
+	    .type = FW_IF_PRIVATE };
+	struct fw_interface_cfg wan = { .size = sizeof(wan), .id = IF_ETH0,
+	    .type = FW_IF_PUBLIC };
+	struct fw_nat_cfg nat = { .size = sizeof(nat), .type = FW_NAT_ENHANCED,
+	    .if_id = IF_VLAN1, .gbl_if = IF_ETH0 };
+	struct fw_rule_cfg r = { .size = sizeof(r), .if_id = IF_ETH0,
+	    .action = FW_ALLOW, .protocol = FW_PROTO_UDP };
+	struct flowrec flows[MAXFLOWS];
+	size_t nflows = 0, i, len;
+	char line[256], a[8][32];
+	uint8_t b[256];
+	struct fw_verdict v;
+	uint32_t office;
+	uint64_t now = 1000000000ULL;
+	FILE *f;
+	int n = 0, rc, k;
+
+	if (argc != 2 || (f = fopen(argv[1], "r")) == NULL) {
+		fprintf(stderr, "usage: fw_replay TRACE\n");
+		return 2;
+	}
+	office = addr("203.0.113.1");
+	wan.address = office;
+	if (fw_ctx_new(&ctx, NULL, &h) != 0 || fw_interface_add(ctx, &lan) ||
+	    fw_interface_add(ctx, &wan) || fw_nat_add(ctx, &nat))
+		return 2;
+	for (k = 0; k < 2; k++) {
+		r.number = (uint32_t)k + 1;
+		r.ip = r.gbl_ip = office;
+		r.port_min = r.port_max = k ? 4500 : 500;
+		r.gbl_port_min = r.gbl_port_max = r.port_min;
+		if (fw_rule_add(ctx, &r) != 0)
+			return 2;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		int m = sscanf(line, "%31s %31s %31s %31s %31s %31s %31s %31s",
+		    a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+		struct flowrec *fr = NULL;
+
+		if (m <= 0)
+			continue;
+		now += 1000000ULL;
+		if (strcmp(a[0], "out") == 0 && m == 8) {
+			for (i = 0; i < nflows; i++)
+				if (strcmp(flows[i].name, a[1]) == 0)
+					fr = &flows[i];
+			if (fr == NULL) {
+				if (nflows == MAXFLOWS)
+					return 2;
+				fr = &flows[nflows++];
+				memset(fr, 0, sizeof(*fr));
+				snprintf(fr->name, sizeof(fr->name), "%s", a[1]);
+				snprintf(fr->proto, sizeof(fr->proto), "%s", a[2]);
+				fr->lan = addr(a[3]);
+				fr->sp = (uint16_t)atoi(a[4]);
+				fr->rem = addr(a[5]);
+				fr->dp = (uint16_t)atoi(a[6]);
+			}
+			len = build(b, fr->proto, fr->lan, fr->sp, fr->rem, fr->dp,
+			    a[7], n, 8);
+			rc = fw_process(ctx, now, b, len, IF_VLAN1, IF_ETH0, 0,
+			    &v);
+			if (rc == 0) {
+				fr->gport = strcmp(fr->proto, "icmp") == 0 ?
+				    r16(b + 24) : r16(b + 20);
+				memcpy(fr->last, b, len);
+				fr->lastlen = len;
+				printf("%d PASS %u\n", n, fr->gport);
+			} else {
+				printf("%d DROP -\n", n);
+			}
+		} else if (strcmp(a[0], "in") == 0 && m == 3) {
+			for (i = 0; i < nflows; i++)
+				if (strcmp(flows[i].name, a[1]) == 0)
+					fr = &flows[i];
+			if (fr == NULL)
+				return 2;
+			if (strcmp(fr->proto, "icmp") == 0)
+				len = build(b, fr->proto, fr->rem, fr->gport,
+				    office, 0, a[2], n, 0);
+			else
+				len = build(b, fr->proto, fr->rem, fr->dp, office,
+				    fr->gport, a[2], n, 0);
+			rc = fw_process(ctx, now, b, len, IF_ETH0, FW_IF_LOCAL, 0,
+			    &v);
+			if (rc == 0) {
+				struct in_addr ia = { htonl((uint32_t)b[16] << 24 |
+				    (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 |
+				    b[19]) };
+
+				printf("%d PASS %s:%u\n", n, inet_ntoa(ia),
+				    strcmp(fr->proto, "icmp") == 0 ?
+				    r16(b + 24) : r16(b + 22));
+			} else {
+				printf("%d DROP -\n", n);
+			}
+		} else if (strcmp(a[0], "err") == 0 && m == 3) {
+			int typ = atoi(a[2]);
+			char o[16], in[16];
+			const uint8_t *q = b + 28;
+
+			for (i = 0; i < nflows; i++)
+				if (strcmp(flows[i].name, a[1]) == 0)
+					fr = &flows[i];
+			if (fr == NULL || fr->lastlen == 0 ||
+			    fr->lastlen + 28 > sizeof(b))
+				return 2;
+			/* A router quotes the whole datagram (trace.py). */
+			len = 28 + fr->lastlen;
+			memset(b, 0, len);
+			b[0] = 0x45;
+			w16(b + 2, (uint32_t)len);
+			b[8] = 64;
+			b[9] = 1;
+			w16(b + 12, 0xc633);          /* 198.51.100.254 */
+			w16(b + 14, 0x64fe);
+			memcpy(b + 16, &(uint32_t){ htonl(office) }, 4);
+			w16(b + 10, csum(b, 20, 0));
+			b[20] = (uint8_t)typ;
+			b[21] = typ == 3 ? 3 : 0;
+			memcpy(b + 28, fr->last, fr->lastlen);
+			w16(b + 22, csum(b + 20, len - 20, 0));
+			rc = fw_process(ctx, now, b, len, IF_ETH0, FW_IF_LOCAL, 0,
+			    &v);
+			if (rc == 0) {
+				snprintf(o, sizeof(o), "%u.%u.%u.%u", b[16], b[17],
+				    b[18], b[19]);
+				snprintf(in, sizeof(in), "%u.%u.%u.%u", q[12],
+				    q[13], q[14], q[15]);
+				printf("%d PASS %s/%s:%u\n", n, o, in,
+				    q[9] == 1 ? r16(q + 24) : r16(q + 20));
+			} else {
+				printf("%d DROP -\n", n);
+			}
+		} else if (strcmp(a[0], "probe") == 0 && m == 7) {
+			uint32_t dst = addr(a[4]);
+
+			len = build(b, a[1], addr(a[2]), (uint16_t)atoi(a[3]),
+			    dst, (uint16_t)atoi(a[5]), a[6], n, 8);
+			rc = fw_process(ctx, now, b, len, IF_ETH0,
+			    dst == office ? FW_IF_LOCAL : IF_VLAN1, 0, &v);
+			printf("%d %s -\n", n, rc == 0 ? "PASS" : "DROP");
+		} else {
+			fprintf(stderr, "bad trace line: %s", line);
+			return 2;
+		}
+		n++;
+	}
+	fclose(f);
+	fw_ctx_free(ctx);
+	return 0;
+}

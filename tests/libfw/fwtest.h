@@ -1,0 +1,84 @@
+/*
+ * fwtest.h - helpers of libfw's unit tests: packet builders, checksum
+ * verification and the seed configuration's policy.
+ */
+#ifndef FWTEST_H
+#define FWTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw.h"
+#include "testsupport.h"
+
+#define S(n) ((uint64_t)(n) * 1000000000ULL)
+
+#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
+	((uint32_t)(c) << 8) | (uint32_t)(d))
+
+/* The seed's interfaces (ids chosen by the gateway). */
+#define IF_ETH0 1       /* public */
+#define IF_VLAN1 2      /* private LAN */
+#define IF_PPP0 10      /* a road warrior's PPP session (dynamic) */
+#define IF_PPP1 11
+
+#define OFFICE IP(203, 0, 113, 1)     /* <office Internet address> */
+#define LAN_HOST IP(192, 168, 1, 10)
+#define LAN_HOST2 IP(192, 168, 1, 11)
+#define RW_HOST IP(192, 168, 2, 20)   /* road warrior's PPP address */
+#define REMOTE IP(198, 51, 100, 7)
+#define REMOTE2 IP(198, 51, 100, 8)
+#define ROUTER IP(198, 51, 100, 254)  /* a router on the path */
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PSH 0x08
+#define TH_ACK 0x10
+
+struct fwt {
+	struct fw_ctx *ctx;
+	struct ts_rng rng;
+	struct ts_alloc alloc;
+	struct ts_log log;
+	struct fw_hooks hooks;
+};
+
+/* Fills t's hooks (deterministic rng, counting allocator, log capture). */
+void fwt_hooks(struct fwt *t);
+/* A context with cfg (NULL = defaults) and the seed's policy when seed. */
+int fwt_init(struct fwt *t, const struct fw_config *cfg, bool seed);
+void fwt_fini(struct fwt *t);
+/* Adds the seed policy (interfaces, enhanced NAT x2, rules 1-3) to ctx. */
+int fwt_seed_policy(struct fw_ctx *ctx);
+/* Adds dynamic interface id (a PPP session). */
+int fwt_add_ppp(struct fw_ctx *ctx, uint16_t id);
+
+/* Builders: return the packet length; checksums are correct. */
+size_t fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, uint8_t flags, size_t payload);
+size_t fwt_udp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, size_t payload);
+size_t fwt_icmp_echo(uint8_t *b, uint32_t src, uint32_t dst, uint8_t type,
+    uint16_t id, uint16_t seq);
+/* An ICMP error (type/code) from src to dst quoting the first qlen bytes
+ * of packet q (header + 8 bytes is what routers send). */
+size_t fwt_icmp_error(uint8_t *b, uint32_t src, uint32_t dst, uint8_t type,
+    uint8_t code, const uint8_t *q, size_t qlen);
+/* Recomputes the IPv4 header checksum after a test edits the header. */
+void fwt_fix_ipsum(uint8_t *b);
+
+/* True if the IP header checksum and the L4 checksum (TCP, UDP, ICMP, over
+ * the whole unfragmented packet) verify. */
+bool fwt_checksums_ok(const uint8_t *b, size_t len);
+
+/* True if the IPv4 header checksum verifies. */
+bool fwt_ipsum_ok(const uint8_t *b);
+
+uint32_t fwt_src(const uint8_t *b);
+uint32_t fwt_dst(const uint8_t *b);
+uint16_t fwt_sport(const uint8_t *b);
+uint16_t fwt_dport(const uint8_t *b);
+
+#endif /* FWTEST_H */
