@@ -35,6 +35,9 @@ ppp_free(struct ppp_ctx *ctx, void *p)
 		free(p);
 }
 
+static void vlog(struct ppp_ctx *, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(struct ppp_ctx *ctx, int level, const char *fmt, va_list ap)
 {
