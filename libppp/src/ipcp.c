@@ -131,9 +131,10 @@ ipcp_start(struct ppp_session *s)
 		s->nbns[1] = s->ctx->cfg.nbns[1];
 	}
 	s->ipcp.now = s->now;
-	if (s->ipcp.state == ST_INITIAL)
-		fsm_event(&s->ipcp, EV_UP, NULL);
+	s->ipcp.rcr = 0;
 	fsm_event(&s->ipcp, EV_OPEN, NULL);
+	if (s->ipcp.state == ST_INITIAL || s->ipcp.state == ST_STARTING)
+		fsm_event(&s->ipcp, EV_UP, NULL);
 }
 
 /* Server: the value we hand out for a name server option (0 = reject). */

@@ -182,10 +182,10 @@ lcp_tld(struct fsm *f)
 {
 	struct ppp_session *s = f->sess;
 
-	/* RFC 1661 §3.2: back to Link Establishment; NCPs go down. */
+	/* RFC 1661 §3.2: back to Link Establishment; the NCPs get Down
+	 * (and Up again when the network phase is re-entered). */
 	s->ipcp.now = s->now;
 	fsm_event(&s->ipcp, EV_DOWN, NULL);
-	fsm_event(&s->ipcp, EV_CLOSE, NULL);
 	s->ip_up_reported = 0;
 	s->echo_timer = s->auth_timer = s->rechallenge_timer = UINT64_MAX;
 	s->auth_state = AU_IDLE;

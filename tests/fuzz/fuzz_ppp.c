@@ -3,7 +3,9 @@
  *
  * Input: byte 0 picks the role (bit 0), the state the session is driven to
  * first (bits 1-2: fresh, LCP opened, authenticating, IP up, by a real
- * in-memory negotiation against a peer) and the auth method (bits 3-4).
+ * in-memory negotiation against a peer), the auth method (bits 3-4), how
+ * the application answers AUTH_REQUEST (bit 5: reject, bit 6: never, so
+ * the request stays pending) and periodic re-challenge (bit 7).
  * The rest is a sequence of frames, each prefixed by a 2-byte big-endian
  * length; a length of 0 advances simulated time to the next timer instead.
  */
@@ -28,6 +30,7 @@ struct fz {
  */
 static struct ts_rng g_rng;
 static struct ppp_ctx *g_ctx[8][2];
+static uint8_t g_sel;
 
 static void
 drain_events(struct fz *z, int i)
@@ -36,11 +39,12 @@ drain_events(struct fz *z, int i)
 	struct ppp_auth_result res;
 
 	while (ppp_session_next_event(z->s[i], &ev)) {
-		if (ev.type == PPP_EV_AUTH_REQUEST) {
+		if (ev.type == PPP_EV_AUTH_REQUEST && !(g_sel & 0x40)) {
 			memset(&res, 0, sizeof(res));
 			res.size = sizeof(res);
-			if (ppp_auth_check_password(z->ctx[i], &ev.auth, "pw",
-			    2, &res) != 0)
+			if (ppp_auth_check_password(z->ctx[i], &ev.auth,
+			    (g_sel & 0x20) ? "wrong" : "pw",
+			    (g_sel & 0x20) ? 5 : 2, &res) != 0)
 				res.accept = false;
 			ppp_session_auth_reply(z->s[i], z->now, &res);
 		} else if (ev.type == PPP_EV_ADDRESS_WANTED)
@@ -88,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	sel = data[0];
+	sel = g_sel = data[0];
 	memset(&z, 0, sizeof(z));
 	ts_rng_init(&g_rng, 1);
 	memset(&hk, 0, sizeof(hk));

@@ -336,6 +336,27 @@ test_rechallenge(void)
 	h_free(&H);
 }
 
+/* The peer renegotiates LCP on an opened link: IPCP goes down, the
+ * peer is authenticated again and IPCP comes back (RFC 1661 §3.2). */
+static void
+test_renegotiate(void)
+{
+	uint8_t f[] = { 0xc0, 0x21, 1, 0x77, 0, 4 };
+
+	negotiate(PPP_AUTH_CHAP_MD5, "s3cret", true);
+	H.srv.ip_up = H.cli.ip_up = false;
+	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, f, sizeof(f)), 0);
+	CU_ASSERT_EQUAL(ppp_session_send_ip(H.srv.sess, H.now, f, 4),
+	    PPP_E_STATE);
+	h_run(&H, 20);
+	CU_ASSERT_FALSE(H.srv.down);
+	CU_ASSERT_FALSE(H.cli.down);
+	CU_ASSERT_EQUAL(H.srv.auth_requests, 2);
+	CU_ASSERT_TRUE(H.srv.ip_up);
+	CU_ASSERT_TRUE(H.cli.ip_up);
+	h_free(&H);
+}
+
 static void
 test_close(void)
 {
@@ -431,6 +452,7 @@ test_session_register(void)
 	CU_add_test(s, "black hole ends at Max-Configure", test_black_hole);
 	CU_add_test(s, "echo keepalive and dead peer", test_echo_timeout);
 	CU_add_test(s, "periodic re-challenge", test_rechallenge);
+	CU_add_test(s, "LCP renegotiation", test_renegotiate);
 	CU_add_test(s, "administrative close", test_close);
 	CU_add_test(s, "OOM loop", test_oom);
 }
