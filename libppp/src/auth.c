@@ -51,7 +51,7 @@ auth_result_event(struct ppp_session *s, bool ok, int err)
 	ppp_log(s->ctx, ok ? PPP_LOG_INFO : PPP_LOG_WARN,
 	    "ppp: %s authentication %s", method_name(s->auth_method),
 	    ok ? "succeeded" : "failed");
-	if ((ev = sess_event(s, PPP_EV_AUTH_RESULT, 0)) != NULL) {
+	if ((ev = ppp_sess_event(s, PPP_EV_AUTH_RESULT, 0)) != NULL) {
 		ev->auth_ok = ok;
 		ev->auth_error = err;
 	}
@@ -64,8 +64,8 @@ auth_fail(struct ppp_session *s, int err)
 	s->auth_state = AU_FAILED;
 	s->auth_timer = s->rechallenge_timer = UINT64_MAX;
 	auth_result_event(s, false, err);
-	sess_link_down(s, PPP_DOWN_AUTH_FAILED);
-	fsm_event(&s->lcp, EV_CLOSE, NULL);
+	ppp_sess_link_down(s, PPP_DOWN_AUTH_FAILED);
+	ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 }
 
 static void
@@ -75,7 +75,7 @@ auth_succeed(struct ppp_session *s)
 	s->auth_timer = UINT64_MAX;
 	auth_result_event(s, true, 0);
 	if (s->phase == PH_AUTH)
-		sess_enter_network(s);
+		ppp_sess_enter_network(s);
 	if (s->role == PPP_ROLE_SERVER && s->ctx->cfg.rechallenge_s > 0 &&
 	    s->auth_method != PPP_AUTH_PAP)
 		s->rechallenge_timer = s->now +
@@ -124,7 +124,7 @@ hexdec(const uint8_t *in, size_t n, uint8_t *out)
 
 /* RFC 2759 §5: "S=<auth_string>" optionally followed by " M=<message>". */
 int
-mschap_parse_success(const uint8_t *m, size_t n, uint8_t out[20])
+ppp_mschap_parse_success(const uint8_t *m, size_t n, uint8_t out[20])
 {
 	if (n < 42 || m[0] != 'S' || m[1] != '=')
 		return PPP_E_BAD_MESSAGE;
@@ -159,7 +159,7 @@ field_num(const uint8_t *m, size_t n, size_t *off, char key, int *out)
 
 /* RFC 2759 §6: "E=eeeeeeeeee R=r C=cccc... V=vvvvvvvvvv M=<msg>". */
 int
-mschap_parse_failure(const uint8_t *m, size_t n, int *e, int *r,
+ppp_mschap_parse_failure(const uint8_t *m, size_t n, int *e, int *r,
     uint8_t chal[16], int *v)
 {
 	size_t off = 0;
@@ -199,7 +199,7 @@ send_challenge(struct ppp_session *s, bool fresh)
 	memcpy(body + 17, s->ctx->name, s->ctx->name_len);
 	s->auth_state = AU_WAIT_RESPONSE;
 	s->auth_timer = s->now + restart_ns(s);
-	return sess_send(s, PROTO_CHAP, CHAP_CHALLENGE, s->auth_id, body,
+	return ppp_sess_send(s, PROTO_CHAP, CHAP_CHALLENGE, s->auth_id, body,
 	    17 + s->ctx->name_len);
 }
 
@@ -219,19 +219,19 @@ send_pap_request(struct ppp_session *s)
 	n += c->pw_len;
 	s->auth_state = AU_CLIENT_SENT;
 	s->auth_timer = s->now + restart_ns(s);
-	rc = sess_send(s, PROTO_PAP, PAP_REQ, s->auth_id, buf, n);
+	rc = ppp_sess_send(s, PROTO_PAP, PAP_REQ, s->auth_id, buf, n);
 	sodium_memzero(buf, sizeof(buf));
 	return rc;
 }
 
 void
-auth_start(struct ppp_session *s)
+ppp_auth_start(struct ppp_session *s)
 {
 	const struct ppp_config *c = &s->ctx->cfg;
 
 	if (s->role == PPP_ROLE_SERVER) {
 		if (c->n_auth == 0) {
-			sess_enter_network(s);
+			ppp_sess_enter_network(s);
 			return;
 		}
 		s->auth_method = (uint8_t)c->auth[s->auth_idx];
@@ -246,7 +246,7 @@ auth_start(struct ppp_session *s)
 	}
 	s->auth_method = s->peer_auth;
 	if (s->peer_auth == 0) {
-		sess_enter_network(s);
+		ppp_sess_enter_network(s);
 		return;
 	}
 	if (s->peer_auth == PPP_AUTH_PAP) {
@@ -260,7 +260,7 @@ auth_start(struct ppp_session *s)
 }
 
 void
-auth_timer(struct ppp_session *s)
+ppp_auth_timer(struct ppp_session *s)
 {
 	struct ppp_ctx *ctx = s->ctx;
 
@@ -294,7 +294,7 @@ auth_timer(struct ppp_session *s)
 }
 
 void
-auth_rechallenge(struct ppp_session *s)
+ppp_auth_rechallenge(struct ppp_session *s)
 {
 	/* RFC 1994 §2: the authenticator may challenge again any time. */
 	if (s->role == PPP_ROLE_SERVER && s->phase == PH_NETWORK &&
@@ -318,7 +318,7 @@ send_verdict(struct ppp_session *s, bool ok)
 		h[1] = s->auth_id;
 		put16(h + 2, (uint16_t)(5 + ml));
 		h[4] = (uint8_t)ml;
-		return sess_send_raw(s, PROTO_PAP, h, 5, (uint8_t *)msg, ml);
+		return ppp_sess_send_raw(s, PROTO_PAP, h, 5, (uint8_t *)msg, ml);
 	}
 	if (s->auth_method == PPP_AUTH_MSCHAPV2) {
 		char hex[41], chx[33];
@@ -335,7 +335,7 @@ send_verdict(struct ppp_session *s, bool ok)
 	} else
 		snprintf(msg, sizeof(msg), "%s", ok ? "Access granted" :
 		    "Access denied");
-	return sess_send(s, PROTO_CHAP, ok ? CHAP_SUCCESS : CHAP_FAILURE,
+	return ppp_sess_send(s, PROTO_CHAP, ok ? CHAP_SUCCESS : CHAP_FAILURE,
 	    s->auth_id, (uint8_t *)msg, strlen(msg));
 }
 
@@ -377,7 +377,7 @@ queue_request(struct ppp_session *s, const uint8_t *name, size_t nlen,
 		auth_fail(s, 0);
 		return PPP_E_BAD_MESSAGE;
 	}
-	if ((ev = sess_event(s, PPP_EV_AUTH_REQUEST, 0)) == NULL)
+	if ((ev = ppp_sess_event(s, PPP_EV_AUTH_REQUEST, 0)) == NULL)
 		return s->n_ev >= ctx->cfg.max_events ? PPP_E_QUEUE_FULL :
 		    PPP_E_NOMEM;
 	ev->auth.method = (enum ppp_auth_method)s->auth_method;
@@ -452,7 +452,7 @@ pap_client(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 }
 
 int
-pap_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
+ppp_pap_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
     size_t n)
 {
 	if (s->role == PPP_ROLE_SERVER)
@@ -518,7 +518,7 @@ send_chap_response(struct ppp_session *s)
 	body[0] = (uint8_t)vlen;
 	memcpy(body + 1, c->last_resp, vlen);
 	memcpy(body + 1 + vlen, c->user, c->user_len);
-	rc = sess_send(s, PROTO_CHAP, CHAP_RESPONSE, s->auth_id, body,
+	rc = ppp_sess_send(s, PROTO_CHAP, CHAP_RESPONSE, s->auth_id, body,
 	    1 + vlen + c->user_len);
 	sodium_memzero(body, sizeof(body));
 	return rc;
@@ -561,14 +561,14 @@ chap_client_challenge(struct ppp_session *s, uint8_t id, const uint8_t *p,
 		return send_chap_response(s);
 	}
 	if (s->auth_method == PPP_AUTH_CHAP_MD5) {
-		rc = cr_md5_chap(ctx, id, (const uint8_t *)c->pw, c->pw_len,
+		rc = ppp_cr_md5_chap(ctx, id, (const uint8_t *)c->pw, c->pw_len,
 		    p + 1, vs, val);
 		vlen = 16;
 	} else {
 		/* RFC 2759 §4: Peer-Challenge, 8 zero, NT-Response, Flags. */
 		memset(val, 0, sizeof(val));
 		if ((rc = ppp_random(ctx, val, 16)) == 0)
-			rc = cr_mschapv2_client(ctx, c->user, c->user_len,
+			rc = ppp_cr_mschapv2_client(ctx, c->user, c->user_len,
 			    c->pw, c->pw_len, p + 1, val, nt, c->expect_s);
 		memcpy(val + 24, nt, 24);
 		vlen = MSV2_VALUE;
@@ -618,7 +618,7 @@ chap_client(struct ppp_session *s, uint8_t code, uint8_t id,
 		    "ppp: CHAP code %u id %u, sent %u", code, id, s->auth_id);
 	if (code == CHAP_FAILURE) {
 		if (s->auth_method == PPP_AUTH_MSCHAPV2 &&
-		    mschap_parse_failure(p, n, &e, &r, chal, &v) != 0) {
+		    ppp_mschap_parse_failure(p, n, &e, &r, chal, &v) != 0) {
 			ppp_bad(ctx, &ctx->stats.bad_message,
 			    PPP_E_BAD_MESSAGE, "ppp: malformed MS-CHAPv2 "
 			    "Failure message (%zu bytes)", n);
@@ -629,7 +629,7 @@ chap_client(struct ppp_session *s, uint8_t code, uint8_t id,
 	}
 	if (s->auth_method == PPP_AUTH_MSCHAPV2) {
 		/* RFC 2759 §5: the client checks the authenticator. */
-		if (mschap_parse_success(p, n, sresp) != 0) {
+		if (ppp_mschap_parse_success(p, n, sresp) != 0) {
 			rc = ppp_bad(ctx, &ctx->stats.bad_message,
 			    PPP_E_BAD_MESSAGE, "ppp: malformed MS-CHAPv2 "
 			    "Success message (%zu bytes)", n);
@@ -648,7 +648,7 @@ chap_client(struct ppp_session *s, uint8_t code, uint8_t id,
 }
 
 int
-chap_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
+ppp_chap_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
     size_t n)
 {
 	if (s->role == PPP_ROLE_SERVER)
@@ -709,7 +709,7 @@ ppp_auth_check_password(struct ppp_ctx *ctx,
 	case PPP_AUTH_CHAP_MD5:
 		if (req->response_len != 16 || req->challenge_len > 16)
 			return PPP_E_INVAL;
-		if (cr_md5_chap(ctx, req->id, (const uint8_t *)pw, pw_len,
+		if (ppp_cr_md5_chap(ctx, req->id, (const uint8_t *)pw, pw_len,
 		    req->challenge, req->challenge_len, calc) != 0) {
 			rc = PPP_E_CRYPTO;
 			break;
@@ -721,16 +721,16 @@ ppp_auth_check_password(struct ppp_ctx *ctx,
 		if (req->response_len != MSV2_VALUE || req->challenge_len != 16)
 			return PPP_E_INVAL;
 		/* RFC 2759 §8.1 recomputed, then §8.7 for the S= value. */
-		if (cr_challenge_hash(ctx, req->response, req->challenge,
+		if (ppp_cr_challenge_hash(ctx, req->response, req->challenge,
 		    req->user, req->user_len, ch8) != 0 ||
-		    cr_nt_hash(ctx, pw, pw_len, ph) != 0 ||
-		    cr_nt_response(ctx, ch8, ph, calc) != 0) {
+		    ppp_cr_nt_hash(ctx, pw, pw_len, ph) != 0 ||
+		    ppp_cr_nt_response(ctx, ch8, ph, calc) != 0) {
 			rc = PPP_E_CRYPTO;
 			break;
 		}
 		if (sodium_memcmp(calc, req->response + 24, 24) != 0)
 			break;
-		if (cr_auth_response(ctx, ph, calc, req->response,
+		if (ppp_cr_auth_response(ctx, ph, calc, req->response,
 		    req->challenge, req->user, req->user_len,
 		    res->auth_response) != 0) {
 			rc = PPP_E_CRYPTO;

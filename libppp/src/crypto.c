@@ -29,7 +29,7 @@ digest(struct ppp_ctx *ctx, const EVP_MD *md, const uint8_t *a, size_t alen,
 
 /* RFC 1994 §4.1: MD5(Identifier | secret | Challenge). */
 int
-cr_md5_chap(struct ppp_ctx *ctx, uint8_t id, const uint8_t *secret,
+ppp_cr_md5_chap(struct ppp_ctx *ctx, uint8_t id, const uint8_t *secret,
     size_t slen, const uint8_t *chal, size_t clen, uint8_t out[16])
 {
 	return digest(ctx, ctx->md5, &id, 1, secret, slen, chal, clen, out);
@@ -40,7 +40,7 @@ cr_md5_chap(struct ppp_ctx *ctx, uint8_t id, const uint8_t *secret,
  * is UTF-8; code points outside the BMP and invalid sequences are refused.
  */
 int
-cr_nt_hash(struct ppp_ctx *ctx, const char *pw, size_t len, uint8_t out[16])
+ppp_cr_nt_hash(struct ppp_ctx *ctx, const char *pw, size_t len, uint8_t out[16])
 {
 	uint8_t u[2 * PPP_MAX_SECRET];
 	const uint8_t *p = (const uint8_t *)pw;
@@ -76,7 +76,7 @@ out:
 
 /* RFC 2759 §8.2 ChallengeHash; the user name without any "DOMAIN\". */
 int
-cr_challenge_hash(struct ppp_ctx *ctx, const uint8_t peer[16],
+ppp_cr_challenge_hash(struct ppp_ctx *ctx, const uint8_t peer[16],
     const uint8_t auth[16], const char *user, size_t ulen, uint8_t out[8])
 {
 	uint8_t h[EVP_MAX_MD_SIZE];
@@ -127,7 +127,7 @@ out:
 
 /* RFC 2759 §8.5 ChallengeResponse. */
 int
-cr_nt_response(struct ppp_ctx *ctx, const uint8_t chal8[8],
+ppp_cr_nt_response(struct ppp_ctx *ctx, const uint8_t chal8[8],
     const uint8_t pwhash[16], uint8_t out[24])
 {
 	uint8_t z[21];
@@ -144,7 +144,7 @@ cr_nt_response(struct ppp_ctx *ctx, const uint8_t chal8[8],
 
 /* RFC 2759 §8.7 GenerateAuthenticatorResponse (binary, 20 bytes). */
 int
-cr_auth_response(struct ppp_ctx *ctx, const uint8_t pwhash[16],
+ppp_cr_auth_response(struct ppp_ctx *ctx, const uint8_t pwhash[16],
     const uint8_t ntresp[24], const uint8_t peer[16], const uint8_t auth[16],
     const char *user, size_t ulen, uint8_t out[20])
 {
@@ -160,7 +160,7 @@ cr_auth_response(struct ppp_ctx *ctx, const uint8_t pwhash[16],
 	if ((rc = digest(ctx, ctx->sha1, hh, 16, ntresp, 24, magic1,
 	    sizeof(magic1), d)) != 0)
 		goto out;
-	if ((rc = cr_challenge_hash(ctx, peer, auth, user, ulen, ch)) != 0)
+	if ((rc = ppp_cr_challenge_hash(ctx, peer, auth, user, ulen, ch)) != 0)
 		goto out;
 	if ((rc = digest(ctx, ctx->sha1, d, 20, ch, 8, magic2, sizeof(magic2),
 	    d)) != 0)
@@ -175,18 +175,18 @@ out:
 
 /* RFC 2759 §8.1 GenerateNTResponse plus the expected §8.7 value. */
 int
-cr_mschapv2_client(struct ppp_ctx *ctx, const char *user, size_t ulen,
+ppp_cr_mschapv2_client(struct ppp_ctx *ctx, const char *user, size_t ulen,
     const char *pw, size_t pwlen, const uint8_t auth[16],
     const uint8_t peer[16], uint8_t ntresp[24], uint8_t authresp[20])
 {
 	uint8_t ph[16], ch[8];
 	int rc;
 
-	if ((rc = cr_challenge_hash(ctx, peer, auth, user, ulen, ch)) != 0 ||
-	    (rc = cr_nt_hash(ctx, pw, pwlen, ph)) != 0 ||
-	    (rc = cr_nt_response(ctx, ch, ph, ntresp)) != 0)
+	if ((rc = ppp_cr_challenge_hash(ctx, peer, auth, user, ulen, ch)) != 0 ||
+	    (rc = ppp_cr_nt_hash(ctx, pw, pwlen, ph)) != 0 ||
+	    (rc = ppp_cr_nt_response(ctx, ch, ph, ntresp)) != 0)
 		goto out;
-	rc = cr_auth_response(ctx, ph, ntresp, peer, auth, user, ulen,
+	rc = ppp_cr_auth_response(ctx, ph, ntresp, peer, auth, user, ulen,
 	    authresp);
 out:
 	sodium_memzero(ph, sizeof(ph));

@@ -1,6 +1,6 @@
 /*
  * fsm.c - the RFC 1661 §4 option negotiation automaton, shared by LCP and
- * IPCP.  fsm_event() is the state transition table of §4.1, one case per
+ * IPCP.  ppp_fsm_event() is the state transition table of §4.1, one case per
  * event, each cell commented with the RFC's notation.
  */
 #include <string.h>
@@ -18,7 +18,7 @@ static const char *event_names[] = {
 };
 
 const char *
-fsm_state_name(int s)
+ppp_fsm_state_name(int s)
 {
 	if (s < 0 || s > ST_OPENED)
 		return "?";
@@ -26,7 +26,7 @@ fsm_state_name(int s)
 }
 
 const char *
-fsm_event_name(int e)
+ppp_fsm_event_name(int e)
 {
 	if (e < 0 || e >= EV_COUNT)
 		return "?";
@@ -34,7 +34,7 @@ fsm_event_name(int e)
 }
 
 void
-fsm_init(struct fsm *f, const struct fsm_ops *ops, struct ppp_session *s,
+ppp_fsm_init(struct fsm *f, const struct fsm_ops *ops, struct ppp_session *s,
     uint32_t restart_ms, uint8_t max_configure, uint8_t max_terminate)
 {
 	memset(f, 0, sizeof(*f));
@@ -167,7 +167,7 @@ set(struct fsm *f, int st)
 }
 
 void
-fsm_event(struct fsm *f, enum fsm_event ev, const struct fsm_arg *a)
+ppp_fsm_event(struct fsm *f, enum fsm_event ev, const struct fsm_arg *a)
 {
 	int s = f->state;
 

@@ -56,7 +56,7 @@ static void
 ipcp_send(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *d,
     size_t len)
 {
-	sess_send(f->sess, PROTO_IPCP, code, id, d, len);
+	ppp_sess_send(f->sess, PROTO_IPCP, code, id, d, len);
 }
 
 static void
@@ -77,7 +77,7 @@ ipcp_tlu(struct fsm *f)
 	    s->peer_addr & 0xff);
 	ppp_log(s->ctx, PPP_LOG_INFO, "ppp: IPCP opened, local %s peer %s",
 	    a, b);
-	if ((ev = sess_event(s, PPP_EV_IP_UP, 0)) == NULL)
+	if ((ev = ppp_sess_event(s, PPP_EV_IP_UP, 0)) == NULL)
 		return;
 	ev->ip.local_addr = s->local_addr;
 	ev->ip.peer_addr = s->peer_addr;
@@ -106,23 +106,23 @@ ipcp_tlf(struct fsm *f)
 
 	/* Without IPCP the link is of no use: take LCP down. */
 	if (s->lcp.state == ST_OPENED && !s->down_reported) {
-		sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-		fsm_event(&s->lcp, EV_CLOSE, NULL);
+		ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 	}
 }
 
-const struct fsm_ops ipcp_ops = {
+const struct fsm_ops ppp_ipcp_ops = {
 	"IPCP", ipcp_tlu, ipcp_tld, ipcp_tls, ipcp_tlf, ipcp_build_req,
 	ipcp_send
 };
 
 void
-ipcp_start(struct ppp_session *s)
+ppp_ipcp_start(struct ppp_session *s)
 {
 	if (s->role == PPP_ROLE_SERVER && s->peer_addr == 0 &&
 	    !s->addr_wanted) {
 		s->addr_wanted = 1;
-		sess_event(s, PPP_EV_ADDRESS_WANTED, 0);
+		ppp_sess_event(s, PPP_EV_ADDRESS_WANTED, 0);
 	}
 	if (s->role == PPP_ROLE_SERVER) {
 		s->dns[0] = s->ctx->cfg.dns[0];
@@ -132,9 +132,9 @@ ipcp_start(struct ppp_session *s)
 	}
 	s->ipcp.now = s->now;
 	s->ipcp.rcr = 0;
-	fsm_event(&s->ipcp, EV_OPEN, NULL);
+	ppp_fsm_event(&s->ipcp, EV_OPEN, NULL);
 	if (s->ipcp.state == ST_INITIAL || s->ipcp.state == ST_STARTING)
-		fsm_event(&s->ipcp, EV_UP, NULL);
+		ppp_fsm_event(&s->ipcp, EV_UP, NULL);
 }
 
 /* Server: the value we hand out for a name server option (0 = reject). */
@@ -159,15 +159,15 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 	struct fsm_arg a;
 	int rc;
 
-	if ((rc = opts_validate(s, "IPCP", p, n)) != 0)
+	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
 		return rc;
 	if (s->ipcp.state != ST_OPENED && ++s->ipcp.rcr >
 	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure) {
 		rc = ppp_bad(ctx, &ctx->stats.not_converged,
 		    PPP_E_NOT_CONVERGED, "ppp: IPCP did not converge after %u "
 		    "Configure-Requests", (unsigned)s->ipcp.rcr);
-		sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-		fsm_event(&s->lcp, EV_CLOSE, NULL);
+		ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 		return rc;
 	}
 	for (off = 0; off < n; off += p[off + 1]) {
@@ -232,7 +232,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 		a.data = p;
 		a.len = n;
 	}
-	fsm_event(&s->ipcp, a.code == CODE_CONFACK ? EV_RCR_PLUS :
+	ppp_fsm_event(&s->ipcp, a.code == CODE_CONFACK ? EV_RCR_PLUS :
 	    EV_RCR_MINUS, &a);
 	return 0;
 }
@@ -256,10 +256,10 @@ rcv_reply(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 			return ppp_bad(ctx, &ctx->stats.bad_option,
 			    PPP_E_BAD_OPTION, "ppp: IPCP Configure-Ack of %zu "
 			    "bytes differs from our request of %zu", n, len);
-		fsm_event(&s->ipcp, EV_RCA, NULL);
+		ppp_fsm_event(&s->ipcp, EV_RCA, NULL);
 		return 0;
 	}
-	if ((rc = opts_validate(s, "IPCP", p, n)) != 0)
+	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
 		return rc;
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
@@ -290,12 +290,12 @@ rcv_reply(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		else
 			s->dns[1] = v;
 	}
-	fsm_event(&s->ipcp, EV_RCN, NULL);
+	ppp_fsm_event(&s->ipcp, EV_RCN, NULL);
 	return 0;
 }
 
 int
-ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
+ppp_ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
     size_t n)
 {
 	struct fsm_arg a;
@@ -310,18 +310,18 @@ ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 	case CODE_CONFREJ:
 		return rcv_reply(s, code, id, p, n);
 	case CODE_TERMREQ:
-		fsm_event(&s->ipcp, EV_RTR, &a);
+		ppp_fsm_event(&s->ipcp, EV_RTR, &a);
 		return 0;
 	case CODE_TERMACK:
-		fsm_event(&s->ipcp, EV_RTA, &a);
+		ppp_fsm_event(&s->ipcp, EV_RTA, &a);
 		return 0;
 	case CODE_CODEREJ:
-		fsm_event(&s->ipcp, EV_RXJ_MINUS, &a);
+		ppp_fsm_event(&s->ipcp, EV_RXJ_MINUS, &a);
 		return 0;
 	default:
 		a.data = p - 4;
 		a.len = n + 4;
-		fsm_event(&s->ipcp, EV_RUC, &a);
+		ppp_fsm_event(&s->ipcp, EV_RUC, &a);
 		return ppp_bad(s->ctx, &s->ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: IPCP code %u rejected", code);
 	}

@@ -37,7 +37,7 @@ add(uint8_t *buf, size_t *len, const uint8_t *opt, size_t olen)
  * packet, and present once.  RFC 1661 §6 (Validate first, interpret later.)
  */
 int
-opts_validate(struct ppp_session *s, const char *proto, const uint8_t *p,
+ppp_opts_validate(struct ppp_session *s, const char *proto, const uint8_t *p,
     size_t n)
 {
 	struct ppp_ctx *ctx = s->ctx;
@@ -156,7 +156,7 @@ static void
 lcp_send(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *d,
     size_t len)
 {
-	sess_send(f->sess, PROTO_LCP, code, id, d, len);
+	ppp_sess_send(f->sess, PROTO_LCP, code, id, d, len);
 }
 
 static void
@@ -168,13 +168,13 @@ lcp_tlu(struct fsm *f)
 	ctx->stats.sessions_up++;
 	ppp_log(ctx, PPP_LOG_INFO, "ppp: LCP opened (peer MRU %u)",
 	    (unsigned)s->peer_mru);
-	sess_event(s, PPP_EV_LINK_UP, 0);
+	ppp_sess_event(s, PPP_EV_LINK_UP, 0);
 	if (ctx->cfg.echo_interval_s > 0)
 		s->echo_timer = s->now +
 		    (uint64_t)ctx->cfg.echo_interval_s * NS_PER_S;
 	s->echo_misses = 0;
 	s->phase = PH_AUTH;
-	auth_start(s);
+	ppp_auth_start(s);
 }
 
 static void
@@ -185,7 +185,7 @@ lcp_tld(struct fsm *f)
 	/* RFC 1661 §3.2: back to Link Establishment; the NCPs get Down
 	 * (and Up again when the network phase is re-entered). */
 	s->ipcp.now = s->now;
-	fsm_event(&s->ipcp, EV_DOWN, NULL);
+	ppp_fsm_event(&s->ipcp, EV_DOWN, NULL);
 	s->ip_up_reported = 0;
 	s->echo_timer = s->auth_timer = s->rechallenge_timer = UINT64_MAX;
 	s->auth_state = AU_IDLE;
@@ -204,11 +204,11 @@ lcp_tlf(struct fsm *f)
 {
 	struct ppp_session *s = f->sess;
 
-	sess_link_down(s, s->lcp.rcr > 0 || s->lcp.state == ST_STOPPED ?
+	ppp_sess_link_down(s, s->lcp.rcr > 0 || s->lcp.state == ST_STOPPED ?
 	    PPP_DOWN_NEGOTIATION_FAILED : PPP_DOWN_PEER_TERMINATED);
 }
 
-const struct fsm_ops lcp_ops = {
+const struct fsm_ops ppp_lcp_ops = {
 	"LCP", lcp_tlu, lcp_tld, lcp_tls, lcp_tlf, lcp_build_req, lcp_send
 };
 
@@ -224,15 +224,15 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 	bool nak_as_rej = s->lcp.failures >= ctx->cfg.max_failure;
 	int rc;
 
-	if ((rc = opts_validate(s, "LCP", p, n)) != 0)
+	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
 		return rc;
 	if (s->lcp.state != ST_OPENED && ++s->lcp.rcr >
 	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure) {
 		rc = ppp_bad(ctx, &ctx->stats.not_converged,
 		    PPP_E_NOT_CONVERGED, "ppp: LCP did not converge after %u "
 		    "Configure-Requests", (unsigned)s->lcp.rcr);
-		sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-		fsm_event(&s->lcp, EV_CLOSE, NULL);
+		ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 		return rc;
 	}
 	r.naklen = r.rejlen = 0;
@@ -281,8 +281,8 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 					    PPP_E_LOOPBACK, "ppp: magic "
 					    "0x%08x seen %u times: looped back",
 					    v, (unsigned)s->loopback_hits);
-					sess_link_down(s, PPP_DOWN_LOOPBACK);
-					fsm_event(&s->lcp, EV_CLOSE, NULL);
+					ppp_sess_link_down(s, PPP_DOWN_LOOPBACK);
+					ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 					return rc;
 				}
 				if (ppp_random(ctx, &v, sizeof(v)) != 0)
@@ -345,7 +345,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 				s->peer_auth = auth_method(p + off);
 		}
 	}
-	fsm_event(&s->lcp, a.code == CODE_CONFACK ? EV_RCR_PLUS : EV_RCR_MINUS,
+	ppp_fsm_event(&s->lcp, a.code == CODE_CONFACK ? EV_RCR_PLUS : EV_RCR_MINUS,
 	    &a);
 	return 0;
 badlen:
@@ -377,7 +377,7 @@ rcv_confack(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 		return ppp_bad(s->ctx, &s->ctx->stats.bad_option,
 		    PPP_E_BAD_OPTION, "ppp: LCP Configure-Ack of %zu bytes "
 		    "differs from our request of %zu", n, len);
-	fsm_event(&s->lcp, EV_RCA, NULL);
+	ppp_fsm_event(&s->lcp, EV_RCA, NULL);
 	return 0;
 }
 
@@ -400,8 +400,8 @@ no_common_auth(struct ppp_session *s)
 
 	rc = ppp_bad(s->ctx, &s->ctx->stats.bad_option, PPP_E_AUTH,
 	    "ppp: peer refuses every configured authentication method");
-	sess_link_down(s, PPP_DOWN_NO_COMMON_AUTH);
-	fsm_event(&s->lcp, EV_CLOSE, NULL);
+	ppp_sess_link_down(s, PPP_DOWN_NO_COMMON_AUTH);
+	ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 	return rc;
 }
 
@@ -416,7 +416,7 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 	if ((rc = check_id(s, &s->lcp, id, code == CODE_CONFNAK ?
 	    "Configure-Nak" : "Configure-Reject")) != 0)
 		return rc;
-	if ((rc = opts_validate(s, "LCP", p, n)) != 0)
+	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
 		return rc;
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
@@ -459,7 +459,7 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 			break;
 		}
 	}
-	fsm_event(&s->lcp, EV_RCN, NULL);
+	ppp_fsm_event(&s->lcp, EV_RCN, NULL);
 	return 0;
 }
 
@@ -506,12 +506,12 @@ rcv_echo(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		h[1] = id;
 		put16(h + 2, (uint16_t)(dl + 8));
 		memcpy(h + 4, m, 4);
-		return sess_send_raw(s, PROTO_LCP, h, 8, p + 4, dl);
+		return ppp_sess_send_raw(s, PROTO_LCP, h, 8, p + 4, dl);
 	}
 }
 
 int
-lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
+ppp_lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
     size_t n)
 {
 	struct ppp_ctx *ctx = s->ctx;
@@ -530,11 +530,11 @@ lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return rcv_confnakrej(s, code, id, p, n);
 	case CODE_TERMREQ:
 		if (s->lcp.state == ST_OPENED)
-			sess_link_down(s, PPP_DOWN_PEER_TERMINATED);
-		fsm_event(&s->lcp, EV_RTR, &a);
+			ppp_sess_link_down(s, PPP_DOWN_PEER_TERMINATED);
+		ppp_fsm_event(&s->lcp, EV_RTR, &a);
 		return 0;
 	case CODE_TERMACK:
-		fsm_event(&s->lcp, EV_RTA, &a);
+		ppp_fsm_event(&s->lcp, EV_RTA, &a);
 		return 0;
 	case CODE_CODEREJ:
 		if (n < 1)
@@ -542,12 +542,12 @@ lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 			    PPP_E_TRUNCATED, "ppp: empty LCP Code-Reject");
 		/* RFC 1661 §5.6: rejecting a code we need is fatal. */
 		if (p[0] >= CODE_CONFREQ && p[0] <= CODE_CODEREJ) {
-			sess_link_down(s, PPP_DOWN_PROTOCOL_REJECTED);
-			fsm_event(&s->lcp, EV_RXJ_MINUS, &a);
+			ppp_sess_link_down(s, PPP_DOWN_PROTOCOL_REJECTED);
+			ppp_fsm_event(&s->lcp, EV_RXJ_MINUS, &a);
 		} else {
 			if (p[0] == CODE_ECHOREQ)
 				s->echo_timer = UINT64_MAX;
-			fsm_event(&s->lcp, EV_RXJ_PLUS, &a);
+			ppp_fsm_event(&s->lcp, EV_RXJ_PLUS, &a);
 		}
 		return 0;
 	case CODE_PROTREJ:
@@ -564,13 +564,13 @@ lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		if (proto == PROTO_LCP || proto == PROTO_PAP ||
 		    proto == PROTO_CHAP || proto == PROTO_IPCP) {
 			/* Nothing useful is left on this link. */
-			sess_link_down(s, PPP_DOWN_PROTOCOL_REJECTED);
+			ppp_sess_link_down(s, PPP_DOWN_PROTOCOL_REJECTED);
 			if (proto == PROTO_IPCP)
-				fsm_event(&s->ipcp, EV_RXJ_MINUS, &a);
-			fsm_event(&s->lcp, proto == PROTO_LCP ? EV_RXJ_MINUS :
+				ppp_fsm_event(&s->ipcp, EV_RXJ_MINUS, &a);
+			ppp_fsm_event(&s->lcp, proto == PROTO_LCP ? EV_RXJ_MINUS :
 			    EV_CLOSE, &a);
 		} else
-			fsm_event(&s->lcp, EV_RXJ_PLUS, &a);
+			ppp_fsm_event(&s->lcp, EV_RXJ_PLUS, &a);
 		return 0;
 	case CODE_ECHOREQ:
 	case CODE_ECHOREP:
@@ -581,7 +581,7 @@ lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 	default:
 		a.data = p - 4;
 		a.len = n + 4;
-		fsm_event(&s->lcp, EV_RUC, &a);
+		ppp_fsm_event(&s->lcp, EV_RUC, &a);
 		return ppp_bad(ctx, &ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: LCP code %u rejected", code);
 	}
@@ -589,7 +589,7 @@ lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 
 /* Keepalive (RFC 1661 §5.8): Echo-Request every interval, dead after M. */
 void
-lcp_echo_timer(struct ppp_session *s)
+ppp_lcp_echo_timer(struct ppp_session *s)
 {
 	struct ppp_ctx *ctx = s->ctx;
 	uint8_t m[4];
@@ -600,12 +600,12 @@ lcp_echo_timer(struct ppp_session *s)
 		ppp_bad(ctx, &ctx->stats.echo_timeout, PPP_E_STATE,
 		    "ppp: %u LCP Echo-Requests unanswered, peer is dead",
 		    (unsigned)s->echo_misses);
-		sess_link_down(s, PPP_DOWN_ECHO_TIMEOUT);
-		fsm_event(&s->lcp, EV_CLOSE, NULL);
+		ppp_sess_link_down(s, PPP_DOWN_ECHO_TIMEOUT);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 		return;
 	}
 	put32(m, s->req_magic ? s->magic : 0);
-	sess_send(s, PROTO_LCP, CODE_ECHOREQ, ++s->echo_id, m, sizeof(m));
+	ppp_sess_send(s, PROTO_LCP, CODE_ECHOREQ, ++s->echo_id, m, sizeof(m));
 	s->echo_misses++;
 	s->echo_timer = s->now + (uint64_t)ctx->cfg.echo_interval_s * NS_PER_S;
 }

@@ -84,11 +84,11 @@ struct fsm {
 	uint64_t now;		/* time of the event being processed */
 };
 
-void fsm_init(struct fsm *, const struct fsm_ops *, struct ppp_session *,
+void ppp_fsm_init(struct fsm *, const struct fsm_ops *, struct ppp_session *,
     uint32_t restart_ms, uint8_t max_configure, uint8_t max_terminate);
-void fsm_event(struct fsm *, enum fsm_event, const struct fsm_arg *);
-const char *fsm_state_name(int);
-const char *fsm_event_name(int);
+void ppp_fsm_event(struct fsm *, enum fsm_event, const struct fsm_arg *);
+const char *ppp_fsm_state_name(int);
+const char *ppp_fsm_event_name(int);
 
 struct outq {
 	struct outq *next;
@@ -175,53 +175,53 @@ void ppp_escape(char *dst, size_t cap, const uint8_t *src, size_t len);
 int ppp_random(struct ppp_ctx *, void *, size_t);
 
 /* session.c */
-int sess_send(struct ppp_session *, uint16_t proto, uint8_t code, uint8_t id,
+int ppp_sess_send(struct ppp_session *, uint16_t proto, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len);
-int sess_send_raw(struct ppp_session *, uint16_t proto, const uint8_t *data,
+int ppp_sess_send_raw(struct ppp_session *, uint16_t proto, const uint8_t *data,
     size_t len, const uint8_t *data2, size_t len2);
-struct ppp_event *sess_event(struct ppp_session *, enum ppp_event_type,
+struct ppp_event *ppp_sess_event(struct ppp_session *, enum ppp_event_type,
     size_t payload);
-void sess_link_down(struct ppp_session *, enum ppp_down_reason);
-void sess_enter_network(struct ppp_session *);
+void ppp_sess_link_down(struct ppp_session *, enum ppp_down_reason);
+void ppp_sess_enter_network(struct ppp_session *);
 
 /* lcp.c */
-int opts_validate(struct ppp_session *, const char *proto, const uint8_t *,
+int ppp_opts_validate(struct ppp_session *, const char *proto, const uint8_t *,
     size_t);
-extern const struct fsm_ops lcp_ops;
-int lcp_input(struct ppp_session *, uint8_t code, uint8_t id,
+extern const struct fsm_ops ppp_lcp_ops;
+int ppp_lcp_input(struct ppp_session *, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len);
-void lcp_echo_timer(struct ppp_session *);
+void ppp_lcp_echo_timer(struct ppp_session *);
 
 /* ipcp.c */
-extern const struct fsm_ops ipcp_ops;
-int ipcp_input(struct ppp_session *, uint8_t code, uint8_t id,
+extern const struct fsm_ops ppp_ipcp_ops;
+int ppp_ipcp_input(struct ppp_session *, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len);
-void ipcp_start(struct ppp_session *);
+void ppp_ipcp_start(struct ppp_session *);
 
 /* auth.c */
-void auth_start(struct ppp_session *);
-int pap_input(struct ppp_session *, uint8_t code, uint8_t id,
+void ppp_auth_start(struct ppp_session *);
+int ppp_pap_input(struct ppp_session *, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len);
-int chap_input(struct ppp_session *, uint8_t code, uint8_t id,
+int ppp_chap_input(struct ppp_session *, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len);
-void auth_timer(struct ppp_session *);
-void auth_rechallenge(struct ppp_session *);
-int mschap_parse_success(const uint8_t *msg, size_t len, uint8_t out[20]);
-int mschap_parse_failure(const uint8_t *msg, size_t len, int *e, int *r,
+void ppp_auth_timer(struct ppp_session *);
+void ppp_auth_rechallenge(struct ppp_session *);
+int ppp_mschap_parse_success(const uint8_t *msg, size_t len, uint8_t out[20]);
+int ppp_mschap_parse_failure(const uint8_t *msg, size_t len, int *e, int *r,
     uint8_t chal[16], int *v);
 
 /* crypto.c */
-int cr_md5_chap(struct ppp_ctx *, uint8_t id, const uint8_t *secret,
+int ppp_cr_md5_chap(struct ppp_ctx *, uint8_t id, const uint8_t *secret,
     size_t slen, const uint8_t *chal, size_t clen, uint8_t out[16]);
-int cr_nt_hash(struct ppp_ctx *, const char *pw, size_t len, uint8_t out[16]);
-int cr_challenge_hash(struct ppp_ctx *, const uint8_t peer[16],
+int ppp_cr_nt_hash(struct ppp_ctx *, const char *pw, size_t len, uint8_t out[16]);
+int ppp_cr_challenge_hash(struct ppp_ctx *, const uint8_t peer[16],
     const uint8_t auth[16], const char *user, size_t ulen, uint8_t out[8]);
-int cr_nt_response(struct ppp_ctx *, const uint8_t chal8[8],
+int ppp_cr_nt_response(struct ppp_ctx *, const uint8_t chal8[8],
     const uint8_t pwhash[16], uint8_t out[24]);
-int cr_auth_response(struct ppp_ctx *, const uint8_t pwhash[16],
+int ppp_cr_auth_response(struct ppp_ctx *, const uint8_t pwhash[16],
     const uint8_t ntresp[24], const uint8_t peer[16], const uint8_t auth[16],
     const char *user, size_t ulen, uint8_t out[20]);
-int cr_mschapv2_client(struct ppp_ctx *, const char *user, size_t ulen,
+int ppp_cr_mschapv2_client(struct ppp_ctx *, const char *user, size_t ulen,
     const char *pw, size_t pwlen, const uint8_t auth[16],
     const uint8_t peer[16], uint8_t ntresp[24], uint8_t authresp[20]);
 

@@ -9,7 +9,7 @@
 #include "ppp_int.h"
 
 int
-sess_send_raw(struct ppp_session *s, uint16_t proto, const uint8_t *data,
+ppp_sess_send_raw(struct ppp_session *s, uint16_t proto, const uint8_t *data,
     size_t len, const uint8_t *data2, size_t len2)
 {
 	struct ppp_ctx *ctx = s->ctx;
@@ -41,7 +41,7 @@ sess_send_raw(struct ppp_session *s, uint16_t proto, const uint8_t *data,
 
 /* Queues a control packet: Code, Identifier, Length, data (RFC 1661 §5). */
 int
-sess_send(struct ppp_session *s, uint16_t proto, uint8_t code, uint8_t id,
+ppp_sess_send(struct ppp_session *s, uint16_t proto, uint8_t code, uint8_t id,
     const uint8_t *data, size_t len)
 {
 	uint8_t h[4];
@@ -51,11 +51,11 @@ sess_send(struct ppp_session *s, uint16_t proto, uint8_t code, uint8_t id,
 	h[0] = code;
 	h[1] = id;
 	put16(h + 2, (uint16_t)(len + 4));
-	return sess_send_raw(s, proto, h, 4, data, len);
+	return ppp_sess_send_raw(s, proto, h, 4, data, len);
 }
 
 struct ppp_event *
-sess_event(struct ppp_session *s, enum ppp_event_type type, size_t payload)
+ppp_sess_event(struct ppp_session *s, enum ppp_event_type type, size_t payload)
 {
 	struct ppp_ctx *ctx = s->ctx;
 	struct evq *e;
@@ -83,7 +83,7 @@ sess_event(struct ppp_session *s, enum ppp_event_type type, size_t payload)
  * LINK_DOWN event is synthesised by next_event after the queued ones.
  */
 void
-sess_link_down(struct ppp_session *s, enum ppp_down_reason why)
+ppp_sess_link_down(struct ppp_session *s, enum ppp_down_reason why)
 {
 	if (s->down_reported)
 		return;
@@ -96,10 +96,10 @@ sess_link_down(struct ppp_session *s, enum ppp_down_reason why)
 }
 
 void
-sess_enter_network(struct ppp_session *s)
+ppp_sess_enter_network(struct ppp_session *s)
 {
 	s->phase = PH_NETWORK;
-	ipcp_start(s);
+	ppp_ipcp_start(s);
 }
 
 int
@@ -152,16 +152,16 @@ ppp_session_new(struct ppp_ctx *ctx, enum ppp_role role, uint64_t now,
 		s->local_addr = ctx->cfg.local_addr;
 	else
 		s->ip_req = 0x7;	/* address, DNS1, DNS2 */
-	fsm_init(&s->lcp, &lcp_ops, s, ctx->cfg.restart_ms,
+	ppp_fsm_init(&s->lcp, &ppp_lcp_ops, s, ctx->cfg.restart_ms,
 	    ctx->cfg.max_configure, ctx->cfg.max_terminate);
-	fsm_init(&s->ipcp, &ipcp_ops, s, ctx->cfg.restart_ms,
+	ppp_fsm_init(&s->ipcp, &ppp_ipcp_ops, s, ctx->cfg.restart_ms,
 	    ctx->cfg.max_configure, ctx->cfg.max_terminate);
 	ctx->sessions++;
 	s->phase = PH_ESTABLISH;
 	/* RFC 1661 §3.2: the lower layer (L2TP session) is up; open. */
 	s->lcp.now = now;
-	fsm_event(&s->lcp, EV_UP, NULL);
-	fsm_event(&s->lcp, EV_OPEN, NULL);
+	ppp_fsm_event(&s->lcp, EV_UP, NULL);
+	ppp_fsm_event(&s->lcp, EV_OPEN, NULL);
 	if (s->n_out == 0) {
 		/* The first Configure-Request could not be queued. */
 		ppp_session_free(s);
@@ -247,7 +247,7 @@ protocol_reject(struct ppp_session *s, uint16_t proto, const uint8_t *p,
 	h[1] = s->lcp.nextid++;
 	put16(h + 2, (uint16_t)(n + 6));
 	put16(h + 4, proto);
-	sess_send_raw(s, PROTO_LCP, h, sizeof(h), p, n);
+	ppp_sess_send_raw(s, PROTO_LCP, h, sizeof(h), p, n);
 	return PPP_E_UNKNOWN_PROTO;
 }
 
@@ -273,13 +273,13 @@ control_input(struct ppp_session *s, uint16_t proto, const uint8_t *p,
 	/* Octets past Length are padding (RFC 1661 §5). */
 	switch (proto) {
 	case PROTO_LCP:
-		return lcp_input(s, p[0], p[1], p + 4, len - 4);
+		return ppp_lcp_input(s, p[0], p[1], p + 4, len - 4);
 	case PROTO_PAP:
-		return pap_input(s, p[0], p[1], p + 4, len - 4);
+		return ppp_pap_input(s, p[0], p[1], p + 4, len - 4);
 	case PROTO_CHAP:
-		return chap_input(s, p[0], p[1], p + 4, len - 4);
+		return ppp_chap_input(s, p[0], p[1], p + 4, len - 4);
 	default:
-		return ipcp_input(s, p[0], p[1], p + 4, len - 4);
+		return ppp_ipcp_input(s, p[0], p[1], p + 4, len - 4);
 	}
 }
 
@@ -353,7 +353,7 @@ ppp_session_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
 			return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 			    "ppp: IP packet of %zu bytes before IPCP is "
 			    "opened, dropped", len);
-		if ((ev = sess_event(s, PPP_EV_IP_PACKET, len)) == NULL)
+		if ((ev = ppp_sess_event(s, PPP_EV_IP_PACKET, len)) == NULL)
 			return PPP_E_QUEUE_FULL;
 		memcpy((uint8_t *)(ev + 1), frame, len);
 		ev->len = len;
@@ -457,7 +457,7 @@ fsm_timeout(struct fsm *f, uint64_t now)
 	f->timer = UINT64_MAX;
 	f->now = now;
 	/* RFC 1661 §4.6: TO+ while the restart counter is positive. */
-	fsm_event(f, f->restart > 0 ? EV_TO_PLUS : EV_TO_MINUS, NULL);
+	ppp_fsm_event(f, f->restart > 0 ? EV_TO_PLUS : EV_TO_MINUS, NULL);
 }
 
 int
@@ -470,15 +470,15 @@ ppp_session_handle_timeout(struct ppp_session *s, uint64_t now)
 	fsm_timeout(&s->ipcp, now);
 	if (s->auth_timer <= now) {
 		s->auth_timer = UINT64_MAX;
-		auth_timer(s);
+		ppp_auth_timer(s);
 	}
 	if (s->echo_timer <= now) {
 		s->echo_timer = UINT64_MAX;
-		lcp_echo_timer(s);
+		ppp_lcp_echo_timer(s);
 	}
 	if (s->rechallenge_timer <= now) {
 		s->rechallenge_timer = UINT64_MAX;
-		auth_rechallenge(s);
+		ppp_auth_rechallenge(s);
 	}
 	return 0;
 }
@@ -491,8 +491,8 @@ ppp_session_close(struct ppp_session *s, uint64_t now)
 	if (s->down_reported)
 		return PPP_E_STATE;
 	s->now = s->lcp.now = s->ipcp.now = now;
-	sess_link_down(s, PPP_DOWN_LOCAL_CLOSE);
-	fsm_event(&s->lcp, EV_CLOSE, NULL);
+	ppp_sess_link_down(s, PPP_DOWN_LOCAL_CLOSE);
+	ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 	return 0;
 }
 
@@ -511,7 +511,7 @@ ppp_session_send_ip(struct ppp_session *s, uint64_t now, const uint8_t *pkt,
 		return ppp_bad(s->ctx, &s->ctx->stats.too_big, PPP_E_TOO_BIG,
 		    "ppp: IP packet of %zu bytes > peer MRU %u", len,
 		    (unsigned)s->peer_mru);
-	if ((rc = sess_send_raw(s, PROTO_IP, pkt, len, NULL, 0)) == 0)
+	if ((rc = ppp_sess_send_raw(s, PROTO_IP, pkt, len, NULL, 0)) == 0)
 		s->ctx->stats.ip_out++;
 	return rc;
 }

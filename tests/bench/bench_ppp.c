@@ -132,9 +132,9 @@ main(void)
 	memset(ch, 7, sizeof(ch));
 	t0 = ts_now_ns();
 	for (i = 0; i < n; i++) {
-		cr_md5_chap(sctx, (uint8_t)i, (const uint8_t *)"secret", 6,
+		ppp_cr_md5_chap(sctx, (uint8_t)i, (const uint8_t *)"secret", 6,
 		    ch, 16, out);
-		cr_md5_chap(sctx, (uint8_t)i, (const uint8_t *)"secret", 6,
+		ppp_cr_md5_chap(sctx, (uint8_t)i, (const uint8_t *)"secret", 6,
 		    out, 16, ch);
 	}
 	t1 = ts_now_ns();

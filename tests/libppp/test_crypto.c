@@ -59,21 +59,21 @@ test_rfc2759_steps(void)
 
 	hex(ac, 16, auth_chal);
 	hex(pc, 16, peer_chal);
-	CU_ASSERT_EQUAL(cr_challenge_hash(ctx, pc, ac, "User", 4, ch), 0);
+	CU_ASSERT_EQUAL(ppp_cr_challenge_hash(ctx, pc, ac, "User", 4, ch), 0);
 	hex(w8, 8, "d02e4386bce91226");
 	TS_ASSERT_BYTES("ChallengeHash", ch, 8, w8, 8);
-	CU_ASSERT_EQUAL(cr_nt_hash(ctx, "clientPass", 10, ph), 0);
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "clientPass", 10, ph), 0);
 	hex(w16, 16, "44ebba8d5312b8d611474411f56989ae");
 	TS_ASSERT_BYTES("PasswordHash", ph, 16, w16, 16);
-	CU_ASSERT_EQUAL(cr_nt_response(ctx, ch, ph, nt), 0);
+	CU_ASSERT_EQUAL(ppp_cr_nt_response(ctx, ch, ph, nt), 0);
 	hex(w24, 24, "82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df");
 	TS_ASSERT_BYTES("NT-Response", nt, 24, w24, 24);
-	CU_ASSERT_EQUAL(cr_auth_response(ctx, ph, nt, pc, ac, "User", 4, ar),
+	CU_ASSERT_EQUAL(ppp_cr_auth_response(ctx, ph, nt, pc, ac, "User", 4, ar),
 	    0);
 	hex(w20, 20, "407A5589115FD0D6209F510FE9C04566932CDA56");
 	TS_ASSERT_BYTES("AuthenticatorResponse", ar, 20, w20, 20);
 	/* A domain prefix is not part of the ChallengeHash (RFC 2759 §8.2). */
-	CU_ASSERT_EQUAL(cr_challenge_hash(ctx, pc, ac, "CORP\\User", 9, ch),
+	CU_ASSERT_EQUAL(ppp_cr_challenge_hash(ctx, pc, ac, "CORP\\User", 9, ch),
 	    0);
 	TS_ASSERT_BYTES("ChallengeHash with domain", ch, 8, w8, 8);
 }
@@ -129,7 +129,7 @@ test_chap_md5(void)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		cl = ts_hex2bin(ch, sizeof(ch), v[i].chal);
 		hex(want, 16, v[i].resp);
-		CU_ASSERT_EQUAL(cr_md5_chap(ctx, v[i].id,
+		CU_ASSERT_EQUAL(ppp_cr_md5_chap(ctx, v[i].id,
 		    (const uint8_t *)v[i].secret, strlen(v[i].secret), ch, cl,
 		    got), 0);
 		TS_ASSERT_BYTES("CHAP-MD5", got, 16, want, 16);
@@ -191,12 +191,12 @@ test_success_parser(void)
 
 	hex(want, 20, "407A5589115FD0D6209F510FE9C04566932CDA56");
 	for (i = 0; i < 2; i++) {
-		CU_ASSERT_EQUAL(mschap_parse_success((const uint8_t *)good[i],
+		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)good[i],
 		    strlen(good[i]), out), 0);
 		TS_ASSERT_BYTES("S=", out, 20, want, 20);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(mschap_parse_success((const uint8_t *)bad[i],
+		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)bad[i],
 		    strlen(bad[i]), out), PPP_E_BAD_MESSAGE);
 }
 
@@ -218,22 +218,22 @@ test_failure_parser(void)
 	int e, r, v;
 	size_t i;
 
-	CU_ASSERT_EQUAL(mschap_parse_failure((const uint8_t *)good,
+	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good,
 	    strlen(good), &e, &r, chal, &v), 0);
 	CU_ASSERT_EQUAL(e, 691);
 	CU_ASSERT_EQUAL(r, 0);
 	CU_ASSERT_EQUAL(v, 3);
 	CU_ASSERT_EQUAL(chal[0], 0x01);
 	CU_ASSERT_EQUAL(chal[15], 0xef);
-	CU_ASSERT_EQUAL(mschap_parse_failure((const uint8_t *)good, 48, &e,
+	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good, 48, &e,
 	    &r, chal, &v), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(mschap_parse_failure((const uint8_t *)bad[i],
+		CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)bad[i],
 		    strlen(bad[i]), &e, &r, chal, &v), PPP_E_BAD_MESSAGE);
 	/* Every truncation of the good message either parses (it ends on a
 	 * field boundary) or is refused; none reads past n (ASan). */
 	for (i = 0; i < strlen(good); i++)
-		(void)mschap_parse_failure((const uint8_t *)good, i, &e, &r,
+		(void)ppp_mschap_parse_failure((const uint8_t *)good, i, &e, &r,
 		    chal, &v);
 }
 

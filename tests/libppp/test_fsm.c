@@ -132,7 +132,7 @@ test_every_cell(void)
 
 	for (e = 0; e < EV_COUNT; e++) {
 		for (s = 0; s <= ST_OPENED; s++) {
-			fsm_init(&f, &test_ops, NULL, 1000, 10, 2);
+			ppp_fsm_init(&f, &test_ops, NULL, 1000, 10, 2);
 			f.state = (uint8_t)s;
 			f.restart = 5;
 			f.now = 100;
@@ -140,12 +140,12 @@ test_every_cell(void)
 			a.code = e == EV_RCR_MINUS ? CODE_CONFNAK :
 			    CODE_CONFACK;
 			trace[0] = '\0';
-			fsm_event(&f, (enum fsm_event)e, &a);
+			ppp_fsm_event(&f, (enum fsm_event)e, &a);
 			expect(table[e][s], s, want, sizeof(want), &next,
 			    &irc, &zrc);
 			if (f.state != next || strcmp(trace, want) != 0) {
 				printf("\n  %s in %s: got %s/%d want %s/%d",
-				    fsm_event_name(e), fsm_state_name(s),
+				    ppp_fsm_event_name(e), ppp_fsm_state_name(s),
 				    trace, f.state, want, next);
 				bad++;
 			}
@@ -160,14 +160,14 @@ test_every_cell(void)
 					got++;
 				if (got != max) {
 					printf("\n  %s in %s: restart %d",
-					    fsm_event_name(e),
-					    fsm_state_name(s), f.restart);
+					    ppp_fsm_event_name(e),
+					    ppp_fsm_state_name(s), f.restart);
 					bad++;
 				}
 			}
 			if (zrc && (f.restart != 0 || f.timer == UINT64_MAX)) {
 				printf("\n  %s in %s: zrc not applied",
-				    fsm_event_name(e), fsm_state_name(s));
+				    ppp_fsm_event_name(e), ppp_fsm_state_name(s));
 				bad++;
 			}
 		}
@@ -181,19 +181,19 @@ test_timer_states(void)
 {
 	struct fsm f;
 
-	fsm_init(&f, &test_ops, NULL, 1000, 3, 2);
+	ppp_fsm_init(&f, &test_ops, NULL, 1000, 3, 2);
 	f.now = 0;
 	trace[0] = '\0';
-	fsm_event(&f, EV_UP, NULL);
+	ppp_fsm_event(&f, EV_UP, NULL);
 	CU_ASSERT_EQUAL(f.timer, UINT64_MAX);
-	fsm_event(&f, EV_OPEN, NULL);
+	ppp_fsm_event(&f, EV_OPEN, NULL);
 	CU_ASSERT_EQUAL(f.state, ST_REQSENT);
 	CU_ASSERT_EQUAL(f.timer, 1000 * NS_PER_MS);
 	/* Max-Configure = 3: three requests, then TO- and tlf. */
-	fsm_event(&f, EV_TO_PLUS, NULL);
-	fsm_event(&f, EV_TO_PLUS, NULL);
+	ppp_fsm_event(&f, EV_TO_PLUS, NULL);
+	ppp_fsm_event(&f, EV_TO_PLUS, NULL);
 	CU_ASSERT_EQUAL(f.restart, 0);
-	fsm_event(&f, EV_TO_MINUS, NULL);
+	ppp_fsm_event(&f, EV_TO_MINUS, NULL);
 	CU_ASSERT_EQUAL(f.state, ST_STOPPED);
 	CU_ASSERT_EQUAL(f.timer, UINT64_MAX);
 	CU_ASSERT_STRING_EQUAL(trace, "scr,scr,scr,tlf");
