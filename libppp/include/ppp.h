@@ -231,7 +231,8 @@ PPP_API void *ppp_session_app(const struct ppp_session *sess);
  * PPP_E_UNKNOWN_CODE, PPP_E_BAD_MESSAGE, PPP_E_NAME_TOO_LONG,
  * PPP_E_BAD_RESPONSE, PPP_E_DUPLICATE, PPP_E_LATE, PPP_E_NOT_CONVERGED,
  * PPP_E_RATE_LIMITED, PPP_E_LOOPBACK, PPP_E_TOO_BIG, PPP_E_STATE (link
- * already down), PPP_E_AUTH, PPP_E_QUEUE_FULL, PPP_E_NOMEM.
+ * already down), PPP_E_AUTH, PPP_E_QUEUE_FULL, PPP_E_NOMEM, PPP_E_CRYPTO
+ * (rng hook failed).  now: ns, MUST NOT go backwards.
  */
 PPP_API int ppp_session_input(struct ppp_session *sess, uint64_t now,
     const uint8_t *frame, size_t len);
@@ -274,6 +275,19 @@ enum ppp_event_type {
 	PPP_EV_IP_PACKET,	/* ev.data/ev.len: an IPv4 packet */
 	PPP_EV_LINK_DOWN	/* ev.reason; the session is finished */
 };
+
+/*
+ * Event life cycle.  LINK_UP, then (server) AUTH_REQUEST, which the
+ * application MUST answer with ppp_session_auth_reply (there is no timer
+ * while it is pending), AUTH_RESULT on both sides, ADDRESS_WANTED (server,
+ * when auth_reply gave no address), IP_UP, IP_PACKETs.  LINK_DOWN comes
+ * exactly once and always last: the link is finished.  A Terminate-Request
+ * may still be queued and retransmitted; once ppp_session_next_timeout
+ * returns UINT64_MAX (or at any time, if the L2TP session is gone) the
+ * session can be freed.  LINK_DOWN needs no memory, so it is delivered even
+ * after allocation failures; other events are dropped (and counted in
+ * queue_full / nomem) when the queue is at max_events or memory runs out.
+ */
 
 enum ppp_down_reason {
 	PPP_DOWN_PEER_TERMINATED = 1,

@@ -46,8 +46,14 @@ ppp_sess_send(struct ppp_session *s, uint16_t proto, uint8_t code, uint8_t id,
 {
 	uint8_t h[4];
 
-	if (len > s->peer_mru - 4u)
-		len = s->peer_mru - 4u;
+	/*
+	 * RFC 1661 §6.1: every implementation receives 1500-octet control
+	 * packets whatever the MRU, so replies (which never exceed the
+	 * request they answer) are not cut to a smaller peer MRU; this cap
+	 * only guards the 16-bit Length field.
+	 */
+	if (len > 1500 - 4)
+		len = 1500 - 4;
 	h[0] = code;
 	h[1] = id;
 	put16(h + 2, (uint16_t)(len + 4));
@@ -335,6 +341,10 @@ ppp_session_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
 		    len, (unsigned)s->local_mru);
 	if (proto == PROTO_LCP)
 		return control_input(s, proto, frame, len);
+	/* A finished link only completes its Terminate exchange. */
+	if (s->down_reported)
+		return ppp_bad(ctx, &ctx->stats.bad_state, PPP_E_STATE,
+		    "ppp: proto 0x%04x on a terminating link, dropped", proto);
 	/* RFC 1661 §3.4: other packets only once LCP is opened. */
 	if (s->lcp.state != ST_OPENED)
 		return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
