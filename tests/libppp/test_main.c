@@ -6,6 +6,7 @@ void test_fsm_register(void);
 void test_crypto_register(void);
 void test_session_register(void);
 void test_input_register(void);
+void test_capture_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -13,6 +14,7 @@ static const ts_register_fn suites[] = {
 	test_crypto_register,
 	test_session_register,
 	test_input_register,
+	test_capture_register,
 };
 
 int
