@@ -483,6 +483,55 @@ test_mschap_client_messages(void)
 	}
 }
 
+/* IPCP at the server: VJ compression rejected, NBNS Nak'd with the
+ * configured value, unconfigured NBNS rejected (RFC 1332, 1877). */
+static void
+test_ipcp_options(void)
+{
+	struct ppp_session *s;
+	uint8_t out[PPP_MAX_FRAME], want[64];
+	size_t len, wl;
+
+	up(PPP_AUTH_NONE, false);
+	s = H.srv.sess;
+	/* Reopen IPCP from the peer's side: a fresh Configure-Request. */
+	CU_ASSERT_EQUAL(inject(s, "8021 01 40 0010 0306 0a000064 0206 002d0f01"),
+	    0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	wl = ts_hex2bin(want, sizeof(want), "ff03 8021 04 40 000a 0206 002d0f01");
+	TS_ASSERT_BYTES("IPCP Reject of VJ", out, len, want, wl);
+	CU_ASSERT_EQUAL(inject(s, "8021 01 41 0016 0306 0a000064 8206 00000000"
+	    " 8406 00000000"), 0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	/* No NBNS configured: both name server options are rejected. */
+	wl = ts_hex2bin(want, sizeof(want),
+	    "ff03 8021 04 41 0010 8206 00000000 8406 00000000");
+	TS_ASSERT_BYTES("IPCP Reject of NBNS", out, len, want, wl);
+	h_free(&H);
+	{
+		struct ppp_config sc, cc;
+
+		h_config(&sc, PPP_AUTH_NONE);
+		sc.nbns[0] = 0x0a000089;
+		h_config(&cc, PPP_AUTH_NONE);
+		CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "i", "pw"), 0);
+		h_run(&H, 50);
+		CU_ASSERT_TRUE_FATAL(H.srv.ip_up);
+		s = H.srv.sess;
+		CU_ASSERT_EQUAL(inject(s, "8021 01 42 0010 0306 0a000064"
+		    " 8206 00000000"), 0);
+		CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out),
+		    &len), 1);
+		CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out),
+		    &len), 1);
+		wl = ts_hex2bin(want, sizeof(want),
+		    "ff03 8021 03 42 000a 8206 0a000089");
+		TS_ASSERT_BYTES("IPCP Nak of NBNS1", out, len, want, wl);
+		h_free(&H);
+	}
+}
+
 static void
 test_api_args(void)
 {
@@ -544,5 +593,6 @@ test_input_register(void)
 	CU_add_test(s, "maximum options, MRU 65535", test_max_options);
 	CU_add_test(s, "MS-CHAPv2 Success/Failure strings at the client",
 	    test_mschap_client_messages);
+	CU_add_test(s, "IPCP: VJ rejected, NBNS Nak/Reject", test_ipcp_options);
 	CU_add_test(s, "API argument checks", test_api_args);
 }
