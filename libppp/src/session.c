@@ -142,6 +142,7 @@ ppp_session_new(struct ppp_ctx *ctx, enum ppp_role role, uint64_t now,
 		memcpy(s->creds->pw, scfg->password, scfg->password_len);
 		s->creds->pw_len = (uint8_t)scfg->password_len;
 	}
+	ctx->sessions++;	/* from here on, ppp_session_free undoes it */
 	s->auth_timer = s->echo_timer = s->rechallenge_timer = UINT64_MAX;
 	s->peer_mru = 1500;
 	s->local_mru = ctx->cfg.mru;
@@ -162,7 +163,6 @@ ppp_session_new(struct ppp_ctx *ctx, enum ppp_role role, uint64_t now,
 	    ctx->cfg.max_configure, ctx->cfg.max_terminate);
 	ppp_fsm_init(&s->ipcp, &ppp_ipcp_ops, s, ctx->cfg.restart_ms,
 	    ctx->cfg.max_configure, ctx->cfg.max_terminate);
-	ctx->sessions++;
 	s->phase = PH_ESTABLISH;
 	/* RFC 1661 §3.2: the lower layer (L2TP session) is up; open. */
 	s->lcp.now = now;

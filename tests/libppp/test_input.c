@@ -532,6 +532,15 @@ test_ipcp_options(void)
 	}
 }
 
+static int
+failing_rng(void *user, void *buf, size_t len)
+{
+	(void)user;
+	(void)buf;
+	(void)len;
+	return -1;
+}
+
 static void
 test_api_args(void)
 {
@@ -566,6 +575,18 @@ test_api_args(void)
 		    &s), PPP_E_INVAL);
 		CU_ASSERT_EQUAL(ppp_session_new(ctx, (enum ppp_role)9, 0, NULL,
 		    &s), PPP_E_INVAL);
+	}
+	/* A failing rng hook: no session without a magic number. */
+	hk.rng = failing_rng;
+	{
+		struct ppp_ctx *c2;
+		struct ppp_session *s2 = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&c2, &cfg, &hk), 0);
+		CU_ASSERT_EQUAL(ppp_session_new(c2, PPP_ROLE_SERVER, 0, NULL,
+		    &s2), PPP_E_CRYPTO);
+		CU_ASSERT_PTR_NULL(s2);
+		ppp_ctx_free(c2);
 	}
 	CU_ASSERT_STRING_EQUAL(ppp_strerror(PPP_E_LOOPBACK),
 	    "looped-back link");
