@@ -262,6 +262,9 @@ ppp_ctx_free(struct ppp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	if (ctx->sessions > 0)
+		ppp_log(ctx, PPP_LOG_ERR, "ppp: context freed with %zu live "
+		    "sessions (caller bug)", ctx->sessions);
 	h = ctx->hooks;
 	crypto_free(ctx);
 	sodium_memzero(ctx, sizeof(*ctx));

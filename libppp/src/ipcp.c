@@ -161,15 +161,8 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 
 	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
 		return rc;
-	if (s->ipcp.state != ST_OPENED && ++s->ipcp.rcr >
-	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure) {
-		rc = ppp_bad(ctx, &ctx->stats.not_converged,
-		    PPP_E_NOT_CONVERGED, "ppp: IPCP did not converge after %u "
-		    "Configure-Requests", (unsigned)s->ipcp.rcr);
-		ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
+	if ((rc = ppp_fsm_count_rcv(&s->ipcp)) != 0)
 		return rc;
-	}
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
 		uint8_t t = opt[0], l = opt[1];
@@ -260,6 +253,8 @@ rcv_reply(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return 0;
 	}
 	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
+		return rc;
+	if ((rc = ppp_fsm_count_rcv(&s->ipcp)) != 0)
 		return rc;
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;

@@ -226,15 +226,8 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 
 	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
 		return rc;
-	if (s->lcp.state != ST_OPENED && ++s->lcp.rcr >
-	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure) {
-		rc = ppp_bad(ctx, &ctx->stats.not_converged,
-		    PPP_E_NOT_CONVERGED, "ppp: LCP did not converge after %u "
-		    "Configure-Requests", (unsigned)s->lcp.rcr);
-		ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
+	if ((rc = ppp_fsm_count_rcv(&s->lcp)) != 0)
 		return rc;
-	}
 	r.naklen = r.rejlen = 0;
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
@@ -353,6 +346,29 @@ badlen:
 	    "ppp: LCP option %u has length %u", p[off], p[off + 1]);
 }
 
+/*
+ * Counts a Configure packet received before the automaton is opened; far
+ * more than Max-Configure of them means the negotiation does not converge
+ * (a peer Nak-ing or requesting forever): the link is closed.
+ */
+int
+ppp_fsm_count_rcv(struct fsm *f)
+{
+	struct ppp_session *s = f->sess;
+	struct ppp_ctx *ctx = s->ctx;
+	int rc;
+
+	if (f->state == ST_OPENED || ++f->rcr <=
+	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure)
+		return 0;
+	rc = ppp_bad(ctx, &ctx->stats.not_converged, PPP_E_NOT_CONVERGED,
+	    "ppp: %s did not converge after %u Configure packets",
+	    f->ops->name, (unsigned)f->rcr);
+	ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
+	ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
+	return rc;
+}
+
 static int
 check_id(struct ppp_session *s, struct fsm *f, uint8_t id, const char *what)
 {
@@ -418,6 +434,8 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 		return rc;
 	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
 		return rc;
+	if ((rc = ppp_fsm_count_rcv(&s->lcp)) != 0)
+		return rc;
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
 		uint32_t v;
@@ -438,7 +456,9 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 				return no_common_auth(s);
 			idx = opt[1] >= 4 ?
 			    server_method_index(s, auth_method(opt)) : -1;
-			if (idx < 0 || idx == s->auth_idx) {
+			/* Only ever move forward in our list, so a peer
+			 * cannot make us cycle between methods. */
+			if (idx < 0 || idx <= s->auth_idx) {
 				idx = s->auth_idx + 1;
 				if ((size_t)idx >= ctx->cfg.n_auth)
 					return no_common_auth(s);

@@ -185,6 +185,7 @@ void ppp_sess_link_down(struct ppp_session *, enum ppp_down_reason);
 void ppp_sess_enter_network(struct ppp_session *);
 
 /* lcp.c */
+int ppp_fsm_count_rcv(struct fsm *);
 int ppp_opts_validate(struct ppp_session *, const char *proto, const uint8_t *,
     size_t);
 extern const struct fsm_ops ppp_lcp_ops;

@@ -344,6 +344,26 @@ test_no_converge(void)
 	h_run(&H, 20);
 	EXPECT(s, bad_state, PPP_E_STATE, inject(s, "c021 01 34 0004"));
 	h_free(&H);
+	/* A peer that Naks our Magic-Number forever. */
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "g", "pw"), 0);
+	s = H.srv.sess;
+	rc = 0;
+	for (i = 0; i < 100 && rc == 0; i++) {
+		char hex[64];
+		uint8_t id = 0;
+
+		while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+			if (out[4] == CODE_CONFREQ)
+				id = out[5];
+		snprintf(hex, sizeof(hex), "c021 03 %02x 000a 0506 %08x", id,
+		    (unsigned)i);
+		rc = inject(s, hex);
+	}
+	CU_ASSERT_EQUAL(rc, PPP_E_NOT_CONVERGED);
+	CU_ASSERT(i < 100);
+	h_events(&H, &H.srv, true);
+	CU_ASSERT_EQUAL(H.srv.down_reason, PPP_DOWN_NEGOTIATION_FAILED);
+	h_free(&H);
 }
 
 static void
