@@ -311,9 +311,8 @@ send_verdict(struct ppp_session *s, bool ok)
 	size_t ml;
 
 	if (s->auth_method == PPP_AUTH_PAP) {
-		snprintf(msg, sizeof(msg), "%s", ok ? "Access granted" :
-		    "Access denied");
-		ml = strlen(msg);
+		ml = strlen(ok ? "Access granted" : "Access denied");
+		memcpy(msg, ok ? "Access granted" : "Access denied", ml);
 		h[0] = ok ? PAP_ACK : PAP_NAK;
 		h[1] = s->auth_id;
 		put16(h + 2, (uint16_t)(5 + ml));
@@ -332,9 +331,10 @@ send_verdict(struct ppp_session *s, bool ok)
 			snprintf(msg, sizeof(msg), "E=691 R=0 C=%s V=3 "
 			    "M=Access denied", chx);
 		}
-	} else
-		snprintf(msg, sizeof(msg), "%s", ok ? "Access granted" :
-		    "Access denied");
+	} else {
+		ml = strlen(ok ? "Access granted" : "Access denied");
+		memcpy(msg, ok ? "Access granted" : "Access denied", ml + 1);
+	}
 	return ppp_sess_send(s, PROTO_CHAP, ok ? CHAP_SUCCESS : CHAP_FAILURE,
 	    s->auth_id, (uint8_t *)msg, strlen(msg));
 }

@@ -69,6 +69,8 @@ ipcp_tlu(struct fsm *f)
 	if (s->ip_up_reported)
 		return;
 	s->ip_up_reported = 1;
+	if (s->ctx->hooks.log == NULL)
+		goto event;
 	snprintf(a, sizeof(a), "%u.%u.%u.%u", s->local_addr >> 24,
 	    (s->local_addr >> 16) & 0xff, (s->local_addr >> 8) & 0xff,
 	    s->local_addr & 0xff);
@@ -77,6 +79,7 @@ ipcp_tlu(struct fsm *f)
 	    s->peer_addr & 0xff);
 	ppp_log(s->ctx, PPP_LOG_INFO, "ppp: IPCP opened, local %s peer %s",
 	    a, b);
+event:
 	if ((ev = ppp_sess_event(s, PPP_EV_IP_UP, 0)) == NULL)
 		return;
 	ev->ip.local_addr = s->local_addr;

@@ -423,7 +423,9 @@ ppp_session_next_event(struct ppp_session *s, struct ppp_event *ev)
 		s->ev_tail = NULL;
 	s->n_ev--;
 	*ev = e->ev;
-	sodium_memzero(&e->ev, sizeof(e->ev));
+	/* Only AUTH_REQUEST carries credentials worth wiping. */
+	if (ev->type == PPP_EV_AUTH_REQUEST)
+		sodium_memzero(&e->ev, sizeof(e->ev));
 	if (ev->type == PPP_EV_IP_PACKET) {
 		/* The payload stays valid until the next call. */
 		ev->data = e->payload;
