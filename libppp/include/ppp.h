@@ -239,7 +239,8 @@ PPP_API int ppp_session_input(struct ppp_session *sess, uint64_t now,
 
 /*
  * Copies the next queued outgoing frame into buf (cap bytes; PPP_MAX_FRAME
- * always suffices for control frames, IP frames need len + 4).  Returns 1 and
+ * always suffices: IP packets are at most the peer's MRU <= 1500 plus the
+ * 4-byte header, control packets at most 1500).  Returns 1 and
  * sets *outlen if a frame was written, 0 if none is queued, PPP_E_BUFFER if
  * cap is too small (the frame stays queued).
  */
