@@ -85,6 +85,7 @@ struct tunnel {
 	bool challenged;
 	bool have_tiebreak;
 	bool half_open;                 /* counted in ctx->nhalf_open */
+	bool peer_hashed;               /* in ctx->tun_by_peer */
 	uint8_t challenge[16];
 	uint8_t tiebreak[8];
 };
@@ -335,12 +336,17 @@ tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid)
 	return NULL;
 }
 
+/* Sets the peer's Tunnel ID and its hash entry; UNHASH_ONLY removes the
+ * entry but keeps the ID (a closed tunnel lingering under our ID). */
+#define UNHASH_ONLY 0x10000u
+
 static void
-tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t pid)
+tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid)
 {
 	struct tunnel **pp;
 
-	if (t->peer_id != 0) {
+	if (t->peer_hashed) {
+		t->peer_hashed = false;
 		for (pp = &ctx->tun_by_peer[phash(t->peer, t->peer_id) & ctx->tun_mask];
 		    *pp != NULL; pp = &(*pp)->pnext) {
 			if (*pp == t) {
@@ -349,12 +355,15 @@ tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t pid)
 			}
 		}
 	}
-	t->peer_id = pid;
+	if (pid == UNHASH_ONLY)
+		return;
+	t->peer_id = (uint16_t)pid;
 	t->pnext = NULL;
 	if (pid != 0) {
-		pp = &ctx->tun_by_peer[phash(t->peer, pid) & ctx->tun_mask];
+		pp = &ctx->tun_by_peer[phash(t->peer, t->peer_id) & ctx->tun_mask];
 		t->pnext = *pp;
 		*pp = t;
+		t->peer_hashed = true;
 	}
 }
 
@@ -1071,6 +1080,12 @@ handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns)
 	}
 	ptid = get16(AV(AVP_TUNNEL_ID).v);
 	t = tunnel_find_peer(ctx, peer, ptid);
+	if (t != NULL && (t->state == T_LINGER || t->state == T_CLOSING)) {
+		/* The peer reuses the ID of a closed tunnel: a new request. The
+		 * old one keeps lingering under our ID only. */
+		tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
+		t = NULL;
+	}
 	if (t != NULL) {
 		/* A retransmission maps to the tunnel it created; re-ack. */
 		ctx->stats.rx_sccrq_retransmit++;
