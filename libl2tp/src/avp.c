@@ -247,6 +247,7 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 		return L2TP_E_MISSING_AVP;
 	}
 	set->msg_type = get16(set->a[AVP_MSG_TYPE].v);
+	set->msg_type_mbit = (get16(p) & AVP_M) != 0;
 	return 0;
 }
 

@@ -1535,8 +1535,21 @@ dispatch(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		return msg_session(ctx, t, sid, msg_name(mt)) != NULL ? 0 : L2TP_E_NO_SESSION;
 	case MT_OCRQ:
 		return refuse_ocrq(ctx, t, now);
+	case MT_SCCRQ:
+		ctx->stats.rx_state++;
+		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ on established tunnel %u ignored", t->id);
+		return L2TP_E_STATE;
 	default:
 		ctx->stats.rx_unsupported++;
+		if (ctx->avs.msg_type_mbit && mt != MT_OCRP && mt != MT_OCCN) {
+			/* RFC 2661 3.2: an unknown message type with the M bit
+			 * set MUST clear the tunnel. */
+			ctx_log(ctx, L2TP_LOG_WARN, "unknown mandatory message type %u on tunnel %u: closing",
+			    mt, t->id);
+			tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_VALUE,
+			    "unknown message type", L2TP_E_UNSUPPORTED);
+			return L2TP_E_UNSUPPORTED;
+		}
 		ctx_log(ctx, L2TP_LOG_INFO, "%s (type %u) on tunnel %u ignored", msg_name(mt), mt, t->id);
 		return L2TP_E_UNSUPPORTED;
 	}

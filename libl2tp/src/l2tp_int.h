@@ -63,6 +63,7 @@ struct avp_val {
 
 struct avp_set {
 	uint16_t msg_type;
+	bool msg_type_mbit;             /* M bit of the Message Type AVP */
 	unsigned count;
 	int unknown_mandatory;          /* type of the first one, or -1 */
 	struct avp_val a[AVP_MAX];

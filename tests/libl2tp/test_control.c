@@ -717,6 +717,46 @@ test_proxy_avps(void)
 	h_pair_free(&p);
 }
 
+/* Rewrites the LAC's ICRQ into message type p->arg with or without M. */
+static bool
+retype_icrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
+{
+	const unsigned *v = p->arg;
+
+	if (from_lac && h_msg_type(d, *len) == 10) {
+		d[19] = (uint8_t)v[0];
+		d[12] = v[1] ? 0x80 : 0x00;
+	}
+	return false;
+}
+
+static void
+test_unknown_message_type(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid;
+	unsigned v[2] = { 99, 0 };
+
+	/* Optional unknown message: ignored (acked), tunnel stays. */
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.filter = retype_icrq;
+	p.arg = v;
+	CU_ASSERT_NOT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_unsupported, 1);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 1);
+	h_pair_free(&p);
+	/* Mandatory unknown message: the tunnel is cleared (3.2). */
+	v[1] = 1;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.filter = retype_icrq;
+	p.arg = v;
+	CU_ASSERT_NOT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_TUNNEL_DOWN].error, L2TP_ERR_BAD_VALUE);
+	h_pair_free(&p);
+}
+
 void
 test_control_register(void)
 {
@@ -740,5 +780,6 @@ test_control_register(void)
 	CU_add_test(s, "quirk: M bit on optional AVPs", test_quirk_mbit_on_optional);
 	CU_add_test(s, "unknown AVPs (M bit semantics)", test_unknown_avps);
 	CU_add_test(s, "OCRQ refused", test_ocrq_refused);
+	CU_add_test(s, "unknown message types", test_unknown_message_type);
 	CU_add_test(s, "proxy LCP/authen AVPs", test_proxy_avps);
 }
