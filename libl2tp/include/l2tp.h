@@ -21,6 +21,15 @@
  * peer's Assigned Tunnel ID), established ones by the Tunnel ID we assigned,
  * so two clients behind one NAT that pick the same Tunnel ID never collide.
  *
+ * The peer handle MUST be stable for the life of a tunnel (use the IKE peer
+ * or the outer address/port, not a child SA that is replaced on rekey):
+ * control and data messages arriving with another handle than the tunnel's
+ * are dropped as L2TP_E_NO_TUNNEL, so one client cannot address another's
+ * tunnel.
+ *
+ * Timers: l2tp_next_timeout and l2tp_handle_timeout walk all tunnels
+ * (O(tunnels)); sessions have no timers of their own.
+ *
  * UDP checksum behind NAT (transport mode ESP, RFC 3948 section 3.1.2): the
  * library never computes UDP checksums; the caller does.  Our choice, and the
  * recommendation to callers, is to SEND L2TP/UDP with a zero checksum (UDP
@@ -126,7 +135,11 @@ struct l2tp_config {
 	uint8_t secret[L2TP_MAX_SECRET];
 	size_t secret_len;
 	bool require_auth;              /* refuse SCCRQ/SCCRP without Challenge answer */
-	bool hide_avps;                 /* send sensitive AVPs hidden (needs secret) */
+	/* Send sensitive AVPs hidden (RFC 2661 4.3; needs a secret): Assigned
+	 * Tunnel ID, Assigned Session ID, Call Serial Number, Tx Connect Speed
+	 * and Framing Type, preceded by one Random Vector per message.  Hidden
+	 * AVPs received are decoded whenever a secret is configured. */
+	bool hide_avps;
 	uint16_t rws;                   /* our Receive Window Size [4] */
 	uint64_t rtx_initial_ns;        /* first retransmission timeout [1 s] */
 	uint64_t rtx_max_ns;            /* cap of the exponential backoff [8 s] */
@@ -169,7 +182,11 @@ struct l2tp_proxy {
 };
 
 /*
- * An event.  tunnel_id / session_id are the IDs we assigned (the handles for
+ * An event.  SESSION_DOWN is also reported for sessions that never came up
+ * (a refused ICRQ of ours, a CDN during setup); TUNNEL_DOWN likewise for a
+ * tunnel whose setup failed (reason says why: L2TP_E_AUTH, _TIMEOUT,
+ * _TIEBREAK, _UNKNOWN_MANDATORY, or 0 when the peer sent StopCCN/CDN).
+ * tunnel_id / session_id are the IDs we assigned (the handles for
  * the API); peer_handle is the caller's transport tag.  Pointers are valid
  * until the next call into the library with this context.
  */

@@ -349,6 +349,50 @@ test_config_and_api(void)
 	l2tp_ctx_free(NULL);
 }
 
+/* Bounded queues: events and output refuse beyond their caps. */
+static void
+test_queue_bounds(void)
+{
+	struct h_pair p;
+	struct l2tp_config a, b;
+	uint16_t tid, sid;
+	uint8_t ppp[4] = { 0xc0, 0x21, 0x09, 0x00 }, small[4];
+	size_t n;
+	uint64_t ph;
+	unsigned i;
+	int rc = 0;
+
+	h_default_config(&a, L2TP_ROLE_LAC);
+	h_default_config(&b, L2TP_ROLE_LNS);
+	a.max_output = 8;
+	b.max_events = 4;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, &b), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	for (i = 0; i < 9 && rc == 0; i++)
+		rc = l2tp_session_send_ppp(p.lac.ctx, p.now, tid, sid, ppp, 4);
+	CU_ASSERT_EQUAL(rc, L2TP_E_QUEUE_FULL);
+	CU_ASSERT_EQUAL(i, 9);
+	/* A too-small buffer leaves the datagram queued. */
+	CU_ASSERT_EQUAL(l2tp_next_output(p.lac.ctx, p.now, small, sizeof(small), &n, &ph),
+	    L2TP_E_BUFFER);
+	/* Deliver all 8 without draining events: only 4 fit. */
+	{
+		uint8_t buf[L2TP_MAX_DGRAM];
+		int r;
+
+		for (i = 0; l2tp_next_output(p.lac.ctx, p.now, buf, sizeof(buf), &n, &ph) == 0; i++) {
+			r = l2tp_input(p.lns.ctx, p.now, H_LAC_HANDLE, buf, n);
+			CU_ASSERT_EQUAL(r, i < 4 ? 0 : L2TP_E_QUEUE_FULL);
+		}
+		CU_ASSERT_EQUAL(i, 8);
+	}
+	CU_ASSERT_EQUAL(st(&p.lns).queue_full, 4);
+	h_drain(&p.lns);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_PPP], 4);
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lns.al.live, 0);
+}
+
 /* Fails allocation i of each side for every i: clean errors, no leaks. */
 static void
 test_oom_loop(void)
@@ -394,5 +438,6 @@ test_input_register(void)
 	CU_add_test(s, "hidden chain, bad original length", test_hidden_chain_and_bad_length);
 	CU_add_test(s, "data sequencing and offset", test_data_sequencing_and_offset);
 	CU_add_test(s, "config and API errors", test_config_and_api);
+	CU_add_test(s, "queue bounds", test_queue_bounds);
 	CU_add_test(s, "OOM loop", test_oom_loop);
 }
