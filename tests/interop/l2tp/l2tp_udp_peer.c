@@ -9,7 +9,9 @@
  * The LAC opens a tunnel to PEER_IP:1701 and places one call.  Events are
  * printed one per line ("event tunnel_up ...").  Exits when the tunnel is
  * closed after having been up (0), or at the deadline (0 if tunnel and
- * session were up, else 1).  Test code: it does I/O.
+ * session were up, else 1).  With $L2TP_PEER_SECRET set, tunnel
+ * authentication is required; with $L2TP_PEER_HIDE also, AVPs are sent hidden.  Test code: it does
+ * I/O.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -118,6 +120,15 @@ main(int argc, char **argv)
 	cfg.roles = lac ? L2TP_ROLE_LAC : L2TP_ROLE_LNS;
 	strcpy(cfg.hostname, lac ? "roadgate-lac" : "roadgate-lns");
 	cfg.hello_interval_ns = 5000000000ull;
+	if (getenv("L2TP_PEER_SECRET") != NULL) {
+		/* Tunnel authentication (required) and hidden AVPs. */
+		cfg.secret_len = strlen(getenv("L2TP_PEER_SECRET"));
+		if (cfg.secret_len > L2TP_MAX_SECRET)
+			return 2;
+		memcpy(cfg.secret, getenv("L2TP_PEER_SECRET"), cfg.secret_len);
+		cfg.require_auth = true;
+		cfg.hide_avps = getenv("L2TP_PEER_HIDE") != NULL;
+	}
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.user = &rng;
 	hooks.rng = ts_rng_cb;
