@@ -117,6 +117,13 @@ struct l2tp_ctx {
 
 static void tunnel_free(struct l2tp_ctx *, struct tunnel *);
 
+/* Time arithmetic saturates at UINT64_MAX ("never"). */
+static uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* ---- hooks, logging ---- */
 
 static void *
@@ -586,7 +593,7 @@ ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		t->inflight++;
 		if (t->rtx_at == UINT64_MAX) {
 			t->rtx_interval = ctx->cfg.rtx_initial_ns;
-			t->rtx_at = now + t->rtx_interval;
+			t->rtx_at = sat_add(now, t->rtx_interval);
 		}
 		m = m->next;
 	}
@@ -658,6 +665,11 @@ ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)
 		t->rtx_count = 0;
 		t->rtx_at = UINT64_MAX;
 		ctl_flush(ctx, t, now);
+		if (t->inflight > 0 && t->rtx_at == UINT64_MAX) {
+			/* Partially acked: restart the timer for the rest. */
+			t->rtx_interval = ctx->cfg.rtx_initial_ns;
+			t->rtx_at = sat_add(now, t->rtx_interval);
+		}
 	}
 }
 
@@ -789,7 +801,7 @@ tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
 	if (ctl_send(ctx, t, now, 0) != 0) {
 		/* Cannot even queue StopCCN: linger and let the peer time out. */
 		t->state = T_LINGER;
-		t->linger_until = now + ctx->cfg.rtx_max_ns;
+		t->linger_until = sat_add(now, ctx->cfg.rtx_max_ns);
 	}
 }
 
@@ -1261,7 +1273,7 @@ handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 	t->inflight = 0;
 	t->rtx_at = UINT64_MAX;
 	t->state = T_LINGER;
-	t->linger_until = now + ctx->cfg.rtx_max_ns * 2;
+	t->linger_until = sat_add(now, sat_add(ctx->cfg.rtx_max_ns, ctx->cfg.rtx_max_ns));
 	return 0;
 }
 
@@ -1844,7 +1856,7 @@ tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 		d = t->linger_until;
 	if (t->state == T_ESTABLISHED && t->txq == NULL &&
 	    ctx->cfg.hello_interval_ns != UINT64_MAX) {
-		uint64_t h = t->last_rx + ctx->cfg.hello_interval_ns;
+		uint64_t h = sat_add(t->last_rx, ctx->cfg.hello_interval_ns);
 
 		if (h < d)
 			d = h;
@@ -1904,7 +1916,7 @@ retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 	t->rtx_interval *= 2;
 	if (t->rtx_interval > ctx->cfg.rtx_max_ns)
 		t->rtx_interval = ctx->cfg.rtx_max_ns;
-	t->rtx_at = now + t->rtx_interval;
+	t->rtx_at = sat_add(now, t->rtx_interval);
 }
 
 int
@@ -1926,7 +1938,7 @@ l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now)
 		}
 		if (t->state == T_ESTABLISHED && t->txq == NULL &&
 		    ctx->cfg.hello_interval_ns != UINT64_MAX &&
-		    now >= t->last_rx + ctx->cfg.hello_interval_ns) {
+		    now >= sat_add(t->last_rx, ctx->cfg.hello_interval_ns)) {
 			mb_init(&ctx->mb, MT_HELLO);
 			if (ctl_send(ctx, t, now, 0) == 0)
 				ctx->stats.hellos_sent++;

@@ -717,6 +717,45 @@ test_proxy_avps(void)
 	h_pair_free(&p);
 }
 
+/* Drops the first transmission of the second CDN only. */
+static bool
+drop_second_cdn(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
+{
+	unsigned *n = p->arg;
+
+	if (from_lac && h_msg_type(d, *len) == 14 && ++*n == 2)
+		return true;
+	return false;
+}
+
+/* The first CDN is acked by a ZLB, the second was lost: the timer must
+ * still run for it although no new message restarts it. */
+static void
+test_partial_ack_retransmits_rest(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid, s2, s3;
+	unsigned n = 0;
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s2), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s3), 0);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 3);
+	p.filter = drop_second_cdn;
+	p.arg = &n;
+	CU_ASSERT_EQUAL(l2tp_session_close(p.lac.ctx, p.now, tid, s2, L2TP_CDN_ADMIN), 0);
+	CU_ASSERT_EQUAL(l2tp_session_close(p.lac.ctx, p.now, tid, s3, L2TP_CDN_ADMIN), 0);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 2);
+	CU_ASSERT_NOT_EQUAL(l2tp_next_timeout(p.lac.ctx), UINT64_MAX);
+	while (st(&p.lns).sessions_open > 1 && h_step_timer(&p, p.now + 30 * SEC))
+		;
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 1);
+	h_pair_free(&p);
+}
+
 /* Rewrites the LAC's ICRQ into message type p->arg with or without M. */
 static bool
 retype_icrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
@@ -768,6 +807,7 @@ test_control_register(void)
 	CU_add_test(s, "retransmission under loss", test_retransmit_under_loss);
 	CU_add_test(s, "backoff then teardown", test_retransmit_backoff_teardown);
 	CU_add_test(s, "reordering and window", test_reordering_and_window);
+	CU_add_test(s, "partial ack retransmits the rest", test_partial_ack_retransmits_rest);
 	CU_add_test(s, "HELLO", test_hello);
 	CU_add_test(s, "quirk: phone ignores HELLO", test_quirk_phone_ignores_hello);
 	CU_add_test(s, "tunnel authentication", test_tunnel_auth);
