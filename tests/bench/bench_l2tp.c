@@ -8,8 +8,10 @@
  * State: an LNS holding 100,000 sessions (1,000 tunnels x 100 sessions),
  * measured as live bytes of its allocator (ts_alloc accounting) divided by
  * the number of sessions; includes tunnels and hash tables.
- * Reference limit measured in the same run: the cost of the in-memory
- * copies alone is not separable, so the ratio is against the target.
+ * ratio= is against the issue's targets: setups/s / 100,000 for l2tp.setup,
+ * 512 / bytes-per-session for l2tp.state (> 1 is better than the target).
+ * Both contexts run on the one measuring core, so a setup costs both the
+ * LAC's and the LNS's work (8 control datagrams, 2 StopCCN/ZLB).
  */
 #include <stdio.h>
 #include <string.h>
