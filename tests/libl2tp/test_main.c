@@ -2,9 +2,13 @@
 #include "testsupport.h"
 
 void test_version_register(void);
+void test_control_register(void);
+void test_input_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
+	test_control_register,
+	test_input_register,
 };
 
 int

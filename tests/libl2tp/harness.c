@@ -1,0 +1,185 @@
+/* harness.c - see harness.h. */
+#include <string.h>
+
+#include "harness.h"
+
+void
+h_default_config(struct l2tp_config *cfg, unsigned roles)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
+	cfg->roles = roles;
+	strcpy(cfg->hostname, roles == L2TP_ROLE_LAC ? "lac.test" : "lns.test");
+}
+
+static int
+w_rng(void *u, void *b, size_t n)
+{
+	return ts_rng_cb(&((struct h_peer *)u)->rng, b, n);
+}
+
+static void *
+w_alloc(void *u, size_t n)
+{
+	return ts_alloc_cb(&((struct h_peer *)u)->al, n);
+}
+
+static void
+w_free(void *u, void *ptr)
+{
+	ts_free_cb(&((struct h_peer *)u)->al, ptr);
+}
+
+static void
+w_log(void *u, int level, const char *msg)
+{
+	ts_log_cb(&((struct h_peer *)u)->log, level, msg);
+}
+
+static int
+peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed)
+{
+	memset(pe, 0, sizeof(*pe));
+	ts_rng_init(&pe->rng, seed);
+	ts_alloc_init(&pe->al);
+	ts_log_init(&pe->log);
+	pe->hooks.user = pe;
+	pe->hooks.rng = w_rng;
+	pe->hooks.alloc = w_alloc;
+	pe->hooks.free = w_free;
+	pe->hooks.log = w_log;
+	return l2tp_ctx_new(&pe->ctx, cfg, &pe->hooks);
+}
+
+int
+h_pair_init(struct h_pair *p, const struct l2tp_config *lac_cfg,
+    const struct l2tp_config *lns_cfg)
+{
+	struct l2tp_config a, b;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	h_default_config(&a, L2TP_ROLE_LAC);
+	h_default_config(&b, L2TP_ROLE_LNS);
+	rc = peer_init(&p->lac, lac_cfg != NULL ? lac_cfg : &a, 11);
+	if (rc == 0)
+		rc = peer_init(&p->lns, lns_cfg != NULL ? lns_cfg : &b, 22);
+	p->now = 1000000000ull;
+	return rc;
+}
+
+void
+h_pair_free(struct h_pair *p)
+{
+	l2tp_ctx_free(p->lac.ctx);
+	l2tp_ctx_free(p->lns.ctx);
+	p->lac.ctx = p->lns.ctx = NULL;
+}
+
+void
+h_drain(struct h_peer *pe)
+{
+	struct l2tp_event ev;
+
+	while (l2tp_next_event(pe->ctx, &ev)) {
+		if ((unsigned)ev.type < 8) {
+			pe->ev_count[ev.type]++;
+			pe->last[ev.type] = ev;
+		}
+		if (ev.type == L2TP_EV_PPP && ev.len <= sizeof(pe->last_ppp)) {
+			memcpy(pe->last_ppp, ev.data, ev.len);
+			pe->last_ppp_len = ev.len;
+		}
+		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_name_len <= sizeof(pe->proxy_name)) {
+			memcpy(pe->proxy_name, ev.proxy.authen_name, ev.proxy.authen_name_len);
+			pe->proxy_name_len = ev.proxy.authen_name_len;
+		}
+	}
+}
+
+unsigned
+h_pump(struct h_pair *p)
+{
+	uint8_t buf[L2TP_MAX_DGRAM];
+	size_t len;
+	uint64_t ph;
+	unsigned moved = 0, round;
+	bool any;
+
+	for (round = 0; round < 10000; round++) {
+		any = false;
+		while (l2tp_next_output(p->lac.ctx, p->now, buf, sizeof(buf), &len, &ph) == 0) {
+			any = true;
+			p->seen++;
+			if (p->filter != NULL && p->filter(p, true, buf, &len))
+				continue;
+			moved++;
+			p->last_rc_lns = l2tp_input(p->lns.ctx, p->now, H_LAC_HANDLE, buf, len);
+		}
+		while (l2tp_next_output(p->lns.ctx, p->now, buf, sizeof(buf), &len, &ph) == 0) {
+			any = true;
+			p->seen++;
+			if (p->filter != NULL && p->filter(p, false, buf, &len))
+				continue;
+			moved++;
+			p->last_rc_lac = l2tp_input(p->lac.ctx, p->now, H_LNS_HANDLE, buf, len);
+		}
+		if (!any)
+			break;
+	}
+	h_drain(&p->lac);
+	h_drain(&p->lns);
+	return moved;
+}
+
+bool
+h_step_timer(struct h_pair *p, uint64_t limit)
+{
+	uint64_t a = l2tp_next_timeout(p->lac.ctx), b = l2tp_next_timeout(p->lns.ctx);
+	uint64_t t = a < b ? a : b;
+
+	if (t == UINT64_MAX || t > limit)
+		return false;
+	if (t > p->now)
+		p->now = t;
+	l2tp_handle_timeout(p->lac.ctx, p->now);
+	l2tp_handle_timeout(p->lns.ctx, p->now);
+	h_pump(p);
+	return true;
+}
+
+int
+h_setup(struct h_pair *p, uint16_t *tid, uint16_t *sid)
+{
+	int rc = l2tp_tunnel_open(p->lac.ctx, p->now, H_LNS_HANDLE, tid);
+
+	if (rc != 0)
+		return rc;
+	rc = l2tp_session_open(p->lac.ctx, p->now, *tid, sid);
+	if (rc != 0)
+		return rc;
+	h_pump(p);
+	if (p->lac.ev_count[L2TP_EV_TUNNEL_UP] == 0 || p->lns.ev_count[L2TP_EV_TUNNEL_UP] == 0 ||
+	    p->lac.ev_count[L2TP_EV_SESSION_UP] == 0 || p->lns.ev_count[L2TP_EV_SESSION_UP] == 0)
+		return L2TP_E_STATE;
+	return 0;
+}
+
+unsigned
+h_msg_type(const uint8_t *d, size_t len)
+{
+	if (len < 20 || (d[0] & 0x80) == 0)
+		return 0;
+	return (unsigned)((d[18] << 8) | d[19]);
+}
+
+unsigned
+h_collect(struct h_peer *pe, uint8_t bufs[][L2TP_MAX_DGRAM], size_t *lens, unsigned max)
+{
+	unsigned n = 0;
+	uint64_t ph;
+
+	while (n < max && l2tp_next_output(pe->ctx, 0, bufs[n], L2TP_MAX_DGRAM, &lens[n], &ph) == 0)
+		n++;
+	return n;
+}

@@ -1,0 +1,62 @@
+/* harness.h - two libl2tp contexts (LAC and LNS) over a simulated link. */
+#ifndef L2TP_HARNESS_H
+#define L2TP_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "l2tp.h"
+#include "testsupport.h"
+
+#define H_LAC_HANDLE 0x1001u   /* how the LNS tags datagrams from the LAC */
+#define H_LNS_HANDLE 0x2002u   /* how the LAC tags datagrams from the LNS */
+
+struct h_peer {
+	struct l2tp_ctx *ctx;
+	struct ts_rng rng;
+	struct ts_alloc al;
+	struct ts_log log;
+	struct l2tp_hooks hooks;
+	unsigned ev_count[8];
+	struct l2tp_event last[8];     /* last event of each type (pointers invalid) */
+	uint8_t last_ppp[256];
+	size_t last_ppp_len;
+	size_t proxy_name_len;
+	uint8_t proxy_name[64];
+};
+
+struct h_pair;
+/* Return true to drop the datagram. */
+typedef bool (*h_filter)(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len);
+
+struct h_pair {
+	struct h_peer lac, lns;
+	uint64_t now;
+	h_filter filter;
+	unsigned seen;             /* datagrams offered to the filter */
+	void *arg;
+	int last_rc_lac, last_rc_lns;
+};
+
+void h_default_config(struct l2tp_config *cfg, unsigned roles);
+/* Creates both contexts; cfgs may be NULL for defaults. Returns 0 or error. */
+int h_pair_init(struct h_pair *p, const struct l2tp_config *lac_cfg,
+    const struct l2tp_config *lns_cfg);
+void h_pair_free(struct h_pair *p);
+/* Moves datagrams both ways until none is left; returns datagrams moved. */
+unsigned h_pump(struct h_pair *p);
+/* Advances time to the next timeout of either side (at most until limit)
+ * and pumps; returns false when no timer is pending before limit. */
+bool h_step_timer(struct h_pair *p, uint64_t limit);
+/* Drains events of a peer into its counters. */
+void h_drain(struct h_peer *peer);
+/* LAC opens a tunnel and a session; pumps; returns 0 when both are up. */
+int h_setup(struct h_pair *p, uint16_t *tid, uint16_t *sid);
+/* Finds a control message type in a datagram (0 if ZLB / data / hidden). */
+unsigned h_msg_type(const uint8_t *d, size_t len);
+/* Pulls every queued output of a context into a buffer list; returns count. */
+unsigned h_collect(struct h_peer *peer, uint8_t bufs[][L2TP_MAX_DGRAM], size_t *lens,
+    unsigned max);
+
+#endif
