@@ -285,7 +285,8 @@ ESP_API enum esp_dir esp_sa_dir(const struct esp_sa *sa);
 ESP_API uint64_t esp_sa_user(const struct esp_sa *sa);
 /*
  * Outbound SA: the last sequence number sent (0 before the first packet);
- * inbound SA: the highest sequence number accepted (64-bit with ESN).
+ * inbound SA: the highest sequence number accepted (64-bit with ESN), or 0
+ * for an SA without integrity (no anti-replay window, see esp_input()).
  */
 ESP_API uint64_t esp_sa_seq(const struct esp_sa *sa);
 
@@ -358,6 +359,9 @@ struct esp_rx {
  * ESP_E_REPLAY, ESP_E_TOO_OLD, ESP_E_BAD_LENGTH, ESP_E_BAD_PAD,
  * ESP_E_BAD_NEXT_HDR, ESP_E_DUMMY, ESP_E_CRYPTO, ESP_E_INVAL.  On error the
  * bytes of pkt may have been changed (decrypted garbage is wiped).
+ * An SA without integrity (CBC with ESP_INTEG_NONE) has no anti-replay
+ * window (RFC 4303 §1): its sequence numbers are not authenticated, so
+ * replays are accepted and never give ESP_E_REPLAY / ESP_E_TOO_OLD.
  */
 ESP_API int esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt,
     size_t len, struct esp_rx *rx) ESP_WUR;

@@ -172,6 +172,37 @@ test_replay_and_old(void)
 	et_fini(&b.e);
 }
 
+/*
+ * RFC 4303 §1: anti-replay only with integrity.  Without an ICV the sequence
+ * number is unauthenticated: a forged number must not move the window (else
+ * one rewritten packet makes every later genuine packet "too old").
+ */
+static void
+test_no_integrity_no_window(void)
+{
+	struct esp_rx rx;
+	struct bed b;
+	uint8_t buf[512], cp[512];
+	size_t off, len;
+
+	bed_open(&b, &et_suites[11], ESP_MODE_TRANSPORT);	/* aes128-none */
+	CU_ASSERT_EQUAL_FATAL(b.in->icv_len, 0);
+	len = mk(&b, buf, sizeof(buf), &off, 20, 17);		/* seq 1 */
+	save_window(&b);
+	/* The same genuine packet, sequence number rewritten on the wire. */
+	memcpy(cp, buf + off, len);
+	espi_put32(cp + 4, 0xffffffff);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, &rx), ESP_OK);
+	CU_ASSERT_TRUE(window_same(&b));
+	CU_ASSERT_EQUAL(esp_sa_seq(b.in), 0);
+	/* Genuine traffic still flows. */
+	len = mk(&b, buf, sizeof(buf), &off, 20, 17);		/* seq 2 */
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(rx.seq, 2);
+	CU_ASSERT_TRUE(window_same(&b));
+	et_fini(&b.e);
+}
+
 /* Authentic packets with a bad trailer; each class has its own counter. */
 static void
 test_trailer_classes(void)
@@ -295,6 +326,8 @@ test_badinput_register(void)
 	CU_add_test(s, "every truncated prefix", test_truncated_prefixes);
 	CU_add_test(s, "bit flips fail the ICV", test_icv_flips);
 	CU_add_test(s, "replayed and too old", test_replay_and_old);
+	CU_add_test(s, "no integrity: no anti-replay window",
+	    test_no_integrity_no_window);
 	CU_add_test(s, "padding, lengths, next header", test_trailer_classes);
 	CU_add_test(s, "context-level classes", test_ctx_level);
 }
