@@ -374,7 +374,9 @@ ESP_API int esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt,
  *  - tunnel mode: new outer header local_addr -> peer_addr | [UDP] |
  *    ESP(whole inner packet, next header 4).
  * With udp_encap the UDP header carries encap_sport/encap_dport and checksum
- * 0 (RFC 3948 §2.1).  Room as for esp_sa_encrypt().
+ * 0 (RFC 3948 §2.1).  Room as for esp_sa_encrypt().  Transport mode
+ * refuses IPv4 fragments with ESP_E_BAD_IP (RFC 4303 §3.3.4: fragment after
+ * ESP, not before); tunnel mode carries them.
  * Errors: those of esp_sa_encrypt(), ESP_E_BAD_IP.
  */
 ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa,
