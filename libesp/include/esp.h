@@ -254,7 +254,10 @@ ESP_API int esp_sa_add(struct esp_ctx *ctx, uint64_t now,
 ESP_API struct esp_sa *esp_sa_find(const struct esp_ctx *ctx, uint32_t spi,
     enum esp_dir dir);
 
-/* Removes an SA, wiping its keys; sa is invalid afterwards.  NULL-safe. */
+/*
+ * Removes an SA, wiping its keys; sa is invalid afterwards.  NULL-safe.
+ * sa MUST be a handle of this ctx (it is freed with ctx's free hook).
+ */
 ESP_API void esp_sa_delete(struct esp_ctx *ctx, struct esp_sa *sa);
 
 /* Per-SA counters (one per error class of esp_input / esp_sa_encrypt). */
@@ -285,7 +288,8 @@ ESP_API enum esp_dir esp_sa_dir(const struct esp_sa *sa);
 ESP_API uint64_t esp_sa_user(const struct esp_sa *sa);
 /*
  * Outbound SA: the last sequence number sent (0 before the first packet);
- * inbound SA: the highest sequence number accepted (64-bit with ESN).
+ * inbound SA: the highest sequence number accepted (64-bit with ESN), or 0
+ * for an SA without integrity (no anti-replay window, see esp_input()).
  */
 ESP_API uint64_t esp_sa_seq(const struct esp_sa *sa);
 
@@ -310,8 +314,9 @@ ESP_API void esp_get_stats(const struct esp_ctx *ctx, struct esp_stats *st);
  * Buffer space: an ESP packet is SPI(4) | Seq(4) | IV(0, 8 or 16) | payload |
  * padding | pad length | next header | ICV(0, 12 or 16).  ESP_HEADROOM covers
  * the ESP header and IV plus an outer IPv4 header and UDP header (for the
- * IPv4 helpers); ESP_TAILROOM the largest padding, trailer and ICV (and the
- * ESN high half appended for the ICV computation).
+ * IPv4 helpers); ESP_TAILROOM the largest padding, trailer and ICV, plus 4
+ * spare bytes (the ESN high half is fed to the ICV separately, never
+ * written into the buffer).
  */
 #define ESP_HDR_LEN		8
 #define ESP_MAX_IV_LEN		16
@@ -358,6 +363,9 @@ struct esp_rx {
  * ESP_E_REPLAY, ESP_E_TOO_OLD, ESP_E_BAD_LENGTH, ESP_E_BAD_PAD,
  * ESP_E_BAD_NEXT_HDR, ESP_E_DUMMY, ESP_E_CRYPTO, ESP_E_INVAL.  On error the
  * bytes of pkt may have been changed (decrypted garbage is wiped).
+ * An SA without integrity (CBC with ESP_INTEG_NONE) has no anti-replay
+ * window (RFC 4303 §1): its sequence numbers are not authenticated, so
+ * replays are accepted and never give ESP_E_REPLAY / ESP_E_TOO_OLD.
  */
 ESP_API int esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt,
     size_t len, struct esp_rx *rx) ESP_WUR;
@@ -370,7 +378,9 @@ ESP_API int esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt,
  *  - tunnel mode: new outer header local_addr -> peer_addr | [UDP] |
  *    ESP(whole inner packet, next header 4).
  * With udp_encap the UDP header carries encap_sport/encap_dport and checksum
- * 0 (RFC 3948 §2.1).  Room as for esp_sa_encrypt().
+ * 0 (RFC 3948 §2.1).  Room as for esp_sa_encrypt().  Transport mode
+ * refuses IPv4 fragments with ESP_E_BAD_IP (RFC 4303 §3.3.4: fragment after
+ * ESP, not before); tunnel mode carries them.
  * Errors: those of esp_sa_encrypt(), ESP_E_BAD_IP.
  */
 ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa,
@@ -379,8 +389,10 @@ ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa,
 /*
  * Reverses esp_ipv4_encap on a received IPv4 packet (protocol 50, or UDP with
  * an ESP payload; UDP carrying IKE or a keepalive gives ESP_E_NOT_ESP) at
- * pkt[0, len): on success the inner IPv4 packet is at pkt[rx->off,
- * rx->off + rx->len) and rx->next_header is its protocol.  Transport mode
+ * pkt[0, len): on success the inner packet is at pkt[rx->off,
+ * rx->off + rx->len) and rx->next_header is its protocol (tunnel mode: 4 for
+ * IPv4, whose header is checked, or 41 for IPv6, passed on unchecked).
+ * Transport mode
  * rebuilds the header (protocol, total length, checksum) and, after UDP
  * encapsulation, fixes the TCP/UDP checksum per the SA's natt_csum.
  * Fragments are refused (ESP_E_BAD_IP): reassemble first.
@@ -402,16 +414,17 @@ enum esp_udp_kind {
 
 /*
  * Classifies a UDP/4500 payload.  Returns ESP_UDP_* (for IKE the message
- * starts at payload + ESP_NON_ESP_MARKER_LEN) or ESP_E_TRUNCATED (too short
- * for IKE or ESP: fewer than 8 bytes and not a keepalive).  ctx may be NULL;
- * if not, the keepalive/ike/truncated counters are updated.
+ * starts at payload + ESP_NON_ESP_MARKER_LEN), ESP_E_TRUNCATED (not a
+ * keepalive, not a 4-byte non-ESP marker, and fewer than 8 bytes for an ESP
+ * header) or ESP_E_INVAL (payload NULL).  ctx may be NULL; if not, the
+ * keepalive/ike/truncated counters are updated.
  */
 ESP_API int esp_udp_classify(struct esp_ctx *ctx, const uint8_t *payload,
     size_t len);
 
 /*
  * Writes the NAT-keepalive UDP payload (one 0xFF byte, RFC 3948 §2.3) into
- * buf.  Returns the length (1) or ESP_E_NOSPACE if cap < 1.
+ * buf.  Returns the length (1) or ESP_E_NOSPACE if buf is NULL or cap < 1.
  */
 ESP_API int esp_keepalive_build(uint8_t *buf, size_t cap);
 

@@ -198,8 +198,12 @@ esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 		return reject(ctx, sa, &sa->st.auth_fail, rc, seq, len);
 	if (rc != ESP_OK)
 		return reject(ctx, sa, &sa->st.crypto_fail, rc, seq, len);
-	/* §3.4.3: then the window (checked here, updated at the end). */
-	rc = espi_replay_check(&sa->rp, seq);
+	/*
+	 * §3.4.3: then the window (checked here, updated at the end).  §1:
+	 * anti-replay only with integrity; without an ICV the sequence number
+	 * is unauthenticated and must not move the window.
+	 */
+	rc = sa->icv_len != 0 ? espi_replay_check(&sa->rp, seq) : ESP_OK;
 	if (rc != ESP_OK) {
 		if (sa->kind != ESPI_CBC && sa->kind != ESPI_NULL)
 			sodium_memzero(pkt + hlen, clen);
@@ -233,7 +237,8 @@ esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 		return reject(ctx, sa, &sa->st.bad_next_hdr, ESP_E_BAD_NEXT_HDR,
 		    seq, len);
 	}
-	espi_replay_update(&sa->rp, seq);
+	if (sa->icv_len != 0)
+		espi_replay_update(&sa->rp, seq);
 	rx->sa = sa;
 	rx->user = sa->user;
 	rx->spi = spi;

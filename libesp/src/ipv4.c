@@ -55,6 +55,9 @@ esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 	ip = buf + *off;
 	if ((ihl = ipv4_check(ip, *len, &tot)) == 0)
 		return bad_ip(ctx, "malformed header (encap)", *len);
+	/* RFC 4303 §3.3.4: transport mode takes whole datagrams only. */
+	if (sa->mode == ESP_MODE_TRANSPORT && (espi_get16(ip + 6) & 0x3fff) != 0)
+		return bad_ip(ctx, "fragment in transport mode (encap)", *len);
 	udp = sa->udp_encap ? UDP_LEN : 0;
 	hlen = ESP_HDR_LEN + sa->iv_len;
 	/* Room in front: the new headers; 65535 limit for the result. */

@@ -172,6 +172,37 @@ test_replay_and_old(void)
 	et_fini(&b.e);
 }
 
+/*
+ * RFC 4303 §1: anti-replay only with integrity.  Without an ICV the sequence
+ * number is unauthenticated: a forged number must not move the window (else
+ * one rewritten packet makes every later genuine packet "too old").
+ */
+static void
+test_no_integrity_no_window(void)
+{
+	struct esp_rx rx;
+	struct bed b;
+	uint8_t buf[512], cp[512];
+	size_t off, len;
+
+	bed_open(&b, &et_suites[11], ESP_MODE_TRANSPORT);	/* aes128-none */
+	CU_ASSERT_EQUAL_FATAL(b.in->icv_len, 0);
+	len = mk(&b, buf, sizeof(buf), &off, 20, 17);		/* seq 1 */
+	save_window(&b);
+	/* The same genuine packet, sequence number rewritten on the wire. */
+	memcpy(cp, buf + off, len);
+	espi_put32(cp + 4, 0xffffffff);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, &rx), ESP_OK);
+	CU_ASSERT_TRUE(window_same(&b));
+	CU_ASSERT_EQUAL(esp_sa_seq(b.in), 0);
+	/* Genuine traffic still flows. */
+	len = mk(&b, buf, sizeof(buf), &off, 20, 17);		/* seq 2 */
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(rx.seq, 2);
+	CU_ASSERT_TRUE(window_same(&b));
+	et_fini(&b.e);
+}
+
 /* Authentic packets with a bad trailer; each class has its own counter. */
 static void
 test_trailer_classes(void)
@@ -224,6 +255,47 @@ test_trailer_classes(void)
 			}
 			et_fini(&b.e);
 		}
+	}
+}
+
+/*
+ * RFC 4303 §3.3.4: transport-mode ESP is applied only to whole datagrams.
+ * A fragment is refused (nothing consumed); tunnel mode may carry one.
+ */
+static void
+test_encap_fragment(void)
+{
+	struct esp_stats cst;
+	struct esp_rx rx;
+	struct bed b;
+	uint8_t buf[512];
+	size_t off, len, m;
+
+	for (m = 0; m < 2; m++) {
+		bed_open(&b, &et_suites[3], m == 0 ? ESP_MODE_TRANSPORT :
+		    ESP_MODE_TUNNEL);
+		off = ESP_HEADROOM;
+		len = et_udp_packet(buf + off, 0xc0000201, 0xc0000202, 1701,
+		    1701, 40);
+		buf[off + 6] |= 0x20;	/* MF */
+		espi_put16(buf + off + 10, 0);
+		espi_put16(buf + off + 10, et_csum(buf + off, 20, 0));
+		if (m == 0) {
+			CU_ASSERT_EQUAL(esp_ipv4_encap(b.e.ctx, b.out, 0, buf,
+			    sizeof(buf), &off, &len), ESP_E_BAD_IP);
+			CU_ASSERT_EQUAL(off, ESP_HEADROOM);
+			CU_ASSERT_EQUAL(esp_sa_seq(b.out), 0);
+			esp_get_stats(b.e.ctx, &cst);
+			CU_ASSERT_EQUAL(cst.bad_ip, 1);
+		} else {
+			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(b.e.ctx, b.out, 0,
+			    buf, sizeof(buf), &off, &len), ESP_OK);
+			CU_ASSERT_EQUAL(espi_get16(buf + off + 6) & 0x3fff, 0);
+			CU_ASSERT_EQUAL(esp_ipv4_decap(b.e.ctx, 0, buf + off, len,
+			    &rx), ESP_OK);
+			CU_ASSERT_EQUAL(buf[off + rx.off + 6] & 0x20, 0x20);
+		}
+		et_fini(&b.e);
 	}
 }
 
@@ -295,6 +367,10 @@ test_badinput_register(void)
 	CU_add_test(s, "every truncated prefix", test_truncated_prefixes);
 	CU_add_test(s, "bit flips fail the ICV", test_icv_flips);
 	CU_add_test(s, "replayed and too old", test_replay_and_old);
+	CU_add_test(s, "no integrity: no anti-replay window",
+	    test_no_integrity_no_window);
 	CU_add_test(s, "padding, lengths, next header", test_trailer_classes);
 	CU_add_test(s, "context-level classes", test_ctx_level);
+	CU_add_test(s, "transport encap refuses fragments",
+	    test_encap_fragment);
 }
