@@ -2,9 +2,11 @@
 #include "testsupport.h"
 
 void test_version_register(void);
+void test_exchange_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
+	test_exchange_register,
 };
 
 int
