@@ -388,6 +388,42 @@ out:
 }
 
 /*
+ * RFC 2409 Appendix B: the encryption key is the first keylen bytes of
+ * SKEYID_e, or, when SKEYID_e is too short, of Ka = K1 | K2 | ... with
+ * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1).
+ */
+int
+ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e, size_t h,
+    size_t keylen, uint8_t *out)
+{
+	uint8_t c = 0, k[MAX_HASH * 4];
+	const uint8_t *parts[1];
+	size_t lens[1], have;
+	int rc = 0;
+
+	if (keylen <= h) {
+		memcpy(out, skeyid_e, keylen);
+		return 0;
+	}
+	parts[0] = &c; lens[0] = 1;
+	if ((rc = ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k)) != 0)
+		goto out;
+	for (have = h; have < keylen && have + h <= sizeof(k); have += h) {
+		parts[0] = k + have - h; lens[0] = h;
+		if ((rc = ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k + have)) != 0)
+			goto out;
+	}
+	if (have < keylen) {
+		rc = ISAKMP_E_CRYPTO;
+		goto out;
+	}
+	memcpy(out, k, keylen);
+out:
+	sodium_memzero(k, sizeof(k));
+	return rc;
+}
+
+/*
  * RFC 2409 section 5 (pre-shared keys) and Appendix B:
  *   SKEYID   = prf(pre-shared-key, Ni_b | Nr_b)
  *   SKEYID_d = prf(SKEYID, g^xy | CKY-I | CKY-R | 0)
@@ -401,7 +437,7 @@ ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk, size_
     const uint8_t *gxy, size_t gxylen)
 {
 	const EVP_MD *md = sa->alg.md;
-	size_t h = sa->alg.hlen, have;
+	size_t h = sa->alg.hlen;
 	uint8_t c, k[MAX_HASH * 4];
 	const uint8_t *parts[5];
 	size_t lens[5];
@@ -426,21 +462,8 @@ ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk, size_
 	parts[0] = sa->skeyid_a;
 	if ((rc = ikc_prf(ctx, md, sa->skeyid, h, parts, lens, 5, sa->skeyid_e)) != 0)
 		goto out;
-	if (sa->alg.keylen <= h) {
-		memcpy(sa->enckey, sa->skeyid_e, sa->alg.keylen);
-	} else {
-		c = 0;
-		parts[0] = &c; lens[0] = 1;
-		if ((rc = ikc_prf(ctx, md, sa->skeyid_e, h, parts, lens, 1, k)) != 0)
-			goto out;
-		for (have = h; have < sa->alg.keylen; have += h) {
-			parts[0] = k + have - h; lens[0] = h;
-			if ((rc = ikc_prf(ctx, md, sa->skeyid_e, h, parts, lens, 1,
-			    k + have)) != 0)
-				goto out;
-		}
-		memcpy(sa->enckey, k, sa->alg.keylen);
-	}
+	if ((rc = ikc_expand_key(ctx, md, sa->skeyid_e, h, sa->alg.keylen, sa->enckey)) != 0)
+		goto out;
 	parts[0] = sa->gxi; lens[0] = sa->gxlen;
 	parts[1] = sa->gxr; lens[1] = sa->gxlen;
 	rc = ikc_hash(md, parts, lens, 2, k);

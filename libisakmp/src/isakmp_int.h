@@ -179,6 +179,8 @@ int ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv
     const uint8_t *in, size_t len, uint8_t *out) __attribute__((warn_unused_result));
 int ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk,
     size_t psklen, const uint8_t *gxy, size_t gxylen);
+int ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e,
+    size_t h, size_t keylen, uint8_t *out);
 int ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
     const struct qm *q, uint8_t *out, size_t need);
 

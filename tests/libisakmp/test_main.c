@@ -3,10 +3,12 @@
 
 void test_version_register(void);
 void test_exchange_register(void);
+void test_crypto_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
 	test_exchange_register,
+	test_crypto_register,
 };
 
 int
