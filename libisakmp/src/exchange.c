@@ -1059,6 +1059,15 @@ i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	s = wb_begin(&w, PL_HASH);
 	wb_put(&w, hash, sa->alg.hlen);
 	wb_end(&w, s);
+	/* INITIAL-CONTACT: the peer drops SAs of our previous incarnation. */
+	s = wb_begin(&w, PL_N);
+	wb_u32(&w, 1);
+	wb_u8(&w, 1);
+	wb_u8(&w, 16);
+	wb_u16(&w, N_INITIAL_CONTACT);
+	wb_put(&w, sa->icookie, 8);
+	wb_put(&w, sa->rcookie, 8);
+	wb_end(&w, s);
 	if ((rc = encrypt_msg(sa, &w, sa->iv)) != 0)
 		return rc;
 	sa->state = S_I_MM5;
@@ -1800,7 +1809,8 @@ sa_remove(struct isakmp_ctx *ctx, struct ike_sa *sa, int evtype, bool deletes)
 		send_deletes(ctx, sa);
 	for (i = 0; i < MAX_P2; i++)
 		if (sa->qm[i].used && sa->qm[i].ready)
-			ev_qm(ctx, sa, &sa->qm[i], evtype);
+			ev_qm(ctx, sa, &sa->qm[i], evtype == ISAKMP_EV_PEER_DEAD ?
+			    ISAKMP_EV_SA_DELETED : evtype);
 	if (evtype == ISAKMP_EV_PEER_DEAD || sa->state != S_ESTABLISHED) {
 		struct isakmp_event ev;
 
@@ -1985,8 +1995,16 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 	}
 	if ((rc = decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
 		goto out;
-	if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0)
+	if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
+		if (m->exch == EX_MAIN) {
+			ctx->st.rx_auth_failed++;
+			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Main Mode message did not "
+			    "decrypt to valid payloads: wrong pre-shared key?",
+			    (unsigned long long)sa->id);
+			rc = ISAKMP_E_AUTH;
+		}
 		goto out;
+	}
 	if (m->exch == EX_MAIN) {
 		if (sa->state == S_R_MM4)
 			rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
