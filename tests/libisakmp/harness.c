@@ -167,3 +167,51 @@ h_find_event(struct h_side *s, int type, struct isakmp_event *out)
 		}
 	return false;
 }
+
+#include "isakmp_int.h"
+
+int
+h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen)
+{
+	struct ike_sa *sa = h->s.ctx->sas;
+	uint8_t pkt[ISAKMP_MAX_PACKET], iv[MAX_HASH], mid[4], hv[MAX_HASH];
+	const uint8_t *parts[2];
+	size_t lens[2], n, pad, hl;
+	struct isakmp_addr from, to;
+
+	if (sa == NULL || plen + HDR_LEN + 64 > sizeof(pkt) + 4)
+		return -1000;
+	hl = sa->alg.hlen;
+	memset(pkt, 0, sizeof(pkt));
+	memcpy(pkt + 4, sa->icookie, 8);
+	memcpy(pkt + 12, sa->rcookie, 8);
+	pkt[4 + 16] = PL_HASH;
+	pkt[4 + 17] = 0x10;
+	pkt[4 + 18] = exch;
+	pkt[4 + 19] = FL_E;
+	mid[0] = (uint8_t)(msgid >> 24); mid[1] = (uint8_t)(msgid >> 16);
+	mid[2] = (uint8_t)(msgid >> 8); mid[3] = (uint8_t)msgid;
+	memcpy(pkt + 4 + 20, mid, 4);
+	memcpy(pkt + 4 + HDR_LEN, payloads, plen);
+	parts[0] = mid; lens[0] = 4;
+	parts[1] = payloads + 4 + hl; lens[1] = plen - 4 - hl;
+	if (ikc_prf(h->s.ctx, sa->alg.md, sa->skeyid_a, hl, parts, lens, 2, hv) != 0)
+		return -1001;
+	memcpy(pkt + 4 + HDR_LEN + 4, hv, hl);
+	pad = (sa->alg.blk - plen % sa->alg.blk) % sa->alg.blk;
+	n = HDR_LEN + plen + pad;
+	pkt[4 + 24] = (uint8_t)(n >> 24); pkt[4 + 25] = (uint8_t)(n >> 16);
+	pkt[4 + 26] = (uint8_t)(n >> 8); pkt[4 + 27] = (uint8_t)n;
+	parts[0] = sa->iv; lens[0] = sa->alg.blk;
+	parts[1] = mid; lens[1] = 4;
+	if (ikc_hash(sa->alg.md, parts, lens, 2, iv) != 0 ||
+	    ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, pkt + 4 + HDR_LEN, n - HDR_LEN,
+	    pkt + 4 + HDR_LEN) != 0)
+		return -1002;
+	from = sa->remote;
+	to = sa->local;
+	if (to.port == ISAKMP_NATT_PORT)
+		return isakmp_input(h->s.ctx, h->now, pkt, n + 4, &from, &to);
+	return isakmp_input(h->s.ctx, h->now, pkt + 4, n, &from, &to);
+}

@@ -45,3 +45,12 @@ int h_initiate(struct harness *h, uint64_t *ike_id);
 bool h_find_event(struct h_side *s, int type, struct isakmp_event *out);
 
 #endif
+
+/*
+ * Encrypts a hand-built phase 2 / Informational message (header + payloads,
+ * cookies and HASH(1) filled in here) for the responder's only IKE SA and
+ * feeds it to the responder from the client's current address.  The first
+ * payload must be a HASH of the SA's hash size.  Returns isakmp_input's code.
+ */
+int h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen);
