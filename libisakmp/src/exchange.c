@@ -1284,6 +1284,9 @@ qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q
 	memcpy(e->auth_key_out, km + ek, ak);
 	q->ready = true;
 	q->expires = now + (uint64_t)e->life_s * NS;
+	/* Rekey (initiator) at 90% of the lifetime, before expiry. */
+	if (q->initiator)
+		q->rekey_at = now + (uint64_t)e->life_s * NS / 10 * 9;
 	q->deadline = 0;
 	wipe_free(ctx, &q->last_tx, &q->last_tx_len);
 	ctx->st.phase2_up++;
@@ -2201,6 +2204,8 @@ isakmp_next_timeout(const struct isakmp_ctx *ctx)
 				t = min64(t, sa->qm[i].deadline);
 			if (sa->qm[i].expires)
 				t = min64(t, sa->qm[i].expires);
+			if (sa->qm[i].rekey_at)
+				t = min64(t, sa->qm[i].rekey_at);
 		}
 	}
 	return t;
@@ -2216,6 +2221,14 @@ qm_timers(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 
 		if (!q->used)
 			continue;
+		if (q->ready && q->initiator && !q->rekeyed && q->rekey_at && now >= q->rekey_at &&
+		    now < q->expires) {
+			q->rekeyed = true;
+			q->rekey_at = 0;
+			ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: rekeying IPsec SA %08x",
+			    (unsigned long long)sa->id, q->spi_in);
+			(void)qm_initiate(ctx, now, sa);
+		}
 		if (q->ready && q->expires && now >= q->expires) {
 			ev_qm(ctx, sa, q, ISAKMP_EV_SA_EXPIRED);
 			qm_clear(ctx, q);

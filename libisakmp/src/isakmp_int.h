@@ -87,6 +87,8 @@ struct qm {
 	unsigned tries;
 	uint64_t expires;
 	bool ready;
+	bool rekeyed;          /* initiator: replacement started */
+	uint64_t rekey_at;
 	struct isakmp_ipsec_sa sa;
 };
 

@@ -438,6 +438,46 @@ test_expiry(void)
 	h_fini(&h);
 }
 
+static size_t
+count_events(struct h_side *s, int type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nev; i++)
+		n += s->ev[i].type == type;
+	return n;
+}
+
+/* The initiator rekeys its IPsec SA at 90% of the lifetime; the old one then expires. */
+static void
+test_rekey(void)
+{
+	struct isakmp_policy p;
+	struct harness h;
+
+	fast_policy(&p);
+	p.p2[0].life_s = 100;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, true, 34), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(established(&h));
+	h.now += 91 * SEC;
+	CU_ASSERT_EQUAL(isakmp_next_timeout(h.c.ctx) <= h.now, true);
+	isakmp_handle_timeout(h.c.ctx, h.now);
+	isakmp_handle_timeout(h.s.ctx, h.now);
+	h_pump(&h);
+	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_READY), 2);
+	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_READY), 2);
+	h.now += 10 * SEC;
+	isakmp_handle_timeout(h.c.ctx, h.now);
+	isakmp_handle_timeout(h.s.ctx, h.now);
+	h_pump(&h);
+	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_EXPIRED), 1);
+	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 1);
+	CU_ASSERT(isakmp_next_timeout(h.s.ctx) != UINT64_MAX);  /* the new SA lives on */
+	h_fini(&h);
+}
+
 /* Half-open limit: unauthenticated peers cannot make us hold more state. */
 static void
 test_half_open_limit(void)
@@ -544,6 +584,7 @@ test_behaviour_register(void)
 	CU_add_test(s, "Delete of IPsec and IKE SA", test_delete);
 	CU_add_test(s, "INITIAL-CONTACT drops older SAs", test_initial_contact);
 	CU_add_test(s, "IPsec and IKE SA expiry", test_expiry);
+	CU_add_test(s, "IPsec SA rekey before expiry", test_rekey);
 	CU_add_test(s, "half-open limit", test_half_open_limit);
 	CU_add_test(s, "allocation failure at every step", test_oom_loop);
 }
