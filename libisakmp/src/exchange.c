@@ -1499,6 +1499,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	struct qm *q;
 	size_t i, hoff, s, s2, st;
 	uint16_t want_encap = our_encap(ctx, sa);
+	bool shortened = false;
 	int rc;
 
 	(void)now;
@@ -1555,8 +1556,20 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	q->used = true;
 	q->msgid = m->msgid;
 	q->chosen = chosen.p;
-	if (q->chosen.life_s == 0 || (p->p2[i - 1].life_s && q->chosen.life_s > p->p2[i - 1].life_s))
-		q->chosen.life_s = p->p2[i - 1].life_s ? p->p2[i - 1].life_s : 3600;
+	{
+		uint32_t ours = p->p2[i - 1].life_s ? p->p2[i - 1].life_s : 3600;
+
+		/* RFC 2407 4.5.4: a longer offer is answered with RESPONDER-LIFETIME. */
+		if (q->chosen.life_s > ours)
+			shortened = true;
+		if (q->chosen.life_s == 0 || q->chosen.life_s > ours)
+			q->chosen.life_s = ours;
+		if (p->p2[i - 1].life_kb && (q->chosen.life_kb == 0 ||
+		    q->chosen.life_kb > p->p2[i - 1].life_kb)) {
+			shortened = shortened || q->chosen.life_kb != 0;
+			q->chosen.life_kb = p->p2[i - 1].life_kb;
+		}
+	}
 	q->encap = chosen.encap;
 	q->spi_out = rd32(cprop + 8);
 	memcpy(q->ni, n->body, n->len);
@@ -1608,6 +1621,22 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		add_natoa(sa, &w, sa->remote.ip);
 		add_natoa(sa, &w, sa->local.ip);
 	}
+	if (shortened) {
+		/* DOI 1, ESP, SPI size 4, RESPONDER-LIFETIME, the initiator's SPI. */
+		s = wb_begin(&w, PL_N);
+		wb_u32(&w, 1);
+		wb_u8(&w, 3);
+		wb_u8(&w, 4);
+		wb_u16(&w, N_RESPONDER_LIFETIME);
+		wb_u32(&w, q->spi_out);
+		wb_attr(&w, 1, 1);
+		wb_attr(&w, 2, q->chosen.life_s);
+		if (q->chosen.life_kb) {
+			wb_attr(&w, 1, 2);
+			wb_attr(&w, 2, q->chosen.life_kb);
+		}
+		wb_end(&w, s);
+	}
 	if (w.err) {
 		rc = ISAKMP_E_BUFSIZE;
 		goto fail;
@@ -1649,6 +1678,42 @@ r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 		return rc;
 	q->state = 3;
 	return qm_install(ctx, now, sa, q);
+}
+
+/* Adopts a RESPONDER-LIFETIME notify (RFC 2407 4.6.3.1) if it only shortens. */
+static void
+qm_responder_lifetime(struct isakmp_ctx *ctx, struct qm *q, const struct msg *m)
+{
+	const struct payload *n;
+	struct attr a;
+	size_t i;
+	uint16_t ltype = 0;
+
+	for (i = 0; (n = pl_find(m, PL_N, i)) != NULL; i++) {
+		const uint8_t *p, *end;
+
+		if (n->len < 8 || rd16(n->body + 6) != N_RESPONDER_LIFETIME ||
+		    (size_t)8 + n->body[5] > n->len)
+			continue;
+		p = n->body + 8 + n->body[5];
+		end = n->body + n->len;
+		while (p < end) {
+			if (attr_next(&p, end, &a) != 0) {
+				ctx->st.rx_bad_attr++;
+				ik_log(ctx, ISAKMP_LOG_WARN, "RESPONDER-LIFETIME with a bad attribute");
+				return;
+			}
+			if (a.type == 1)
+				ltype = (uint16_t)a.val;
+			else if (a.type == 2 && ltype == 1 && a.val != 0 && a.val < q->chosen.life_s)
+				q->chosen.life_s = a.val;
+			else if (a.type == 2 && ltype == 2 && a.val != 0 &&
+			    (q->chosen.life_kb == 0 || a.val < q->chosen.life_kb))
+				q->chosen.life_kb = a.val;
+		}
+		ik_log(ctx, ISAKMP_LOG_INFO, "RESPONDER-LIFETIME: %u s, %u kB", q->chosen.life_s,
+		    q->chosen.life_kb);
+	}
 }
 
 /* Initiator: QM2 -> QM3 and SA ready. */
@@ -1695,6 +1760,7 @@ i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 	q->chosen = g.p;
 	if (q->chosen.life_s == 0)
 		q->chosen.life_s = p->p2[i].life_s ? p->p2[i].life_s : 3600;
+	qm_responder_lifetime(ctx, q, m);
 	q->spi_out = rd32(it.prop + 8);
 	memcpy(q->nr, n->body, n->len);
 	q->nrlen = n->len;

@@ -478,6 +478,28 @@ test_rekey(void)
 	h_fini(&h);
 }
 
+/* A longer lifetime offer is shortened with RESPONDER-LIFETIME, which the initiator adopts. */
+static void
+test_responder_lifetime(void)
+{
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event ec, es;
+
+	fast_policy(&cp);
+	sp = cp;
+	cp.p2[0].life_s = 7200;
+	sp.p2[0].life_s = 1200;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 35), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_SA_READY, &ec));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_READY, &es));
+	CU_ASSERT_EQUAL(es.sa.life_s, 1200);
+	CU_ASSERT_EQUAL(ec.sa.life_s, 1200);
+	h_fini(&h);
+}
+
 /* Half-open limit: unauthenticated peers cannot make us hold more state. */
 static void
 test_half_open_limit(void)
@@ -585,6 +607,7 @@ test_behaviour_register(void)
 	CU_add_test(s, "INITIAL-CONTACT drops older SAs", test_initial_contact);
 	CU_add_test(s, "IPsec and IKE SA expiry", test_expiry);
 	CU_add_test(s, "IPsec SA rekey before expiry", test_rekey);
+	CU_add_test(s, "RESPONDER-LIFETIME", test_responder_lifetime);
 	CU_add_test(s, "half-open limit", test_half_open_limit);
 	CU_add_test(s, "allocation failure at every step", test_oom_loop);
 }
