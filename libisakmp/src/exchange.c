@@ -1835,7 +1835,8 @@ send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type, const uint
 	memcpy(b + l, sa->rcookie, 8); l += 8;
 	if (dlen > sizeof(b) - l)
 		return ISAKMP_E_INVAL;
-	memcpy(b + l, data, dlen);
+	if (dlen > 0)
+		memcpy(b + l, data, dlen);
 	l += dlen;
 	return send_info(ctx, sa, PL_N, b, l);
 }
@@ -2097,6 +2098,11 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 			goto state;
 		}
 		rc = r_qm1(ctx, now, sa, m, next_iv, pkt, len);
+		/* HASH(1) verified: tell the authenticated peer why (RFC 2408 5.5). */
+		if (rc == ISAKMP_E_NO_PROPOSAL)
+			(void)send_notify(ctx, sa, N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		else if (rc == ISAKMP_E_ID)
+			(void)send_notify(ctx, sa, N_INVALID_ID_INFORMATION, NULL, 0);
 	} else if (!q->initiator && q->state == 2) {
 		rc = r_qm3(ctx, now, sa, q, m, next_iv, pkt, len);
 	} else if (q->initiator && q->state == 1) {

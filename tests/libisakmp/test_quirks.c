@@ -145,7 +145,7 @@ test_fqdn_idcr_rejected(void)
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_QUICK, 0x01020305, p.b, p.len), ISAKMP_E_ID);
 	isakmp_get_stats(h.s.ctx, &st);
 	CU_ASSERT_EQUAL(st.rx_bad_id, 1);
-	CU_ASSERT_EQUAL(outputs(&h), 0);
+	CU_ASSERT_EQUAL(outputs(&h), 1);  /* encrypted INVALID-ID-INFORMATION */
 	/* Windows/macOS style: remote port 1701 proposed by the client, local any. */
 	qm1(&p, 20, sa, n, id_cli, sizeof(id_cli), id_srv, sizeof(id_srv));
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_QUICK, 0x01020306, p.b, p.len), 0);
@@ -174,7 +174,7 @@ test_unexpected_transforms_then_good(void)
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_QUICK, 0x0a000002, p.b, p.len), ISAKMP_E_NO_PROPOSAL);
 	isakmp_get_stats(h.s.ctx, &st);
 	CU_ASSERT_EQUAL(st.rx_no_proposal, 2);
-	CU_ASSERT_EQUAL(outputs(&h), 0);
+	CU_ASSERT_EQUAL(outputs(&h), 2);  /* encrypted NO-PROPOSAL-CHOSEN, twice */
 	/* A Quick Mode after the failed proposals still works. */
 	n = esp_sa(sa, ISAKMP_ESP_AES_CBC, good_attrs, 5);
 	qm1(&p, 20, sa, n, id_cli, sizeof(id_cli), id_srv, sizeof(id_srv));
