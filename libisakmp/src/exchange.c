@@ -830,6 +830,8 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	sa->deadline = 0;
 	sa->tries = 0;
 	sa->expires = now + (uint64_t)sa->alg.p.life_s * NS;
+	if (sa->initiator)
+		sa->p1_rekey_at = now + (uint64_t)sa->alg.p.life_s * NS / 10 * 9;
 	if (p->dpd_delay_s != 0 && sa->peer_dpd)
 		sa->dpd_next = now + (uint64_t)p->dpd_delay_s * NS;
 	ctx->st.phase1_up++;
@@ -941,6 +943,8 @@ isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, size_t policy,
 			goto fail;
 	} while (memcmp(sa->icookie, zero8, 8) == 0);
 	sa->want_qm = true;
+	sa->orig_local = *local;
+	sa->orig_remote = *remote;
 	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
 	s = wb_begin(&w, PL_SA);
 	wb_u32(&w, 1);
@@ -1059,15 +1063,17 @@ i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	s = wb_begin(&w, PL_HASH);
 	wb_put(&w, hash, sa->alg.hlen);
 	wb_end(&w, s);
-	/* INITIAL-CONTACT: the peer drops SAs of our previous incarnation. */
-	s = wb_begin(&w, PL_N);
-	wb_u32(&w, 1);
-	wb_u8(&w, 1);
-	wb_u8(&w, 16);
-	wb_u16(&w, N_INITIAL_CONTACT);
-	wb_put(&w, sa->icookie, 8);
-	wb_put(&w, sa->rcookie, 8);
-	wb_end(&w, s);
+	/* INITIAL-CONTACT (not on a rekey): the peer drops SAs of our previous incarnation. */
+	if (!sa->rekey_of_other) {
+		s = wb_begin(&w, PL_N);
+		wb_u32(&w, 1);
+		wb_u8(&w, 1);
+		wb_u8(&w, 16);
+		wb_u16(&w, N_INITIAL_CONTACT);
+		wb_put(&w, sa->icookie, 8);
+		wb_put(&w, sa->rcookie, 8);
+		wb_end(&w, s);
+	}
 	if ((rc = encrypt_msg(sa, &w, sa->iv)) != 0)
 		return rc;
 	sa->state = S_I_MM5;
@@ -2269,6 +2275,8 @@ isakmp_next_timeout(const struct isakmp_ctx *ctx)
 			t = min64(t, sa->dpd_next);
 		if (sa->dpd_wait)
 			t = min64(t, sa->dpd_wait);
+		if (sa->p1_rekey_at)
+			t = min64(t, sa->p1_rekey_at);
 		for (i = 0; i < MAX_P2; i++) {
 			if (!sa->qm[i].used)
 				continue;
@@ -2336,6 +2344,23 @@ isakmp_handle_timeout(struct isakmp_ctx *ctx, uint64_t now)
 				    (unsigned long long)sa->id);
 				sa_remove(ctx, sa, ISAKMP_EV_SA_EXPIRED, true);
 				continue;
+			}
+			if (sa->initiator && !sa->p1_rekeyed && sa->p1_rekey_at &&
+			    now >= sa->p1_rekey_at) {
+				/* Make before break: a new IKE SA with a new IPsec SA;
+				 * this one lives until it expires. */
+				sa->p1_rekeyed = true;
+				sa->p1_rekey_at = 0;
+				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: rekeying phase 1",
+				    (unsigned long long)sa->id);
+				{
+					uint64_t nid;
+
+					if (isakmp_initiate(ctx, now, sa->policy, &sa->orig_local,
+					    &sa->orig_remote, &nid) == 0 && ctx->sas != NULL &&
+					    ctx->sas->id == nid)
+						ctx->sas->rekey_of_other = true;
+				}
 			}
 			if (sa->dpd_wait && now >= sa->dpd_wait) {
 				ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: peer dead (no DPD ack)",

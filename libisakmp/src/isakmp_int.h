@@ -126,6 +126,10 @@ struct ike_sa {
 	uint64_t dpd_next, dpd_wait;
 	uint32_t dpd_seq;
 	bool want_qm;
+	bool rekey_of_other;        /* initiator: no INITIAL-CONTACT */
+	bool p1_rekeyed;            /* initiator: replacement IKE SA started */
+	uint64_t p1_rekey_at;
+	struct isakmp_addr orig_local, orig_remote;  /* before floating */
 	uint32_t peer_idaddr;
 	struct qm qm[MAX_P2];
 };

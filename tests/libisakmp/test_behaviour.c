@@ -478,6 +478,35 @@ test_rekey(void)
 	h_fini(&h);
 }
 
+/* The initiator rekeys phase 1 (with a new IPsec SA) at 90% of the IKE lifetime. */
+static void
+test_p1_rekey(void)
+{
+	struct isakmp_policy p;
+	struct harness h;
+
+	fast_policy(&p);
+	p.p1[0].life_s = 200;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, true, 36), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(established(&h));
+	h.now += 181 * SEC;
+	isakmp_handle_timeout(h.c.ctx, h.now);
+	isakmp_handle_timeout(h.s.ctx, h.now);
+	h_pump(&h);
+	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_PHASE1_UP), 2);
+	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_PHASE1_UP), 2);
+	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_READY), 2);
+	h.now += 20 * SEC;
+	isakmp_handle_timeout(h.c.ctx, h.now);
+	isakmp_handle_timeout(h.s.ctx, h.now);
+	h_pump(&h);
+	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 1);
+	CU_ASSERT(isakmp_next_timeout(h.s.ctx) != UINT64_MAX);
+	h_fini(&h);
+}
+
 /* A longer lifetime offer is shortened with RESPONDER-LIFETIME, which the initiator adopts. */
 static void
 test_responder_lifetime(void)
@@ -608,6 +637,7 @@ test_behaviour_register(void)
 	CU_add_test(s, "IPsec and IKE SA expiry", test_expiry);
 	CU_add_test(s, "IPsec SA rekey before expiry", test_rekey);
 	CU_add_test(s, "RESPONDER-LIFETIME", test_responder_lifetime);
+	CU_add_test(s, "phase 1 rekey before expiry", test_p1_rekey);
 	CU_add_test(s, "half-open limit", test_half_open_limit);
 	CU_add_test(s, "allocation failure at every step", test_oom_loop);
 }
