@@ -449,6 +449,9 @@ check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 	if (i < 2)
 		goto bad;
 	sa->nat_remote = !match;
+	/* Forced float: we announced ourselves behind a NAT, so act like it. */
+	if (pol(ctx, sa)->force_float)
+		sa->nat_local = true;
 	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: NAT %s local, %s remote",
 	    (unsigned long long)sa->id, sa->nat_local ? "behind" : "not behind",
 	    sa->nat_remote ? "behind" : "not behind");

@@ -98,10 +98,62 @@ test_combos(void)
 	}
 }
 
+/*
+ * The responder's opt-in "always float": its NAT-D never matches, so a client
+ * without NAT sees the responder "behind NAT", floats to 4500 and uses
+ * UDP-encapsulated transport (spares Windows users the error-809 registry key).
+ */
+static void
+test_force_float(void)
+{
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event ec, es;
+
+	h_policy_default(&cp);
+	cp.p1[0].group = ISAKMP_GROUP_MODP1024;
+	sp = cp;
+	sp.force_float = true;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 300), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_PHASE1_UP, &ec));
+	CU_ASSERT_FALSE(ec.nat_local);
+	CU_ASSERT_TRUE(ec.nat_remote);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_READY, &es));
+	CU_ASSERT_TRUE(es.sa.udp_encap);
+	CU_ASSERT_EQUAL(es.sa.local.port, ISAKMP_NATT_PORT);
+	CU_ASSERT_EQUAL(es.sa.remote.port, ISAKMP_NATT_PORT);
+	h_fini(&h);
+}
+
+/* Without NAT-T on the responder, a NATed client still completes (no float). */
+static void
+test_natt_off(void)
+{
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event es;
+
+	h_policy_default(&cp);
+	cp.p1[0].group = ISAKMP_GROUP_MODP1024;
+	sp = cp;
+	sp.natt = false;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, true, 301), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_READY, &es));
+	CU_ASSERT_FALSE(es.sa.udp_encap);
+	CU_ASSERT_EQUAL(es.sa.encap, ISAKMP_ENCAP_TRANSPORT);
+	h_fini(&h);
+}
+
 void
 test_exchange_register(void)
 {
 	CU_pSuite s = CU_add_suite("isakmp_exchange", NULL, NULL);
 
 	CU_add_test(s, "MM+QM transform/group combinations, with and without NAT", test_combos);
+	CU_add_test(s, "responder force-float NAT-D", test_force_float);
+	CU_add_test(s, "NAT-T disabled on the responder", test_natt_off);
 }
