@@ -22,6 +22,24 @@
  * keepalive (0xff) is accepted and ignored.  isakmp_next_output() likewise
  * prepends the marker to datagrams it emits from port 4500, so the caller
  * sends the buffer as is from the socket bound to from->port.
+ *
+ * Behaviour in brief:
+ *  - IKE SAs are found by cookies; a new Main Mode is keyed by the full outer
+ *    tuple (both addresses and ports) plus the initiator cookie, never by the
+ *    peer's IP alone.  A retransmitted request gets the stored response.
+ *  - Before authentication no response is larger than the request that
+ *    caused it, nothing is answered for unknown SAs, and at most
+ *    max_half_open unauthenticated SAs exist.
+ *  - INITIAL-CONTACT in Main Mode 5 drops older established IKE SAs (and
+ *    reports their IPsec SAs deleted) with the same outer tuple.
+ *  - The initiator rekeys IPsec SAs at 90% of their lifetime and the IKE SA
+ *    at 90% of its own (make before break); each SA reports EXPIRED at its
+ *    end of life.  A responder shortening a Quick Mode lifetime sends
+ *    RESPONDER-LIFETIME; an initiator adopts it.
+ *  - Quick Mode PFS is used when the policy sets pfs_group (the peer must
+ *    offer the same group); a PFS offer without a pfs_group policy is
+ *    refused with NO-PROPOSAL-CHOSEN.
+ *  - Not supported: Aggressive Mode, certificates, IKE fragmentation, IPv6.
  */
 #ifndef ISAKMP_H
 #define ISAKMP_H
@@ -181,6 +199,7 @@ struct isakmp_policy {
 	bool send_deletes;                       /* send Delete on SA removal */
 	bool allow_des;                          /* permit single DES (legacy) */
 	bool sha256_96;                          /* peer truncates HMAC-SHA256 to 96 bits */
+	uint16_t pfs_group;                      /* Quick Mode PFS group, 0 = none */
 	uint32_t dpd_delay_s;                    /* 0 = no DPD probes */
 	uint32_t dpd_timeout_s;                  /* peer dead after this long */
 };

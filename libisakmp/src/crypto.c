@@ -476,28 +476,30 @@ out:
 
 /*
  * RFC 2409 section 5.5: KEYMAT = K1 | K2 | ...,
- *   K1 = prf(SKEYID_d, protocol | SPI | Ni_b | Nr_b),
- *   Kn = prf(SKEYID_d, Kn-1 | protocol | SPI | Ni_b | Nr_b).
+ *   K1 = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b),
+ *   Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b).
  */
 int
 ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
     const struct qm *q, uint8_t *out, size_t need)
 {
 	uint8_t sp[4], k[MAX_HASH * 4 + MAX_HASH];
-	const uint8_t *parts[5];
-	size_t lens[5], have = 0, h = sa->alg.hlen;
+	const uint8_t *parts[6];
+	size_t lens[6], have = 0, h = sa->alg.hlen;
 	int rc = 0;
 
 	sp[0] = (uint8_t)(spi >> 24); sp[1] = (uint8_t)(spi >> 16);
 	sp[2] = (uint8_t)(spi >> 8); sp[3] = (uint8_t)spi;
-	parts[1] = &proto; lens[1] = 1;
-	parts[2] = sp; lens[2] = 4;
-	parts[3] = q->ni; lens[3] = q->nilen;
-	parts[4] = q->nr; lens[4] = q->nrlen;
+	/* [ g(qm)^xy | ] protocol | SPI | Ni_b | Nr_b */
+	parts[1] = q->gqm; lens[1] = q->gqmlen;
+	parts[2] = &proto; lens[2] = 1;
+	parts[3] = sp; lens[3] = 4;
+	parts[4] = q->ni; lens[4] = q->nilen;
+	parts[5] = q->nr; lens[5] = q->nrlen;
 	while (have < need && have + h <= sizeof(k)) {
 		parts[0] = have ? k + have - h : NULL;
 		lens[0] = have ? h : 0;
-		if ((rc = ikc_prf(ctx, sa->alg.md, sa->skeyid_d, h, parts, lens, 5,
+		if ((rc = ikc_prf(ctx, sa->alg.md, sa->skeyid_d, h, parts, lens, 6,
 		    k + have)) != 0)
 			goto out;
 		have += h;

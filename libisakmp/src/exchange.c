@@ -49,6 +49,7 @@ qm_clear(struct isakmp_ctx *ctx, struct qm *q)
 {
 	wipe_free(ctx, &q->last_rx, &q->last_rx_len);
 	wipe_free(ctx, &q->last_tx, &q->last_tx_len);
+	ikc_dh_free(&q->dh);
 	sodium_memzero(q, sizeof(*q));
 }
 
@@ -1222,7 +1223,7 @@ p2_match(const struct isakmp_policy *pl, const struct isakmp_p2_proposal *want,
 		return false;
 	if ((g->p.enc == ISAKMP_ESP_AES_CBC || g->p.enc == ISAKMP_ESP_AES_GCM_16) && kb == 0)
 		kb = 128;
-	if (want->enc != g->p.enc || want->auth != g->p.auth || g->group != 0)
+	if (want->enc != g->p.enc || want->auth != g->p.auth || g->group != pl->pfs_group)
 		return false;
 	if ((g->p.enc == ISAKMP_ESP_AES_CBC || g->p.enc == ISAKMP_ESP_AES_GCM_16) && kb != wkb)
 		return false;
@@ -1291,6 +1292,8 @@ qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q
 		goto out;
 	memcpy(e->enc_key_out, km, ek);
 	memcpy(e->auth_key_out, km + ek, ak);
+	sodium_memzero(q->gqm, sizeof(q->gqm));
+	q->gqmlen = 0;
 	q->ready = true;
 	q->expires = now + (uint64_t)e->life_s * NS;
 	/* Rekey (initiator) at 90% of the lifetime, before expiry. */
@@ -1394,6 +1397,8 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 		wb_attr(&w, 4, encap);
 		if (pp->auth != ISAKMP_AUTH_NONE)
 			wb_attr(&w, 5, pp->auth);
+		if (p->pfs_group)
+			wb_attr(&w, 3, p->pfs_group);
 		if (pp->enc == ISAKMP_ESP_AES_CBC || pp->enc == ISAKMP_ESP_AES_GCM_16)
 			wb_attr(&w, 6, pp->key_bits ? pp->key_bits : 128);
 		wb_end(&w, t);
@@ -1403,6 +1408,13 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	s = wb_begin(&w, PL_NONCE);
 	wb_put(&w, q->ni, q->nilen);
 	wb_end(&w, s);
+	if (p->pfs_group) {
+		if ((rc = ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0)
+			goto fail;
+		s = wb_begin(&w, PL_KE);
+		wb_put(&w, q->dh.pub, q->dh.publen);
+		wb_end(&w, s);
+	}
 	add_id_addr(&w, sa->local.ip, p->protocol, p->local_port, NULL);
 	add_id_addr(&w, sa->remote.ip, p->protocol, p->local_port, NULL);
 	if (encap_udp(encap) && !encap_tunnel(encap)) {
@@ -1525,9 +1537,10 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 without SA or nonce");
 		return ISAKMP_E_PAYLOAD;
 	}
-	if (pl_find(m, PL_KE, 0) != NULL) {
+	if ((pl_find(m, PL_KE, 0) != NULL) != (p->pfs_group != 0)) {
 		ctx->st.rx_no_proposal++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 asks for PFS, which is not supported");
+		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 %s PFS, policy %s", pl_find(m, PL_KE, 0) ?
+		    "asks for" : "lacks", p->pfs_group ? "requires it" : "has none");
 		return ISAKMP_E_NO_PROPOSAL;
 	}
 	if ((rc = check_nonce(ctx, n)) != 0 || (rc = sa_validate(ctx, sap->body, sap->len, 3)) != 0)
@@ -1596,6 +1609,20 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	} while (q->spi_in < 256);
 	if ((rc = ik_rng(ctx, q->nr, q->nrlen)) != 0)
 		goto fail;
+	if (p->pfs_group) {
+		const struct payload *ke = pl_find(m, PL_KE, 0);
+
+		if (ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0) {
+			ctx->st.rx_bad_ke++;
+			ik_log(ctx, ISAKMP_LOG_WARN, "QM1 KE of %zu bytes for PFS group %u", ke->len,
+			    p->pfs_group);
+			rc = ISAKMP_E_KE;
+			goto fail;
+		}
+		if ((rc = ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0 ||
+		    (rc = ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen)) != 0)
+			goto fail;
+	}
 	memcpy(q->iv, iv_next, sa->alg.blk);
 	/* QM2: HDR*, HASH(2), SA, Nr [, IDci, IDcr] [, NAT-OAi, NAT-OAr]. */
 	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
@@ -1618,6 +1645,12 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	s = wb_begin(&w, PL_NONCE);
 	wb_put(&w, q->nr, q->nrlen);
 	wb_end(&w, s);
+	if (p->pfs_group) {
+		s = wb_begin(&w, PL_KE);
+		wb_put(&w, q->dh.pub, q->dh.publen);
+		wb_end(&w, s);
+		ikc_dh_free(&q->dh);
+	}
 	if (idi != NULL && idr != NULL) {
 		s = wb_begin(&w, PL_ID);
 		wb_put(&w, idi->body, idi->len);
@@ -1771,6 +1804,18 @@ i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 		q->chosen.life_s = p->p2[i].life_s ? p->p2[i].life_s : 3600;
 	qm_responder_lifetime(ctx, q, m);
 	q->spi_out = rd32(it.prop + 8);
+	if (p->pfs_group) {
+		const struct payload *ke = pl_find(m, PL_KE, 0);
+
+		if (ke == NULL || ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0 ||
+		    ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen) != 0) {
+			ctx->st.rx_bad_ke++;
+			ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without a valid PFS KE for group %u",
+			    p->pfs_group);
+			return ISAKMP_E_KE;
+		}
+		ikc_dh_free(&q->dh);
+	}
 	memcpy(q->nr, n->body, n->len);
 	q->nrlen = n->len;
 	memcpy(q->iv, iv_next, sa->alg.blk);

@@ -77,6 +77,9 @@ struct qm {
 	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
 	size_t nilen, nrlen;
 	uint32_t spi_in, spi_out;
+	struct dh dh;               /* PFS */
+	uint8_t gqm[MAX_KE];        /* PFS g(qm)^xy */
+	size_t gqmlen;
 	struct isakmp_p2_proposal chosen;
 	uint16_t encap;
 	uint32_t natoa_i, natoa_r;

@@ -148,6 +148,46 @@ test_natt_off(void)
 	h_fini(&h);
 }
 
+/* Quick Mode with PFS (MODP1024 and ECP256): both sides derive the same KEYMAT. */
+static void
+test_pfs(void)
+{
+	static const uint16_t groups[] = { ISAKMP_GROUP_MODP1024, ISAKMP_GROUP_ECP256 };
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event ec, es;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		h_policy_default(&cp);
+		cp.p1[0].group = ISAKMP_GROUP_MODP1024;
+		cp.pfs_group = groups[i];
+		sp = cp;
+		CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, true, 310 + i), 0);
+		CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+		h_pump(&h);
+		CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_SA_READY, &ec));
+		CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_READY, &es));
+		TS_ASSERT_BYTES("PFS enc key", ec.sa.enc_key_out, ec.sa.enc_key_len,
+		    es.sa.enc_key_in, es.sa.enc_key_len);
+		TS_ASSERT_BYTES("PFS auth key", ec.sa.auth_key_in, ec.sa.auth_key_len,
+		    es.sa.auth_key_out, es.sa.auth_key_len);
+		h_fini(&h);
+		CU_ASSERT_EQUAL(h.s.alloc.live, 0);
+	}
+	/* PFS offered to a policy without it: refused. */
+	h_policy_default(&cp);
+	cp.p1[0].group = ISAKMP_GROUP_MODP1024;
+	sp = cp;
+	cp.pfs_group = ISAKMP_GROUP_MODP1024;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 320), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, NULL));
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+	h_fini(&h);
+}
+
 void
 test_exchange_register(void)
 {
@@ -156,4 +196,5 @@ test_exchange_register(void)
 	CU_add_test(s, "MM+QM transform/group combinations, with and without NAT", test_combos);
 	CU_add_test(s, "responder force-float NAT-D", test_force_float);
 	CU_add_test(s, "NAT-T disabled on the responder", test_natt_off);
+	CU_add_test(s, "Quick Mode PFS", test_pfs);
 }
