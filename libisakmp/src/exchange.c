@@ -540,6 +540,10 @@ mm_keys(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *ke)
 	}
 	rc = ikc_skeyids(ctx, sa, p->psk, p->psk_len, gxy, gxylen);
 	ikc_dh_free(&sa->dh);
+	if (rc == 0 && !sa->initiator) {
+		memcpy(sa->gxy, gxy, gxylen);
+		sa->gxylen = gxylen;
+	}
 out:
 	sodium_memzero(gxy, sizeof(gxy));
 	return rc;
@@ -831,6 +835,8 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	struct isakmp_policy *p = pol(ctx, sa);
 
 	sa_established(ctx, sa);
+	sodium_memzero(sa->gxy, sizeof(sa->gxy));
+	sa->gxylen = 0;
 	sa->deadline = 0;
 	sa->tries = 0;
 	sa->expires = now + (uint64_t)sa->alg.p.life_s * NS;
@@ -2091,6 +2097,75 @@ resend(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *tx, size_t txle
 	return send_msg(ctx, sa, tx, txlen);
 }
 
+/*
+ * Responder MM5 with PSK selection: the ID is encrypted under a key derived
+ * from the PSK, so with several candidate policies for this peer (same
+ * address or any, a configured peer ID, accepting the chosen transform) each
+ * PSK is tried in policy order until HASH_I and the ID verify.
+ */
+static int
+r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
+    const uint8_t *pkt, size_t len, const struct isakmp_addr *from,
+    const struct isakmp_addr *to)
+{
+	uint8_t plain[ISAKMP_MAX_PACKET], iv[MAX_BLOCK], next_iv[MAX_BLOCK];
+	size_t cand[ISAKMP_MAX_POLICIES], nc = 0, pi, j, k;
+	size_t first = sa->policy;
+	int rc = ISAKMP_E_AUTH;
+
+	cand[nc++] = first;
+	for (pi = 0; pi < ctx->cfg.n_policies; pi++) {
+		struct isakmp_policy *p = &ctx->cfg.policies[pi];
+
+		if (pi == first || p->peer_id_len == 0 ||
+		    (p->peer_ip != 0 && p->peer_ip != sa->remote.ip))
+			continue;
+		for (j = 0; j < p->n_p1; j++)
+			if (p1_match(ctx, p, &p->p1[j], &sa->alg.p))
+				break;
+		if (j < p->n_p1)
+			cand[nc++] = pi;
+	}
+	for (k = 0; k < nc; k++) {
+		struct isakmp_policy *p = &ctx->cfg.policies[cand[k]];
+
+		if (k > 0) {
+			sa->policy = cand[k];
+			if ((rc = ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen)) != 0)
+				break;
+		}
+		memcpy(iv, sa->iv, sa->alg.blk);
+		if ((rc = decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
+			break;  /* not a block multiple: no key will help */
+		if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
+			ctx->st.rx_auth_failed++;
+			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: MM5 did not decrypt to valid "
+			    "payloads with policy %zu: wrong pre-shared key?",
+			    (unsigned long long)sa->id, cand[k]);
+			rc = ISAKMP_E_AUTH;
+			continue;
+		}
+		rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
+		if (rc == 0) {
+			if (k > 0)
+				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: pre-shared key of policy "
+				    "%zu matched the peer's ID", (unsigned long long)sa->id, cand[k]);
+			break;
+		}
+		if (rc != ISAKMP_E_AUTH && rc != ISAKMP_E_ID && rc != ISAKMP_E_PAYLOAD)
+			break;
+	}
+	if (rc != 0 && sa->policy != first) {
+		/* Back to the first candidate's keys so a retry behaves the same. */
+		struct isakmp_policy *p = &ctx->cfg.policies[first];
+
+		sa->policy = first;
+		(void)ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen);
+	}
+	sodium_memzero(plain, sizeof(plain));
+	return rc;
+}
+
 static int
 encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
     const uint8_t *pkt, size_t len, const struct isakmp_addr *from,
@@ -2107,7 +2182,10 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 		    (unsigned long long)sa->id, m->exch);
 		return ISAKMP_E_STATE;
 	}
-	if (m->exch == EX_MAIN) {
+	if (m->exch == EX_MAIN && sa->state == S_R_MM4) {
+		rc = r_mm5_by_psk(ctx, now, sa, m, pkt, len, from, to);
+		goto out;
+	} else if (m->exch == EX_MAIN) {
 		memcpy(iv, sa->iv, sa->alg.blk);
 	} else if (m->exch == EX_QUICK && (q = qm_find(sa, m->msgid)) != NULL) {
 		if (same_as(q->last_rx, q->last_rx_len, pkt, len))
@@ -2130,9 +2208,7 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 		goto out;
 	}
 	if (m->exch == EX_MAIN) {
-		if (sa->state == S_R_MM4)
-			rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
-		else if (sa->state == S_I_MM5)
+		if (sa->state == S_I_MM5)
 			rc = i_mm6(ctx, now, sa, m, next_iv);
 		else
 			goto state;

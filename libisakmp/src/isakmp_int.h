@@ -111,6 +111,8 @@ struct ike_sa {
 	struct dh dh;
 	uint8_t gxi[MAX_KE], gxr[MAX_KE];
 	size_t gxlen;
+	uint8_t gxy[MAX_KE];        /* responder: kept until MM5 for PSK-by-ID trials */
+	size_t gxylen;
 	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
 	size_t nilen, nrlen;
 	uint8_t *sai_b; size_t sai_len;
