@@ -69,6 +69,26 @@ side_init(struct h_side *s, const struct isakmp_policy *p, uint64_t seed)
 }
 
 int
+h_init_cfg(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_config *scfg,
+    bool nat, uint64_t seed)
+{
+	struct isakmp_hooks hooks;
+	int rc;
+
+	if ((rc = h_init(h, cp, cp, nat, seed)) != 0)
+		return rc;
+	isakmp_ctx_free(h->s.ctx);
+	h->s.ctx = NULL;
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.user = &h->s;
+	hooks.rng = w_rng;
+	hooks.alloc = w_alloc;
+	hooks.free = w_free;
+	hooks.log = w_log;
+	return isakmp_ctx_new(&h->s.ctx, scfg, &hooks);
+}
+
+int
 h_init(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_policy *sp,
     bool nat, uint64_t seed)
 {

@@ -38,6 +38,9 @@ struct harness {
 void h_policy_default(struct isakmp_policy *p);
 int h_init(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_policy *sp,
     bool nat, uint64_t seed);
+/* Like h_init, but the server gets a whole configuration (several policies). */
+int h_init_cfg(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_config *scfg,
+    bool nat, uint64_t seed);
 void h_fini(struct harness *h);
 /* Moves packets both ways until none is left; returns packets moved. */
 size_t h_pump(struct harness *h);

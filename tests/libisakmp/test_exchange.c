@@ -188,6 +188,55 @@ test_pfs(void)
 	h_fini(&h);
 }
 
+/*
+ * peer=any with the PSK chosen by the peer's ID: two policies for any
+ * address, each with its own peer ID and key; the client (ID_IPV4_ADDR
+ * 10.0.0.2) uses the second key.  A client with an unknown key fails.
+ */
+static void
+test_psk_by_id(void)
+{
+	static const uint8_t client_id[4] = { 10, 0, 0, 2 };
+	struct isakmp_config scfg;
+	struct isakmp_policy cp;
+	struct harness h;
+	struct isakmp_stats st;
+
+	h_policy_default(&cp);
+	cp.p1[0].group = ISAKMP_GROUP_MODP1024;
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.size = sizeof(scfg);
+	scfg.policies[0] = cp;
+	memcpy(scfg.policies[0].peer_id, "alice@example.org", 17);
+	scfg.policies[0].peer_id_len = 17;
+	memcpy(scfg.policies[0].psk, "alice-secret", 12);
+	scfg.policies[0].psk_len = 12;
+	scfg.policies[1] = cp;
+	memcpy(scfg.policies[1].peer_id, client_id, 4);
+	scfg.policies[1].peer_id_len = 4;
+	memcpy(scfg.policies[1].psk, "bob-secret", 10);
+	scfg.policies[1].psk_len = 10;
+	scfg.n_policies = 2;
+	memcpy(cp.psk, "bob-secret", 10);
+	cp.psk_len = 10;
+	CU_ASSERT_EQUAL_FATAL(h_init_cfg(&h, &cp, &scfg, true, 330), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, NULL));
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_SA_READY, NULL));
+	h_fini(&h);
+	/* Unknown key: nothing matches, clear log line, no phase 1. */
+	memcpy(cp.psk, "eve-secret", 10);
+	CU_ASSERT_EQUAL_FATAL(h_init_cfg(&h, &cp, &scfg, true, 331), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, NULL));
+	isakmp_get_stats(h.s.ctx, &st);
+	CU_ASSERT(st.rx_auth_failed >= 1);
+	h_fini(&h);
+}
+
 void
 test_exchange_register(void)
 {
@@ -197,4 +246,5 @@ test_exchange_register(void)
 	CU_add_test(s, "responder force-float NAT-D", test_force_float);
 	CU_add_test(s, "NAT-T disabled on the responder", test_natt_off);
 	CU_add_test(s, "Quick Mode PFS", test_pfs);
+	CU_add_test(s, "peer=any, PSK chosen by peer ID", test_psk_by_id);
 }
