@@ -10,6 +10,8 @@
  * AES-256/AES-128/3DES with SHA1/SHA2-256 and MODP 1024/2048 and ESP
  * AES-128/256 or 3DES with HMAC-SHA1.  Prints "RESULT: ESTABLISHED ..." and
  * exits 0 at the first IPsec SA; "RESULT: FAILED reason=..." and 1 otherwise.
+ * With ISAKMP_PEER_DUMP=<dir>, received datagrams are written there as fuzz
+ * seeds (first byte: 0 = port 500, 1 = port 4500).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -123,6 +125,8 @@ main(int argc, char **argv)
 	const char *psk;
 	uint64_t deadline, t;
 	int timeout_s = 30, rc, i;
+	const char *dump = getenv("ISAKMP_PEER_DUMP");  /* test code: record seeds */
+	unsigned ndump = 0;
 
 	if (argc < 4)
 		goto usage;
@@ -245,6 +249,20 @@ main(int argc, char **argv)
 				n = recvfrom(pfd[i].fd, buf, sizeof(buf), 0, (struct sockaddr *)&sa, &sl);
 				if (n < 0)
 					continue;
+				if (dump != NULL && ndump < 16) {
+					/* Seed corpus recording: mode byte 0 (fresh responder,
+					 * port 500) or 1 (port 4500), then the datagram. */
+					char fn[512];
+					FILE *df;
+
+					snprintf(fn, sizeof(fn), "%s/isakmp-interop-%s-%02u", dump, argv[1],
+					    ndump++);
+					if ((df = fopen(fn, "wb")) != NULL) {
+						fputc(i, df);
+						fwrite(buf, 1, (size_t)n, df);
+						fclose(df);
+					}
+				}
 				from.ip = ntohl(sa.sin_addr.s_addr);
 				from.port = ntohs(sa.sin_port);
 				to.ip = local.ip;
