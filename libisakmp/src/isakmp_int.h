@@ -230,7 +230,7 @@ int attr_next(const uint8_t **p, const uint8_t *end, struct attr *a)
 
 /* natt.c */
 extern const uint8_t VID_RFC3947[16], VID_DRAFT02N[16], VID_DRAFT02[16], VID_DRAFT03[16],
-    VID_DRAFT00[16], VID_DRAFT01[16], VID_DPD[16], VID_MSFRAG[16];
+    VID_DRAFT00[16], VID_DRAFT01[16], VID_DPD[16];
 int natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
     uint8_t *out);
 

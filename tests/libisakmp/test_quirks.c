@@ -313,6 +313,68 @@ test_private_group(void)
 	h_fini(&h);
 }
 
+static int vid_lines;
+
+static void
+vid_log(void *user, int level, const char *msg)
+{
+	(void)user;
+	(void)level;
+	if (strstr(msg, "IKE fragmentation") != NULL || strstr(msg, "MS NT5") != NULL)
+		vid_lines++;
+}
+
+/* Windows' vendor IDs (MS NT5, IKE fragmentation) are recognised and logged. */
+static void
+test_windows_vids(void)
+{
+	/* MS NT5 ISAKMPOAKLEY v5 and the fragmentation VID with Windows' flags. */
+	static const uint8_t vids[] = {
+		0x0d, 0, 0, 24, 0x1e, 0x2b, 0x51, 0x69, 0x05, 0x99, 0x1c, 0x7d, 0x7c, 0x96,
+		0xfc, 0xbf, 0xb5, 0x87, 0xe4, 0x61, 0x00, 0x00, 0x00, 0x05,
+		0x00, 0, 0, 24, 0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85, 0x25, 0xe7,
+		0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3, 0x80, 0x00, 0x00, 0x00,
+	};
+	struct isakmp_policy p;
+	struct harness h;
+	struct isakmp_config cfg;
+	struct isakmp_hooks hk;
+	struct isakmp_ctx *srv = NULL;
+	struct ts_rng r;
+	uint8_t b[ISAKMP_MAX_PACKET];
+	size_t len, off;
+	struct isakmp_addr f, t;
+
+	h_policy_default(&p);
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 57), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_next_output(h.c.ctx, h.now, b, sizeof(b), &len, &f, &t), 0);
+	/* Walk to the last payload and chain the two VIDs after it. */
+	off = HDR_LEN;
+	while (b[off] != 0)
+		off += (size_t)(b[off + 2] << 8 | b[off + 3]);
+	b[off] = PL_VID;
+	memcpy(b + len, vids, sizeof(vids));
+	len += sizeof(vids);
+	b[26] = (uint8_t)(len >> 8);
+	b[27] = (uint8_t)len;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.size = sizeof(cfg);
+	cfg.policies[0] = p;
+	cfg.n_policies = 1;
+	memset(&hk, 0, sizeof(hk));
+	ts_rng_init(&r, 3);
+	hk.user = &r;
+	hk.rng = ts_rng_cb;
+	hk.log = vid_log;
+	CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&srv, &cfg, &hk), 0);
+	vid_lines = 0;
+	CU_ASSERT_EQUAL(isakmp_input(srv, 0, b, len, &f, &t), 0);
+	CU_ASSERT_EQUAL(vid_lines, 2);
+	isakmp_ctx_free(srv);
+	h_fini(&h);
+}
+
 void
 test_quirks_register(void)
 {
@@ -325,4 +387,5 @@ test_quirks_register(void)
 	CU_add_test(s, "Delete then more notifies on the same SA", test_delete_then_notify);
 	CU_add_test(s, "Windows fourth Quick Mode message", test_windows_fourth_qm);
 	CU_add_test(s, "private-use DH group in phase 1", test_private_group);
+	CU_add_test(s, "Windows vendor IDs recognised", test_windows_vids);
 }
