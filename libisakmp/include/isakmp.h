@@ -234,6 +234,10 @@ struct isakmp_ipsec_sa {
 	bool udp_encap;              /* ESP in UDP (RFC 3948) */
 	struct isakmp_addr local;    /* outer addresses/ports for ESP */
 	struct isakmp_addr remote;
+	uint16_t keepalive_s;        /* send a NAT-T keepalive (RFC 3948 2.3, one
+	                                0xff byte from local to remote) every this
+	                                many seconds of idle; 0 = not needed (we
+	                                are not behind a NAT) */
 	uint32_t natoa_local;        /* original (pre-NAT) addresses, 0 = none */
 	uint32_t natoa_remote;
 	uint8_t protocol;            /* selector protocol */

@@ -1306,6 +1306,7 @@ qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q
 	e->sha256_96 = p->sha256_96 && e->auth == ISAKMP_AUTH_HMAC_SHA256;
 	e->encap = q->encap;
 	e->udp_encap = encap_udp(q->encap);
+	e->keepalive_s = e->udp_encap && sa->nat_local ? 20 : 0;
 	e->local = sa->local;
 	e->remote = sa->remote;
 	e->natoa_local = sa->initiator ? q->natoa_i : q->natoa_r;

@@ -188,6 +188,44 @@ test_truncated_mm1(void)
 	h_fini(&h);
 }
 
+/* Out of order: encrypted Quick Mode / Main Mode 5 on a half-open SA. */
+static void
+test_out_of_order(void)
+{
+	struct isakmp_policy p;
+	struct harness h;
+	struct isakmp_stats st;
+	uint8_t mm1[ISAKMP_MAX_PACKET], mm2[ISAKMP_MAX_PACKET], x[128];
+	size_t l1, l2;
+	struct isakmp_addr f, t, f2, t2;
+
+	fast_policy(&p);
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 18), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_next_output(h.c.ctx, h.now, mm1, sizeof(mm1), &l1, &f, &t), 0);
+	CU_ASSERT_EQUAL(isakmp_input(h.s.ctx, h.now, mm1, l1, &f, &t), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_next_output(h.s.ctx, h.now, mm2, sizeof(mm2), &l2, &f2, &t2), 0);
+	memset(x, 0, sizeof(x));
+	memcpy(x, mm2, 16);               /* both cookies of the half-open SA */
+	x[16] = PL_HASH;                  /* next payload */
+	x[17] = 0x10;                     /* version */
+	x[18] = EX_QUICK;                 /* Quick Mode: "rekey" before phase 1 is up */
+	x[19] = FL_E;
+	x[23] = 1;                        /* message ID 1 */
+	x[27] = 60;                       /* length */
+	CU_ASSERT_EQUAL(isakmp_input(h.s.ctx, h.now, x, 60, &f, &t), ISAKMP_E_STATE);
+	x[18] = EX_MAIN;                  /* an encrypted MM5 before MM3 */
+	x[23] = 0;
+	CU_ASSERT_EQUAL(isakmp_input(h.s.ctx, h.now, x, 60, &f, &t), ISAKMP_E_STATE);
+	isakmp_get_stats(h.s.ctx, &st);
+	CU_ASSERT_EQUAL(st.rx_bad_state, 2);
+	/* The exchange still completes afterwards. */
+	CU_ASSERT_EQUAL(isakmp_input(h.c.ctx, h.now, mm2, l2, &f2, &t2), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE(established(&h));
+	h_fini(&h);
+}
+
 /* Degenerate DH values and wrong sizes are refused before any computation. */
 static void
 test_ke_values(void)
@@ -629,6 +667,7 @@ test_behaviour_register(void)
 	CU_add_test(s, "proposal chosen in the responder's policy order", test_policy_order);
 	CU_add_test(s, "every truncated MM1 prefix rejected, no state", test_truncated_mm1);
 	CU_add_test(s, "degenerate and mis-sized KE values", test_ke_values);
+	CU_add_test(s, "out-of-order messages on a half-open SA", test_out_of_order);
 	CU_add_test(s, "Informational/QM for unknown SA, marker, keepalive", test_unknown_sa_info);
 	CU_add_test(s, "1-bit flips in Quick Mode rejected", test_qm_bitflips);
 	CU_add_test(s, "DPD ack and peer dead", test_dpd);

@@ -58,6 +58,8 @@ run_combo(const struct isakmp_p1_proposal *p1, const struct isakmp_p2_proposal *
 		CU_ASSERT_EQUAL(es.sa.local.port, ISAKMP_NATT_PORT);
 		CU_ASSERT_EQUAL(ec.sa.local.port, ISAKMP_NATT_PORT);
 		CU_ASSERT_EQUAL(es.sa.natoa_remote, H_CLIENT_IP);
+		CU_ASSERT_EQUAL(ec.sa.keepalive_s, 20);  /* the client is behind the NAT */
+		CU_ASSERT_EQUAL(es.sa.keepalive_s, 0);
 	} else {
 		CU_ASSERT_EQUAL(es.sa.encap, ISAKMP_ENCAP_TRANSPORT);
 		CU_ASSERT_EQUAL(es.sa.remote.port, 500);
