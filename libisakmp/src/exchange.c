@@ -1609,6 +1609,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	}
 	q->used = true;
 	q->msgid = m->msgid;
+	q->commit = (m->flags & FL_C) != 0;
 	q->chosen = chosen.p;
 	{
 		uint32_t ours = p->p2[i - 1].life_s ? p->p2[i - 1].life_s : 3600;
@@ -1731,6 +1732,42 @@ fail:
 	return rc;
 }
 
+/*
+ * Commit bit (RFC 2408 3.1, 4.8): after QM3 the responder confirms with a
+ * fourth Quick Mode message HDR*(C), HASH, N(CONNECTED) in the same
+ * exchange, HASH = prf(SKEYID_a, M-ID | N).
+ */
+static int
+qm_connected(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q)
+{
+	uint8_t buf[256], h[MAX_HASH];
+	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
+	size_t hoff, st, s;
+	int rc;
+
+	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, FL_C, q->msgid);
+	add_hash_placeholder(sa, &w, &hoff);
+	st = w.len;
+	s = wb_begin(&w, PL_N);
+	wb_u32(&w, 1);
+	wb_u8(&w, 3);
+	wb_u8(&w, 4);
+	wb_u16(&w, N_CONNECTED);
+	wb_u32(&w, q->spi_in);
+	wb_end(&w, s);
+	if (w.err)
+		return ISAKMP_E_BUFSIZE;
+	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
+		return rc;
+	memcpy(w.p + hoff, h, sa->alg.hlen);
+	if ((rc = encrypt_msg(sa, &w, q->iv)) != 0)
+		return rc;
+	/* A retransmitted QM3 gets this message again. */
+	if ((rc = store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len)) != 0)
+		return rc;
+	return send_msg(ctx, sa, w.p, w.len);
+}
+
 /* Responder: QM3 (HASH(3)) -> SA ready. */
 static int
 r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
@@ -1751,7 +1788,11 @@ r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		return rc;
 	q->state = 3;
-	return qm_install(ctx, now, sa, q);
+	if ((rc = qm_install(ctx, now, sa, q)) != 0)
+		return rc;
+	if (q->commit)
+		return qm_connected(ctx, sa, q);
+	return 0;
 }
 
 /* Adopts a RESPONDER-LIFETIME notify (RFC 2407 4.6.3.1) if it only shortens. */

@@ -30,7 +30,7 @@ enum {
 	N_INVALID_PAYLOAD_TYPE = 1, N_NO_PROPOSAL_CHOSEN = 14, N_PAYLOAD_MALFORMED = 16,
 	N_INVALID_KEY_INFORMATION = 17, N_INVALID_ID_INFORMATION = 18,
 	N_INVALID_HASH_INFORMATION = 23, N_AUTHENTICATION_FAILED = 24,
-	N_RESPONDER_LIFETIME = 24576, N_INITIAL_CONTACT = 24578,
+	N_CONNECTED = 16384, N_RESPONDER_LIFETIME = 24576, N_INITIAL_CONTACT = 24578,
 	N_DPD_R_U_THERE = 36136, N_DPD_R_U_THERE_ACK = 36137
 };
 
@@ -91,6 +91,7 @@ struct qm {
 	uint64_t expires;
 	bool ready;
 	bool rekeyed;          /* initiator: replacement started */
+	bool commit;           /* initiator set the commit bit (RFC 2408 3.1) */
 	uint64_t rekey_at;
 	struct isakmp_ipsec_sa sa;
 };

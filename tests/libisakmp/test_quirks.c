@@ -313,6 +313,41 @@ test_private_group(void)
 	h_fini(&h);
 }
 
+static bool
+set_commit(struct harness *h, bool c2s, uint8_t *pkt, size_t *len)
+{
+	(void)h;
+	/* Client-to-server Quick Mode messages carry the commit bit (header
+	 * flags are not covered by HASH or encryption). */
+	if (c2s && *len > HDR_LEN && pkt[18] == EX_QUICK)
+		pkt[19] |= FL_C;
+	return true;
+}
+
+/* Commit bit: the responder sends CONNECTED as a fourth message; the initiator ignores it. */
+static void
+test_commit_bit(void)
+{
+	struct harness h;
+	struct isakmp_policy p;
+	struct isakmp_stats st;
+
+	h_policy_default(&p);
+	p.p1[0].group = ISAKMP_GROUP_MODP768;
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 58), 0);
+	h.filter = set_commit;
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_SA_READY, NULL));
+	isakmp_get_stats(h.s.ctx, &st);
+	CU_ASSERT_EQUAL(st.tx_packets, 5);   /* MM2, MM4, MM6, QM2, CONNECTED */
+	isakmp_get_stats(h.c.ctx, &st);
+	CU_ASSERT_EQUAL(st.rx_packets, 5);   /* all five */
+	CU_ASSERT_EQUAL(h.last_rc_c, 0);     /* accepted and ignored */
+	h_fini(&h);
+}
+
 static int vid_lines;
 
 static void
@@ -388,4 +423,5 @@ test_quirks_register(void)
 	CU_add_test(s, "Windows fourth Quick Mode message", test_windows_fourth_qm);
 	CU_add_test(s, "private-use DH group in phase 1", test_private_group);
 	CU_add_test(s, "Windows vendor IDs recognised", test_windows_vids);
+	CU_add_test(s, "commit bit: CONNECTED after QM3", test_commit_bit);
 }
