@@ -288,6 +288,16 @@ ISAKMP_API const char *isakmp_version(void);
 ISAKMP_API const char *isakmp_strerror(int err);
 
 /*
+ * Maps an ISAKMP_E_* code to the RFC 2408 Notify message type a peer would
+ * be sent for it (e.g. ISAKMP_E_NO_PROPOSAL -> 14 NO-PROPOSAL-CHOSEN), or 0
+ * when no Notify applies.
+ */
+ISAKMP_API int isakmp_error_to_notify(int err);
+
+/* Returns a static name for a Notify message type ("UNKNOWN" if not known). */
+ISAKMP_API const char *isakmp_notify_name(int type);
+
+/*
  * Creates a context.  cfg and hooks are copied (hooks->user is kept as a
  * pointer).  hooks->rng MUST be set; cfg->size MUST equal sizeof(*cfg).
  * Returns 0 and sets *out, or ISAKMP_E_INVAL, ISAKMP_E_NOMEM, ISAKMP_E_CRYPTO.

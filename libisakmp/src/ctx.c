@@ -83,6 +83,49 @@ isakmp_strerror(int err)
 }
 
 int
+isakmp_error_to_notify(int err)
+{
+	switch (err) {
+	case ISAKMP_E_PAYLOAD: return N_INVALID_PAYLOAD_TYPE;
+	case ISAKMP_E_TRUNCATED:
+	case ISAKMP_E_BAD_LENGTH:
+	case ISAKMP_E_ATTR:
+	case ISAKMP_E_NONCE: return N_PAYLOAD_MALFORMED;
+	case ISAKMP_E_NO_PROPOSAL: return N_NO_PROPOSAL_CHOSEN;
+	case ISAKMP_E_KE: return N_INVALID_KEY_INFORMATION;
+	case ISAKMP_E_ID: return N_INVALID_ID_INFORMATION;
+	case ISAKMP_E_AUTH: return N_AUTHENTICATION_FAILED;
+	case ISAKMP_E_COOKIE: return 4;   /* INVALID-COOKIE */
+	case ISAKMP_E_EXCHANGE: return 7; /* INVALID-EXCHANGE-TYPE */
+	case ISAKMP_E_VERSION: return 5;  /* INVALID-MAJOR-VERSION */
+	default: return 0;
+	}
+}
+
+const char *
+isakmp_notify_name(int type)
+{
+	switch (type) {
+	case N_INVALID_PAYLOAD_TYPE: return "INVALID-PAYLOAD-TYPE";
+	case 4: return "INVALID-COOKIE";
+	case 5: return "INVALID-MAJOR-VERSION";
+	case 7: return "INVALID-EXCHANGE-TYPE";
+	case N_NO_PROPOSAL_CHOSEN: return "NO-PROPOSAL-CHOSEN";
+	case N_PAYLOAD_MALFORMED: return "PAYLOAD-MALFORMED";
+	case N_INVALID_KEY_INFORMATION: return "INVALID-KEY-INFORMATION";
+	case N_INVALID_ID_INFORMATION: return "INVALID-ID-INFORMATION";
+	case N_INVALID_HASH_INFORMATION: return "INVALID-HASH-INFORMATION";
+	case N_AUTHENTICATION_FAILED: return "AUTHENTICATION-FAILED";
+	case N_CONNECTED: return "CONNECTED";
+	case N_RESPONDER_LIFETIME: return "RESPONDER-LIFETIME";
+	case N_INITIAL_CONTACT: return "INITIAL-CONTACT";
+	case N_DPD_R_U_THERE: return "R-U-THERE";
+	case N_DPD_R_U_THERE_ACK: return "R-U-THERE-ACK";
+	default: return "UNKNOWN";
+	}
+}
+
+int
 isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
     const struct isakmp_hooks *hooks)
 {

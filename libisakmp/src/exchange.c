@@ -2078,8 +2078,8 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 					sa->dpd_wait = 0;
 				}
 			} else {
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Notify type %u",
-				    (unsigned long long)sa->id, t);
+				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Notify %s (%u)",
+				    (unsigned long long)sa->id, isakmp_notify_name(t), t);
 			}
 		} else if (p->type == PL_D && p->len >= 8) {
 			size_t spisz = p->body[5], nspi = rd16(p->body + 6);
