@@ -2,9 +2,17 @@
 #include "testsupport.h"
 
 void test_version_register(void);
+void test_exchange_register(void);
+void test_crypto_register(void);
+void test_behaviour_register(void);
+void test_quirks_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
+	test_exchange_register,
+	test_crypto_register,
+	test_behaviour_register,
+	test_quirks_register,
 };
 
 int

@@ -1,0 +1,238 @@
+/* isakmp_int.h - internals of libisakmp shared between its source files. */
+#ifndef ISAKMP_INT_H
+#define ISAKMP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "isakmp.h"
+
+#define HDR_LEN 28
+#define MAX_HASH 64
+#define MAX_KE 512
+#define MAX_NONCE 256
+#define MAX_BLOCK 16
+#define MAX_P2 4
+
+/* Payload types (RFC 2408 3.1, RFC 3947, draft NAT-T private values). */
+enum {
+	PL_NONE = 0, PL_SA = 1, PL_P = 2, PL_T = 3, PL_KE = 4, PL_ID = 5,
+	PL_CERT = 6, PL_CR = 7, PL_HASH = 8, PL_SIG = 9, PL_NONCE = 10,
+	PL_N = 11, PL_D = 12, PL_VID = 13, PL_NATD = 20, PL_NATOA = 21,
+	PL_NATD_DRAFT = 130, PL_NATOA_DRAFT = 131
+};
+enum { EX_MAIN = 2, EX_INFO = 5, EX_QUICK = 32 };
+enum { FL_E = 1, FL_C = 2, FL_A = 4 };
+enum {
+	N_INVALID_PAYLOAD_TYPE = 1, N_NO_PROPOSAL_CHOSEN = 14, N_PAYLOAD_MALFORMED = 16,
+	N_INVALID_KEY_INFORMATION = 17, N_INVALID_ID_INFORMATION = 18,
+	N_INVALID_HASH_INFORMATION = 23, N_AUTHENTICATION_FAILED = 24,
+	N_CONNECTED = 16384, N_RESPONDER_LIFETIME = 24576, N_INITIAL_CONTACT = 24578,
+	N_DPD_R_U_THERE = 36136, N_DPD_R_U_THERE_ACK = 36137
+};
+
+/* A view of one parsed payload (body excludes the 4-byte generic header). */
+struct payload {
+	uint8_t type;
+	const uint8_t *body;
+	size_t len;
+	const uint8_t *raw;  /* including the generic header */
+};
+
+#define MAX_PAYLOADS 24
+struct msg {
+	uint8_t icookie[8], rcookie[8];
+	uint8_t next, exch, flags;
+	uint32_t msgid;
+	struct payload pl[MAX_PAYLOADS];
+	size_t n;
+	const uint8_t *first;  /* first payload byte */
+	size_t plen;           /* bytes covered by the payload chain */
+};
+
+/* Negotiated phase 1 algorithms with derived sizes. */
+struct p1alg {
+	struct isakmp_p1_proposal p;
+	const EVP_MD *md;          /* fetched in ctx */
+	const EVP_CIPHER *cipher;
+	size_t hlen, keylen, blk;
+};
+
+struct dh {
+	int group;
+	EVP_PKEY *key;
+	uint8_t pub[MAX_KE];
+	size_t publen;
+};
+
+struct qm {
+	bool used;
+	int state;
+	bool initiator;
+	uint32_t msgid;
+	uint8_t iv[MAX_BLOCK];
+	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
+	size_t nilen, nrlen;
+	uint32_t spi_in, spi_out;
+	struct dh dh;               /* PFS */
+	uint8_t gqm[MAX_KE];        /* PFS g(qm)^xy */
+	size_t gqmlen;
+	struct isakmp_p2_proposal chosen;
+	uint16_t encap;
+	uint32_t natoa_i, natoa_r;
+	uint16_t peer_port;
+	uint8_t *last_rx; size_t last_rx_len;
+	uint8_t *last_tx; size_t last_tx_len;
+	uint64_t deadline;
+	unsigned tries;
+	uint64_t expires;
+	bool ready;
+	bool rekeyed;          /* initiator: replacement started */
+	bool commit;           /* initiator set the commit bit (RFC 2408 3.1) */
+	uint64_t rekey_at;
+	struct isakmp_ipsec_sa sa;
+};
+
+enum p1state {
+	S_NONE = 0, S_I_MM1, S_I_MM3, S_I_MM5, S_R_MM2, S_R_MM4, S_ESTABLISHED, S_DEAD
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	uint64_t id;
+	bool initiator;
+	enum p1state state;
+	uint8_t icookie[8], rcookie[8];
+	struct isakmp_addr local, remote;
+	size_t policy;
+	struct p1alg alg;
+	struct dh dh;
+	uint8_t gxi[MAX_KE], gxr[MAX_KE];
+	size_t gxlen;
+	uint8_t gxy[MAX_KE];        /* responder: kept until MM5 for PSK-by-ID trials */
+	size_t gxylen;
+	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
+	size_t nilen, nrlen;
+	uint8_t *sai_b; size_t sai_len;
+	uint8_t skeyid[MAX_HASH], skeyid_d[MAX_HASH], skeyid_a[MAX_HASH], skeyid_e[MAX_HASH];
+	uint8_t enckey[64];
+	uint8_t iv[MAX_BLOCK];      /* phase 1 CBC chain; after MM6 = last block */
+	bool natt_rfc, natt_draft, natt;  /* NAT-T VIDs seen / negotiated */
+	bool peer_dpd;
+	bool nat_local, nat_remote, floated;
+	uint8_t natd_type, natoa_type;
+	uint8_t *last_rx; size_t last_rx_len;
+	uint8_t *last_tx; size_t last_tx_len;
+	uint64_t deadline;          /* retransmit or half-open expiry */
+	unsigned tries;
+	uint64_t expires;           /* phase 1 lifetime */
+	uint64_t dpd_next, dpd_wait;
+	uint32_t dpd_seq;
+	bool want_qm;
+	bool rekey_of_other;        /* initiator: no INITIAL-CONTACT */
+	bool p1_rekeyed;            /* initiator: replacement IKE SA started */
+	uint64_t p1_rekey_at;
+	struct isakmp_addr orig_local, orig_remote;  /* before floating */
+	uint32_t peer_idaddr;
+	struct qm qm[MAX_P2];
+};
+
+struct outpkt {
+	struct outpkt *next;
+	struct isakmp_addr from, to;
+	size_t len;
+	uint8_t data[];
+};
+
+struct isakmp_ctx {
+	struct isakmp_config cfg;
+	struct isakmp_hooks hooks;
+	OSSL_LIB_CTX *libctx;
+	OSSL_PROVIDER *prov_default, *prov_legacy;
+	EVP_MAC *hmac;
+	const EVP_MD *md[7];
+	EVP_CIPHER *c_des, *c_3des, *c_aes128, *c_aes192, *c_aes256;
+	EVP_PKEY *dhparams[21];
+	struct ike_sa *sas;
+	size_t n_sas, n_half_open;
+	uint64_t next_id;
+	struct outpkt *out_head, *out_tail;
+	struct isakmp_event *events;
+	size_t ev_head, ev_count;
+	struct isakmp_stats st;
+};
+
+/* ctx.c */
+void *ik_alloc(struct isakmp_ctx *ctx, size_t n);
+void ik_free(struct isakmp_ctx *ctx, void *p);
+void ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len);
+
+/* crypto.c */
+int ikc_init(struct isakmp_ctx *ctx);
+void ikc_fini(struct isakmp_ctx *ctx);
+int ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a);
+size_t ikc_ke_len(int group);
+bool ikc_group_ok(int group);
+int ikc_prf(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *key, size_t klen,
+    const uint8_t *const *parts, const size_t *lens, size_t n, uint8_t *out);
+int ikc_hash(const EVP_MD *md, const uint8_t *const *parts, const size_t *lens,
+    size_t n, uint8_t *out);
+int ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group);
+void ikc_dh_free(struct dh *dh);
+int ikc_dh_check_peer(int group, const uint8_t *pub, size_t len);
+int ikc_dh_shared(struct isakmp_ctx *ctx, struct dh *dh, const uint8_t *peer,
+    size_t len, uint8_t *out, size_t *outlen) __attribute__((warn_unused_result));
+int ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv,
+    const uint8_t *in, size_t len, uint8_t *out) __attribute__((warn_unused_result));
+int ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk,
+    size_t psklen, const uint8_t *gxy, size_t gxylen);
+int ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e,
+    size_t h, size_t keylen, uint8_t *out);
+int ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
+    const struct qm *q, uint8_t *out, size_t need);
+
+/* payload.c */
+int pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
+    __attribute__((warn_unused_result));
+const struct payload *pl_find(const struct msg *m, uint8_t type, size_t nth);
+
+struct wbuf {
+	uint8_t *p;
+	size_t len, cap;
+	bool err;
+	size_t last_next;   /* offset of the previous payload's next byte */
+};
+void wb_put(struct wbuf *w, const void *d, size_t n);
+void wb_u8(struct wbuf *w, uint8_t v);
+void wb_u16(struct wbuf *w, uint16_t v);
+void wb_u32(struct wbuf *w, uint32_t v);
+size_t wb_begin(struct wbuf *w, uint8_t type);
+void wb_end(struct wbuf *w, size_t start);
+size_t wb_sub(struct wbuf *w, uint8_t next);
+void wb_header(struct wbuf *w, const uint8_t *ic, const uint8_t *rc, uint8_t exch,
+    uint8_t flags, uint32_t msgid);
+void wb_attr(struct wbuf *w, uint16_t type, uint32_t v);
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+const char *pl_name(uint8_t type);
+
+/* Attribute iteration over a transform body. */
+struct attr { uint16_t type; uint32_t val; bool tlv_long; };
+int attr_next(const uint8_t **p, const uint8_t *end, struct attr *a)
+    __attribute__((warn_unused_result));
+
+/* natt.c */
+extern const uint8_t VID_RFC3947[16], VID_DRAFT02N[16], VID_DRAFT02[16], VID_DRAFT03[16],
+    VID_DRAFT00[16], VID_DRAFT01[16], VID_DPD[16];
+int natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
+    uint8_t *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* harness.h - two libisakmp contexts over an in-memory link with an optional NAT. */
+#ifndef ISAKMP_TEST_HARNESS_H
+#define ISAKMP_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isakmp.h"
+#include "testsupport.h"
+
+#define H_CLIENT_IP 0x0a000002u  /* 10.0.0.2 */
+#define H_NAT_IP    0xc6336401u  /* 198.51.100.1 */
+#define H_SERVER_IP 0xcb00710au  /* 203.0.113.10 */
+
+struct h_side {
+	struct isakmp_ctx *ctx;
+	struct ts_rng rng;
+	struct ts_alloc alloc;
+	struct ts_log log;
+	struct isakmp_event ev[32];
+	size_t nev;
+};
+
+struct harness {
+	struct h_side c, s;   /* client (initiator), server (responder) */
+	bool nat;             /* client behind a NAT */
+	uint64_t now;
+	size_t packets;
+	uint8_t last_c2s[ISAKMP_MAX_PACKET];
+	size_t last_c2s_len;
+	struct isakmp_addr last_c2s_from, last_c2s_to;
+	int last_rc_s, last_rc_c;
+	/* optional packet filter: return false to drop; may modify */
+	bool (*filter)(struct harness *h, bool c2s, uint8_t *pkt, size_t *len);
+	void *fuser;
+};
+
+void h_policy_default(struct isakmp_policy *p);
+int h_init(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_policy *sp,
+    bool nat, uint64_t seed);
+/* Like h_init, but the server gets a whole configuration (several policies). */
+int h_init_cfg(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_config *scfg,
+    bool nat, uint64_t seed);
+void h_fini(struct harness *h);
+/* Moves packets both ways until none is left; returns packets moved. */
+size_t h_pump(struct harness *h);
+int h_initiate(struct harness *h, uint64_t *ike_id);
+bool h_find_event(struct h_side *s, int type, struct isakmp_event *out);
+
+#endif
+
+/*
+ * Encrypts a hand-built phase 2 / Informational message (header + payloads,
+ * cookies and HASH(1) filled in here) for the responder's only IKE SA and
+ * feeds it to the responder from the client's current address.  The first
+ * payload must be a HASH of the SA's hash size.  Returns isakmp_input's code.
+ */
+int h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen);
