@@ -660,7 +660,7 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 	f->expires = now + flow_timeout(ctx, f);
 	if (fr != NULL) {
 		/* First fragment: later ones follow this flow. */
-		if (fr->flow == 0 || fr->expires <= now)
+		if (fr->flow == 0) /* an expired one is still counted */
 			ctx->frags_live++;
 		fr->src = p.k.src;
 		fr->dst = p.k.dst;

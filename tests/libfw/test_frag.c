@@ -130,6 +130,31 @@ test_frag_table_full(void)
 	fwt_fini(&t);
 }
 
+/* A tracker reused after it expired (same datagram id, not yet swept) is
+ * counted once: when everything has expired nothing is left to time out. */
+static void
+test_frag_reuse_accounting(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t b[256];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(b, 0x4242, 0, true, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	/* Same first fragment after both flow and tracker expired. */
+	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(b, 0x4242, 0, true, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(100), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(200)), 1);
+	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), UINT64_MAX);
+	fwt_fini(&t);
+}
+
 void
 test_frag_register(void)
 {
@@ -138,4 +163,5 @@ test_frag_register(void)
 	CU_add_test(s, "fragmented UDP both ways", test_fragmented_udp);
 	CU_add_test(s, "tiny first fragment", test_tiny_first);
 	CU_add_test(s, "fragment table full", test_frag_table_full);
+	CU_add_test(s, "expired tracker reused", test_frag_reuse_accounting);
 }
