@@ -528,6 +528,8 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 		    f->addr[d][0] != p.k.src || f->addr[d][1] != p.k.dst ||
 		    f->proto != p.proto)
 			return drop(ctx, &p, in_if, FW_E_FRAG_NO_FIRST, v);
+		if ((f->flags & FL_IPSEC) && d == 0 && !(flags & FW_PKT_IPSEC))
+			return drop(ctx, &p, in_if, FW_E_NEED_IPSEC, v);
 		if (f->flags & FL_NAT) {
 			translate(f, d, &p);
 			v->translated = true;
