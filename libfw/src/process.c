@@ -482,7 +482,7 @@ frag_slot(struct fw_ctx *ctx, uint64_t now, const struct pkt *p)
 
 static int
 icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
-    uint16_t out_if, struct fw_verdict *v);
+    uint16_t out_if, unsigned flags, struct fw_verdict *v);
 
 int
 fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
@@ -545,7 +545,7 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 			return drop(ctx, &p, in_if, FW_E_FRAG_TABLE_FULL, v);
 	}
 	if (p.icmp_error)
-		return icmp_error(ctx, now, &p, in_if, out_if, v);
+		return icmp_error(ctx, now, &p, in_if, out_if, flags, v);
 
 	f = fw_flow_lookup(ctx, &p.k, &d);
 	if (f != NULL && f->expires <= now) {
@@ -697,7 +697,7 @@ pass:
  */
 static int
 icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
-    uint16_t out_if, struct fw_verdict *v)
+    uint16_t out_if, unsigned flags, struct fw_verdict *v)
 {
 	uint8_t *in = p->l4 + 8, *il4;
 	size_t inlen = p->l4len - 8, ihl, il4len;
@@ -746,6 +746,9 @@ icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
 	/* The error goes back to the one who sent the offending packet. */
 	if (p->k.dst != f->addr[e][1])
 		return drop(ctx, p, in_if, FW_E_ICMP_BAD_INNER, v);
+	/* An error from the peer's side quotes what went through IPsec. */
+	if ((f->flags & FL_IPSEC) && e == 0 && !(flags & FW_PKT_IPSEC))
+		return drop(ctx, p, in_if, FW_E_NEED_IPSEC, v);
 	if (f->flags & FL_NAT) {
 		uint32_t osrc = p->k.src, nsrc = osrc, ndst;
 		uint16_t c;

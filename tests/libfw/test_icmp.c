@@ -164,6 +164,33 @@ test_bad_errors(void)
 	fwt_fini(&t);
 }
 
+/* encap=ipsec holds for ICMP errors the peer sends about the connection:
+ * they quote the L2TP packets, so they must come out of IPsec too. */
+static void
+test_error_ipsec(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t pkt[256], err[256];
+	size_t n, en;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	n = fwt_udp(pkt, REMOTE, 1701, OFFICE, 1701, 12);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(v.rule, 3);
+	n = fwt_udp(pkt, OFFICE, 1701, REMOTE, 1701, 12);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, FW_IF_LOCAL, IF_ETH0,
+	    0, &v), 0);
+	/* The peer's Port Unreachable about the gateway's answer. */
+	en = fwt_icmp_error(err, REMOTE, OFFICE, 3, 3, pkt, 28);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	    0, &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	fwt_fini(&t);
+}
+
 void
 test_icmp_register(void)
 {
@@ -176,4 +203,6 @@ test_icmp_register(void)
 	    test_error_from_forwarded_server);
 	CU_add_test(s, "errors wrapping garbage or unknown flows",
 	    test_bad_errors);
+	CU_add_test(s, "errors about an encap=ipsec connection",
+	    test_error_ipsec);
 }
