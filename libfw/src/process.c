@@ -86,8 +86,6 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 		return FW_E_BAD_LENGTH;
 	if (fw_cksum(ip, p->hl) != 0)
 		return FW_E_BAD_CHECKSUM;
-	if (p->hl > 20)
-		return FW_E_IP_OPTIONS;
 	p->ipid = rd16(ip + 4);
 	fo = rd16(ip + 6);
 	p->off = (size_t)(fo & IP_OFFMASK) * 8;
@@ -96,6 +94,8 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 	p->k.src = rd32(ip + 12);
 	p->k.dst = rd32(ip + 16);
 	p->k.proto = p->proto;
+	if (p->hl > 20)
+		return FW_E_IP_OPTIONS; /* after the key: the drop log shows it */
 	if (p->off != 0)
 		return 0;
 	p->has_l4 = true;
