@@ -202,6 +202,7 @@ tcp_track(struct flow *f, int d, uint8_t fl)
 				/* Reopened with the same tuple. */
 				f->state = FW_TCP_SYN_SENT;
 				f->fins = 0;
+				f->flags &= (uint8_t)~FL_SIMOPEN;
 			}
 			return f->state == FW_TCP_SYN_SENT ||
 			    f->state == FW_TCP_SYN_RECV ? 0 : FW_E_TCP_STATE;
@@ -209,17 +210,22 @@ tcp_track(struct flow *f, int d, uint8_t fl)
 		if (f->state == FW_TCP_SYN_SENT) {
 			/* Simultaneous open. */
 			f->state = FW_TCP_SYN_RECV;
+			f->flags |= FL_SIMOPEN;
 			return 0;
 		}
 		return FW_E_TCP_STATE;
 	}
 	if (fl & TH_SYN) {
-		/* SYN+ACK: only the responder, before establishment. */
+		/* SYN+ACK: only the responder, before establishment; both
+		 * ends after a simultaneous open (RFC 793 figure 8). */
 		if (d == 1 && (f->state == FW_TCP_SYN_SENT ||
 		    f->state == FW_TCP_SYN_RECV)) {
 			f->state = FW_TCP_SYN_RECV;
 			return 0;
 		}
+		if (d == 0 && f->state == FW_TCP_SYN_RECV &&
+		    (f->flags & FL_SIMOPEN))
+			return 0;
 		return FW_E_TCP_STATE;
 	}
 	switch (f->state) {
