@@ -67,7 +67,8 @@ enum fw_error {
 	FW_E_TRUNCATED = -20,     /* shorter than the IPv4 header / L4 header */
 	FW_E_BAD_VERSION = -21,   /* IP version is not 4 */
 	FW_E_BAD_IHL = -22,       /* IHL < 5 */
-	FW_E_BAD_LENGTH = -23,    /* total length lies (> buffer or < header) */
+	FW_E_BAD_LENGTH = -23,    /* total length lies (> buffer or < header),
+	                           * or a fragment ends past 65535 bytes */
 	FW_E_BAD_CHECKSUM = -24,  /* IPv4 header checksum wrong */
 	FW_E_IP_OPTIONS = -25,    /* IPv4 options present (dropped by policy) */
 	FW_E_BAD_TCP_OFFSET = -26, /* TCP data offset < 5 or past the end */

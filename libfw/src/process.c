@@ -96,8 +96,12 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 	p->k.proto = p->proto;
 	if (p->hl > 20)
 		return FW_E_IP_OPTIONS; /* after the key: the drop log shows it */
-	if (p->off != 0)
+	if (p->off != 0) {
+		/* The datagram would reassemble past 65535 bytes. */
+		if (p->off + p->tot - p->hl > 65535)
+			return FW_E_BAD_LENGTH;
 		return 0;
+	}
 	p->has_l4 = true;
 	p->l4 = ip + p->hl;
 	p->l4len = p->tot - p->hl;

@@ -52,6 +52,15 @@ test_fragmented_udp(void)
 	n = frag(l, 0x4242, 1, true, 16);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_OVERLAP);
+	/* A fragment ending past 65535 bytes (ping of death) is refused. */
+	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(l, 0x4242, 8189, false, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), FW_E_BAD_LENGTH);
+	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(l, 0x4242, 8188, false, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
 	/* A later fragment whose first was never seen. */
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4343, 3, false, 24);
