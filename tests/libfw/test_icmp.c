@@ -152,6 +152,27 @@ test_bad_errors(void)
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
+	/* Inner IHL below 5, and an inner header (IHL 15) running past the
+	 * quote: refused before any inner field is read or written. */
+	n = fwt_udp(probe, OFFICE, 33000, REMOTE, 33434, 12);
+	probe[0] = 0x44;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
+	memcpy(copy, err, en);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
+	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
+	probe[0] = 0x4f;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 40);
+	memcpy(copy, err, en);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
+	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
+	/* A quoted later fragment carries no ports. */
+	n = fwt_udp(probe, OFFICE, 33000, REMOTE, 33434, 12);
+	probe[7] = 3;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
 	/* A well formed error about a connection nobody has. */
 	n = fwt_udp(probe, OFFICE, 1234, REMOTE, 53, 12);
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
