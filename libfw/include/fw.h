@@ -67,7 +67,8 @@ enum fw_error {
 	FW_E_TRUNCATED = -20,     /* shorter than the IPv4 header / L4 header */
 	FW_E_BAD_VERSION = -21,   /* IP version is not 4 */
 	FW_E_BAD_IHL = -22,       /* IHL < 5 */
-	FW_E_BAD_LENGTH = -23,    /* total length lies (> buffer or < header) */
+	FW_E_BAD_LENGTH = -23,    /* total length lies (> buffer or < header),
+	                           * or a fragment ends past 65535 bytes */
 	FW_E_BAD_CHECKSUM = -24,  /* IPv4 header checksum wrong */
 	FW_E_IP_OPTIONS = -25,    /* IPv4 options present (dropped by policy) */
 	FW_E_BAD_TCP_OFFSET = -26, /* TCP data offset < 5 or past the end */
@@ -84,7 +85,7 @@ enum fw_error {
 	FW_E_NEED_IPSEC = -42,    /* an encap=ipsec rule matched a clear packet */
 	FW_E_TCP_NO_SYN = -43,    /* new TCP connection not starting with SYN */
 	FW_E_TCP_STATE = -44,     /* TCP segment invalid in the flow's state */
-	FW_E_ICMP_NO_FLOW = -45,  /* ICMP error for no tracked connection */
+	FW_E_ICMP_NO_FLOW = -45,  /* ICMP error or query reply, no connection */
 	FW_E_TABLE_FULL = -46,    /* flow table full: new flow refused */
 	FW_E_NAT_EXHAUSTED = -47, /* no free global port / identifier */
 	FW_E_FRAG_TABLE_FULL = -48, /* fragment table full */
@@ -128,7 +129,10 @@ struct fw_config {
 	uint16_t max_interfaces;   /* interface ids 1..max-1 [256] */
 	uint16_t max_rules;        /* [256] */
 	uint16_t max_nats;         /* NAT definitions [32] */
-	uint16_t max_frags;        /* fragment trackers [1024] */
+	uint16_t max_frags;        /* fragment trackers [1024], rounded up to
+	                            * a power of two; a first fragment finding
+	                            * the 8 trackers its datagram hashes to busy
+	                            * is refused (FW_E_FRAG_TABLE_FULL) */
 	uint16_t nat_port_min;     /* NAPT port / identifier range [1024] */
 	uint16_t nat_port_max;     /* [65535] */
 	uint64_t tcp_syn_timeout;  /* SYN seen, not established [120 s] */
@@ -438,7 +442,11 @@ FW_API int fw_stats_get(const struct fw_ctx *ctx, struct fw_stats *st);
 FW_API int fw_interface_stats(const struct fw_ctx *ctx, uint16_t id,
     struct fw_if_stats *st);
 
-/* Number of packets rule number matched.  Errors: FW_E_NOT_FOUND. */
+/*
+ * Number of times rule number decided: connections it admitted (allow; the
+ * later packets of a connection are not counted) or packets it refused
+ * (deny).  Errors: FW_E_NOT_FOUND.
+ */
 FW_API int fw_rule_hits(const struct fw_ctx *ctx, uint32_t number,
     uint64_t *hits);
 

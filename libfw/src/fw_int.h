@@ -16,6 +16,7 @@
 #define FL_REPLIED 0x04
 #define FL_REVERSE 0x08  /* created by a reverse-NAT rule */
 #define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule */
+#define FL_SIMOPEN 0x20  /* TCP simultaneous open: SYN+ACK both ways */
 
 /*
  * One tracked connection, 64 bytes.  t[d] is the tuple of direction d as it

@@ -86,8 +86,6 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 		return FW_E_BAD_LENGTH;
 	if (fw_cksum(ip, p->hl) != 0)
 		return FW_E_BAD_CHECKSUM;
-	if (p->hl > 20)
-		return FW_E_IP_OPTIONS;
 	p->ipid = rd16(ip + 4);
 	fo = rd16(ip + 6);
 	p->off = (size_t)(fo & IP_OFFMASK) * 8;
@@ -96,8 +94,14 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 	p->k.src = rd32(ip + 12);
 	p->k.dst = rd32(ip + 16);
 	p->k.proto = p->proto;
-	if (p->off != 0)
+	if (p->hl > 20)
+		return FW_E_IP_OPTIONS; /* after the key: the drop log shows it */
+	if (p->off != 0) {
+		/* The datagram would reassemble past 65535 bytes. */
+		if (p->off + p->tot - p->hl > 65535)
+			return FW_E_BAD_LENGTH;
 		return 0;
+	}
 	p->has_l4 = true;
 	p->l4 = ip + p->hl;
 	p->l4len = p->tot - p->hl;
@@ -202,6 +206,7 @@ tcp_track(struct flow *f, int d, uint8_t fl)
 				/* Reopened with the same tuple. */
 				f->state = FW_TCP_SYN_SENT;
 				f->fins = 0;
+				f->flags &= (uint8_t)~FL_SIMOPEN;
 			}
 			return f->state == FW_TCP_SYN_SENT ||
 			    f->state == FW_TCP_SYN_RECV ? 0 : FW_E_TCP_STATE;
@@ -209,17 +214,22 @@ tcp_track(struct flow *f, int d, uint8_t fl)
 		if (f->state == FW_TCP_SYN_SENT) {
 			/* Simultaneous open. */
 			f->state = FW_TCP_SYN_RECV;
+			f->flags |= FL_SIMOPEN;
 			return 0;
 		}
 		return FW_E_TCP_STATE;
 	}
 	if (fl & TH_SYN) {
-		/* SYN+ACK: only the responder, before establishment. */
+		/* SYN+ACK: only the responder, before establishment; both
+		 * ends after a simultaneous open (RFC 793 figure 8). */
 		if (d == 1 && (f->state == FW_TCP_SYN_SENT ||
 		    f->state == FW_TCP_SYN_RECV)) {
 			f->state = FW_TCP_SYN_RECV;
 			return 0;
 		}
+		if (d == 0 && f->state == FW_TCP_SYN_RECV &&
+		    (f->flags & FL_SIMOPEN))
+			return 0;
 		return FW_E_TCP_STATE;
 	}
 	switch (f->state) {
@@ -482,7 +492,7 @@ frag_slot(struct fw_ctx *ctx, uint64_t now, const struct pkt *p)
 
 static int
 icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
-    uint16_t out_if, struct fw_verdict *v);
+    uint16_t out_if, unsigned flags, struct fw_verdict *v);
 
 int
 fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
@@ -528,6 +538,8 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 		    f->addr[d][0] != p.k.src || f->addr[d][1] != p.k.dst ||
 		    f->proto != p.proto)
 			return drop(ctx, &p, in_if, FW_E_FRAG_NO_FIRST, v);
+		if ((f->flags & FL_IPSEC) && d == 0 && !(flags & FW_PKT_IPSEC))
+			return drop(ctx, &p, in_if, FW_E_NEED_IPSEC, v);
 		if (f->flags & FL_NAT) {
 			translate(f, d, &p);
 			v->translated = true;
@@ -543,7 +555,7 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 			return drop(ctx, &p, in_if, FW_E_FRAG_TABLE_FULL, v);
 	}
 	if (p.icmp_error)
-		return icmp_error(ctx, now, &p, in_if, out_if, v);
+		return icmp_error(ctx, now, &p, in_if, out_if, flags, v);
 
 	f = fw_flow_lookup(ctx, &p.k, &d);
 	if (f != NULL && f->expires <= now) {
@@ -660,7 +672,7 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 	f->expires = now + flow_timeout(ctx, f);
 	if (fr != NULL) {
 		/* First fragment: later ones follow this flow. */
-		if (fr->flow == 0 || fr->expires <= now)
+		if (fr->flow == 0) /* an expired one is still counted */
 			ctx->frags_live++;
 		fr->src = p.k.src;
 		fr->dst = p.k.dst;
@@ -695,7 +707,7 @@ pass:
  */
 static int
 icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
-    uint16_t out_if, struct fw_verdict *v)
+    uint16_t out_if, unsigned flags, struct fw_verdict *v)
 {
 	uint8_t *in = p->l4 + 8, *il4;
 	size_t inlen = p->l4len - 8, ihl, il4len;
@@ -744,6 +756,9 @@ icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
 	/* The error goes back to the one who sent the offending packet. */
 	if (p->k.dst != f->addr[e][1])
 		return drop(ctx, p, in_if, FW_E_ICMP_BAD_INNER, v);
+	/* An error from the peer's side quotes what went through IPsec. */
+	if ((f->flags & FL_IPSEC) && e == 0 && !(flags & FW_PKT_IPSEC))
+		return drop(ctx, p, in_if, FW_E_NEED_IPSEC, v);
 	if (f->flags & FL_NAT) {
 		uint32_t osrc = p->k.src, nsrc = osrc, ndst;
 		uint16_t c;

@@ -105,6 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fw_nat_binding nb;
 	uint64_t now = 1000000000ULL;
 	size_t off = 0, cur;
+	int rc;
 
 	if (fw_ctx_new(&ctx, &cfg, &h) != 0)
 		abort();
@@ -151,12 +152,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pkt == NULL)
 			abort();
 		memcpy(pkt, data + off, len);
-		off += len;
 		now += (uint64_t)(fl >> 3) * 1000000000ULL;
-		fw_process(ctx, now, pkt, len, paths[fl & 3][0],
+		rc = fw_process(ctx, now, pkt, len, paths[fl & 3][0],
 		    paths[fl & 3][1], (fl & 4) ? FW_PKT_IPSEC : 0, &v);
 		if (v.action != FW_VERDICT_PASS && v.action != FW_VERDICT_DROP)
 			abort();
+		/* The verdict agrees with the return value, and a dropped
+		 * packet is never modified (fw.h). */
+		if (rc != v.reason || (rc == 0) != (v.action == FW_VERDICT_PASS))
+			abort();
+		if (rc != 0 && len > 0 && memcmp(pkt, data + off, len) != 0)
+			abort();
+		off += len;
 		free(pkt);
 		if (fw_next_timeout(ctx) <= now)
 			fw_handle_timeout(ctx, now);

@@ -63,6 +63,8 @@ test_ip_header(void)
 	b[3] = (uint8_t)n;
 	fwt_fix_ipsum(b);
 	expect(b, n, FW_E_IP_OPTIONS);
+	/* The header is sound: the log names the packet. */
+	CU_ASSERT_TRUE(ts_log_last_contains(&T.log, "192.168.1.10"));
 	b[0] = 0x4f;                      /* 60-byte header past the end */
 	expect(b, 40, FW_E_TRUNCATED);
 	n = fwt_udp(b, IP(127, 0, 0, 1), 1, REMOTE, 2, 8);

@@ -52,6 +52,15 @@ test_fragmented_udp(void)
 	n = frag(l, 0x4242, 1, true, 16);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_OVERLAP);
+	/* A fragment ending past 65535 bytes (ping of death) is refused. */
+	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(l, 0x4242, 8189, false, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), FW_E_BAD_LENGTH);
+	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(l, 0x4242, 8188, false, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
 	/* A later fragment whose first was never seen. */
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4343, 3, false, 24);
@@ -130,6 +139,57 @@ test_frag_table_full(void)
 	fwt_fini(&t);
 }
 
+/* A tracker reused after it expired (same datagram id, not yet swept) is
+ * counted once: when everything has expired nothing is left to time out. */
+static void
+test_frag_reuse_accounting(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t b[256];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(b, 0x4242, 0, true, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	/* Same first fragment after both flow and tracker expired. */
+	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
+	n = frag(b, 0x4242, 0, true, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(100), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(200)), 1);
+	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), UINT64_MAX);
+	fwt_fini(&t);
+}
+
+/* encap=ipsec holds for later fragments too: a clear later fragment of a
+ * datagram admitted through IPsec (rule 3, L2TP) is refused. */
+static void
+test_frag_ipsec(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t b[256], l[256];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 40);
+	n = frag(b, 0x6161, 0, true, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(v.rule, 3);
+	memset(l, 0, sizeof(l));
+	fwt_udp(l, REMOTE, 1701, OFFICE, 1701, 40);
+	n = frag(l, 0x6161, 3, false, 24);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	fwt_fini(&t);
+}
+
 void
 test_frag_register(void)
 {
@@ -138,4 +198,6 @@ test_frag_register(void)
 	CU_add_test(s, "fragmented UDP both ways", test_fragmented_udp);
 	CU_add_test(s, "tiny first fragment", test_tiny_first);
 	CU_add_test(s, "fragment table full", test_frag_table_full);
+	CU_add_test(s, "expired tracker reused", test_frag_reuse_accounting);
+	CU_add_test(s, "later fragments and encap=ipsec", test_frag_ipsec);
 }

@@ -152,6 +152,27 @@ test_bad_errors(void)
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
+	/* Inner IHL below 5, and an inner header (IHL 15) running past the
+	 * quote: refused before any inner field is read or written. */
+	n = fwt_udp(probe, OFFICE, 33000, REMOTE, 33434, 12);
+	probe[0] = 0x44;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
+	memcpy(copy, err, en);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
+	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
+	probe[0] = 0x4f;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 40);
+	memcpy(copy, err, en);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
+	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
+	/* A quoted later fragment carries no ports. */
+	n = fwt_udp(probe, OFFICE, 33000, REMOTE, 33434, 12);
+	probe[7] = 3;
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_BAD_INNER);
 	/* A well formed error about a connection nobody has. */
 	n = fwt_udp(probe, OFFICE, 1234, REMOTE, 53, 12);
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
@@ -161,6 +182,33 @@ test_bad_errors(void)
 	n = fwt_icmp_echo(probe, REMOTE, OFFICE, 9, 0, 0);
 	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), probe, n, IF_ETH0, IF_VLAN1,
 	    0, &v), FW_E_UNSUPPORTED);
+	fwt_fini(&t);
+}
+
+/* encap=ipsec holds for ICMP errors the peer sends about the connection:
+ * they quote the L2TP packets, so they must come out of IPsec too. */
+static void
+test_error_ipsec(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t pkt[256], err[256];
+	size_t n, en;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	n = fwt_udp(pkt, REMOTE, 1701, OFFICE, 1701, 12);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(v.rule, 3);
+	n = fwt_udp(pkt, OFFICE, 1701, REMOTE, 1701, 12);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, FW_IF_LOCAL, IF_ETH0,
+	    0, &v), 0);
+	/* The peer's Port Unreachable about the gateway's answer. */
+	en = fwt_icmp_error(err, REMOTE, OFFICE, 3, 3, pkt, 28);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	    0, &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	    FW_PKT_IPSEC, &v), 0);
 	fwt_fini(&t);
 }
 
@@ -176,4 +224,6 @@ test_icmp_register(void)
 	    test_error_from_forwarded_server);
 	CU_add_test(s, "errors wrapping garbage or unknown flows",
 	    test_bad_errors);
+	CU_add_test(s, "errors about an encap=ipsec connection",
+	    test_error_ipsec);
 }
