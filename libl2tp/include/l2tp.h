@@ -289,8 +289,10 @@ L2TP_API int l2tp_next_output(struct l2tp_ctx *ctx, uint64_t now, uint8_t *buf,
  * O(number of tunnels). */
 L2TP_API uint64_t l2tp_next_timeout(const struct l2tp_ctx *ctx);
 
-/* Runs due retransmissions, HELLOs and teardowns.  Returns 0 or
- * L2TP_E_NOMEM / L2TP_E_QUEUE_FULL (a retry happens on the next call). */
+/* Runs due retransmissions, HELLOs and teardowns.  Returns 0, or
+ * L2TP_E_INVAL for a NULL context.  Control messages that did not fit the
+ * output queue when they were sent are retried by the retransmission timer
+ * (and count towards rtx_max_count). */
 L2TP_API int l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now);
 
 /* Pops the oldest event into *ev; returns false when the queue is empty. */

@@ -578,7 +578,9 @@ ctl_transmit(struct l2tp_ctx *ctx, struct tunnel *t, struct ctl_msg *m)
 	return out_push(ctx, t->peer, m->data, m->len);
 }
 
-/* Sends what the peer's window allows. */
+/* Sends what the peer's window allows.  The retransmission timer runs
+ * whenever messages are queued, also when none could be transmitted (output
+ * queue full): the timer then retries them. */
 static void
 ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
@@ -591,11 +593,11 @@ ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (ctl_transmit(ctx, t, m) != 0)
 			break;
 		t->inflight++;
-		if (t->rtx_at == UINT64_MAX) {
-			t->rtx_interval = ctx->cfg.rtx_initial_ns;
-			t->rtx_at = sat_add(now, t->rtx_interval);
-		}
 		m = m->next;
+	}
+	if (t->txq != NULL && t->rtx_at == UINT64_MAX) {
+		t->rtx_interval = ctx->cfg.rtx_initial_ns;
+		t->rtx_at = sat_add(now, t->rtx_interval);
 	}
 }
 
@@ -1913,6 +1915,8 @@ retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (ctl_transmit(ctx, t, m) == 0)
 			ctx->stats.retransmits++;
 	}
+	/* Messages that could not be transmitted yet (output queue full). */
+	ctl_flush(ctx, t, now);
 	t->rtx_interval *= 2;
 	if (t->rtx_interval > ctx->cfg.rtx_max_ns)
 		t->rtx_interval = ctx->cfg.rtx_max_ns;
@@ -1932,7 +1936,7 @@ l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now)
 			tunnel_free(ctx, t);
 			continue;
 		}
-		if (t->inflight > 0 && now >= t->rtx_at) {
+		if (t->txq != NULL && now >= t->rtx_at) {
 			retransmit(ctx, t, now);
 			continue;
 		}

@@ -756,6 +756,39 @@ test_partial_ack_retransmits_rest(void)
 	h_pair_free(&p);
 }
 
+/* A control message queued while the output queue is full (data filled
+ * it) must still go out once there is room: the retransmission timer
+ * covers it, so it is neither stuck forever nor silently lost. */
+static void
+test_ctl_sent_after_output_full(void)
+{
+	struct h_pair p;
+	struct l2tp_config a;
+	uint16_t tid, sid;
+	uint8_t ppp[4] = { 0xc0, 0x21, 0x09, 0x00 };
+	unsigned i;
+	int rc = 0;
+
+	h_default_config(&a, L2TP_ROLE_LAC);
+	a.max_output = 4;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	for (i = 0; i < 8 && rc == 0; i++)
+		rc = l2tp_session_send_ppp(p.lac.ctx, p.now, tid, sid, ppp, 4);
+	CU_ASSERT_EQUAL(rc, L2TP_E_QUEUE_FULL);
+	/* The CDN cannot be transmitted now. */
+	CU_ASSERT_EQUAL(l2tp_session_close(p.lac.ctx, p.now, tid, sid, L2TP_CDN_ADMIN), 0);
+	CU_ASSERT_NOT_EQUAL(l2tp_next_timeout(p.lac.ctx), UINT64_MAX);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_PPP], 4);
+	while (st(&p.lns).sessions_open > 0 && h_step_timer(&p, p.now + 30 * SEC))
+		;
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 0);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	h_pair_free(&p);
+}
+
 /* Rewrites the LAC's ICRQ into message type p->arg with or without M. */
 static bool
 retype_icrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
@@ -808,6 +841,7 @@ test_control_register(void)
 	CU_add_test(s, "backoff then teardown", test_retransmit_backoff_teardown);
 	CU_add_test(s, "reordering and window", test_reordering_and_window);
 	CU_add_test(s, "partial ack retransmits the rest", test_partial_ack_retransmits_rest);
+	CU_add_test(s, "control message sent after output queue full", test_ctl_sent_after_output_full);
 	CU_add_test(s, "HELLO", test_hello);
 	CU_add_test(s, "quirk: phone ignores HELLO", test_quirk_phone_ignores_hello);
 	CU_add_test(s, "tunnel authentication", test_tunnel_auth);
