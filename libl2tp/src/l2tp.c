@@ -1044,24 +1044,25 @@ read_tunnel_params(struct l2tp_ctx *ctx, struct tunnel *t)
 }
 
 /* A tie-breaker comparison against our own outstanding SCCRQ to this peer
- * (RFC 2661 4.4.3): the lower value wins; equal values both lose. */
+ * (RFC 2661 4.4.3): the lower value wins; equal values both lose; when only
+ * one SCCRQ carries a Tie Breaker, that one wins. */
 static int
 tiebreak(struct l2tp_ctx *ctx, uint64_t peer)
 {
 	struct tunnel *t;
 	int c;
 
-	if (!AV(AVP_TIE_BREAKER).present)
-		return 0;
 	for (t = ctx->tunnels; t != NULL; t = t->next) {
 		if (t->peer != peer || !t->initiator || t->state != T_WAIT_CTL_REPLY ||
 		    !t->have_tiebreak)
 			continue;
-		c = memcmp(t->tiebreak, AV(AVP_TIE_BREAKER).v, 8);
+		/* Ours carries one; a peer's SCCRQ without one loses. */
+		c = AV(AVP_TIE_BREAKER).present ? memcmp(t->tiebreak, AV(AVP_TIE_BREAKER).v, 8) : -1;
 		if (c < 0) {
 			ctx->stats.refused_tiebreak++;
 			ctx_log(ctx, L2TP_LOG_INFO,
-			    "SCCRQ from peer lost the tie-breaker against our tunnel %u", t->id);
+			    "SCCRQ from peer lost the tie-breaker against our tunnel %u%s", t->id,
+			    AV(AVP_TIE_BREAKER).present ? "" : " (it has no Tie Breaker)");
 			return L2TP_E_TIEBREAK;
 		}
 		ctx_log(ctx, L2TP_LOG_INFO, "our tunnel %u lost the tie-breaker%s", t->id,

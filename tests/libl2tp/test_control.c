@@ -489,6 +489,34 @@ test_nat_same_ids_and_retransmitted_sccrq(void)
 	h_pair_free(&p);
 }
 
+/* RFC 2661 4.4.3: "If a tie breaker is received, and an outstanding
+ * SCCRQ had no tie breaker value, the initiator which included the Tie
+ * Breaker AVP wins."  Our SCCRQ always carries one, so a crossing SCCRQ
+ * without one loses: it is discarded and no second tunnel is opened. */
+static void
+test_tiebreaker_peer_sends_none(void)
+{
+	struct h_pair p;
+	struct l2tp_config a;
+	uint8_t d[128];
+	size_t n;
+	uint16_t tid;
+
+	h_default_config(&a, L2TP_ROLE_LAC | L2TP_ROLE_LNS);
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, NULL), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	n = build_sccrq(d, 7, 0);   /* no Tie Breaker AVP */
+	CU_ASSERT_EQUAL(l2tp_input(p.lac.ctx, p.now, H_LNS_HANDLE, d, n), L2TP_E_TIEBREAK);
+	CU_ASSERT_EQUAL(st(&p.lac).refused_tiebreak, 1);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 1);
+	h_drain(&p.lac);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	/* From another transport peer the same SCCRQ is no collision. */
+	CU_ASSERT_EQUAL(l2tp_input(p.lac.ctx, p.now, 0x77, d, n), 0);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 2);
+	h_pair_free(&p);
+}
+
 static void
 test_sccrq_flood_half_open(void)
 {
@@ -846,6 +874,7 @@ test_control_register(void)
 	CU_add_test(s, "quirk: phone ignores HELLO", test_quirk_phone_ignores_hello);
 	CU_add_test(s, "tunnel authentication", test_tunnel_auth);
 	CU_add_test(s, "tie-breaker", test_tiebreaker);
+	CU_add_test(s, "tie-breaker: peer sends none", test_tiebreaker_peer_sends_none);
 	CU_add_test(s, "limits", test_limits);
 	CU_add_test(s, "NAT: same IDs; retransmitted SCCRQ", test_nat_same_ids_and_retransmitted_sccrq);
 	CU_add_test(s, "SCCRQ flood / half-open", test_sccrq_flood_half_open);
