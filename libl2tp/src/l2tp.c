@@ -1131,6 +1131,15 @@ handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns)
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_BAD_VERSION, 0, NULL);
 		return L2TP_E_BAD_AVP;
 	}
+	if (ctx->avs.unknown_mandatory >= 0) {
+		/* RFC 2661 4.1: it would clear the tunnel; do not open it. */
+		ctx->stats.rx_unknown_mandatory++;
+		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u: unknown mandatory AVP 0x%x, refused",
+		    ptid, (unsigned)ctx->avs.unknown_mandatory);
+		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
+		    "unknown mandatory AVP");
+		return L2TP_E_UNKNOWN_MANDATORY;
+	}
 	if (AV(AVP_CHALLENGE).present && ctx->cfg.secret_len == 0) {
 		ctx->stats.rx_auth_failed++;
 		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ carries a Challenge but no secret is configured");
@@ -1510,7 +1519,21 @@ dispatch(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		struct session *s = session_scoped(mt) && sid != 0 ?
 		    session_find(ctx, t->id, sid) : NULL;
 
+		uint16_t psid = AV(AVP_SESSION_ID).present ? get16(AV(AVP_SESSION_ID).v) : 0;
+
 		ctx->stats.rx_unknown_mandatory++;
+		if (s == NULL && (mt == MT_ICRQ || mt == MT_OCRQ) && psid != 0 &&
+		    t->state == T_ESTABLISHED) {
+			/* A call request belongs to the session it would open:
+			 * refuse that call, not the tunnel's other sessions. */
+			ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, call refused",
+			    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory);
+			mb_init(&ctx->mb, MT_CDN);
+			result_avp(ctx, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY, NULL);
+			mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, 0, false);
+			(void)ctl_send(ctx, t, now, psid);
+			return L2TP_E_UNKNOWN_MANDATORY;
+		}
 		ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, tearing down %s",
 		    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory,
 		    s != NULL ? "the session" : "the tunnel");

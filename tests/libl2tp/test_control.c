@@ -517,6 +517,31 @@ test_tiebreaker_peer_sends_none(void)
 	h_pair_free(&p);
 }
 
+/* RFC 2661 4.1: an unknown AVP with the M bit in a control connection
+ * message clears the tunnel; in SCCRQ there is none yet, so the request
+ * is refused with StopCCN (error 8) instead of opening one. */
+static void
+test_sccrq_unknown_mandatory(void)
+{
+	struct h_pair p;
+	uint8_t d[128], out[L2TP_MAX_DGRAM];
+	static const uint8_t v[4] = { 1, 2, 3, 4 };
+	size_t n, len;
+	uint64_t ph;
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	n = build_sccrq(d, 5, 0);
+	append_avp(d, &n, 0x8000, 311, 99, v, sizeof(v));
+	CU_ASSERT_EQUAL(l2tp_input(p.lns.ctx, p.now, 0x42, d, n), L2TP_E_UNKNOWN_MANDATORY);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_unknown_mandatory, 1);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 0);
+	CU_ASSERT_EQUAL_FATAL(l2tp_next_output(p.lns.ctx, p.now, out, sizeof(out), &len, &ph), 0);
+	CU_ASSERT_EQUAL(ph, 0x42);
+	CU_ASSERT_EQUAL(h_msg_type(out, len), 4);       /* StopCCN */
+	CU_ASSERT_EQUAL((out[4] << 8) | out[5], 5);     /* to the peer's tunnel */
+	h_pair_free(&p);
+}
+
 static void
 test_sccrq_flood_half_open(void)
 {
@@ -674,6 +699,23 @@ test_unknown_avps(void)
 	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_SESSION_DOWN], 1);
 	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].error, L2TP_ERR_UNKNOWN_MANDATORY);
 	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	h_pair_free(&p);
+
+	/* Mandatory in ICRQ: that call is refused with CDN, the tunnel (and
+	 * its other sessions) stays. */
+	a.mt = 10;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.filter = add_vendor_avp;
+	p.arg = &a;
+	CU_ASSERT_NOT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_unknown_mandatory, 1);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].session_id, sid);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].error, L2TP_ERR_UNKNOWN_MANDATORY);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 0);
 	h_pair_free(&p);
 
 	/* Mandatory in SCCCN (tunnel message): the tunnel is torn down. */
@@ -882,6 +924,7 @@ test_control_register(void)
 	CU_add_test(s, "quirk: Cisco omits Framing Type", test_quirk_cisco_no_framing);
 	CU_add_test(s, "quirk: M bit on optional AVPs", test_quirk_mbit_on_optional);
 	CU_add_test(s, "unknown AVPs (M bit semantics)", test_unknown_avps);
+	CU_add_test(s, "SCCRQ with unknown mandatory AVP refused", test_sccrq_unknown_mandatory);
 	CU_add_test(s, "OCRQ refused", test_ocrq_refused);
 	CU_add_test(s, "unknown message types", test_unknown_message_type);
 	CU_add_test(s, "proxy LCP/authen AVPs", test_proxy_avps);
