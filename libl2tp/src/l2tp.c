@@ -788,6 +788,10 @@ tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
 			prev = m;
 			m = m->next;
 		}
+		/* Their Ns were never sent: the StopCCN takes the first one,
+		 * or the peer would wait for the gap forever (5.8). */
+		if (m != NULL)
+			t->ns = m->ns;
 		while (m != NULL) {
 			struct ctl_msg *n = m->next;
 

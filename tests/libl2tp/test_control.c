@@ -859,6 +859,35 @@ test_ctl_sent_after_output_full(void)
 	h_pair_free(&p);
 }
 
+/* Closing a tunnel drops messages the peer's window had not let out yet;
+ * the StopCCN must take the first dropped Ns, or the peer waits forever
+ * for the missing ones and never processes it (RFC 2661 5.8). */
+static void
+test_close_with_unsent_messages(void)
+{
+	struct h_pair p;
+	struct l2tp_config lns;
+	uint16_t tid, sid, s2, s3, s4;
+
+	h_default_config(&lns, L2TP_ROLE_LNS);
+	lns.rws = 2;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, &lns), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	/* Three ICRQs: two in flight, one waiting for the window. */
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s2), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s3), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s4), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_close(p.lac.ctx, p.now, tid, L2TP_STOPCCN_GENERAL_REQUEST), 0);
+	h_pump(&p);
+	while (p.lns.ev_count[L2TP_EV_TUNNEL_DOWN] == 0 && h_step_timer(&p, p.now + 10 * SEC))
+		;
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].result, L2TP_STOPCCN_GENERAL_REQUEST);
+	CU_ASSERT_EQUAL(st(&p.lac).rtx_teardowns, 0);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 0);
+	h_pair_free(&p);
+}
+
 /* Rewrites the LAC's ICRQ into message type p->arg with or without M. */
 static bool
 retype_icrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
@@ -912,6 +941,7 @@ test_control_register(void)
 	CU_add_test(s, "reordering and window", test_reordering_and_window);
 	CU_add_test(s, "partial ack retransmits the rest", test_partial_ack_retransmits_rest);
 	CU_add_test(s, "control message sent after output queue full", test_ctl_sent_after_output_full);
+	CU_add_test(s, "tunnel close with unsent messages", test_close_with_unsent_messages);
 	CU_add_test(s, "HELLO", test_hello);
 	CU_add_test(s, "quirk: phone ignores HELLO", test_quirk_phone_ignores_hello);
 	CU_add_test(s, "tunnel authentication", test_tunnel_auth);
