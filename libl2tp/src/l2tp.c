@@ -865,6 +865,7 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	struct l2tp_ctx *ctx;
 	struct l2tp_config c;
 	size_t ntun, nsess;
+	int rc = L2TP_E_INVAL;
 
 	if (out == NULL)
 		return L2TP_E_INVAL;
@@ -876,7 +877,7 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	if (c.secret_len > L2TP_MAX_SECRET ||
 	    ((c.hide_avps || c.require_auth) && c.secret_len == 0) ||
 	    c.max_sessions_per_tunnel > 65535 || c.max_tunnels > 65535)
-		return L2TP_E_INVAL;
+		goto out;
 	if (c.roles == 0)
 		c.roles = L2TP_ROLE_LNS;
 	if (c.hostname[0] == '\0')
@@ -904,14 +905,16 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 		c.max_events = 256;
 	if (c.max_output == 0)
 		c.max_output = 4096;
+	rc = L2TP_E_CRYPTO;
 	if (EVP_md5() == NULL)
-		return L2TP_E_CRYPTO;
+		goto out;
+	rc = L2TP_E_NOMEM;
 	if (hooks->alloc != NULL)
 		ctx = hooks->alloc(hooks->user, sizeof(*ctx));
 	else
 		ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
-		return L2TP_E_NOMEM;
+		goto out;
 	ctx->cfg = c;
 	ctx->hooks = *hooks;
 	ntun = pow2_at_least(c.max_tunnels, 65536);
@@ -925,10 +928,14 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	if (ctx->tun_by_id == NULL || ctx->tun_by_peer == NULL || ctx->sess == NULL ||
 	    ctx->evq == NULL) {
 		l2tp_ctx_free(ctx);
-		return L2TP_E_NOMEM;
+		goto out;
 	}
 	*out = ctx;
-	return 0;
+	rc = 0;
+out:
+	/* The local copy holds the secret. */
+	sodium_memzero(&c, sizeof(c));
+	return rc;
 }
 
 void
