@@ -602,8 +602,10 @@ test_quirk_stopccn_wrong_tunnel_id(void)
 static bool
 strip_iccn(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
 {
-	(void)p;
+	unsigned *stripped = p->arg;
+
 	if (from_lac && h_msg_type(d, *len) == 12) {
+		++*stripped;
 		*len = 20;
 		d[2] = 0;
 		d[3] = 20;
@@ -616,10 +618,13 @@ test_quirk_cisco_no_framing(void)
 {
 	struct h_pair p;
 	uint16_t tid, sid;
+	unsigned stripped = 0;
 
 	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
 	p.filter = strip_iccn;
+	p.arg = &stripped;
 	CU_ASSERT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(stripped, 1);   /* the ICCN really lacked both AVPs */
 	h_pair_free(&p);
 }
 
