@@ -270,7 +270,8 @@ L2TP_API void l2tp_ctx_free(struct l2tp_ctx *ctx);
  * record it): L2TP_E_TRUNCATED, _BAD_LENGTH, _BAD_VERSION, _BAD_HEADER,
  * _AVP_LENGTH, _HIDDEN, _MISSING_AVP, _BAD_AVP, _UNKNOWN_MANDATORY,
  * _NO_TUNNEL, _NO_SESSION, _SEQUENCE, _DUPLICATE, _AUTH, _LIMIT, _STATE,
- * _UNSUPPORTED, _TIEBREAK, _NOMEM, _QUEUE_FULL.  A bad datagram never
+ * _UNSUPPORTED, _TIEBREAK, _ROLE (SCCRQ without the LNS role), _CRYPTO,
+ * _NOMEM, _QUEUE_FULL.  A bad datagram never
  * changes other tunnels or sessions.
  */
 L2TP_API int l2tp_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
@@ -289,8 +290,10 @@ L2TP_API int l2tp_next_output(struct l2tp_ctx *ctx, uint64_t now, uint8_t *buf,
  * O(number of tunnels). */
 L2TP_API uint64_t l2tp_next_timeout(const struct l2tp_ctx *ctx);
 
-/* Runs due retransmissions, HELLOs and teardowns.  Returns 0 or
- * L2TP_E_NOMEM / L2TP_E_QUEUE_FULL (a retry happens on the next call). */
+/* Runs due retransmissions, HELLOs and teardowns.  Returns 0, or
+ * L2TP_E_INVAL for a NULL context.  Control messages that did not fit the
+ * output queue when they were sent are retried by the retransmission timer
+ * (and count towards rtx_max_count). */
 L2TP_API int l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now);
 
 /* Pops the oldest event into *ev; returns false when the queue is empty. */
@@ -299,8 +302,9 @@ L2TP_API bool l2tp_next_event(struct l2tp_ctx *ctx, struct l2tp_event *ev);
 /*
  * LAC role: opens a tunnel to the transport peer peer_handle by sending
  * SCCRQ.  *tunnel_id receives our Tunnel ID.  L2TP_EV_TUNNEL_UP follows.
- * Returns 0, L2TP_E_ROLE, L2TP_E_LIMIT, L2TP_E_NOMEM, L2TP_E_QUEUE_FULL,
- * L2TP_E_INVAL.
+ * Returns 0, L2TP_E_ROLE, L2TP_E_LIMIT, L2TP_E_NOMEM, L2TP_E_CRYPTO (rng
+ * failure), L2TP_E_INVAL.  A full output queue is not an error: the SCCRQ
+ * is retried by the retransmission timer.
  */
 L2TP_API int l2tp_tunnel_open(struct l2tp_ctx *ctx, uint64_t now,
     uint64_t peer_handle, uint16_t *tunnel_id);
@@ -326,13 +330,16 @@ L2TP_API int l2tp_session_send_ppp(struct l2tp_ctx *ctx, uint64_t now,
 
 /* Closes a session with CDN (result code, e.g. L2TP_CDN_ADMIN).  An
  * L2TP_EV_SESSION_DOWN follows at once.  Returns 0, _NO_TUNNEL, _NO_SESSION,
- * _NOMEM, _QUEUE_FULL. */
+ * _INVAL.  The session is removed even if the CDN cannot be queued (out of
+ * memory); a CDN that does not fit the output queue is retried by the
+ * retransmission timer. */
 L2TP_API int l2tp_session_close(struct l2tp_ctx *ctx, uint64_t now,
     uint16_t tunnel_id, uint16_t session_id, uint16_t result);
 
 /* Closes a tunnel with StopCCN (result code, e.g. L2TP_STOPCCN_GENERAL_REQUEST)
  * and all its sessions; the tunnel lingers until the StopCCN is acked or
- * retransmissions run out.  Returns 0, _NO_TUNNEL, _NOMEM, _QUEUE_FULL. */
+ * retransmissions run out.  Returns 0, _NO_TUNNEL, _INVAL; if the StopCCN
+ * cannot be queued (out of memory) the tunnel lingers without it. */
 L2TP_API int l2tp_tunnel_close(struct l2tp_ctx *ctx, uint64_t now,
     uint16_t tunnel_id, uint16_t result);
 

@@ -210,6 +210,13 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 				snprintf(why, whylen, "hidden %s of %zu bytes", avp_name(type), vlen);
 				return L2TP_E_HIDDEN;
 			}
+			/* The Length field allows messages far larger than the
+			 * scratch buffer the decoded values go to. */
+			if (vlen > sizeof(set->scratch) - set->scratch_used) {
+				snprintf(why, whylen, "hidden %s of %zu bytes exceeds the %zu left for decoded values",
+				    avp_name(type), vlen, sizeof(set->scratch) - set->scratch_used);
+				return L2TP_E_HIDDEN;
+			}
 			memcpy(d, v, vlen);
 			if (hide_xor(ctx, type, rv, rvlen, d, vlen, false) != 0) {
 				snprintf(why, whylen, "MD5 failed");

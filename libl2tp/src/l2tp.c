@@ -578,7 +578,9 @@ ctl_transmit(struct l2tp_ctx *ctx, struct tunnel *t, struct ctl_msg *m)
 	return out_push(ctx, t->peer, m->data, m->len);
 }
 
-/* Sends what the peer's window allows. */
+/* Sends what the peer's window allows.  The retransmission timer runs
+ * whenever messages are queued, also when none could be transmitted (output
+ * queue full): the timer then retries them. */
 static void
 ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
@@ -591,11 +593,11 @@ ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (ctl_transmit(ctx, t, m) != 0)
 			break;
 		t->inflight++;
-		if (t->rtx_at == UINT64_MAX) {
-			t->rtx_interval = ctx->cfg.rtx_initial_ns;
-			t->rtx_at = sat_add(now, t->rtx_interval);
-		}
 		m = m->next;
+	}
+	if (t->txq != NULL && t->rtx_at == UINT64_MAX) {
+		t->rtx_interval = ctx->cfg.rtx_initial_ns;
+		t->rtx_at = sat_add(now, t->rtx_interval);
 	}
 }
 
@@ -786,6 +788,10 @@ tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
 			prev = m;
 			m = m->next;
 		}
+		/* Their Ns were never sent: the StopCCN takes the first one,
+		 * or the peer would wait for the gap forever (5.8). */
+		if (m != NULL)
+			t->ns = m->ns;
 		while (m != NULL) {
 			struct ctl_msg *n = m->next;
 
@@ -859,6 +865,7 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	struct l2tp_ctx *ctx;
 	struct l2tp_config c;
 	size_t ntun, nsess;
+	int rc = L2TP_E_INVAL;
 
 	if (out == NULL)
 		return L2TP_E_INVAL;
@@ -870,7 +877,7 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	if (c.secret_len > L2TP_MAX_SECRET ||
 	    ((c.hide_avps || c.require_auth) && c.secret_len == 0) ||
 	    c.max_sessions_per_tunnel > 65535 || c.max_tunnels > 65535)
-		return L2TP_E_INVAL;
+		goto out;
 	if (c.roles == 0)
 		c.roles = L2TP_ROLE_LNS;
 	if (c.hostname[0] == '\0')
@@ -898,14 +905,16 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 		c.max_events = 256;
 	if (c.max_output == 0)
 		c.max_output = 4096;
+	rc = L2TP_E_CRYPTO;
 	if (EVP_md5() == NULL)
-		return L2TP_E_CRYPTO;
+		goto out;
+	rc = L2TP_E_NOMEM;
 	if (hooks->alloc != NULL)
 		ctx = hooks->alloc(hooks->user, sizeof(*ctx));
 	else
 		ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
-		return L2TP_E_NOMEM;
+		goto out;
 	ctx->cfg = c;
 	ctx->hooks = *hooks;
 	ntun = pow2_at_least(c.max_tunnels, 65536);
@@ -919,10 +928,14 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	if (ctx->tun_by_id == NULL || ctx->tun_by_peer == NULL || ctx->sess == NULL ||
 	    ctx->evq == NULL) {
 		l2tp_ctx_free(ctx);
-		return L2TP_E_NOMEM;
+		goto out;
 	}
 	*out = ctx;
-	return 0;
+	rc = 0;
+out:
+	/* The local copy holds the secret. */
+	sodium_memzero(&c, sizeof(c));
+	return rc;
 }
 
 void
@@ -1042,24 +1055,25 @@ read_tunnel_params(struct l2tp_ctx *ctx, struct tunnel *t)
 }
 
 /* A tie-breaker comparison against our own outstanding SCCRQ to this peer
- * (RFC 2661 4.4.3): the lower value wins; equal values both lose. */
+ * (RFC 2661 4.4.3): the lower value wins; equal values both lose; when only
+ * one SCCRQ carries a Tie Breaker, that one wins. */
 static int
 tiebreak(struct l2tp_ctx *ctx, uint64_t peer)
 {
 	struct tunnel *t;
 	int c;
 
-	if (!AV(AVP_TIE_BREAKER).present)
-		return 0;
 	for (t = ctx->tunnels; t != NULL; t = t->next) {
 		if (t->peer != peer || !t->initiator || t->state != T_WAIT_CTL_REPLY ||
 		    !t->have_tiebreak)
 			continue;
-		c = memcmp(t->tiebreak, AV(AVP_TIE_BREAKER).v, 8);
+		/* Ours carries one; a peer's SCCRQ without one loses. */
+		c = AV(AVP_TIE_BREAKER).present ? memcmp(t->tiebreak, AV(AVP_TIE_BREAKER).v, 8) : -1;
 		if (c < 0) {
 			ctx->stats.refused_tiebreak++;
 			ctx_log(ctx, L2TP_LOG_INFO,
-			    "SCCRQ from peer lost the tie-breaker against our tunnel %u", t->id);
+			    "SCCRQ from peer lost the tie-breaker against our tunnel %u%s", t->id,
+			    AV(AVP_TIE_BREAKER).present ? "" : " (it has no Tie Breaker)");
 			return L2TP_E_TIEBREAK;
 		}
 		ctx_log(ctx, L2TP_LOG_INFO, "our tunnel %u lost the tie-breaker%s", t->id,
@@ -1127,6 +1141,15 @@ handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns)
 		    get16(AV(AVP_PROTO_VERSION).v));
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_BAD_VERSION, 0, NULL);
 		return L2TP_E_BAD_AVP;
+	}
+	if (ctx->avs.unknown_mandatory >= 0) {
+		/* RFC 2661 4.1: it would clear the tunnel; do not open it. */
+		ctx->stats.rx_unknown_mandatory++;
+		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u: unknown mandatory AVP 0x%x, refused",
+		    ptid, (unsigned)ctx->avs.unknown_mandatory);
+		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
+		    "unknown mandatory AVP");
+		return L2TP_E_UNKNOWN_MANDATORY;
 	}
 	if (AV(AVP_CHALLENGE).present && ctx->cfg.secret_len == 0) {
 		ctx->stats.rx_auth_failed++;
@@ -1507,7 +1530,21 @@ dispatch(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		struct session *s = session_scoped(mt) && sid != 0 ?
 		    session_find(ctx, t->id, sid) : NULL;
 
+		uint16_t psid = AV(AVP_SESSION_ID).present ? get16(AV(AVP_SESSION_ID).v) : 0;
+
 		ctx->stats.rx_unknown_mandatory++;
+		if (s == NULL && (mt == MT_ICRQ || mt == MT_OCRQ) && psid != 0 &&
+		    t->state == T_ESTABLISHED) {
+			/* A call request belongs to the session it would open:
+			 * refuse that call, not the tunnel's other sessions. */
+			ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, call refused",
+			    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory);
+			mb_init(&ctx->mb, MT_CDN);
+			result_avp(ctx, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY, NULL);
+			mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, 0, false);
+			(void)ctl_send(ctx, t, now, psid);
+			return L2TP_E_UNKNOWN_MANDATORY;
+		}
 		ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, tearing down %s",
 		    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory,
 		    s != NULL ? "the session" : "the tunnel");
@@ -1913,6 +1950,8 @@ retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (ctl_transmit(ctx, t, m) == 0)
 			ctx->stats.retransmits++;
 	}
+	/* Messages that could not be transmitted yet (output queue full). */
+	ctl_flush(ctx, t, now);
 	t->rtx_interval *= 2;
 	if (t->rtx_interval > ctx->cfg.rtx_max_ns)
 		t->rtx_interval = ctx->cfg.rtx_max_ns;
@@ -1932,7 +1971,7 @@ l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now)
 			tunnel_free(ctx, t);
 			continue;
 		}
-		if (t->inflight > 0 && now >= t->rtx_at) {
+		if (t->txq != NULL && now >= t->rtx_at) {
 			retransmit(ctx, t, now);
 			continue;
 		}

@@ -89,7 +89,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct side lac, lns;
 	struct l2tp_config c;
 	struct l2tp_hooks h;
-	uint8_t buf[L2TP_MAX_DGRAM];
+	/* Datagrams up to the 16-bit Length limit, not just what we send:
+	 * a peer's messages may be longer than L2TP_MAX_DGRAM. */
+	static uint8_t buf[65535];
 	uint64_t now = 1000000000ull;
 	uint16_t tid = 0, sid = 0;
 	uint8_t mode;

@@ -489,6 +489,59 @@ test_nat_same_ids_and_retransmitted_sccrq(void)
 	h_pair_free(&p);
 }
 
+/* RFC 2661 4.4.3: "If a tie breaker is received, and an outstanding
+ * SCCRQ had no tie breaker value, the initiator which included the Tie
+ * Breaker AVP wins."  Our SCCRQ always carries one, so a crossing SCCRQ
+ * without one loses: it is discarded and no second tunnel is opened. */
+static void
+test_tiebreaker_peer_sends_none(void)
+{
+	struct h_pair p;
+	struct l2tp_config a;
+	uint8_t d[128];
+	size_t n;
+	uint16_t tid;
+
+	h_default_config(&a, L2TP_ROLE_LAC | L2TP_ROLE_LNS);
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, NULL), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	n = build_sccrq(d, 7, 0);   /* no Tie Breaker AVP */
+	CU_ASSERT_EQUAL(l2tp_input(p.lac.ctx, p.now, H_LNS_HANDLE, d, n), L2TP_E_TIEBREAK);
+	CU_ASSERT_EQUAL(st(&p.lac).refused_tiebreak, 1);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 1);
+	h_drain(&p.lac);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	/* From another transport peer the same SCCRQ is no collision. */
+	CU_ASSERT_EQUAL(l2tp_input(p.lac.ctx, p.now, 0x77, d, n), 0);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 2);
+	h_pair_free(&p);
+}
+
+/* RFC 2661 4.1: an unknown AVP with the M bit in a control connection
+ * message clears the tunnel; in SCCRQ there is none yet, so the request
+ * is refused with StopCCN (error 8) instead of opening one. */
+static void
+test_sccrq_unknown_mandatory(void)
+{
+	struct h_pair p;
+	uint8_t d[128], out[L2TP_MAX_DGRAM];
+	static const uint8_t v[4] = { 1, 2, 3, 4 };
+	size_t n, len;
+	uint64_t ph;
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	n = build_sccrq(d, 5, 0);
+	append_avp(d, &n, 0x8000, 311, 99, v, sizeof(v));
+	CU_ASSERT_EQUAL(l2tp_input(p.lns.ctx, p.now, 0x42, d, n), L2TP_E_UNKNOWN_MANDATORY);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_unknown_mandatory, 1);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 0);
+	CU_ASSERT_EQUAL_FATAL(l2tp_next_output(p.lns.ctx, p.now, out, sizeof(out), &len, &ph), 0);
+	CU_ASSERT_EQUAL(ph, 0x42);
+	CU_ASSERT_EQUAL(h_msg_type(out, len), 4);       /* StopCCN */
+	CU_ASSERT_EQUAL((out[4] << 8) | out[5], 5);     /* to the peer's tunnel */
+	h_pair_free(&p);
+}
+
 static void
 test_sccrq_flood_half_open(void)
 {
@@ -549,8 +602,10 @@ test_quirk_stopccn_wrong_tunnel_id(void)
 static bool
 strip_iccn(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
 {
-	(void)p;
+	unsigned *stripped = p->arg;
+
 	if (from_lac && h_msg_type(d, *len) == 12) {
+		++*stripped;
 		*len = 20;
 		d[2] = 0;
 		d[3] = 20;
@@ -563,10 +618,13 @@ test_quirk_cisco_no_framing(void)
 {
 	struct h_pair p;
 	uint16_t tid, sid;
+	unsigned stripped = 0;
 
 	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
 	p.filter = strip_iccn;
+	p.arg = &stripped;
 	CU_ASSERT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(stripped, 1);   /* the ICCN really lacked both AVPs */
 	h_pair_free(&p);
 }
 
@@ -646,6 +704,23 @@ test_unknown_avps(void)
 	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_SESSION_DOWN], 1);
 	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].error, L2TP_ERR_UNKNOWN_MANDATORY);
 	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	h_pair_free(&p);
+
+	/* Mandatory in ICRQ: that call is refused with CDN, the tunnel (and
+	 * its other sessions) stays. */
+	a.mt = 10;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.filter = add_vendor_avp;
+	p.arg = &a;
+	CU_ASSERT_NOT_EQUAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_unknown_mandatory, 1);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].session_id, sid);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_SESSION_DOWN].error, L2TP_ERR_UNKNOWN_MANDATORY);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 0);
 	h_pair_free(&p);
 
 	/* Mandatory in SCCCN (tunnel message): the tunnel is torn down. */
@@ -756,6 +831,68 @@ test_partial_ack_retransmits_rest(void)
 	h_pair_free(&p);
 }
 
+/* A control message queued while the output queue is full (data filled
+ * it) must still go out once there is room: the retransmission timer
+ * covers it, so it is neither stuck forever nor silently lost. */
+static void
+test_ctl_sent_after_output_full(void)
+{
+	struct h_pair p;
+	struct l2tp_config a;
+	uint16_t tid, sid;
+	uint8_t ppp[4] = { 0xc0, 0x21, 0x09, 0x00 };
+	unsigned i;
+	int rc = 0;
+
+	h_default_config(&a, L2TP_ROLE_LAC);
+	a.max_output = 4;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	for (i = 0; i < 8 && rc == 0; i++)
+		rc = l2tp_session_send_ppp(p.lac.ctx, p.now, tid, sid, ppp, 4);
+	CU_ASSERT_EQUAL(rc, L2TP_E_QUEUE_FULL);
+	/* The CDN cannot be transmitted now. */
+	CU_ASSERT_EQUAL(l2tp_session_close(p.lac.ctx, p.now, tid, sid, L2TP_CDN_ADMIN), 0);
+	CU_ASSERT_NOT_EQUAL(l2tp_next_timeout(p.lac.ctx), UINT64_MAX);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_PPP], 4);
+	while (st(&p.lns).sessions_open > 0 && h_step_timer(&p, p.now + 30 * SEC))
+		;
+	CU_ASSERT_EQUAL(st(&p.lns).sessions_open, 0);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	h_pair_free(&p);
+}
+
+/* Closing a tunnel drops messages the peer's window had not let out yet;
+ * the StopCCN must take the first dropped Ns, or the peer waits forever
+ * for the missing ones and never processes it (RFC 2661 5.8). */
+static void
+test_close_with_unsent_messages(void)
+{
+	struct h_pair p;
+	struct l2tp_config lns;
+	uint16_t tid, sid, s2, s3, s4;
+
+	h_default_config(&lns, L2TP_ROLE_LNS);
+	lns.rws = 2;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, &lns), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	/* Three ICRQs: two in flight, one waiting for the window. */
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s2), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s3), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid, &s4), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_close(p.lac.ctx, p.now, tid, L2TP_STOPCCN_GENERAL_REQUEST), 0);
+	h_pump(&p);
+	while (p.lns.ev_count[L2TP_EV_TUNNEL_DOWN] == 0 && h_step_timer(&p, p.now + 10 * SEC))
+		;
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].result, L2TP_STOPCCN_GENERAL_REQUEST);
+	CU_ASSERT_EQUAL(st(&p.lac).rtx_teardowns, 0);
+	CU_ASSERT_EQUAL(st(&p.lac).tunnels_open, 0);
+	h_pair_free(&p);
+}
+
 /* Rewrites the LAC's ICRQ into message type p->arg with or without M. */
 static bool
 retype_icrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
@@ -808,10 +945,13 @@ test_control_register(void)
 	CU_add_test(s, "backoff then teardown", test_retransmit_backoff_teardown);
 	CU_add_test(s, "reordering and window", test_reordering_and_window);
 	CU_add_test(s, "partial ack retransmits the rest", test_partial_ack_retransmits_rest);
+	CU_add_test(s, "control message sent after output queue full", test_ctl_sent_after_output_full);
+	CU_add_test(s, "tunnel close with unsent messages", test_close_with_unsent_messages);
 	CU_add_test(s, "HELLO", test_hello);
 	CU_add_test(s, "quirk: phone ignores HELLO", test_quirk_phone_ignores_hello);
 	CU_add_test(s, "tunnel authentication", test_tunnel_auth);
 	CU_add_test(s, "tie-breaker", test_tiebreaker);
+	CU_add_test(s, "tie-breaker: peer sends none", test_tiebreaker_peer_sends_none);
 	CU_add_test(s, "limits", test_limits);
 	CU_add_test(s, "NAT: same IDs; retransmitted SCCRQ", test_nat_same_ids_and_retransmitted_sccrq);
 	CU_add_test(s, "SCCRQ flood / half-open", test_sccrq_flood_half_open);
@@ -819,6 +959,7 @@ test_control_register(void)
 	CU_add_test(s, "quirk: Cisco omits Framing Type", test_quirk_cisco_no_framing);
 	CU_add_test(s, "quirk: M bit on optional AVPs", test_quirk_mbit_on_optional);
 	CU_add_test(s, "unknown AVPs (M bit semantics)", test_unknown_avps);
+	CU_add_test(s, "SCCRQ with unknown mandatory AVP refused", test_sccrq_unknown_mandatory);
 	CU_add_test(s, "OCRQ refused", test_ocrq_refused);
 	CU_add_test(s, "unknown message types", test_unknown_message_type);
 	CU_add_test(s, "proxy LCP/authen AVPs", test_proxy_avps);

@@ -277,6 +277,81 @@ test_hidden_chain_and_bad_length(void)
 	h_pair_free(&p);
 }
 
+/* Appends a hidden AVP (RFC 2661 4.3, computed independently of the
+ * library) of the given type carrying plain[0..plen) to d at *n. */
+static void
+append_hidden(uint8_t *d, size_t *n, uint16_t type, const char *secret,
+    const uint8_t *rv, size_t rvlen, const uint8_t *plain, size_t plen)
+{
+	uint8_t t[2] = { (uint8_t)(type >> 8), (uint8_t)type }, bx[16];
+	uint8_t *p = d + *n, *sub = p + 6;
+	size_t slen = strlen(secret), len = 2 + plen, off, i;
+
+	p[0] = (uint8_t)(0x40 | ((6 + len) >> 8));
+	p[1] = (uint8_t)(6 + len);
+	p[2] = p[3] = 0;
+	p[4] = t[0];
+	p[5] = t[1];
+	sub[0] = (uint8_t)(plen >> 8);
+	sub[1] = (uint8_t)plen;
+	memcpy(sub + 2, plain, plen);
+	md5(bx, t, 2, secret, slen, rv, rvlen);
+	for (off = 0; off < len; off += 16) {
+		for (i = 0; i < 16 && off + i < len; i++)
+			sub[off + i] ^= bx[i];
+		if (off + 16 < len)
+			md5(bx, secret, slen, sub + off, 16, NULL, 0);
+	}
+	*n += 6 + len;
+}
+
+/* Hidden AVPs are decoded into a bounded scratch buffer: a (long) control
+ * message whose hidden values add up to more than it holds is refused
+ * instead of decoded past its end. */
+static void
+test_hidden_total_bounded(void)
+{
+	struct h_pair p;
+	struct l2tp_config b;
+	static uint8_t d[8192];
+	uint8_t rv[16], name[1015];
+	size_t n, i;
+	int rc;
+
+	h_default_config(&b, L2TP_ROLE_LNS);
+	memcpy(b.secret, "k", 1);
+	b.secret_len = 1;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, &b), 0);
+	memset(rv, 0x5c, sizeof(rv));
+	memset(name, 'v', sizeof(name));
+	/* SCCRQ: header, Message Type, Protocol Version, Framing, Tunnel ID,
+	 * Host Name, Random Vector, then five hidden Vendor Names of 1023
+	 * bytes each (1017 hidden bytes: 2 + 1015). */
+	n = ts_hex2bin(d, sizeof(d), "c802 0000 0000 0000 0000 0000 8008 0000 0000 0001"
+	    "8008 0000 0002 0100 800a 0000 0003 0000 0003 8008 0000 0009 0abc"
+	    "8008 0000 0007 6868 8016 0000 0024 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c");
+	CU_ASSERT_FATAL(n != (size_t)-1);
+	for (i = 0; i < 5; i++)
+		append_hidden(d, &n, 8, "k", rv, sizeof(rv), name, sizeof(name));
+	CU_ASSERT_FATAL(n < 65536);
+	d[2] = (uint8_t)(n >> 8);
+	d[3] = (uint8_t)n;
+	rc = l2tp_input(p.lns.ctx, p.now, 0x99, d, n);
+	CU_ASSERT_EQUAL(rc, L2TP_E_HIDDEN);
+	CU_ASSERT_EQUAL(st(&p.lns).rx_hidden_bad, 1);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 0);
+	/* One such AVP alone is fine. */
+	n = ts_hex2bin(d, sizeof(d), "c802 0000 0000 0000 0000 0000 8008 0000 0000 0001"
+	    "8008 0000 0002 0100 800a 0000 0003 0000 0003 8008 0000 0009 0abd"
+	    "8008 0000 0007 6868 8016 0000 0024 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c 5c5c");
+	append_hidden(d, &n, 8, "k", rv, sizeof(rv), name, sizeof(name));
+	d[2] = (uint8_t)(n >> 8);
+	d[3] = (uint8_t)n;
+	CU_ASSERT_EQUAL(l2tp_input(p.lns.ctx, p.now, 0x99, d, n), 0);
+	CU_ASSERT_EQUAL(st(&p.lns).tunnels_open, 1);
+	h_pair_free(&p);
+}
+
 static void
 test_data_sequencing_and_offset(void)
 {
@@ -436,6 +511,7 @@ test_input_register(void)
 	CU_add_test(s, "bad input table", test_bad_input_table);
 	CU_add_test(s, "hidden AVPs vs independent MD5", test_hidden_avps);
 	CU_add_test(s, "hidden chain, bad original length", test_hidden_chain_and_bad_length);
+	CU_add_test(s, "hidden AVPs: decoded total bounded", test_hidden_total_bounded);
 	CU_add_test(s, "data sequencing and offset", test_data_sequencing_and_offset);
 	CU_add_test(s, "config and API errors", test_config_and_api);
 	CU_add_test(s, "queue bounds", test_queue_bounds);
