@@ -5,6 +5,7 @@
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -433,6 +434,109 @@ test_oom(void)
 	}
 }
 
+/*
+ * An allocator that remembers block sizes, so its free hook can look for a
+ * secret in every block the library hands back.
+ */
+struct scan_alloc {
+	struct ts_rng rng;
+	const char *secret;
+	size_t secret_len, hits, live;
+};
+
+static int
+scan_rng(void *u, void *buf, size_t len)
+{
+	return ts_rng_cb(&((struct scan_alloc *)u)->rng, buf, len);
+}
+
+static void *
+scan_alloc_cb(void *u, size_t n)
+{
+	struct scan_alloc *a = u;
+	size_t *b = calloc(1, 2 * sizeof(size_t) + n);
+
+	if (b == NULL)
+		return NULL;
+	b[0] = n;
+	a->live++;
+	return b + 2;
+}
+
+static void
+scan_free_cb(void *u, void *p)
+{
+	struct scan_alloc *a = u;
+	const uint8_t *d = p;
+	size_t *b, i;
+
+	if (p == NULL)
+		return;
+	b = (size_t *)p - 2;
+	for (i = 0; i + a->secret_len <= b[0]; i++)
+		if (memcmp(d + i, a->secret, a->secret_len) == 0) {
+			a->hits++;
+			break;
+		}
+	a->live--;
+	free(b);
+}
+
+/* The PAP Authenticate-Request carries the password in clear: the frame's
+ * memory is wiped when next_output hands it over, not only on session free. */
+static void
+test_pap_frame_wiped(void)
+{
+	struct scan_alloc a;
+	struct ppp_hooks hk;
+	struct ppp_config cc;
+	struct ppp_session_config sc;
+	struct ppp_ctx *ctx;
+	struct ppp_session *s;
+	uint8_t out[PPP_MAX_FRAME], req[] = { 0xff, 0x03, 0xc0, 0x21,
+	    CODE_CONFREQ, 0x01, 0x00, 0x08, 0x03, 0x04, 0xc0, 0x23 };
+	size_t len;
+	bool sent_pw = false;
+
+	memset(&a, 0, sizeof(a));
+	ts_rng_init(&a.rng, 5);
+	a.secret = "Pa55w0rd!";
+	a.secret_len = 9;
+	memset(&hk, 0, sizeof(hk));
+	hk.user = &a;
+	hk.rng = scan_rng;
+	hk.alloc = scan_alloc_cb;
+	hk.free = scan_free_cb;
+	h_config(&cc, PPP_AUTH_PAP);
+	CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&ctx, &cc, &hk), 0);
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.user = "u";
+	sc.user_len = 1;
+	sc.password = a.secret;
+	sc.password_len = a.secret_len;
+	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 0, &sc,
+	    &s), 0);
+	/* Ack our Configure-Request; the peer asks for PAP. */
+	CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out, sizeof(out),
+	    &len), 1);
+	CU_ASSERT_EQUAL_FATAL(out[4], CODE_CONFREQ);
+	out[4] = CODE_CONFACK;
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, out, len), 0);
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, req, sizeof(req)), 0);
+	CU_ASSERT_EQUAL(s->auth_state, AU_CLIENT_SENT);
+	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		if (get16(out + 2) == PROTO_PAP && len == 4 + 4 + 2 + 1 + 9 &&
+		    memcmp(out + 4 + 4 + 2 + 1, a.secret, 9) == 0)
+			sent_pw = true;
+	CU_ASSERT_TRUE(sent_pw);
+	CU_ASSERT_EQUAL(a.hits, 0);
+	ppp_session_free(s);
+	ppp_ctx_free(ctx);
+	CU_ASSERT_EQUAL(a.hits, 0);
+	CU_ASSERT_EQUAL(a.live, 0);
+}
+
 void
 test_session_register(void)
 {
@@ -455,4 +559,6 @@ test_session_register(void)
 	CU_add_test(s, "LCP renegotiation", test_renegotiate);
 	CU_add_test(s, "administrative close", test_close);
 	CU_add_test(s, "OOM loop", test_oom);
+	CU_add_test(s, "PAP frame wiped after next_output",
+	    test_pap_frame_wiped);
 }
