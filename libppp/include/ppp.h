@@ -208,7 +208,8 @@ struct ppp_session_config {
  * Creates a session of ctx in the given role and starts LCP (Up + Open, the
  * first Configure-Request is queued at once).  scfg may be NULL for a server
  * session; a client session needs user and password.  now: ns.
- * Errors: PPP_E_INVAL, PPP_E_NOMEM.
+ * Errors: PPP_E_INVAL, PPP_E_NOMEM, PPP_E_CRYPTO (rng hook failed: no
+ * Magic-Number).
  */
 PPP_API int ppp_session_new(struct ppp_ctx *ctx, enum ppp_role role,
     uint64_t now, const struct ppp_session_config *scfg,
@@ -252,7 +253,9 @@ PPP_API int ppp_session_next_output(struct ppp_session *sess, uint8_t *buf,
 PPP_API uint64_t ppp_session_next_timeout(const struct ppp_session *sess);
 
 /* Runs the timers that expired at now (restart, echo, auth, re-challenge).
- * Returns 0 or PPP_E_NOMEM / PPP_E_QUEUE_FULL. */
+ * Returns 0 (PPP_E_INVAL if sess is NULL).  A retransmission that cannot be
+ * queued (output queue at max_output, allocation failure) is counted in
+ * the queue_full or nomem statistic; it is not an error of this call. */
 PPP_API int ppp_session_handle_timeout(struct ppp_session *sess, uint64_t now);
 
 /* Administrative close: LCP Close event (Terminate-Request).  A LINK_DOWN
