@@ -552,6 +552,55 @@ test_ipcp_options(void)
 	}
 }
 
+/*
+ * RFC 1661 §5.6: the Rejected-Packet of a Code-Reject MUST be truncated to
+ * the peer's MRU (here 128), as Protocol-Reject and Echo-Reply already are.
+ */
+static void
+test_code_reject_mru(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *s;
+	uint8_t f[4 + 4 + 600], out[PPP_MAX_FRAME];
+	size_t len;
+	uint16_t proto[] = { PROTO_LCP, PROTO_IPCP };
+	int i;
+
+	h_config(&sc, PPP_AUTH_NONE);
+	h_config(&cc, PPP_AUTH_NONE);
+	cc.mru = 128;
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "g", "pw"), 0);
+	h_run(&H, 50);
+	CU_ASSERT_TRUE_FATAL(H.srv.ip_up);
+	s = H.srv.sess;
+	CU_ASSERT_EQUAL_FATAL(s->peer_mru, 128);
+	for (i = 0; i < 2; i++) {
+		/* proto | code 0x20 | id | length 604 | 600 bytes. */
+		memset(f, 0xa5, sizeof(f));
+		put16(f, proto[i]);
+		f[2] = 0x20;
+		f[3] = 0x31;
+		put16(f + 4, 4 + 600);
+		EXPECT(s, unknown_code, PPP_E_UNKNOWN_CODE,
+		    ppp_session_input(s, H.now, f, 2 + 4 + 600));
+		CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out,
+		    sizeof(out), &len), 1);
+		CU_ASSERT_EQUAL(get16(out + 2), proto[i]);
+		CU_ASSERT_EQUAL(out[4], CODE_CODEREJ);
+		/* FF 03, protocol, then at most the peer's MRU. */
+		CU_ASSERT(len <= 4 + 128);
+		CU_ASSERT_EQUAL(get16(out + 6), len - 4);
+		/* The rejected packet starts with its own header. */
+		CU_ASSERT_EQUAL(out[8], 0x20);
+		CU_ASSERT_EQUAL(out[9], 0x31);
+		if (len > 4 + 128)
+			printf("\n  %s Code-Reject of %zu bytes, peer MRU 128",
+			    i == 0 ? "LCP" : "IPCP", len);
+	}
+	still_up();
+	h_free(&H);
+}
+
 static int
 failing_rng(void *user, void *buf, size_t len)
 {
@@ -635,5 +684,7 @@ test_input_register(void)
 	CU_add_test(s, "MS-CHAPv2 Success/Failure strings at the client",
 	    test_mschap_client_messages);
 	CU_add_test(s, "IPCP: VJ rejected, NBNS Nak/Reject", test_ipcp_options);
+	CU_add_test(s, "Code-Reject truncated to the peer's MRU",
+	    test_code_reject_mru);
 	CU_add_test(s, "API argument checks", test_api_args);
 }
