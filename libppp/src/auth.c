@@ -419,8 +419,12 @@ pap_server(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.bad_length, PPP_E_BAD_LENGTH,
 		    "ppp: PAP request of %zu bytes with inconsistent "
 		    "lengths", n);
-	if (s->auth_state == AU_WAIT_RESPONSE)
-		s->auth_id = id;
+	/*
+	 * PAP has no challenge that could go stale, and peers such as pppd
+	 * give every retransmission a new Identifier: answer the latest one
+	 * (RFC 1334 §2.2.2, the Ack/Nak copies the Request's Identifier).
+	 */
+	s->auth_id = id;
 	if ((rc = server_dup(s, id)) != 0)
 		return rc;
 	return queue_request(s, p + 1, ulen, p + 2 + ulen, plen);

@@ -312,6 +312,61 @@ test_nul_names(void)
 	h_free(&H);
 }
 
+/*
+ * pppd sends every PAP Authenticate-Request, retransmissions included,
+ * with a new Identifier (upap_sauthreq: ++us_id), and RFC 1334 §2.2.2 has
+ * the Ack copy the Identifier of the Request it answers.  A retransmission
+ * after a lost Ack (or while the application verifies) must be answered
+ * with the verdict under its own identifier, not dropped as BAD_ID.
+ */
+static void
+test_pap_retransmit_new_id(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_auth_result res;
+	struct ppp_session *s;
+	uint8_t out[PPP_MAX_FRAME];
+	size_t len;
+
+	h_config(&sc, PPP_AUTH_PAP);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "frank", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	s = H.srv.sess;
+	open_server_lcp(s);
+	/* Peer-ID "frank", Passwd "pw", identifier 7. */
+	CU_ASSERT_EQUAL(inject(s, "c023 01 07 000d 05 6672616e6b 02 7077"), 0);
+	h_events(&H, &H.srv, true);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 1);
+	/* Retransmitted as 8 while the application verifies. */
+	EXPECT(s, duplicate, PPP_E_DUPLICATE,
+	    inject(s, "c023 01 08 000d 05 6672616e6b 02 7077"));
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 0);
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &H.pending, "pw", 2,
+	    &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(s, H.now, &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
+	CU_ASSERT_EQUAL(out[4], 2);	/* Authenticate-Ack ... */
+	CU_ASSERT_EQUAL(out[5], 8);	/* ... for the latest request */
+	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		;
+	/* The Ack was lost: retransmission 9 gets the Ack again. */
+	EXPECT(s, duplicate, PPP_E_DUPLICATE,
+	    inject(s, "c023 01 09 000d 05 6672616e6b 02 7077"));
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
+	CU_ASSERT_EQUAL(out[4], 2);
+	CU_ASSERT_EQUAL(out[5], 9);
+	CU_ASSERT_EQUAL(H.srv.auth_requests, 1);
+	CU_ASSERT_FALSE(H.srv.down);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 /* The peer keeps asking for MRU 64: Naks, then Rejects, then give up. */
 static void
 test_no_converge(void)
@@ -677,6 +732,8 @@ test_input_register(void)
 	CU_add_test(s, "CHAP responses: size, name, dup, late",
 	    test_chap_responses);
 	CU_add_test(s, "NUL in user names, PAP lengths", test_nul_names);
+	CU_add_test(s, "PAP retransmission with a new identifier",
+	    test_pap_retransmit_new_id);
 	CU_add_test(s, "Configure-Requests that never converge",
 	    test_no_converge);
 	CU_add_test(s, "Echo flood, loopback", test_echo_flood);
