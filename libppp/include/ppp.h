@@ -360,8 +360,10 @@ struct ppp_auth_result {
  * Answers the pending AUTH_REQUEST: sends Success/Failure (MS-CHAPv2:
  * "S=<40 hex> M=..." or "E=691 R=0 C=<32 hex> V=3 M=..."), then opens IPCP
  * or terminates the link (LINK_DOWN with PPP_DOWN_AUTH_FAILED).
- * Errors: PPP_E_STATE (nothing pending), PPP_E_INVAL (MS-CHAPv2 accept
- * without auth_response), PPP_E_NOMEM, PPP_E_QUEUE_FULL.
+ * Errors: PPP_E_STATE (nothing pending; or the request was abandoned by an
+ * LCP renegotiation: the answer is ignored and the next round, which waits
+ * for it, starts now), PPP_E_INVAL (MS-CHAPv2 accept without
+ * auth_response), PPP_E_NOMEM, PPP_E_QUEUE_FULL.
  */
 PPP_API int ppp_session_auth_reply(struct ppp_session *sess, uint64_t now,
     const struct ppp_auth_result *res);

@@ -234,6 +234,10 @@ ppp_auth_start(struct ppp_session *s)
 			ppp_sess_enter_network(s);
 			return;
 		}
+		/* One request outstanding at a time: the next round starts
+		 * when the abandoned one has been answered. */
+		if (s->stale_reply)
+			return;
 		s->auth_method = (uint8_t)c->auth[s->auth_idx];
 		if (s->auth_method == PPP_AUTH_PAP) {
 			/* RFC 1334 §2.1: the peer sends; we wait. */
@@ -668,6 +672,17 @@ ppp_session_auth_reply(struct ppp_session *s, uint64_t now,
 
 	if (s == NULL || res == NULL || res->size != sizeof(*res))
 		return PPP_E_INVAL;
+	if (s->role == PPP_ROLE_SERVER && s->stale_reply && !s->down_reported) {
+		/* The answer to a request LCP renegotiation abandoned. */
+		s->stale_reply = 0;
+		s->now = s->lcp.now = s->ipcp.now = now;
+		ppp_log(s->ctx, PPP_LOG_INFO, "ppp: answer to an abandoned "
+		    "authentication request ignored");
+		if (s->phase == PH_AUTH && s->lcp.state == ST_OPENED &&
+		    s->auth_state == AU_IDLE)
+			ppp_auth_start(s);
+		return PPP_E_STATE;
+	}
 	if (s->role != PPP_ROLE_SERVER || s->auth_state != AU_PENDING ||
 	    s->down_reported)
 		return PPP_E_STATE;

@@ -188,6 +188,10 @@ lcp_tld(struct fsm *f)
 	ppp_fsm_event(&s->ipcp, EV_DOWN, NULL);
 	s->ip_up_reported = 0;
 	s->echo_timer = s->auth_timer = s->rechallenge_timer = UINT64_MAX;
+	/* The application still owes an answer to a pending request; it
+	 * must not be taken for the answer to the next round's. */
+	if (s->auth_state == AU_PENDING)
+		s->stale_reply = 1;
 	s->auth_state = AU_IDLE;
 	if (s->phase != PH_TERMINATE)
 		s->phase = PH_ESTABLISH;

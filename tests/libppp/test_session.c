@@ -358,6 +358,62 @@ test_renegotiate(void)
 	h_free(&H);
 }
 
+/*
+ * The peer renegotiates LCP while the application verifies its Response.
+ * struct ppp_auth_result names no request, so the answer to the abandoned
+ * request must not be taken as the answer to the next round's (another
+ * challenge, possibly another user name): the library starts the next
+ * round only once that answer is in, and ignores it.
+ */
+static void
+test_renegotiate_while_pending(void)
+{
+	uint8_t f[] = { 0xc0, 0x21, 1, 0x77, 0, 4 };
+	struct ppp_auth_request first;
+	struct ppp_auth_result res;
+	struct ppp_config sc, cc;
+
+	h_config(&sc, PPP_AUTH_CHAP_MD5);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 1);
+	first = H.pending;
+	/* Renegotiation: LCP goes through Req-Sent again and reopens. */
+	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, f, sizeof(f)), 0);
+	h_pump(&H);
+	CU_ASSERT_FALSE(H.srv.down);
+	CU_ASSERT_EQUAL(H.srv.sess->lcp.state, ST_OPENED);
+	/* The answer to the first request arrives now. */
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &first, "pw", 2,
+	    &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(H.srv.sess, H.now, &res),
+	    PPP_E_STATE);
+	CU_ASSERT_FALSE(H.srv.auth_ok);
+	/* Only now a new round: a fresh challenge, its own answer. */
+	h_pump(&H);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 2);
+	CU_ASSERT(memcmp(H.pending.challenge, first.challenge, 16) != 0);
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &H.pending, "pw",
+	    2, &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(H.srv.sess, H.now, &res), 0);
+	H.hold_auth = false;
+	h_run(&H, 20);
+	CU_ASSERT_TRUE(H.srv.auth_ok);
+	CU_ASSERT_TRUE(H.cli.auth_ok);
+	CU_ASSERT_TRUE(H.cli.ip_up);
+	CU_ASSERT_FALSE(H.srv.down);
+	memset(&first, 0, sizeof(first));
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 static void
 test_close(void)
 {
@@ -557,6 +613,8 @@ test_session_register(void)
 	CU_add_test(s, "echo keepalive and dead peer", test_echo_timeout);
 	CU_add_test(s, "periodic re-challenge", test_rechallenge);
 	CU_add_test(s, "LCP renegotiation", test_renegotiate);
+	CU_add_test(s, "LCP renegotiation while verifying",
+	    test_renegotiate_while_pending);
 	CU_add_test(s, "administrative close", test_close);
 	CU_add_test(s, "OOM loop", test_oom);
 	CU_add_test(s, "PAP frame wiped after next_output",
