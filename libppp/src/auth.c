@@ -446,7 +446,9 @@ pap_client(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: PAP code %u at the client",
 		    code);
-	if (s->auth_state != AU_CLIENT_SENT)
+	/* Only PAP's own verdict: an Ack must not stand in for the
+	 * MS-CHAPv2 Success whose S= authenticates the server. */
+	if (s->auth_method != PPP_AUTH_PAP || s->auth_state != AU_CLIENT_SENT)
 		return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 		    "ppp: PAP code %u not expected", code);
 	if (id != s->auth_id)
@@ -618,7 +620,9 @@ chap_client(struct ppp_session *s, uint8_t code, uint8_t id,
 		    PPP_E_UNKNOWN_CODE, "ppp: CHAP code %u at the client",
 		    code);
 	}
-	if (s->auth_state != AU_CLIENT_SENT)
+	if ((s->auth_method != PPP_AUTH_CHAP_MD5 &&
+	    s->auth_method != PPP_AUTH_MSCHAPV2) ||
+	    s->auth_state != AU_CLIENT_SENT)
 		return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 		    "ppp: CHAP code %u not expected", code);
 	if (id != s->auth_id)

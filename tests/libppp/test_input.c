@@ -558,6 +558,52 @@ test_mschap_client_messages(void)
 	}
 }
 
+/*
+ * The client waits for the verdict of the method LCP negotiated.  An
+ * Authenticate-Ack of PAP must not stand in for the MS-CHAPv2 Success
+ * (whose S= authenticates the server), nor a CHAP Success for a PAP Ack.
+ */
+static void
+test_client_verdict_protocol(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *c;
+	char hex[64];
+
+	h_config(&sc, PPP_AUTH_MSCHAPV2);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "h", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_CLIENT_SENT);
+	/* PAP Authenticate-Ack, Msg-Length 0, under the CHAP identifier. */
+	snprintf(hex, sizeof(hex), "c023 02 %02x 0005 00", c->auth_id);
+	EXPECT(c, late, PPP_E_LATE, inject(c, hex));
+	h_events(&H, &H.cli, false);
+	CU_ASSERT_FALSE(H.cli.auth_done);
+	CU_ASSERT_EQUAL(c->auth_state, AU_CLIENT_SENT);
+	CU_ASSERT_EQUAL(c->phase, PH_AUTH);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+	/* PAP client: a CHAP Success is not its Ack. */
+	h_config(&sc, PPP_AUTH_PAP);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "h", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_CLIENT_SENT);
+	snprintf(hex, sizeof(hex), "c223 03 %02x 0004", c->auth_id);
+	EXPECT(c, late, PPP_E_LATE, inject(c, hex));
+	h_events(&H, &H.cli, false);
+	CU_ASSERT_FALSE(H.cli.auth_done);
+	CU_ASSERT_EQUAL(c->phase, PH_AUTH);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 /* IPCP at the server: VJ compression rejected, NBNS Nak'd with the
  * configured value, unconfigured NBNS rejected (RFC 1332, 1877). */
 static void
@@ -740,6 +786,8 @@ test_input_register(void)
 	CU_add_test(s, "maximum options, MRU 65535", test_max_options);
 	CU_add_test(s, "MS-CHAPv2 Success/Failure strings at the client",
 	    test_mschap_client_messages);
+	CU_add_test(s, "client takes only its method's verdict",
+	    test_client_verdict_protocol);
 	CU_add_test(s, "IPCP: VJ rejected, NBNS Nak/Reject", test_ipcp_options);
 	CU_add_test(s, "Code-Reject truncated to the peer's MRU",
 	    test_code_reject_mru);
