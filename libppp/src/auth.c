@@ -564,10 +564,12 @@ chap_client_challenge(struct ppp_session *s, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.name_too_long,
 		    PPP_E_NAME_TOO_LONG, "ppp: CHAP name of %zu bytes",
 		    n - 1 - vs);
-	if (s->auth_state == AU_CLIENT_SENT && id == s->auth_id &&
-	    c->last_resp_len > 0) {
-		/* A retransmitted Challenge: repeat the same Response, so the
-		 * MS-CHAPv2 authenticator response we expect stays valid. */
+	if ((s->auth_state == AU_CLIENT_SENT || s->auth_state == AU_DONE) &&
+	    id == s->auth_id && c->last_resp_len > 0) {
+		/* A retransmitted Challenge, possibly overtaken by the
+		 * Success: repeat the same Response, so the MS-CHAPv2
+		 * authenticator response we expect stays valid.  A real
+		 * re-challenge carries a new identifier. */
 		return send_chap_response(s);
 	}
 	if (s->auth_method == PPP_AUTH_CHAP_MD5) {

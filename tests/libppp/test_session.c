@@ -156,6 +156,59 @@ test_async_static(void)
 	h_free(&H);
 }
 
+/*
+ * A retransmitted MS-CHAPv2 Challenge overtaken by the Success (reordering
+ * link): the client answers it with the same Response, so the Success the
+ * authenticator repeats (RFC 1994 §4.2) still carries the S= it expects.
+ * A new Response would replace the expected S= and the repeated Success
+ * would take the link down.
+ */
+static void
+test_mschap_late_challenge(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *c;
+	uint8_t resp[49], s_want[20], f[64], out[PPP_MAX_FRAME];
+	size_t len, n = 0;
+
+	h_config(&sc, PPP_AUTH_MSCHAPV2);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
+	H.password = "pw";
+	h_run(&H, 50);
+	CU_ASSERT_TRUE_FATAL(H.cli.ip_up);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_DONE);
+	memcpy(resp, c->creds->last_resp, sizeof(resp));
+	memcpy(s_want, c->creds->expect_s, sizeof(s_want));
+	/* CHAP Challenge, the identifier just answered, the server's value. */
+	put16(f + n, PROTO_CHAP);
+	n += 2;
+	f[n++] = 1;
+	f[n++] = c->auth_id;
+	put16(f + n, 4 + 1 + 16 + 2);
+	n += 2;
+	f[n++] = 16;
+	memcpy(f + n, H.srv.sess->challenge, 16);
+	n += 16;
+	f[n++] = 'g';
+	f[n++] = 'w';
+	CU_ASSERT_EQUAL(ppp_session_input(c, H.now, f, n), 0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(c, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_CHAP);
+	CU_ASSERT_EQUAL(out[4], 2);
+	CU_ASSERT(len >= 9 + 49 && memcmp(out + 9, resp, 49) == 0);
+	CU_ASSERT(memcmp(c->creds->expect_s, s_want, 20) == 0);
+	/* The server repeats its Success for that Response. */
+	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, out, len),
+	    PPP_E_DUPLICATE);
+	h_pump(&H);
+	CU_ASSERT_FALSE(H.cli.down);
+	CU_ASSERT_FALSE(H.srv.down);
+	CU_ASSERT_TRUE(H.cli.auth_ok);
+	h_free(&H);
+}
+
 /* A server that sends a wrong S= is refused by the client. */
 static void
 test_bad_authenticator(void)
@@ -607,6 +660,8 @@ test_session_register(void)
 	CU_add_test(s, "async verification, static address",
 	    test_async_static);
 	CU_add_test(s, "client refuses a wrong S=", test_bad_authenticator);
+	CU_add_test(s, "late MS-CHAPv2 Challenge after Success",
+	    test_mschap_late_challenge);
 	CU_add_test(s, "IP packets both ways", test_ip_packets);
 	CU_add_test(s, "lossy link converges or fails cleanly", test_lossy);
 	CU_add_test(s, "black hole ends at Max-Configure", test_black_hole);
