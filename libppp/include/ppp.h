@@ -133,7 +133,9 @@ struct ppp_config {
 	 * Authenticator: the methods to require, in order of preference (the
 	 * first is proposed, a peer Nak may pick a later one).  n_auth = 0 means
 	 * no authentication.  Peer (client): the methods we accept
-	 * (n_auth = 0 means all three).
+	 * (n_auth = 0 means all three, or none if the server asks for none;
+	 * with n_auth > 0 a server asking for no authentication is refused:
+	 * LINK_DOWN with PPP_DOWN_NO_COMMON_AUTH).
 	 */
 	enum ppp_auth_method auth[PPP_MAX_AUTH_METHODS];
 	size_t n_auth;

@@ -249,6 +249,16 @@ ppp_auth_start(struct ppp_session *s)
 		return;
 	}
 	s->auth_method = s->peer_auth;
+	if (s->peer_auth == 0 && c->n_auth > 0) {
+		/* "None" is not among the methods we were told to accept:
+		 * without it the server is not authenticated (no S=). */
+		ppp_bad(s->ctx, &s->ctx->stats.auth_fail, PPP_E_AUTH,
+		    "ppp: the server asks for no authentication, %zu method(s) "
+		    "required", c->n_auth);
+		ppp_sess_link_down(s, PPP_DOWN_NO_COMMON_AUTH);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
+		return;
+	}
 	if (s->peer_auth == 0) {
 		ppp_sess_enter_network(s);
 		return;

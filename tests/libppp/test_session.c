@@ -119,6 +119,28 @@ test_auth_nak(void)
 	h_free(&H);
 }
 
+/*
+ * A client told which methods to accept (n_auth > 0) does not go on when
+ * the server asks for no authentication at all: with a shared IPsec PSK,
+ * the MS-CHAPv2 S= check is what authenticates the gateway, and a server
+ * that skips authentication would skip it.
+ */
+static void
+test_client_requires_auth(void)
+{
+	struct ppp_config sc, cc;
+
+	h_config(&sc, PPP_AUTH_NONE);
+	h_config(&cc, PPP_AUTH_MSCHAPV2);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "bob", "pw"), 0);
+	h_run(&H, 50);
+	CU_ASSERT_FALSE(H.cli.ip_up);
+	CU_ASSERT_TRUE(H.cli.down);
+	CU_ASSERT_EQUAL(H.cli.down_reason, PPP_DOWN_NO_COMMON_AUTH);
+	CU_ASSERT_EQUAL(ppp_session_next_timeout(H.cli.sess), UINT64_MAX);
+	h_free(&H);
+}
+
 /* The application answers later; static address wins over the pool. */
 static void
 test_async_static(void)
@@ -657,6 +679,8 @@ test_session_register(void)
 	CU_add_test(s, "MS-CHAPv2 accept and E=691", test_mschapv2);
 	CU_add_test(s, "auth-protocol Nak and no common method",
 	    test_auth_nak);
+	CU_add_test(s, "client with methods refuses no authentication",
+	    test_client_requires_auth);
 	CU_add_test(s, "async verification, static address",
 	    test_async_static);
 	CU_add_test(s, "client refuses a wrong S=", test_bad_authenticator);
