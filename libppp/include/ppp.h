@@ -133,7 +133,9 @@ struct ppp_config {
 	 * Authenticator: the methods to require, in order of preference (the
 	 * first is proposed, a peer Nak may pick a later one).  n_auth = 0 means
 	 * no authentication.  Peer (client): the methods we accept
-	 * (n_auth = 0 means all three).
+	 * (n_auth = 0 means all three, or none if the server asks for none;
+	 * with n_auth > 0 a server asking for no authentication is refused:
+	 * LINK_DOWN with PPP_DOWN_NO_COMMON_AUTH).
 	 */
 	enum ppp_auth_method auth[PPP_MAX_AUTH_METHODS];
 	size_t n_auth;
@@ -208,7 +210,8 @@ struct ppp_session_config {
  * Creates a session of ctx in the given role and starts LCP (Up + Open, the
  * first Configure-Request is queued at once).  scfg may be NULL for a server
  * session; a client session needs user and password.  now: ns.
- * Errors: PPP_E_INVAL, PPP_E_NOMEM.
+ * Errors: PPP_E_INVAL, PPP_E_NOMEM, PPP_E_CRYPTO (rng hook failed: no
+ * Magic-Number).
  */
 PPP_API int ppp_session_new(struct ppp_ctx *ctx, enum ppp_role role,
     uint64_t now, const struct ppp_session_config *scfg,
@@ -252,7 +255,9 @@ PPP_API int ppp_session_next_output(struct ppp_session *sess, uint8_t *buf,
 PPP_API uint64_t ppp_session_next_timeout(const struct ppp_session *sess);
 
 /* Runs the timers that expired at now (restart, echo, auth, re-challenge).
- * Returns 0 or PPP_E_NOMEM / PPP_E_QUEUE_FULL. */
+ * Returns 0 (PPP_E_INVAL if sess is NULL).  A retransmission that cannot be
+ * queued (output queue at max_output, allocation failure) is counted in
+ * the queue_full or nomem statistic; it is not an error of this call. */
 PPP_API int ppp_session_handle_timeout(struct ppp_session *sess, uint64_t now);
 
 /* Administrative close: LCP Close event (Terminate-Request).  A LINK_DOWN
@@ -357,8 +362,10 @@ struct ppp_auth_result {
  * Answers the pending AUTH_REQUEST: sends Success/Failure (MS-CHAPv2:
  * "S=<40 hex> M=..." or "E=691 R=0 C=<32 hex> V=3 M=..."), then opens IPCP
  * or terminates the link (LINK_DOWN with PPP_DOWN_AUTH_FAILED).
- * Errors: PPP_E_STATE (nothing pending), PPP_E_INVAL (MS-CHAPv2 accept
- * without auth_response), PPP_E_NOMEM, PPP_E_QUEUE_FULL.
+ * Errors: PPP_E_STATE (nothing pending; or the request was abandoned by an
+ * LCP renegotiation: the answer is ignored and the next round, which waits
+ * for it, starts now), PPP_E_INVAL (MS-CHAPv2 accept without
+ * auth_response), PPP_E_NOMEM, PPP_E_QUEUE_FULL.
  */
 PPP_API int ppp_session_auth_reply(struct ppp_session *sess, uint64_t now,
     const struct ppp_auth_result *res);

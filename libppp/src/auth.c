@@ -234,6 +234,10 @@ ppp_auth_start(struct ppp_session *s)
 			ppp_sess_enter_network(s);
 			return;
 		}
+		/* One request outstanding at a time: the next round starts
+		 * when the abandoned one has been answered. */
+		if (s->stale_reply)
+			return;
 		s->auth_method = (uint8_t)c->auth[s->auth_idx];
 		if (s->auth_method == PPP_AUTH_PAP) {
 			/* RFC 1334 §2.1: the peer sends; we wait. */
@@ -245,6 +249,16 @@ ppp_auth_start(struct ppp_session *s)
 		return;
 	}
 	s->auth_method = s->peer_auth;
+	if (s->peer_auth == 0 && c->n_auth > 0) {
+		/* "None" is not among the methods we were told to accept:
+		 * without it the server is not authenticated (no S=). */
+		ppp_bad(s->ctx, &s->ctx->stats.auth_fail, PPP_E_AUTH,
+		    "ppp: the server asks for no authentication, %zu method(s) "
+		    "required", c->n_auth);
+		ppp_sess_link_down(s, PPP_DOWN_NO_COMMON_AUTH);
+		ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
+		return;
+	}
 	if (s->peer_auth == 0) {
 		ppp_sess_enter_network(s);
 		return;
@@ -419,8 +433,12 @@ pap_server(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.bad_length, PPP_E_BAD_LENGTH,
 		    "ppp: PAP request of %zu bytes with inconsistent "
 		    "lengths", n);
-	if (s->auth_state == AU_WAIT_RESPONSE)
-		s->auth_id = id;
+	/*
+	 * PAP has no challenge that could go stale, and peers such as pppd
+	 * give every retransmission a new Identifier: answer the latest one
+	 * (RFC 1334 §2.2.2, the Ack/Nak copies the Request's Identifier).
+	 */
+	s->auth_id = id;
 	if ((rc = server_dup(s, id)) != 0)
 		return rc;
 	return queue_request(s, p + 1, ulen, p + 2 + ulen, plen);
@@ -438,7 +456,9 @@ pap_client(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: PAP code %u at the client",
 		    code);
-	if (s->auth_state != AU_CLIENT_SENT)
+	/* Only PAP's own verdict: an Ack must not stand in for the
+	 * MS-CHAPv2 Success whose S= authenticates the server. */
+	if (s->auth_method != PPP_AUTH_PAP || s->auth_state != AU_CLIENT_SENT)
 		return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 		    "ppp: PAP code %u not expected", code);
 	if (id != s->auth_id)
@@ -554,10 +574,12 @@ chap_client_challenge(struct ppp_session *s, uint8_t id, const uint8_t *p,
 		return ppp_bad(ctx, &ctx->stats.name_too_long,
 		    PPP_E_NAME_TOO_LONG, "ppp: CHAP name of %zu bytes",
 		    n - 1 - vs);
-	if (s->auth_state == AU_CLIENT_SENT && id == s->auth_id &&
-	    c->last_resp_len > 0) {
-		/* A retransmitted Challenge: repeat the same Response, so the
-		 * MS-CHAPv2 authenticator response we expect stays valid. */
+	if ((s->auth_state == AU_CLIENT_SENT || s->auth_state == AU_DONE) &&
+	    id == s->auth_id && c->last_resp_len > 0) {
+		/* A retransmitted Challenge, possibly overtaken by the
+		 * Success: repeat the same Response, so the MS-CHAPv2
+		 * authenticator response we expect stays valid.  A real
+		 * re-challenge carries a new identifier. */
 		return send_chap_response(s);
 	}
 	if (s->auth_method == PPP_AUTH_CHAP_MD5) {
@@ -610,7 +632,9 @@ chap_client(struct ppp_session *s, uint8_t code, uint8_t id,
 		    PPP_E_UNKNOWN_CODE, "ppp: CHAP code %u at the client",
 		    code);
 	}
-	if (s->auth_state != AU_CLIENT_SENT)
+	if ((s->auth_method != PPP_AUTH_CHAP_MD5 &&
+	    s->auth_method != PPP_AUTH_MSCHAPV2) ||
+	    s->auth_state != AU_CLIENT_SENT)
 		return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 		    "ppp: CHAP code %u not expected", code);
 	if (id != s->auth_id)
@@ -664,6 +688,17 @@ ppp_session_auth_reply(struct ppp_session *s, uint64_t now,
 
 	if (s == NULL || res == NULL || res->size != sizeof(*res))
 		return PPP_E_INVAL;
+	if (s->role == PPP_ROLE_SERVER && s->stale_reply && !s->down_reported) {
+		/* The answer to a request LCP renegotiation abandoned. */
+		s->stale_reply = 0;
+		s->now = s->lcp.now = s->ipcp.now = now;
+		ppp_log(s->ctx, PPP_LOG_INFO, "ppp: answer to an abandoned "
+		    "authentication request ignored");
+		if (s->phase == PH_AUTH && s->lcp.state == ST_OPENED &&
+		    s->auth_state == AU_IDLE)
+			ppp_auth_start(s);
+		return PPP_E_STATE;
+	}
 	if (s->role != PPP_ROLE_SERVER || s->auth_state != AU_PENDING ||
 	    s->down_reported)
 		return PPP_E_STATE;

@@ -15,6 +15,7 @@ digest(struct ppp_ctx *ctx, const EVP_MD *md, const uint8_t *a, size_t alen,
     uint8_t *out)
 {
 	unsigned int n;
+	int rc = 0;
 
 	if (md == NULL)
 		return PPP_E_CRYPTO;
@@ -23,8 +24,16 @@ digest(struct ppp_ctx *ctx, const EVP_MD *md, const uint8_t *a, size_t alen,
 	    (blen > 0 && EVP_DigestUpdate(ctx->mdctx, b, blen) != 1) ||
 	    (clen > 0 && EVP_DigestUpdate(ctx->mdctx, c, clen) != 1) ||
 	    EVP_DigestFinal_ex(ctx->mdctx, out, &n) != 1)
-		return PPP_E_CRYPTO;
-	return 0;
+		rc = PPP_E_CRYPTO;
+	/*
+	 * After Final, MD4's chaining state is its output: the NT hash (or
+	 * the hash of it), password equivalents.  Reset frees the state with
+	 * OPENSSL_clear_free instead of leaving it in the shared context until
+	 * the next digest (or an error) comes along.
+	 */
+	if (md == ctx->md4 || rc != 0)
+		EVP_MD_CTX_reset(ctx->mdctx);
+	return rc;
 }
 
 /* RFC 1994 §4.1: MD5(Identifier | secret | Challenge). */
@@ -138,6 +147,8 @@ ppp_cr_nt_response(struct ppp_ctx *ctx, const uint8_t chal8[8],
 	if ((rc = des7(ctx, chal8, z, out)) == 0 &&
 	    (rc = des7(ctx, chal8, z + 7, out + 8)) == 0)
 		rc = des7(ctx, chal8, z + 14, out + 16);
+	/* Drop the key schedule (NT hash bytes) from the shared context. */
+	EVP_CIPHER_CTX_reset(ctx->cctx);
 	sodium_memzero(z, sizeof(z));
 	return rc;
 }

@@ -319,6 +319,10 @@ ppp_ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p
 	default:
 		a.data = p - 4;
 		a.len = n + 4;
+		/* RFC 1661 §5.6: truncated to the peer's MRU (Code-Reject
+		 * header included). */
+		if (a.len > s->peer_mru - 4u)
+			a.len = s->peer_mru - 4u;
 		ppp_fsm_event(&s->ipcp, EV_RUC, &a);
 		return ppp_bad(s->ctx, &s->ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: IPCP code %u rejected", code);

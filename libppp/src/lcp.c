@@ -188,6 +188,10 @@ lcp_tld(struct fsm *f)
 	ppp_fsm_event(&s->ipcp, EV_DOWN, NULL);
 	s->ip_up_reported = 0;
 	s->echo_timer = s->auth_timer = s->rechallenge_timer = UINT64_MAX;
+	/* The application still owes an answer to a pending request; it
+	 * must not be taken for the answer to the next round's. */
+	if (s->auth_state == AU_PENDING)
+		s->stale_reply = 1;
 	s->auth_state = AU_IDLE;
 	if (s->phase != PH_TERMINATE)
 		s->phase = PH_ESTABLISH;
@@ -601,6 +605,10 @@ ppp_lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 	default:
 		a.data = p - 4;
 		a.len = n + 4;
+		/* RFC 1661 §5.6: truncated to the peer's MRU (Code-Reject
+		 * header included). */
+		if (a.len > s->peer_mru - 4u)
+			a.len = s->peer_mru - 4u;
 		ppp_fsm_event(&s->lcp, EV_RUC, &a);
 		return ppp_bad(ctx, &ctx->stats.unknown_code,
 		    PPP_E_UNKNOWN_CODE, "ppp: LCP code %u rejected", code);

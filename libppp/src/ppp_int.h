@@ -143,6 +143,8 @@ struct ppp_session {
 	uint8_t challenge[16];
 	uint8_t auth_resp[20];			/* server: MS-CHAPv2 S= value */
 	uint8_t has_auth_resp;
+	uint8_t stale_reply;			/* server: an AUTH_REQUEST of an
+						 * abandoned round awaits its answer */
 	/* IPCP. */
 	uint32_t local_addr, peer_addr, dns[2], nbns[2];
 	uint8_t ip_req;		/* bit mask of options still requested */

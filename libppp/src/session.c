@@ -393,6 +393,10 @@ ppp_session_next_output(struct ppp_session *s, uint8_t *buf, size_t cap,
 	if (s->out_head == NULL)
 		s->out_tail = NULL;
 	s->n_out--;
+	/* PAP Requests carry the password, CHAP frames the response values:
+	 * wipe them as ppp_session_free would (IP packets are not secrets). */
+	if (get16(q->data + 2) == PROTO_PAP || get16(q->data + 2) == PROTO_CHAP)
+		sodium_memzero(q->data, q->len);
 	ppp_free(s->ctx, q);
 	return 1;
 }

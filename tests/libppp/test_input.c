@@ -312,6 +312,61 @@ test_nul_names(void)
 	h_free(&H);
 }
 
+/*
+ * pppd sends every PAP Authenticate-Request, retransmissions included,
+ * with a new Identifier (upap_sauthreq: ++us_id), and RFC 1334 §2.2.2 has
+ * the Ack copy the Identifier of the Request it answers.  A retransmission
+ * after a lost Ack (or while the application verifies) must be answered
+ * with the verdict under its own identifier, not dropped as BAD_ID.
+ */
+static void
+test_pap_retransmit_new_id(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_auth_result res;
+	struct ppp_session *s;
+	uint8_t out[PPP_MAX_FRAME];
+	size_t len;
+
+	h_config(&sc, PPP_AUTH_PAP);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "frank", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	s = H.srv.sess;
+	open_server_lcp(s);
+	/* Peer-ID "frank", Passwd "pw", identifier 7. */
+	CU_ASSERT_EQUAL(inject(s, "c023 01 07 000d 05 6672616e6b 02 7077"), 0);
+	h_events(&H, &H.srv, true);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 1);
+	/* Retransmitted as 8 while the application verifies. */
+	EXPECT(s, duplicate, PPP_E_DUPLICATE,
+	    inject(s, "c023 01 08 000d 05 6672616e6b 02 7077"));
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 0);
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &H.pending, "pw", 2,
+	    &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(s, H.now, &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
+	CU_ASSERT_EQUAL(out[4], 2);	/* Authenticate-Ack ... */
+	CU_ASSERT_EQUAL(out[5], 8);	/* ... for the latest request */
+	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		;
+	/* The Ack was lost: retransmission 9 gets the Ack again. */
+	EXPECT(s, duplicate, PPP_E_DUPLICATE,
+	    inject(s, "c023 01 09 000d 05 6672616e6b 02 7077"));
+	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
+	CU_ASSERT_EQUAL(out[4], 2);
+	CU_ASSERT_EQUAL(out[5], 9);
+	CU_ASSERT_EQUAL(H.srv.auth_requests, 1);
+	CU_ASSERT_FALSE(H.srv.down);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 /* The peer keeps asking for MRU 64: Naks, then Rejects, then give up. */
 static void
 test_no_converge(void)
@@ -503,6 +558,52 @@ test_mschap_client_messages(void)
 	}
 }
 
+/*
+ * The client waits for the verdict of the method LCP negotiated.  An
+ * Authenticate-Ack of PAP must not stand in for the MS-CHAPv2 Success
+ * (whose S= authenticates the server), nor a CHAP Success for a PAP Ack.
+ */
+static void
+test_client_verdict_protocol(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *c;
+	char hex[64];
+
+	h_config(&sc, PPP_AUTH_MSCHAPV2);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "h", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_CLIENT_SENT);
+	/* PAP Authenticate-Ack, Msg-Length 0, under the CHAP identifier. */
+	snprintf(hex, sizeof(hex), "c023 02 %02x 0005 00", c->auth_id);
+	EXPECT(c, late, PPP_E_LATE, inject(c, hex));
+	h_events(&H, &H.cli, false);
+	CU_ASSERT_FALSE(H.cli.auth_done);
+	CU_ASSERT_EQUAL(c->auth_state, AU_CLIENT_SENT);
+	CU_ASSERT_EQUAL(c->phase, PH_AUTH);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+	/* PAP client: a CHAP Success is not its Ack. */
+	h_config(&sc, PPP_AUTH_PAP);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "h", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_CLIENT_SENT);
+	snprintf(hex, sizeof(hex), "c223 03 %02x 0004", c->auth_id);
+	EXPECT(c, late, PPP_E_LATE, inject(c, hex));
+	h_events(&H, &H.cli, false);
+	CU_ASSERT_FALSE(H.cli.auth_done);
+	CU_ASSERT_EQUAL(c->phase, PH_AUTH);
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 /* IPCP at the server: VJ compression rejected, NBNS Nak'd with the
  * configured value, unconfigured NBNS rejected (RFC 1332, 1877). */
 static void
@@ -550,6 +651,55 @@ test_ipcp_options(void)
 		TS_ASSERT_BYTES("IPCP Nak of NBNS1", out, len, want, wl);
 		h_free(&H);
 	}
+}
+
+/*
+ * RFC 1661 §5.6: the Rejected-Packet of a Code-Reject MUST be truncated to
+ * the peer's MRU (here 128), as Protocol-Reject and Echo-Reply already are.
+ */
+static void
+test_code_reject_mru(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *s;
+	uint8_t f[4 + 4 + 600], out[PPP_MAX_FRAME];
+	size_t len;
+	uint16_t proto[] = { PROTO_LCP, PROTO_IPCP };
+	int i;
+
+	h_config(&sc, PPP_AUTH_NONE);
+	h_config(&cc, PPP_AUTH_NONE);
+	cc.mru = 128;
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "g", "pw"), 0);
+	h_run(&H, 50);
+	CU_ASSERT_TRUE_FATAL(H.srv.ip_up);
+	s = H.srv.sess;
+	CU_ASSERT_EQUAL_FATAL(s->peer_mru, 128);
+	for (i = 0; i < 2; i++) {
+		/* proto | code 0x20 | id | length 604 | 600 bytes. */
+		memset(f, 0xa5, sizeof(f));
+		put16(f, proto[i]);
+		f[2] = 0x20;
+		f[3] = 0x31;
+		put16(f + 4, 4 + 600);
+		EXPECT(s, unknown_code, PPP_E_UNKNOWN_CODE,
+		    ppp_session_input(s, H.now, f, 2 + 4 + 600));
+		CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out,
+		    sizeof(out), &len), 1);
+		CU_ASSERT_EQUAL(get16(out + 2), proto[i]);
+		CU_ASSERT_EQUAL(out[4], CODE_CODEREJ);
+		/* FF 03, protocol, then at most the peer's MRU. */
+		CU_ASSERT(len <= 4 + 128);
+		CU_ASSERT_EQUAL(get16(out + 6), len - 4);
+		/* The rejected packet starts with its own header. */
+		CU_ASSERT_EQUAL(out[8], 0x20);
+		CU_ASSERT_EQUAL(out[9], 0x31);
+		if (len > 4 + 128)
+			printf("\n  %s Code-Reject of %zu bytes, peer MRU 128",
+			    i == 0 ? "LCP" : "IPCP", len);
+	}
+	still_up();
+	h_free(&H);
 }
 
 static int
@@ -628,12 +778,18 @@ test_input_register(void)
 	CU_add_test(s, "CHAP responses: size, name, dup, late",
 	    test_chap_responses);
 	CU_add_test(s, "NUL in user names, PAP lengths", test_nul_names);
+	CU_add_test(s, "PAP retransmission with a new identifier",
+	    test_pap_retransmit_new_id);
 	CU_add_test(s, "Configure-Requests that never converge",
 	    test_no_converge);
 	CU_add_test(s, "Echo flood, loopback", test_echo_flood);
 	CU_add_test(s, "maximum options, MRU 65535", test_max_options);
 	CU_add_test(s, "MS-CHAPv2 Success/Failure strings at the client",
 	    test_mschap_client_messages);
+	CU_add_test(s, "client takes only its method's verdict",
+	    test_client_verdict_protocol);
 	CU_add_test(s, "IPCP: VJ rejected, NBNS Nak/Reject", test_ipcp_options);
+	CU_add_test(s, "Code-Reject truncated to the peer's MRU",
+	    test_code_reject_mru);
 	CU_add_test(s, "API argument checks", test_api_args);
 }

@@ -5,6 +5,7 @@
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -118,6 +119,28 @@ test_auth_nak(void)
 	h_free(&H);
 }
 
+/*
+ * A client told which methods to accept (n_auth > 0) does not go on when
+ * the server asks for no authentication at all: with a shared IPsec PSK,
+ * the MS-CHAPv2 S= check is what authenticates the gateway, and a server
+ * that skips authentication would skip it.
+ */
+static void
+test_client_requires_auth(void)
+{
+	struct ppp_config sc, cc;
+
+	h_config(&sc, PPP_AUTH_NONE);
+	h_config(&cc, PPP_AUTH_MSCHAPV2);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "bob", "pw"), 0);
+	h_run(&H, 50);
+	CU_ASSERT_FALSE(H.cli.ip_up);
+	CU_ASSERT_TRUE(H.cli.down);
+	CU_ASSERT_EQUAL(H.cli.down_reason, PPP_DOWN_NO_COMMON_AUTH);
+	CU_ASSERT_EQUAL(ppp_session_next_timeout(H.cli.sess), UINT64_MAX);
+	h_free(&H);
+}
+
 /* The application answers later; static address wins over the pool. */
 static void
 test_async_static(void)
@@ -152,6 +175,59 @@ test_async_static(void)
 	CU_ASSERT_TRUE(H.cli.ip_up);
 	CU_ASSERT_EQUAL(H.cli.ip.local_addr, 0xc0a80a0a);
 	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
+/*
+ * A retransmitted MS-CHAPv2 Challenge overtaken by the Success (reordering
+ * link): the client answers it with the same Response, so the Success the
+ * authenticator repeats (RFC 1994 §4.2) still carries the S= it expects.
+ * A new Response would replace the expected S= and the repeated Success
+ * would take the link down.
+ */
+static void
+test_mschap_late_challenge(void)
+{
+	struct ppp_config sc, cc;
+	struct ppp_session *c;
+	uint8_t resp[49], s_want[20], f[64], out[PPP_MAX_FRAME];
+	size_t len, n = 0;
+
+	h_config(&sc, PPP_AUTH_MSCHAPV2);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
+	H.password = "pw";
+	h_run(&H, 50);
+	CU_ASSERT_TRUE_FATAL(H.cli.ip_up);
+	c = H.cli.sess;
+	CU_ASSERT_EQUAL_FATAL(c->auth_state, AU_DONE);
+	memcpy(resp, c->creds->last_resp, sizeof(resp));
+	memcpy(s_want, c->creds->expect_s, sizeof(s_want));
+	/* CHAP Challenge, the identifier just answered, the server's value. */
+	put16(f + n, PROTO_CHAP);
+	n += 2;
+	f[n++] = 1;
+	f[n++] = c->auth_id;
+	put16(f + n, 4 + 1 + 16 + 2);
+	n += 2;
+	f[n++] = 16;
+	memcpy(f + n, H.srv.sess->challenge, 16);
+	n += 16;
+	f[n++] = 'g';
+	f[n++] = 'w';
+	CU_ASSERT_EQUAL(ppp_session_input(c, H.now, f, n), 0);
+	CU_ASSERT_EQUAL(ppp_session_next_output(c, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(get16(out + 2), PROTO_CHAP);
+	CU_ASSERT_EQUAL(out[4], 2);
+	CU_ASSERT(len >= 9 + 49 && memcmp(out + 9, resp, 49) == 0);
+	CU_ASSERT(memcmp(c->creds->expect_s, s_want, 20) == 0);
+	/* The server repeats its Success for that Response. */
+	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, out, len),
+	    PPP_E_DUPLICATE);
+	h_pump(&H);
+	CU_ASSERT_FALSE(H.cli.down);
+	CU_ASSERT_FALSE(H.srv.down);
+	CU_ASSERT_TRUE(H.cli.auth_ok);
 	h_free(&H);
 }
 
@@ -357,6 +433,62 @@ test_renegotiate(void)
 	h_free(&H);
 }
 
+/*
+ * The peer renegotiates LCP while the application verifies its Response.
+ * struct ppp_auth_result names no request, so the answer to the abandoned
+ * request must not be taken as the answer to the next round's (another
+ * challenge, possibly another user name): the library starts the next
+ * round only once that answer is in, and ignores it.
+ */
+static void
+test_renegotiate_while_pending(void)
+{
+	uint8_t f[] = { 0xc0, 0x21, 1, 0x77, 0, 4 };
+	struct ppp_auth_request first;
+	struct ppp_auth_result res;
+	struct ppp_config sc, cc;
+
+	h_config(&sc, PPP_AUTH_CHAP_MD5);
+	h_config(&cc, PPP_AUTH_NONE);
+	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
+	H.password = "pw";
+	H.hold_auth = true;
+	h_pump(&H);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 1);
+	first = H.pending;
+	/* Renegotiation: LCP goes through Req-Sent again and reopens. */
+	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, f, sizeof(f)), 0);
+	h_pump(&H);
+	CU_ASSERT_FALSE(H.srv.down);
+	CU_ASSERT_EQUAL(H.srv.sess->lcp.state, ST_OPENED);
+	/* The answer to the first request arrives now. */
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &first, "pw", 2,
+	    &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(H.srv.sess, H.now, &res),
+	    PPP_E_STATE);
+	CU_ASSERT_FALSE(H.srv.auth_ok);
+	/* Only now a new round: a fresh challenge, its own answer. */
+	h_pump(&H);
+	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 2);
+	CU_ASSERT(memcmp(H.pending.challenge, first.challenge, 16) != 0);
+	memset(&res, 0, sizeof(res));
+	res.size = sizeof(res);
+	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &H.pending, "pw",
+	    2, &res), 0);
+	CU_ASSERT_EQUAL(ppp_session_auth_reply(H.srv.sess, H.now, &res), 0);
+	H.hold_auth = false;
+	h_run(&H, 20);
+	CU_ASSERT_TRUE(H.srv.auth_ok);
+	CU_ASSERT_TRUE(H.cli.auth_ok);
+	CU_ASSERT_TRUE(H.cli.ip_up);
+	CU_ASSERT_FALSE(H.srv.down);
+	memset(&first, 0, sizeof(first));
+	memset(&H.pending, 0, sizeof(H.pending));
+	h_free(&H);
+}
+
 static void
 test_close(void)
 {
@@ -433,6 +565,109 @@ test_oom(void)
 	}
 }
 
+/*
+ * An allocator that remembers block sizes, so its free hook can look for a
+ * secret in every block the library hands back.
+ */
+struct scan_alloc {
+	struct ts_rng rng;
+	const char *secret;
+	size_t secret_len, hits, live;
+};
+
+static int
+scan_rng(void *u, void *buf, size_t len)
+{
+	return ts_rng_cb(&((struct scan_alloc *)u)->rng, buf, len);
+}
+
+static void *
+scan_alloc_cb(void *u, size_t n)
+{
+	struct scan_alloc *a = u;
+	size_t *b = calloc(1, 2 * sizeof(size_t) + n);
+
+	if (b == NULL)
+		return NULL;
+	b[0] = n;
+	a->live++;
+	return b + 2;
+}
+
+static void
+scan_free_cb(void *u, void *p)
+{
+	struct scan_alloc *a = u;
+	const uint8_t *d = p;
+	size_t *b, i;
+
+	if (p == NULL)
+		return;
+	b = (size_t *)p - 2;
+	for (i = 0; i + a->secret_len <= b[0]; i++)
+		if (memcmp(d + i, a->secret, a->secret_len) == 0) {
+			a->hits++;
+			break;
+		}
+	a->live--;
+	free(b);
+}
+
+/* The PAP Authenticate-Request carries the password in clear: the frame's
+ * memory is wiped when next_output hands it over, not only on session free. */
+static void
+test_pap_frame_wiped(void)
+{
+	struct scan_alloc a;
+	struct ppp_hooks hk;
+	struct ppp_config cc;
+	struct ppp_session_config sc;
+	struct ppp_ctx *ctx;
+	struct ppp_session *s;
+	uint8_t out[PPP_MAX_FRAME], req[] = { 0xff, 0x03, 0xc0, 0x21,
+	    CODE_CONFREQ, 0x01, 0x00, 0x08, 0x03, 0x04, 0xc0, 0x23 };
+	size_t len;
+	bool sent_pw = false;
+
+	memset(&a, 0, sizeof(a));
+	ts_rng_init(&a.rng, 5);
+	a.secret = "Pa55w0rd!";
+	a.secret_len = 9;
+	memset(&hk, 0, sizeof(hk));
+	hk.user = &a;
+	hk.rng = scan_rng;
+	hk.alloc = scan_alloc_cb;
+	hk.free = scan_free_cb;
+	h_config(&cc, PPP_AUTH_PAP);
+	CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&ctx, &cc, &hk), 0);
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.user = "u";
+	sc.user_len = 1;
+	sc.password = a.secret;
+	sc.password_len = a.secret_len;
+	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 0, &sc,
+	    &s), 0);
+	/* Ack our Configure-Request; the peer asks for PAP. */
+	CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out, sizeof(out),
+	    &len), 1);
+	CU_ASSERT_EQUAL_FATAL(out[4], CODE_CONFREQ);
+	out[4] = CODE_CONFACK;
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, out, len), 0);
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, req, sizeof(req)), 0);
+	CU_ASSERT_EQUAL(s->auth_state, AU_CLIENT_SENT);
+	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		if (get16(out + 2) == PROTO_PAP && len == 4 + 4 + 2 + 1 + 9 &&
+		    memcmp(out + 4 + 4 + 2 + 1, a.secret, 9) == 0)
+			sent_pw = true;
+	CU_ASSERT_TRUE(sent_pw);
+	CU_ASSERT_EQUAL(a.hits, 0);
+	ppp_session_free(s);
+	ppp_ctx_free(ctx);
+	CU_ASSERT_EQUAL(a.hits, 0);
+	CU_ASSERT_EQUAL(a.live, 0);
+}
+
 void
 test_session_register(void)
 {
@@ -444,15 +679,23 @@ test_session_register(void)
 	CU_add_test(s, "MS-CHAPv2 accept and E=691", test_mschapv2);
 	CU_add_test(s, "auth-protocol Nak and no common method",
 	    test_auth_nak);
+	CU_add_test(s, "client with methods refuses no authentication",
+	    test_client_requires_auth);
 	CU_add_test(s, "async verification, static address",
 	    test_async_static);
 	CU_add_test(s, "client refuses a wrong S=", test_bad_authenticator);
+	CU_add_test(s, "late MS-CHAPv2 Challenge after Success",
+	    test_mschap_late_challenge);
 	CU_add_test(s, "IP packets both ways", test_ip_packets);
 	CU_add_test(s, "lossy link converges or fails cleanly", test_lossy);
 	CU_add_test(s, "black hole ends at Max-Configure", test_black_hole);
 	CU_add_test(s, "echo keepalive and dead peer", test_echo_timeout);
 	CU_add_test(s, "periodic re-challenge", test_rechallenge);
 	CU_add_test(s, "LCP renegotiation", test_renegotiate);
+	CU_add_test(s, "LCP renegotiation while verifying",
+	    test_renegotiate_while_pending);
 	CU_add_test(s, "administrative close", test_close);
 	CU_add_test(s, "OOM loop", test_oom);
+	CU_add_test(s, "PAP frame wiped after next_output",
+	    test_pap_frame_wiped);
 }
