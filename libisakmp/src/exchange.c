@@ -2092,11 +2092,22 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 			}
 			ctx->st.deletes_rx++;
 			if (p->body[4] == 1 && spisz == 16) {
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
-				    (unsigned long long)sa->id);
-				sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, false);
-				*removed = true;
-				return 0;
+				/* The SPI is the cookie pair: delete only the SA it names. */
+				for (k = 0; k < nspi; k++) {
+					const uint8_t *spi = p->body + 8 + 16 * k;
+
+					if (memcmp(spi, sa->icookie, 8) != 0 ||
+					    memcmp(spi + 8, sa->rcookie, 8) != 0)
+						continue;
+					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
+					    (unsigned long long)sa->id);
+					sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, false);
+					*removed = true;
+					return 0;
+				}
+				ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for another "
+				    "ISAKMP SA ignored", (unsigned long long)sa->id);
+				continue;
 			}
 			if (p->body[4] == 3 && spisz == 4) {
 				for (k = 0; k < nspi; k++) {
