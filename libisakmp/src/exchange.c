@@ -734,7 +734,9 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 				chosen = it.tr;
 				cprop = it.prop;
 				alg.p = got;
-				if (alg.p.life_s == 0 || (p->p1[i].life_s && alg.p.life_s > p->p1[i].life_s))
+				/* Policy 0 means 28800 s: the peer never gets longer. */
+				if (alg.p.life_s == 0 || alg.p.life_s >
+				    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
 					alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
 				break;
 			}
@@ -1045,8 +1047,9 @@ i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		goto noprop;
 	memset(&sa->alg, 0, sizeof(sa->alg));
 	sa->alg.p = got;
-	if (sa->alg.p.life_s == 0)
-		sa->alg.p.life_s = 28800;
+	if (sa->alg.p.life_s == 0 || sa->alg.p.life_s >
+	    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
+		sa->alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
 	if (ikc_alg_setup(ctx, &sa->alg) != 0)
 		goto noprop;
 	memcpy(sa->rcookie, m->rcookie, 8);

@@ -611,6 +611,25 @@ test_half_open_limit(void)
 	isakmp_ctx_free(cli);
 }
 
+/* A peer's phase 1 lifetime never exceeds ours (policy 0 means 28800 s). */
+static void
+test_p1_lifetime_capped(void)
+{
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event ev;
+
+	fast_policy(&cp);
+	fast_policy(&sp);
+	cp.p1[0].life_s = 4000000000u;  /* about 127 years */
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 40), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &ev));
+	CU_ASSERT_EQUAL(ev.p1.life_s, 28800);
+	h_fini(&h);
+}
+
 /* Allocation failure at every point of a responder's exchange: clean, no leak. */
 static void
 test_oom_loop(void)
@@ -678,5 +697,6 @@ test_behaviour_register(void)
 	CU_add_test(s, "RESPONDER-LIFETIME", test_responder_lifetime);
 	CU_add_test(s, "phase 1 rekey before expiry", test_p1_rekey);
 	CU_add_test(s, "half-open limit", test_half_open_limit);
+	CU_add_test(s, "peer's phase 1 lifetime capped by policy", test_p1_lifetime_capped);
 	CU_add_test(s, "allocation failure at every step", test_oom_loop);
 }
