@@ -277,6 +277,7 @@ struct isakmp_stats {
 	uint64_t events_dropped, amplification_refused;
 	uint64_t phase1_up, phase1_failed, phase2_up, deletes_rx, deletes_tx;
 	uint64_t dpd_tx, dpd_rx, dpd_ack_rx, tx_retransmits;
+	uint64_t tx_oversize;        /* datagram (with marker) over ISAKMP_MAX_PACKET, not sent */
 };
 
 struct isakmp_ctx;

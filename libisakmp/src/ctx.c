@@ -216,9 +216,16 @@ out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
     const struct isakmp_addr *to, const uint8_t *d, size_t len)
 {
 	size_t m = from->port == ISAKMP_NATT_PORT ? 4 : 0;
-	struct outpkt *o = ik_alloc(ctx, sizeof(*o) + len + m);
+	struct outpkt *o;
 
-	if (o == NULL)
+	/* isakmp_next_output() promises ISAKMP_MAX_PACKET always suffices. */
+	if (len > ISAKMP_MAX_PACKET - m) {
+		ctx->st.tx_oversize++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes (+%zu marker) exceeds %d, "
+		    "not sent", len, m, ISAKMP_MAX_PACKET);
+		return ISAKMP_E_BUFSIZE;
+	}
+	if ((o = ik_alloc(ctx, sizeof(*o) + len + m)) == NULL)
 		return ISAKMP_E_NOMEM;
 	o->from = *from;
 	o->to = *to;

@@ -734,7 +734,9 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 				chosen = it.tr;
 				cprop = it.prop;
 				alg.p = got;
-				if (alg.p.life_s == 0 || (p->p1[i].life_s && alg.p.life_s > p->p1[i].life_s))
+				/* Policy 0 means 28800 s: the peer never gets longer. */
+				if (alg.p.life_s == 0 || alg.p.life_s >
+				    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
 					alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
 				break;
 			}
@@ -1045,8 +1047,9 @@ i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		goto noprop;
 	memset(&sa->alg, 0, sizeof(sa->alg));
 	sa->alg.p = got;
-	if (sa->alg.p.life_s == 0)
-		sa->alg.p.life_s = 28800;
+	if (sa->alg.p.life_s == 0 || sa->alg.p.life_s >
+	    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
+		sa->alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
 	if (ikc_alg_setup(ctx, &sa->alg) != 0)
 		goto noprop;
 	memcpy(sa->rcookie, m->rcookie, 8);
@@ -2092,11 +2095,22 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 			}
 			ctx->st.deletes_rx++;
 			if (p->body[4] == 1 && spisz == 16) {
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
-				    (unsigned long long)sa->id);
-				sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, false);
-				*removed = true;
-				return 0;
+				/* The SPI is the cookie pair: delete only the SA it names. */
+				for (k = 0; k < nspi; k++) {
+					const uint8_t *spi = p->body + 8 + 16 * k;
+
+					if (memcmp(spi, sa->icookie, 8) != 0 ||
+					    memcmp(spi + 8, sa->rcookie, 8) != 0)
+						continue;
+					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
+					    (unsigned long long)sa->id);
+					sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, false);
+					*removed = true;
+					return 0;
+				}
+				ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for another "
+				    "ISAKMP SA ignored", (unsigned long long)sa->id);
+				continue;
 			}
 			if (p->body[4] == 3 && spisz == 4) {
 				for (k = 0; k < nspi; k++) {

@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "isakmp.h"
+#include "exchange.h"
 #include "isakmp_int.h"
 #include "testsupport.h"
 
@@ -611,6 +612,55 @@ test_half_open_limit(void)
 	isakmp_ctx_free(cli);
 }
 
+/* A peer's phase 1 lifetime never exceeds ours (policy 0 means 28800 s). */
+static void
+test_p1_lifetime_capped(void)
+{
+	struct isakmp_policy cp, sp;
+	struct harness h;
+	struct isakmp_event ev;
+
+	fast_policy(&cp);
+	fast_policy(&sp);
+	cp.p1[0].life_s = 4000000000u;  /* about 127 years */
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 40), 0);
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &ev));
+	CU_ASSERT_EQUAL(ev.p1.life_s, 28800);
+	h_fini(&h);
+}
+
+/* A datagram that would not fit ISAKMP_MAX_PACKET with its marker is never queued. */
+static void
+test_output_fits_max_packet(void)
+{
+	struct isakmp_policy p;
+	struct harness h;
+	struct isakmp_stats st;
+	static uint8_t d[ISAKMP_MAX_PACKET], out[ISAKMP_MAX_PACKET];
+	struct isakmp_addr f4500 = { H_SERVER_IP, ISAKMP_NATT_PORT }, f500 = { H_SERVER_IP, 500 };
+	struct isakmp_addr t = { H_CLIENT_IP, 4500 }, f2, t2;
+	size_t lo;
+
+	fast_policy(&p);
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 41), 0);
+	memset(d, 0x5a, sizeof(d));
+	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 2),
+	    ISAKMP_E_BUFSIZE);
+	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2),
+	    ISAKMP_E_AGAIN);
+	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 4), 0);
+	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f500, &t, d, ISAKMP_MAX_PACKET), 0);
+	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2), 0);
+	CU_ASSERT_EQUAL(lo, ISAKMP_MAX_PACKET);
+	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2), 0);
+	CU_ASSERT_EQUAL(lo, ISAKMP_MAX_PACKET);
+	isakmp_get_stats(h.s.ctx, &st);
+	CU_ASSERT_EQUAL(st.tx_oversize, 1);
+	h_fini(&h);
+}
+
 /* Allocation failure at every point of a responder's exchange: clean, no leak. */
 static void
 test_oom_loop(void)
@@ -678,5 +728,7 @@ test_behaviour_register(void)
 	CU_add_test(s, "RESPONDER-LIFETIME", test_responder_lifetime);
 	CU_add_test(s, "phase 1 rekey before expiry", test_p1_rekey);
 	CU_add_test(s, "half-open limit", test_half_open_limit);
+	CU_add_test(s, "peer's phase 1 lifetime capped by policy", test_p1_lifetime_capped);
+	CU_add_test(s, "no queued datagram exceeds ISAKMP_MAX_PACKET", test_output_fits_max_packet);
 	CU_add_test(s, "allocation failure at every step", test_oom_loop);
 }

@@ -185,6 +185,41 @@ test_natd(void)
 	isakmp_ctx_free(ctx);
 }
 
+/* ECP (RFC 5903): points not on the curve are refused by the shared-secret step. */
+static void
+test_ecp_invalid_points(void)
+{
+	struct isakmp_ctx *ctx = new_ctx();
+	struct dh a, b;
+	uint8_t v[MAX_KE], out[MAX_KE];
+	size_t olen = 0;
+	int g;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	for (g = 19; g <= 20; g++) {
+		size_t n = ikc_ke_len(g);
+
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		CU_ASSERT_EQUAL_FATAL(ikc_dh_new(ctx, &a, g), 0);
+		CU_ASSERT_EQUAL_FATAL(ikc_dh_new(ctx, &b, g), 0);
+		memset(v, 0, sizeof(v));
+		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (0,0) */
+		v[n / 2 - 1] = 1;
+		v[n - 1] = 1;
+		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (1,1) */
+		memcpy(v, b.pub, n);
+		v[n - 1] ^= 1;                                  /* y off by one: off the curve */
+		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);
+		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, b.pub, n - 1, out, &olen), 0);
+		CU_ASSERT_EQUAL(ikc_dh_shared(ctx, &a, b.pub, n, out, &olen), 0);  /* valid */
+		CU_ASSERT_EQUAL(olen, n / 2);
+		ikc_dh_free(&a);
+		ikc_dh_free(&b);
+	}
+	isakmp_ctx_free(ctx);
+}
+
 void
 test_crypto_register(void)
 {
@@ -194,4 +229,5 @@ test_crypto_register(void)
 	CU_add_test(s, "3DES key expansion and phase 1 IV (strongSwan ipsec.cap)",
 	    test_strongswan_cap);
 	CU_add_test(s, "NAT-D hashes (ipsec.cap frame 5)", test_natd);
+	CU_add_test(s, "ECP points not on the curve refused", test_ecp_invalid_points);
 }

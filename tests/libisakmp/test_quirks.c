@@ -410,6 +410,43 @@ test_windows_vids(void)
 	h_fini(&h);
 }
 
+/* A Delete naming another ISAKMP SA's cookies must not delete this one. */
+static void
+test_delete_foreign_cookies(void)
+{
+	struct harness h;
+	struct pb p;
+	uint8_t z[20], d[24];
+	struct ike_sa *sa;
+
+	setup(&h, 55);
+	sa = h.s.ctx->sas;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	memset(z, 0, sizeof(z));
+	d[0] = 0; d[1] = 0; d[2] = 0; d[3] = 1; d[4] = 1; d[5] = 16; d[6] = 0; d[7] = 1;
+	memcpy(d + 8, sa->icookie, 8);
+	memcpy(d + 16, sa->rcookie, 8);
+	d[23] ^= 0x01;  /* not this SA's responder cookie */
+	memset(&p, 0, sizeof(p));
+	pb_add(&p, PL_HASH, z, 20);
+	pb_add(&p, PL_D, d, sizeof(d));
+	CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, 0x0d000001, p.b, p.len), 0);
+	h_pump(&h);
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, NULL));
+	CU_ASSERT_PTR_EQUAL(h.s.ctx->sas, sa);
+	CU_ASSERT_EQUAL(sa->state, S_ESTABLISHED);
+	/* The right cookies still delete it. */
+	d[23] ^= 0x01;
+	memset(&p, 0, sizeof(p));
+	pb_add(&p, PL_HASH, z, 20);
+	pb_add(&p, PL_D, d, sizeof(d));
+	CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, 0x0d000002, p.b, p.len), 0);
+	h_pump(&h);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, NULL));
+	CU_ASSERT_PTR_NULL(h.s.ctx->sas);
+	h_fini(&h);
+}
+
 void
 test_quirks_register(void)
 {
@@ -420,6 +457,7 @@ test_quirks_register(void)
 	CU_add_test(s, "AES-GMAC/private PFS group refused, then a good QM", test_unexpected_transforms_then_good);
 	CU_add_test(s, "short nonce, absurd attribute, missing transform", test_bad_nonce_and_attr);
 	CU_add_test(s, "Delete then more notifies on the same SA", test_delete_then_notify);
+	CU_add_test(s, "Delete with another SA's cookies ignored", test_delete_foreign_cookies);
 	CU_add_test(s, "Windows fourth Quick Mode message", test_windows_fourth_qm);
 	CU_add_test(s, "private-use DH group in phase 1", test_private_group);
 	CU_add_test(s, "Windows vendor IDs recognised", test_windows_vids);
