@@ -35,7 +35,15 @@
  *  - The initiator rekeys IPsec SAs at 90% of their lifetime and the IKE SA
  *    at 90% of its own (make before break); each SA reports EXPIRED at its
  *    end of life.  A responder shortening a Quick Mode lifetime sends
- *    RESPONDER-LIFETIME; an initiator adopts it.
+ *    RESPONDER-LIFETIME; an initiator adopts it.  Phase 1 likewise: the
+ *    responder caps the IKE SA lifetime at its policy's but echoes the
+ *    chosen transform as proposed in MM2; when it shortened the lifetime it
+ *    sends RESPONDER-LIFETIME (protocol ISAKMP, SPI = the cookies, life
+ *    attributes 11/12) in an Informational exchange right after MM6.  The
+ *    initiator adopts a value shorter than its own (counted from phase 1
+ *    up; rekey at 90% of it); the PHASE1_UP event it already emitted keeps
+ *    the proposed lifetime.  A malformed one is refused (ISAKMP_E_PAYLOAD
+ *    for an SPI size other than 16, ISAKMP_E_ATTR for bad attributes).
  *  - Quick Mode PFS is used when the policy sets pfs_group (the peer must
  *    offer the same group); a PFS offer without a pfs_group policy is
  *    refused with NO-PROPOSAL-CHOSEN.

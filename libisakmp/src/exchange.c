@@ -694,6 +694,8 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	const uint8_t *chosen = NULL, *cprop = NULL;
 	size_t pi, i, j, s, s2;
 	uint16_t auth;
+	uint32_t ours;
+	bool resp_life = false;
 	uint8_t buf[ISAKMP_MAX_PACKET];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	struct p1alg alg;
@@ -734,10 +736,17 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 				chosen = it.tr;
 				cprop = it.prop;
 				alg.p = got;
-				/* Policy 0 means 28800 s: the peer never gets longer. */
-				if (alg.p.life_s == 0 || alg.p.life_s >
-				    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
-					alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
+				/*
+				 * Policy 0 means 28800 s: the peer never gets longer.
+				 * An absent lifetime attribute means 28800 s too (RFC
+				 * 2407 4.5).  The transform is echoed as proposed; a
+				 * shortened lifetime is announced with RESPONDER-LIFETIME
+				 * once the ISAKMP SA protects it (RFC 2407 4.6.3.1).
+				 */
+				ours = p->p1[i].life_s ? p->p1[i].life_s : 28800;
+				resp_life = (alg.p.life_s ? alg.p.life_s : 28800) > ours;
+				if (alg.p.life_s == 0 || alg.p.life_s > ours)
+					alg.p.life_s = ours;
 				break;
 			}
 		}
@@ -750,6 +759,7 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	if ((sa = sa_new(ctx, false, to, from, pi)) == NULL)
 		return ctx->n_sas >= ctx->cfg.max_ike_sas ? ISAKMP_E_LIMIT : ISAKMP_E_NOMEM;
 	sa->alg = alg;
+	sa->p1_resp_life = resp_life;
 	memcpy(sa->icookie, m->icookie, 8);
 	do {
 		if ((rc = ik_rng(ctx, sa->rcookie, 8)) != 0)
@@ -853,6 +863,8 @@ r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint
 }
 
 static void qm_drop_peer_older(struct isakmp_ctx *ctx, struct ike_sa *sa);
+static int send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type,
+    const uint8_t *data, size_t dlen);
 static int qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa);
 
 static void
@@ -866,6 +878,7 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	sa->gxylen = 0;
 	sa->deadline = 0;
 	sa->tries = 0;
+	sa->up_at = now;
 	sa->expires = now + (uint64_t)sa->alg.p.life_s * NS;
 	if (sa->initiator)
 		sa->p1_rekey_at = now + (uint64_t)sa->alg.p.life_s * NS / 10 * 9;
@@ -903,6 +916,32 @@ check_p1_id(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *id)
 		return ISAKMP_E_ID;
 	}
 	return 0;
+}
+
+/*
+ * Responder, right after MM6: the initiator proposed a longer phase 1
+ * lifetime than our policy allows, so tell it ours in an Informational
+ * exchange protected by the new ISAKMP SA (RFC 2407 4.6.3.1): protocol
+ * ISAKMP, SPI = the cookie pair, attributes Life Type = seconds, Life
+ * Duration.  A failure to send is logged only: the SA is up either way and
+ * still expires here at our lifetime.
+ */
+static void
+p1_send_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa)
+{
+	uint8_t b[16];
+	struct wbuf w = { b, 0, sizeof(b), false, 0 };
+	int rc;
+
+	wb_attr(&w, 11, 1);
+	wb_attr(&w, 12, sa->alg.p.life_s);
+	if (w.err || (rc = send_notify(ctx, sa, N_RESPONDER_LIFETIME, w.p, w.len)) != 0) {
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: RESPONDER-LIFETIME %u s not sent",
+		    (unsigned long long)sa->id, sa->alg.p.life_s);
+		return;
+	}
+	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s sent",
+	    (unsigned long long)sa->id, sa->alg.p.life_s);
 }
 
 /* Responder: MM5 (IDii, HASH_I) -> MM6 (IDir, HASH_R). */
@@ -954,6 +993,8 @@ r_mm5(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	    (rc = queue_stored(ctx, sa, &w, true)) != 0)
 		return rc;
 	phase1_up(ctx, now, sa);
+	if (sa->p1_resp_life)
+		p1_send_responder_lifetime(ctx, sa);
 	if (ic)
 		qm_drop_peer_older(ctx, sa);
 	return 0;
@@ -2041,6 +2082,76 @@ qm_drop_peer_older(struct isakmp_ctx *ctx, struct ike_sa *sa)
 	}
 }
 
+/*
+ * A RESPONDER-LIFETIME notify for the ISAKMP SA (protocol 1), already
+ * authenticated by HASH(1).  Its SPI must be the 16-byte cookie pair; its data
+ * an attribute list of Life Type (class 11, or 1 as in the IPsec DOI) and
+ * Life Duration (12, or 2) pairs, type first.  The whole list is checked
+ * before anything changes.  The initiator adopts a seconds value only if it
+ * is shorter than what it has (its policy already bounds that), counting
+ * from when phase 1 came up; rekey moves to 90% of the new lifetime.
+ * Returns 0 or ISAKMP_E_PAYLOAD (SPI size) / ISAKMP_E_ATTR (attributes).
+ */
+static int
+p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *n)
+{
+	const uint8_t *p, *end = n->body + n->len;
+	struct attr a;
+	uint32_t secs = 0;
+	uint16_t ltype = 0;
+	size_t spisz = n->body[5];
+
+	if (spisz != 16) {
+		ctx->st.rx_bad_payload++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME with SPI "
+		    "size %zu, not 16", (unsigned long long)sa->id, spisz);
+		return ISAKMP_E_PAYLOAD;
+	}
+	p = n->body + 8 + 16;
+	if (p == end) {
+		ctx->st.rx_bad_attr++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME without "
+		    "attributes", (unsigned long long)sa->id);
+		return ISAKMP_E_ATTR;
+	}
+	while (p < end) {
+		size_t off = (size_t)(p - n->body);
+		int rc = attr_next(&p, end, &a);
+
+		if (rc == 0 && (a.type == 11 || a.type == 1) && (a.val == 1 || a.val == 2)) {
+			ltype = (uint16_t)a.val;
+			continue;
+		}
+		if (rc == 0 && (a.type == 12 || a.type == 2) && ltype != 0 && a.val != 0) {
+			if (ltype == 1 && (secs == 0 || a.val < secs))
+				secs = a.val;
+			ltype = 0;
+			continue;
+		}
+		ctx->st.rx_bad_attr++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME: bad "
+		    "attribute at offset %zu of %zu", (unsigned long long)sa->id, off, n->len);
+		return ISAKMP_E_ATTR;
+	}
+	if (memcmp(n->body + 8, sa->icookie, 8) != 0 || memcmp(n->body + 16, sa->rcookie, 8) != 0) {
+		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME for another ISAKMP "
+		    "SA ignored", (unsigned long long)sa->id);
+		return 0;
+	}
+	if (!sa->initiator || secs == 0 || secs >= sa->alg.p.life_s) {
+		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s not adopted "
+		    "(ours %u s)", (unsigned long long)sa->id, secs, sa->alg.p.life_s);
+		return 0;
+	}
+	sa->alg.p.life_s = secs;
+	sa->expires = sa->up_at + (uint64_t)secs * NS;
+	if (sa->p1_rekey_at != 0 && !sa->p1_rekeyed)
+		sa->p1_rekey_at = sa->up_at + (uint64_t)secs * NS / 10 * 9;
+	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME adopted, %u s",
+	    (unsigned long long)sa->id, secs);
+	return 0;
+}
+
 static int
 info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     bool *removed)
@@ -2074,6 +2185,9 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 				ctx->st.dpd_rx++;
 				rc = send_notify(ctx, sa, N_DPD_R_U_THERE_ACK, p->body + 8 + spisz, 4);
 				if (rc != 0)
+					return rc;
+			} else if (t == N_RESPONDER_LIFETIME && p->body[4] == 1) {
+				if ((rc = p1_responder_lifetime(ctx, sa, p)) != 0)
 					return rc;
 			} else if (t == N_DPD_R_U_THERE_ACK && p->len == 8 + spisz + 4) {
 				if (rd32(p->body + 8 + spisz) == sa->dpd_seq && sa->dpd_wait != 0) {

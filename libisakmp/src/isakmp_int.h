@@ -129,6 +129,8 @@ struct ike_sa {
 	uint64_t deadline;          /* retransmit or half-open expiry */
 	unsigned tries;
 	uint64_t expires;           /* phase 1 lifetime */
+	uint64_t up_at;             /* when phase 1 came up (lifetimes count from here) */
+	bool p1_resp_life;          /* responder: send RESPONDER-LIFETIME after MM6 */
 	uint64_t dpd_next, dpd_wait;
 	uint32_t dpd_seq;
 	bool want_qm;

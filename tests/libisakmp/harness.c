@@ -190,11 +190,11 @@ h_find_event(struct h_side *s, int type, struct isakmp_event *out)
 
 #include "isakmp_int.h"
 
-int
-h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
-    size_t plen)
+static int
+inject(struct harness *h, struct isakmp_ctx *ctx, uint8_t exch, uint32_t msgid,
+    const uint8_t *payloads, size_t plen)
 {
-	struct ike_sa *sa = h->s.ctx->sas;
+	struct ike_sa *sa = ctx->sas;
 	uint8_t pkt[ISAKMP_MAX_PACKET], iv[MAX_HASH], mid[4], hv[MAX_HASH];
 	const uint8_t *parts[2];
 	size_t lens[2], n, pad, hl;
@@ -216,7 +216,7 @@ h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *paylo
 	memcpy(pkt + 4 + HDR_LEN, payloads, plen);
 	parts[0] = mid; lens[0] = 4;
 	parts[1] = payloads + 4 + hl; lens[1] = plen - 4 - hl;
-	if (ikc_prf(h->s.ctx, sa->alg.md, sa->skeyid_a, hl, parts, lens, 2, hv) != 0)
+	if (ikc_prf(ctx, sa->alg.md, sa->skeyid_a, hl, parts, lens, 2, hv) != 0)
 		return -1001;
 	memcpy(pkt + 4 + HDR_LEN + 4, hv, hl);
 	pad = (sa->alg.blk - plen % sa->alg.blk) % sa->alg.blk;
@@ -232,6 +232,20 @@ h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *paylo
 	from = sa->remote;
 	to = sa->local;
 	if (to.port == ISAKMP_NATT_PORT)
-		return isakmp_input(h->s.ctx, h->now, pkt, n + 4, &from, &to);
-	return isakmp_input(h->s.ctx, h->now, pkt + 4, n, &from, &to);
+		return isakmp_input(ctx, h->now, pkt, n + 4, &from, &to);
+	return isakmp_input(ctx, h->now, pkt + 4, n, &from, &to);
+}
+
+int
+h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen)
+{
+	return inject(h, h->s.ctx, exch, msgid, payloads, plen);
+}
+
+int
+h_inject_c(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen)
+{
+	return inject(h, h->c.ctx, exch, msgid, payloads, plen);
 }

@@ -57,3 +57,6 @@ bool h_find_event(struct h_side *s, int type, struct isakmp_event *out);
  */
 int h_inject_s(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
     size_t plen);
+/* The same for the initiator's (client's) newest IKE SA, fed from the server. */
+int h_inject_c(struct harness *h, uint8_t exch, uint32_t msgid, const uint8_t *payloads,
+    size_t plen);

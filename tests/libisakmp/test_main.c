@@ -6,6 +6,7 @@ void test_exchange_register(void);
 void test_crypto_register(void);
 void test_behaviour_register(void);
 void test_quirks_register(void);
+void test_lifetime_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -13,6 +14,7 @@ static const ts_register_fn suites[] = {
 	test_crypto_register,
 	test_behaviour_register,
 	test_quirks_register,
+	test_lifetime_register,
 };
 
 int
