@@ -905,6 +905,8 @@ fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
 	 */
 	for (i = 0; i < n + 2 * BURST_AHEAD; i++) {
 		j = i;
+		if (j + BURST_AHEAD < n)
+			__builtin_prefetch(pkts[j + BURST_AHEAD].data, 1);
 		if (j < n) {
 			q = j & (2 * BURST_AHEAD - 1);
 			slot[q] = UINT64_MAX;
@@ -923,9 +925,26 @@ fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
 			uint64_t s = slot[(i - BURST_AHEAD) &
 			    (2 * BURST_AHEAD - 1)];
 
-			if (s != UINT64_MAX && ctx->idx[s] != 0)
-				__builtin_prefetch(&ctx->flows[
-				    ((uint32_t)ctx->idx[s] >> 1) - 1]);
+			if (s != UINT64_MAX) {
+				/* The entry with the packet's tag (the line
+				 * is in cache by now), not just the home
+				 * slot's: prefetch the flow it names, for
+				 * writing (counters, expiry). */
+				uint32_t tag = (uint32_t)(hash[(i -
+				    BURST_AHEAD) & (2 * BURST_AHEAD - 1)] >> 32);
+				uint64_t e;
+				int probes;
+
+				for (probes = 0; probes < 4 &&
+				    (e = ctx->idx[s]) != 0; probes++) {
+					if ((uint32_t)(e >> 32) == tag) {
+						__builtin_prefetch(&ctx->flows[
+						    ((uint32_t)e >> 1) - 1], 1);
+						break;
+					}
+					s = (s + 1) & ctx->idx_mask;
+				}
+			}
 		}
 		if (i >= 2 * BURST_AHEAD) {
 			struct fw_pkt *p = &pkts[i - 2 * BURST_AHEAD];
