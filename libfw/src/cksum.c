@@ -1,6 +1,6 @@
 /*
  * cksum.c - Internet checksum (RFC 1071) and its incremental update
- * (RFC 1624).
+ * (RFC 1624); the incremental helpers are inline in fw_int.h.
  */
 #include "fw_int.h"
 
@@ -18,27 +18,4 @@ fw_cksum(const uint8_t *p, size_t len)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
-}
-
-/*
- * RFC 1624 section 3, eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word
- * changing from old (m) to new (m').  All values as read big-endian.
- */
-uint16_t
-fw_cksum_adj16(uint16_t hc, uint16_t old, uint16_t new)
-{
-	uint32_t s;
-
-	s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* The same for a 32-bit field (an address): two 16-bit words. */
-uint16_t
-fw_cksum_adj32(uint16_t hc, uint32_t old, uint32_t new)
-{
-	hc = fw_cksum_adj16(hc, (uint16_t)(old >> 16), (uint16_t)(new >> 16));
-	return fw_cksum_adj16(hc, (uint16_t)old, (uint16_t)new);
 }

@@ -227,17 +227,6 @@ fw_if_get(const struct fw_ctx *ctx, uint16_t id)
 	return &ctx->ifs[id];
 }
 
-/* Type of an interface (a dynamic member takes its class's), 0 unknown. */
-uint8_t
-fw_if_type(const struct fw_ctx *ctx, uint16_t id)
-{
-	const struct ifent *e = fw_if_get(ctx, id);
-
-	if (e == NULL)
-		return 0;
-	return e->dynamic ? ctx->dyn_type : e->type;
-}
-
 int
 fw_interface_add(struct fw_ctx *ctx, const struct fw_interface_cfg *icfg)
 {

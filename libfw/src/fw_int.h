@@ -96,9 +96,43 @@ struct key {
 	uint8_t proto;
 };
 
+#define FW_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define FW_SIPROUND do { \
+	v0 += v1; v1 = FW_ROTL(v1, 13); v1 ^= v0; v0 = FW_ROTL(v0, 32); \
+	v2 += v3; v3 = FW_ROTL(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = FW_ROTL(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = FW_ROTL(v1, 17); v1 ^= v2; v2 = FW_ROTL(v2, 32); \
+} while (0)
+
+/*
+ * SipHash-1-3 of the two 64-bit words of a key (16 bytes) under the
+ * context's key.  Inline: it is on every packet's path.
+ */
+static inline uint64_t
+fw_hash_key(const struct fw_ctx *ctx, const struct key *k)
+{
+	uint64_t m0 = ((uint64_t)k->src << 32) | k->dst;
+	uint64_t m1 = ((uint64_t)k->sport << 48) | ((uint64_t)k->dport << 32) |
+	    k->proto;
+	uint64_t v0 = ctx->k0 ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = ctx->k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = ctx->k0 ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = ctx->k1 ^ 0x7465646279746573ULL;
+	uint64_t b = (uint64_t)16 << 56;
+
+	v3 ^= m0; FW_SIPROUND; v0 ^= m0;
+	v3 ^= m1; FW_SIPROUND; v0 ^= m1;
+	v3 ^= b; FW_SIPROUND; v0 ^= b;
+	v2 ^= 0xff;
+	FW_SIPROUND; FW_SIPROUND; FW_SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 /* table.c */
-uint64_t fw_hash_key(const struct fw_ctx *ctx, const struct key *k);
 struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
+/* The same with h = fw_hash_key(ctx, k) already computed. */
+struct flow *fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k,
+    uint64_t h, int *dir);
 int fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
     const struct key *reply, struct flow **out);
 void fw_flow_remove(struct fw_ctx *ctx, struct flow *f);
@@ -111,12 +145,44 @@ void fw_log(struct fw_ctx *ctx, int level, const char *fmt, ...)
 void fw_logdrop(struct fw_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const struct ifent *fw_if_get(const struct fw_ctx *ctx, uint16_t id);
-uint8_t fw_if_type(const struct fw_ctx *ctx, uint16_t id);
+
+/* Type of an interface (a dynamic member takes its class's), 0 unknown. */
+static inline uint8_t
+fw_if_type(const struct fw_ctx *ctx, uint16_t id)
+{
+	const struct ifent *e;
+
+	if (id >= ctx->cfg.max_interfaces || !ctx->ifs[id].used)
+		return 0;
+	e = &ctx->ifs[id];
+	return e->dynamic ? ctx->dyn_type : e->type;
+}
 
 /* cksum.c */
 uint16_t fw_cksum(const uint8_t *p, size_t len);
-uint16_t fw_cksum_adj16(uint16_t hc, uint16_t old, uint16_t new);
-uint16_t fw_cksum_adj32(uint16_t hc, uint32_t old, uint32_t new);
+
+/*
+ * RFC 1624 section 3, eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word
+ * changing from old (m) to new (m').  All values as read big-endian.
+ */
+static inline uint16_t
+fw_cksum_adj16(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t s;
+
+	s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The same for a 32-bit field (an address): two 16-bit words. */
+static inline uint16_t
+fw_cksum_adj32(uint16_t hc, uint32_t old, uint32_t new)
+{
+	hc = fw_cksum_adj16(hc, (uint16_t)(old >> 16), (uint16_t)(new >> 16));
+	return fw_cksum_adj16(hc, (uint16_t)old, (uint16_t)new);
+}
 
 static inline uint16_t
 rd16(const uint8_t *p)

@@ -61,6 +61,20 @@ icmp_is_error(uint8_t t)
 	return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
 }
 
+/* fw_cksum() of an option-less 20-byte IPv4 header, unrolled. */
+static inline uint16_t
+cksum20(const uint8_t *ip)
+{
+	uint32_t s = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		s += rd16(ip + i);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
 /*
  * Validates the IPv4 header (RFC 791) and, unless the packet is a later
  * fragment, the transport header; fills the key.  No state is touched.
@@ -84,7 +98,7 @@ parse(struct pkt *p, uint8_t *ip, size_t len)
 		return FW_E_TRUNCATED;
 	if (p->tot < p->hl || p->tot > len)
 		return FW_E_BAD_LENGTH;
-	if (fw_cksum(ip, p->hl) != 0)
+	if ((p->hl == 20 ? cksum20(ip) : fw_cksum(ip, p->hl)) != 0)
 		return FW_E_BAD_CHECKSUM;
 	p->ipid = rd16(ip + 4);
 	fo = rd16(ip + 6);
@@ -494,9 +508,22 @@ static int
 icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
     uint16_t out_if, unsigned flags, struct fw_verdict *v);
 
-int
-fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
-    uint16_t in_if, uint16_t out_if, unsigned flags, struct fw_verdict *v)
+static bool
+key_eq(const struct key *a, const struct key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto;
+}
+
+/*
+ * fw_process() with an optional precomputed hash: when hk is not NULL, h is
+ * fw_hash_key(ctx, hk) and is used if hk equals the parsed key (it was
+ * peeked by fw_process_burst); otherwise the hash is computed here.
+ */
+static inline __attribute__((always_inline)) int
+process_one(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
+    uint16_t in_if, uint16_t out_if, unsigned flags, struct fw_verdict *v,
+    const struct key *hk, uint64_t h)
 {
 	struct pkt p;
 	struct flow *f;
@@ -557,7 +584,10 @@ fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
 	if (p.icmp_error)
 		return icmp_error(ctx, now, &p, in_if, out_if, flags, v);
 
-	f = fw_flow_lookup(ctx, &p.k, &d);
+	if (hk != NULL && key_eq(hk, &p.k))
+		f = fw_flow_lookup_h(ctx, &p.k, h, &d);
+	else
+		f = fw_flow_lookup(ctx, &p.k, &d);
 	if (f != NULL && f->expires <= now) {
 		fw_flow_remove(ctx, f);
 		ctx->st.flows_expired++;
@@ -695,6 +725,13 @@ pass:
 	ctx->ifs[in_if].st.in_pass++;
 	ctx->ifs[out_if].st.out_pass++;
 	return 0;
+}
+
+int
+fw_process(struct fw_ctx *ctx, uint64_t now, uint8_t *ip, size_t len,
+    uint16_t in_if, uint16_t out_if, unsigned flags, struct fw_verdict *v)
+{
+	return process_one(ctx, now, ip, len, in_if, out_if, flags, v, NULL, 0);
 }
 
 /*
@@ -853,10 +890,11 @@ int
 fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
     size_t n)
 {
-	uint64_t slot[2 * BURST_AHEAD];
-	size_t i, j;
+	uint64_t slot[2 * BURST_AHEAD], hash[2 * BURST_AHEAD];
+	struct key key[2 * BURST_AHEAD];
+	bool have[2 * BURST_AHEAD];
+	size_t i, j, q;
 	int passed = 0;
-	struct key k;
 
 	if (ctx == NULL || (pkts == NULL && n > 0))
 		return FW_E_INVAL;
@@ -867,28 +905,54 @@ fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
 	 */
 	for (i = 0; i < n + 2 * BURST_AHEAD; i++) {
 		j = i;
+		if (j + BURST_AHEAD < n)
+			__builtin_prefetch(pkts[j + BURST_AHEAD].data, 1);
 		if (j < n) {
-			slot[j % (2 * BURST_AHEAD)] = UINT64_MAX;
-			if (peek_key(pkts[j].data, pkts[j].len, &k)) {
-				uint64_t s = (fw_hash_key(ctx, &k) >> 32) &
-				    ctx->idx_mask;
+			q = j & (2 * BURST_AHEAD - 1);
+			slot[q] = UINT64_MAX;
+			have[q] = pkts[j].data != NULL &&
+			    peek_key(pkts[j].data, pkts[j].len, &key[q]);
+			if (have[q]) {
+				uint64_t s;
 
-				slot[j % (2 * BURST_AHEAD)] = s;
+				hash[q] = fw_hash_key(ctx, &key[q]);
+				s = (hash[q] >> 32) & ctx->idx_mask;
+				slot[q] = s;
 				__builtin_prefetch(&ctx->idx[s]);
 			}
 		}
 		if (i >= BURST_AHEAD && i - BURST_AHEAD < n) {
-			uint64_t s = slot[(i - BURST_AHEAD) % (2 * BURST_AHEAD)];
+			uint64_t s = slot[(i - BURST_AHEAD) &
+			    (2 * BURST_AHEAD - 1)];
 
-			if (s != UINT64_MAX && ctx->idx[s] != 0)
-				__builtin_prefetch(&ctx->flows[
-				    ((uint32_t)ctx->idx[s] >> 1) - 1]);
+			if (s != UINT64_MAX) {
+				/* The entry with the packet's tag (the line
+				 * is in cache by now), not just the home
+				 * slot's: prefetch the flow it names, for
+				 * writing (counters, expiry). */
+				uint32_t tag = (uint32_t)(hash[(i -
+				    BURST_AHEAD) & (2 * BURST_AHEAD - 1)] >> 32);
+				uint64_t e;
+				int probes;
+
+				for (probes = 0; probes < 4 &&
+				    (e = ctx->idx[s]) != 0; probes++) {
+					if ((uint32_t)(e >> 32) == tag) {
+						__builtin_prefetch(&ctx->flows[
+						    ((uint32_t)e >> 1) - 1], 1);
+						break;
+					}
+					s = (s + 1) & ctx->idx_mask;
+				}
+			}
 		}
 		if (i >= 2 * BURST_AHEAD) {
 			struct fw_pkt *p = &pkts[i - 2 * BURST_AHEAD];
 
-			p->rc = fw_process(ctx, now, p->data, p->len, p->in_if,
-			    p->out_if, p->flags, &p->verdict);
+			q = (i - 2 * BURST_AHEAD) & (2 * BURST_AHEAD - 1);
+			p->rc = process_one(ctx, now, p->data, p->len,
+			    p->in_if, p->out_if, p->flags, &p->verdict,
+			    have[q] ? &key[q] : NULL, have[q] ? hash[q] : 0);
 			if (p->rc == 0)
 				passed++;
 		}

@@ -11,35 +11,6 @@
 
 #include "fw_int.h"
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do { \
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
-} while (0)
-
-/* SipHash-1-3 of the two 64-bit words of a key (16 bytes). */
-uint64_t
-fw_hash_key(const struct fw_ctx *ctx, const struct key *k)
-{
-	uint64_t m0 = ((uint64_t)k->src << 32) | k->dst;
-	uint64_t m1 = ((uint64_t)k->sport << 48) | ((uint64_t)k->dport << 32) |
-	    k->proto;
-	uint64_t v0 = ctx->k0 ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = ctx->k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = ctx->k0 ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = ctx->k1 ^ 0x7465646279746573ULL;
-	uint64_t b = (uint64_t)16 << 56;
-
-	v3 ^= m0; SIPROUND; v0 ^= m0;
-	v3 ^= m1; SIPROUND; v0 ^= m1;
-	v3 ^= b; SIPROUND; v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND; SIPROUND; SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 static bool
 flow_matches(const struct flow *f, int d, const struct key *k)
 {
@@ -62,7 +33,14 @@ flow_key(const struct flow *f, int d, struct key *k)
 struct flow *
 fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir)
 {
-	uint32_t tag = (uint32_t)(fw_hash_key(ctx, k) >> 32);
+	return fw_flow_lookup_h(ctx, k, fw_hash_key(ctx, k), dir);
+}
+
+struct flow *
+fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k, uint64_t h,
+    int *dir)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
 	uint64_t i = tag & ctx->idx_mask;
 	uint64_t e;
 
