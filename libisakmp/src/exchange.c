@@ -944,33 +944,50 @@ p1_send_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa)
 	    (unsigned long long)sa->id, sa->alg.p.life_s);
 }
 
+/*
+ * RFC 2409 5.4: check the ID and HASH payloads of MM5 (HASH_I, from_initiator)
+ * or MM6 (HASH_R) against our computation, then the peer's ID against policy.
+ */
+static int
+verify_mm_auth(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
+    bool from_initiator)
+{
+	const struct payload *id = pl_find(m, PL_ID, 0), *h = pl_find(m, PL_HASH, 0);
+	uint8_t hash[MAX_HASH];
+	int rc;
+
+	if (id == NULL || h == NULL) {
+		ctx->st.rx_bad_payload++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "%s without ID or HASH",
+		    from_initiator ? "MM5" : "MM6");
+		return ISAKMP_E_PAYLOAD;
+	}
+	if ((rc = mm_hash(ctx, sa, from_initiator, id->body, id->len, hash)) != 0)
+		return rc;
+	if (h->len != sa->alg.hlen || CRYPTO_memcmp(hash, h->body, h->len) != 0) {
+		ctx->st.rx_auth_failed++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s does not verify: wrong "
+		    "pre-shared key or unexpected ID", (unsigned long long)sa->id,
+		    from_initiator ? "HASH_I" : "HASH_R");
+		return ISAKMP_E_AUTH;
+	}
+	return check_p1_id(ctx, sa, id);
+}
+
 /* Responder: MM5 (IDii, HASH_I) -> MM6 (IDir, HASH_R). */
 static int
 r_mm5(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     const uint8_t *pkt, size_t len, const uint8_t *next_iv, const struct isakmp_addr *from,
     const struct isakmp_addr *to)
 {
-	const struct payload *id = pl_find(m, PL_ID, 0), *h = pl_find(m, PL_HASH, 0), *n;
+	const struct payload *n;
 	uint8_t hash[MAX_HASH], buf[ISAKMP_MAX_PACKET];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t s, ids = 0, i;
 	bool ic = false;
 	int rc;
 
-	if (id == NULL || h == NULL) {
-		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "MM5 without ID or HASH");
-		return ISAKMP_E_PAYLOAD;
-	}
-	if ((rc = mm_hash(ctx, sa, true, id->body, id->len, hash)) != 0)
-		return rc;
-	if (h->len != sa->alg.hlen || CRYPTO_memcmp(hash, h->body, h->len) != 0) {
-		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: HASH_I does not verify: wrong "
-		    "pre-shared key or unexpected ID", (unsigned long long)sa->id);
-		return ISAKMP_E_AUTH;
-	}
-	if ((rc = check_p1_id(ctx, sa, id)) != 0)
+	if ((rc = verify_mm_auth(ctx, sa, m, true)) != 0)
 		return rc;
 	for (i = 0; (n = pl_find(m, PL_N, i)) != NULL; i++)
 		if (n->len >= 8 && rd16(n->body + 6) == N_INITIAL_CONTACT)
@@ -1166,24 +1183,9 @@ static int
 i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     const uint8_t *next_iv)
 {
-	const struct payload *id = pl_find(m, PL_ID, 0), *h = pl_find(m, PL_HASH, 0);
-	uint8_t hash[MAX_HASH];
 	int rc;
 
-	if (id == NULL || h == NULL) {
-		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "MM6 without ID or HASH");
-		return ISAKMP_E_PAYLOAD;
-	}
-	if ((rc = mm_hash(ctx, sa, false, id->body, id->len, hash)) != 0)
-		return rc;
-	if (h->len != sa->alg.hlen || CRYPTO_memcmp(hash, h->body, h->len) != 0) {
-		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: HASH_R does not verify: wrong "
-		    "pre-shared key or unexpected ID", (unsigned long long)sa->id);
-		return ISAKMP_E_AUTH;
-	}
-	if ((rc = check_p1_id(ctx, sa, id)) != 0)
+	if ((rc = verify_mm_auth(ctx, sa, m, false)) != 0)
 		return rc;
 	memcpy(sa->iv, next_iv, sa->alg.blk);
 	wipe_free(ctx, &sa->last_tx, &sa->last_tx_len);
