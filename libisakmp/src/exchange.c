@@ -1393,6 +1393,30 @@ out:
 	return rc;
 }
 
+/*
+ * Finishes a Quick Mode message built in w: puts HASH h at hoff, encrypts
+ * with the exchange's IV, keeps the datagram for retransmission, moves the
+ * exchange to state and arms its timer at deadline, and queues it.  On an
+ * encryption or allocation failure the exchange is cleared.
+ */
+static int
+qm_seal_send(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
+    struct wbuf *w, size_t hoff, const uint8_t *h, int state, uint64_t deadline)
+{
+	int rc;
+
+	memcpy(w->p + hoff, h, sa->alg.hlen);
+	if ((rc = encrypt_msg(sa, w, q->iv)) != 0 ||
+	    (rc = store(ctx, &q->last_tx, &q->last_tx_len, w->p, w->len)) != 0) {
+		qm_clear(ctx, q);
+		return rc;
+	}
+	q->state = state;
+	q->deadline = deadline;
+	return send_msg(ctx, sa, w->p, w->len);
+}
+
+
 /* prf(SKEYID_a, [0 |] M-ID | parts...) for QM HASH(1)/(2)/(3) and Informational. */
 static int
 qm_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, bool zero, uint32_t msgid,
@@ -1507,14 +1531,8 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	}
 	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		goto fail;
-	memcpy(w.p + hoff, h, sa->alg.hlen);
-	if ((rc = encrypt_msg(sa, &w, q->iv)) != 0)
-		goto fail;
-	if ((rc = store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len)) != 0)
-		goto fail;
-	q->state = 1;
-	q->deadline = now + (uint64_t)ctx->cfg.retransmit_ms * MS;
-	return send_msg(ctx, sa, w.p, w.len);
+	return qm_seal_send(ctx, sa, q, &w, hoff, h, 1,
+	    now + (uint64_t)ctx->cfg.retransmit_ms * MS);
 fail:
 	qm_clear(ctx, q);
 	return rc;
@@ -1764,15 +1782,10 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	}
 	if ((rc = qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, w.p + st, w.len - st, h)) != 0)
 		goto fail;
-	memcpy(w.p + hoff, h, sa->alg.hlen);
-	if ((rc = encrypt_msg(sa, &w, q->iv)) != 0)
+	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		goto fail;
-	if ((rc = store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len)) != 0 ||
-	    (rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
-		goto fail;
-	q->state = 2;
-	q->deadline = now + (uint64_t)ctx->cfg.half_open_timeout_s * NS;
-	return send_msg(ctx, sa, w.p, w.len);
+	return qm_seal_send(ctx, sa, q, &w, hoff, h, 2,
+	    now + (uint64_t)ctx->cfg.half_open_timeout_s * NS);
 fail:
 	qm_clear(ctx, q);
 	return rc;
