@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <esp.h>
+#include <roadgate/esp.h>
 #include <sodium.h>
 
 #define CLIENT_IP	0x0a000005u	/* 10.0.0.5, behind the NAT */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fw.h"
+#include <roadgate/fw.h>
 
 #define IF_ETH0 1
 #define IF_VLAN1 2

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <isakmp.h>
+#include <roadgate/isakmp.h>
 
 #define CLIENT_IP 0x0a000002u
 #define NAT_IP    0xc6336401u

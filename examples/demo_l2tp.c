@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <l2tp.h>
+#include <roadgate/l2tp.h>
 
 #define LAC_HANDLE 1 /* how the LNS tags datagrams from the LAC */
 #define LNS_HANDLE 2 /* how the LAC tags datagrams from the LNS */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ppp.h>
+#include <roadgate/ppp.h>
 
 /* Demo-only randomness (a libppp user passes a CSPRNG here). */
 static int

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/types.h>
 
-#include "esp.h"
+#include <roadgate/esp.h>
 
 #define ESP_WORDS_MAX	128	/* replay bitmap words: pow2 >= 4096/64 + 1 */
 

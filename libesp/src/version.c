@@ -1,4 +1,4 @@
-#include "esp.h"
+#include <roadgate/esp.h>
 
 const char *
 esp_version(void)

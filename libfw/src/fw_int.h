@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fw.h"
+#include <roadgate/fw.h>
 
 /* Flow flags. */
 #define FL_USED 0x01

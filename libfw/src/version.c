@@ -1,4 +1,4 @@
-#include "fw.h"
+#include <roadgate/fw.h>
 
 const char *
 fw_version(void)

@@ -8,7 +8,7 @@
 
 #include <openssl/evp.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 
 #define HDR_LEN 28
 #define MAX_HASH 64

@@ -1,4 +1,4 @@
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 
 const char *
 isakmp_version(void)

@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 
 /* Header flag bits (RFC 2661 3.1). */
 #define HDR_T 0x8000u

@@ -1,4 +1,4 @@
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 
 const char *
 l2tp_version(void)

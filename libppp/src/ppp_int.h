@@ -11,7 +11,7 @@
 
 #include <openssl/evp.h>
 
-#include "ppp.h"
+#include <roadgate/ppp.h>
 
 #define PROTO_IP	0x0021
 #define PROTO_IPCP	0x8021

@@ -1,4 +1,4 @@
-#include "ppp.h"
+#include <roadgate/ppp.h>
 
 const char *
 ppp_version(void)

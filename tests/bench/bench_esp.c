@@ -22,7 +22,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include "esp.h"
+#include <roadgate/esp.h>
 
 struct balg {
 	const char *name;

@@ -24,7 +24,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "fw.h"
+#include <roadgate/fw.h>
 #include "testsupport.h"
 
 #define NFLOWS 1000000u

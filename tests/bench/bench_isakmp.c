@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "isakmp_int.h"
 #include "testsupport.h"
 

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 #include "testsupport.h"
 
 #define TARGET_SETUPS 100000.0

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ppp.h"
+#include <roadgate/ppp.h>
 #include "ppp_int.h"
 #include "testsupport.h"
 

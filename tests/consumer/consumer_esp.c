@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <esp.h>
+#include <roadgate/esp.h>
 
 /* Test-only RNG (a real consumer passes its CSPRNG). */
 static int

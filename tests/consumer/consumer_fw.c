@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <fw.h>
+#include <roadgate/fw.h>
 
 static int
 rng(void *user, void *buf, size_t len)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <isakmp.h>
+#include <roadgate/isakmp.h>
 
 static int
 rng(void *user, void *buf, size_t len)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <l2tp.h>
+#include <roadgate/l2tp.h>
 
 static int
 rng(void *user, void *buf, size_t len)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <ppp.h>
+#include <roadgate/ppp.h>
 
 static int
 rng(void *user, void *buf, size_t len)

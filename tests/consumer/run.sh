@@ -14,7 +14,7 @@ export LD_LIBRARY_PATH=$libdir
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail=0; pass=0
 for lib in isakmp esp l2tp ppp fw; do
-	for f in "$libdir/lib$lib.so" "$dest$prefix/include/$lib.h" "$pcdir/lib$lib.pc"; do
+	for f in "$libdir/lib$lib.so" "$dest$prefix/include/roadgate/$lib.h" "$pcdir/lib$lib.pc"; do
 		[ -e "$f" ] || { echo "consumer: FAIL missing $f"; fail=$((fail+1)); continue 2; }
 	done
 	flags=$(pkg-config --cflags --libs "lib$lib")

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "esp.h"
+#include <roadgate/esp.h>
 #include "esp_internal.h"
 #include "testsupport.h"
 

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "exchange.h"
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "isakmp_int.h"
 #include "testsupport.h"
 

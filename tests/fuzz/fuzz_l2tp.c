@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 #include "testsupport.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

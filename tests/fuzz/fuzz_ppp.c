@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ppp.h"
+#include <roadgate/ppp.h>
 #include "testsupport.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,7 +5,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "esp.h"
+#include <roadgate/esp.h>
 #include "esp_internal.h"
 #include "testsupport.h"
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fw.h"
+#include <roadgate/fw.h>
 #include "testsupport.h"
 
 #define S(n) ((uint64_t)(n) * 1000000000ULL)

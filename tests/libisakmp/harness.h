@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "testsupport.h"
 
 #define H_CLIENT_IP 0x0a000002u  /* 10.0.0.2 */

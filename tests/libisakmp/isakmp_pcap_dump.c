@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "testsupport.h"
 
 #define CLIENT_IP 0x0a000002u

@@ -13,7 +13,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "isakmp_int.h"
 #include "testsupport.h"
 

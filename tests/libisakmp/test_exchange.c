@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "testsupport.h"
 
 void test_exchange_register(void);

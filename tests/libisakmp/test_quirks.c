@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "isakmp_int.h"
 #include "testsupport.h"
 

@@ -1,7 +1,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 #include "testsupport.h"
 
 void test_version_register(void);

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 #include "testsupport.h"
 
 #define H_LAC_HANDLE 0x1001u   /* how the LNS tags datagrams from the LAC */

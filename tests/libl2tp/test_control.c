@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 
 void test_control_register(void);
 

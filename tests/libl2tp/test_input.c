@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 
 #include "harness.h"
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 
 void test_input_register(void);
 

@@ -1,7 +1,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 #include "testsupport.h"
 
 void test_version_register(void);

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ppp.h"
+#include <roadgate/ppp.h>
 #include "testsupport.h"
 
 #define H_MAXQ 64

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw.h"
+#include <roadgate/fw.h>
 
 #define IF_ETH0 1
 #define IF_VLAN1 2

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "isakmp.h"
+#include <roadgate/isakmp.h>
 
 static int
 os_rng(void *user, void *buf, size_t len)

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "l2tp.h"
+#include <roadgate/l2tp.h>
 #include "testsupport.h"
 
 #define MAX_PEERS 16
