@@ -86,7 +86,7 @@ asan_check() {
 
 valgrind_check() {
 	local tests
-	tests=$(cd _build/gcc && ls tests/lib*/test_* 2>/dev/null | grep -v '\.' | tr '\n' ' ')
+	tests=$(cd _build/gcc && ls tests/*/test_* 2>/dev/null | grep -v '\.' | tr '\n' ' ')
 	[ -n "$tests" ] || return 1
 	make -C _build/gcc -s -j"$jobs" check TESTS="$tests" \
 		LOG_COMPILER="$src/tests/valgrind.sh" TEST_SUITE_LOG=valgrind-suite.log; local rc=$?
