@@ -1,0 +1,19 @@
+# vpn-gateway: the office gateway (examples/gateway/main.c) around the
+# sans-I/O core (gw_*.c), configured by the router's script (conf*.c).
+noinst_LTLIBRARIES += examples/gateway/libgwcore.la
+examples_gateway_libgwcore_la_SOURCES = \
+	examples/gateway/gw.h examples/gateway/gw_int.h \
+	examples/gateway/gw_core.c examples/gateway/gw_ike.c \
+	examples/gateway/gw_sess.c examples/gateway/gw_data.c \
+	examples/gateway/gw_apply.c \
+	examples/gateway/nft.c examples/gateway/nft.h
+examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
+examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+
+bin_PROGRAMS += examples/gateway/vpn-gateway
+examples_gateway_vpn_gateway_SOURCES = examples/gateway/main.c
+examples_gateway_vpn_gateway_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
+examples_gateway_vpn_gateway_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+examples_gateway_vpn_gateway_LDADD = examples/gateway/libgwcore.la \
+	examples/gateway/libgwconf.la examples/common/libexcommon.la $(EXAMPLES_LIBS)
+EXTRA_DIST += examples/gateway/vpn-gateway.service
