@@ -1,0 +1,521 @@
+/*
+ * test_compose.c - the gateway core composed from the five libraries,
+ * driven by vpn-client cores (the libraries' initiator roles) through an
+ * in-memory internet with NATs (simnet.c).  No sockets, no clock.
+ *
+ * The configurations are the shipped examples: examples/gateway/seed.cfg
+ * (the seed's script: 3DES, CHAP-MD5, pool and per-user addresses, the
+ * firewall with enhanced NAT) and examples/gateway/modern.cfg (AES, SHA-2,
+ * MODP2048/ECP, MS-CHAPv2).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "simnet.h"
+#include "vcopt.h"
+#include "testsupport.h"
+
+#define S 1000000000ull
+#define SEED_CFG GWCONF_EXAMPLES_DIR "/seed.cfg"
+#define MODERN_CFG GWCONF_EXAMPLES_DIR "/modern.cfg"
+
+/* The seed's road warrior: Windows XP offers 3DES-SHA1-MODP1024 first. */
+static void
+seed_client(struct vc_params *p, const char *user, const char *pw)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->psk, "labsecret", 9);
+	p->psk_len = 9;
+	snprintf(p->user, sizeof(p->user), "%s", user);
+	snprintf(p->password, sizeof(p->password), "%s", pw);
+	CU_ASSERT_EQUAL(vc_parse_ike("3des-sha1-modp1024", p->p1, ISAKMP_MAX_P1_PROPS,
+	    &p->n_p1), 0);
+	CU_ASSERT_EQUAL(vc_parse_esp("3des-sha1", p->p2, ISAKMP_MAX_P2_PROPS, &p->n_p2,
+	    &p->sha256_96, &p->allow_des), 0);
+	p->auth[0] = PPP_AUTH_CHAP_MD5;
+	p->n_auth = 1;
+}
+
+/* A Windows 10 client: its default proposals, MS-CHAPv2. */
+static void
+modern_client(struct vc_params *p, const char *user, const char *pw)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->psk, "labsecret", 9);
+	p->psk_len = 9;
+	snprintf(p->user, sizeof(p->user), "%s", user);
+	snprintf(p->password, sizeof(p->password), "%s", pw);
+	p->auth[0] = PPP_AUTH_MSCHAPV2;
+	p->n_auth = 1;
+}
+
+static int
+pings(struct sim *s, int h, uint32_t dst, int n)
+{
+	uint32_t before = s->hosts[h].echo_replies;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (sim_ping(s, h, dst, (uint16_t)i, 84, true) != 0)
+			return -1;
+		sim_advance(s, S / 10);
+	}
+	return (int)(s->hosts[h].echo_replies - before);
+}
+
+static void
+test_seed_one_client(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	int nat, h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	nat = sim_add_nat(&s);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, nat, 0x0a000002u, &p);
+	CU_ASSERT_EQUAL(vc_connect(s.hosts[h].vc, s.now, 0), 0);
+	CU_ASSERT_TRUE(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	/* A pool address (192.168.8.1-49), the gateway's LAN address as the
+	 * PPP peer, the script's DNS, ESP in UDP behind the NAT. */
+	CU_ASSERT_TRUE(in.addr >= 0xc0a80801u && in.addr <= 0xc0a80831u);
+	CU_ASSERT_EQUAL(in.peer_addr, 0xc0a80a01u);
+	CU_ASSERT_EQUAL(in.dns[0], 0xc0a80a35u);
+	CU_ASSERT_TRUE(in.nat);
+	CU_ASSERT_STRING_EQUAL(in.suite, "3des-sha1");
+	CU_ASSERT_EQUAL(in.auth, PPP_AUTH_CHAP_MD5);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 1);
+	/* The office host answers through the tunnel; so does the gateway. */
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 5), 5);
+	CU_ASSERT_EQUAL(pings(&s, h, 0xc0a80a01u, 2), 2);
+	CU_ASSERT_TRUE(sim_log_has(&s, "PPP user dialin2 up"));
+	/* Orderly disconnect: the gateway frees the session and the peer. */
+	CU_ASSERT_EQUAL(vc_disconnect(s.hosts[h].vc, s.now, 0), 0);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)h));
+	sim_advance(&s, 5 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 0);
+	CU_ASSERT_TRUE(sim_log_has(&s, "session end: user dialin2"));
+	sim_free(&s);
+}
+
+static void
+test_seed_static_address(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin1", "friend1");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	/* "add user=dialin1 ... ip=192.168.8.50" takes precedence over the pool. */
+	CU_ASSERT_EQUAL(in.addr, 0xc0a80832u);
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 3), 3);
+	sim_free(&s);
+}
+
+static void
+test_two_clients_one_nat(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info a, b;
+	int nat, h1, h2;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	/* Both hosts draw the same random numbers: the same cookies, the same
+	 * SPIs for the gateway's outbound SAs, the same L2TP tunnel and
+	 * session IDs, inner ports 1701 -> 1701 on both. */
+	s.host_seed = 77;
+	nat = sim_add_nat(&s);
+	seed_client(&p, "dialin2", "friend2");
+	h1 = sim_add_host(&s, nat, 0x0a000002u, &p);
+	seed_client(&p, "dialin4", "friend4");
+	h2 = sim_add_host(&s, nat, 0x0a000003u, &p);
+	(void)vc_connect(s.hosts[h1].vc, s.now, 0);
+	(void)vc_connect(s.hosts[h2].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 30 * S, sim_cond_all_up, NULL));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h1].vc, 0, &a));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h2].vc, 0, &b));
+	CU_ASSERT_NOT_EQUAL(a.addr, b.addr);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 2);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 2);
+	CU_ASSERT_EQUAL(pings(&s, h1, SIM_OFFICE_IP, 3), 3);
+	CU_ASSERT_EQUAL(pings(&s, h2, SIM_OFFICE_IP, 3), 3);
+	/* One leaves; the other is untouched. */
+	(void)vc_disconnect(s.hosts[h1].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)h1));
+	sim_advance(&s, 3 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	CU_ASSERT_TRUE(s.hosts[h2].up);
+	CU_ASSERT_EQUAL(pings(&s, h2, SIM_OFFICE_IP, 3), 3);
+	sim_free(&s);
+}
+
+static void
+test_rekey_with_traffic(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info before, after;
+	int h, i, sent = 0;
+	uint32_t got0;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	/* Short lifetimes: phase 1 every 3 minutes, phase 2 every minute. */
+	p.p1[0].life_s = 180;
+	p.p2[0].life_s = 60;
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &before));
+	got0 = s.hosts[h].echo_replies;
+	/* Ten minutes of a ping every 2 s: several phase 2 and phase 1
+	 * rekeys under traffic. */
+	for (i = 0; i < 300; i++) {
+		if (sim_ping(&s, h, SIM_OFFICE_IP, (uint16_t)i, 100, true) == 0)
+			sent++;
+		sim_advance(&s, 2 * S);
+	}
+	CU_ASSERT_TRUE(s.hosts[h].up);
+	CU_ASSERT_EQUAL(sent, 300);
+	/* Make-before-break: at most a packet or two in a rekey's instant. */
+	CU_ASSERT_TRUE(s.hosts[h].echo_replies - got0 >= 295);
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &after));
+	CU_ASSERT_EQUAL(after.addr, before.addr);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 1);
+	sim_free(&s);
+}
+
+static void
+test_vanished_client(void)
+{
+	struct sim s;
+	struct vc_params p;
+	int h, h2;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	/* The laptop's lid closes: nothing in or out any more.  LCP echo
+	 * (echo=30 in the template) and DPD find it. */
+	s.hosts[h].dead = true;
+	sim_advance(&s, 300 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 0);
+	/* Its pool address is free again: pools hand out from a moving
+	 * hint, so fill them and check the lost address comes back. */
+	seed_client(&p, "dialin2", "friend2");
+	h2 = sim_add_host(&s, sim_add_nat(&s), 0x0a000009u, &p);
+	(void)vc_connect(s.hosts[h2].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h2));
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	sim_free(&s);
+}
+
+static void
+test_wrong_psk(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_stats st;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	memcpy(p.psk, "wrongkey", 8);
+	p.psk_len = 8;
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 200 * S, sim_cond_ended, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(s.hosts[h].failed);
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 0);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.peers_up, 0);
+	CU_ASSERT_TRUE(sim_log_has(&s, "Phase 1 with peer 198.51.100.2"));
+	sim_free(&s);
+}
+
+static void
+test_wrong_password(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	struct gw_stats st;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, MODERN_CFG), 0);
+	modern_client(&p, "dialin2", "not-the-password");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 60 * S, sim_cond_ended, (void *)(intptr_t)h));
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	/* MS-CHAPv2 tells the client why: E=691, authentication failure. */
+	CU_ASSERT_EQUAL(in.auth_error, 691);
+	CU_ASSERT_PTR_NOT_NULL(strstr(in.why, "691"));
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_fail, 1);
+	CU_ASSERT_EQUAL(st.auth_ok, 0);
+	sim_advance(&s, 10 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	CU_ASSERT_TRUE(sim_log_has(&s, "authentication failed"));
+	sim_free(&s);
+}
+
+static void
+test_l2tp_in_clear(void)
+{
+	/* An SCCRQ (RFC 2661 5.1) sent to UDP 1701 without IPsec. */
+	static const uint8_t sccrq[] = {
+		0xc8, 0x02, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x80, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	};
+	struct sim s;
+	struct vc_params p;
+	struct gw_stats st;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, -1, 0xc6336464u, &p);
+	sim_udp_to_gw(&s, h, 1701, 1701, sccrq, sizeof(sccrq));
+	sim_advance(&s, S);
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.l2tp_clear_refused, 1);
+	CU_ASSERT_TRUE(sim_log_has(&s, "did not come through IPsec"));
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	sim_free(&s);
+}
+
+static void
+test_nat_rebinding(void)
+{
+	struct sim s;
+	struct vc_params p;
+	int nat, h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	nat = sim_add_nat(&s);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, nat, 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 2), 2);
+	/* The home router forgets its mappings: new public ports. */
+	sim_nat_rebind(&s, nat);
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 3), 3);
+	CU_ASSERT_TRUE(sim_log_has(&s, "moved to 198.51.100.2"));
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 1);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	sim_free(&s);
+}
+
+static void
+test_no_nat_plain_esp(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	struct gw_stats st;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, MODERN_CFG), 0);
+	modern_client(&p, "dialin3", "friend3");
+	h = sim_add_host(&s, -1, 0xc6336465u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_FALSE(in.nat);
+	CU_ASSERT_EQUAL(in.auth, PPP_AUTH_MSCHAPV2);
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 3), 3);
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_TRUE(st.rx_esp > 0);
+	CU_ASSERT_TRUE(st.tx_esp > 0);
+	sim_free(&s);
+}
+
+static void
+test_internet_through_office_nat(void)
+{
+	struct sim s;
+	struct vc_params p;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	/* "add fire policy=main nat=enhanced int=dyn-dynamic gblinterface=
+	 * eth0": the internet host sees the office's address, and its reply
+	 * finds the way back. */
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_INET_IP, 3), 3);
+	CU_ASSERT_TRUE(s.inet_packets >= 3);
+	CU_ASSERT_EQUAL(s.inet_src, SIM_GW_IP);
+	sim_free(&s);
+}
+
+static void
+test_mtu_and_fragmentation(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_TRUE(in.mtu < 1500 && in.mtu >= 1280);
+	/* A 1500-byte DF packet from the office: "fragmentation needed" with
+	 * the tunnel's MTU comes back. */
+	sim_office_ping(&s, in.addr, 1500, true);
+	sim_advance(&s, S);
+	CU_ASSERT_EQUAL(s.office_icmp_errors, 1);
+	CU_ASSERT_TRUE(s.office_frag_mtu > 0 && s.office_frag_mtu < 1500);
+	/* Without DF the gateway fragments. */
+	{
+		struct gw_stats st;
+
+		sim_office_ping(&s, in.addr, 1500, false);
+		sim_advance(&s, S);
+		gw_get_stats(s.gw, &st);
+		CU_ASSERT_EQUAL(st.fragmented, 1);
+	}
+	sim_free(&s);
+}
+
+static void
+test_shutdown_in_order(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	gw_shutdown(s.gw, s.now);
+	CU_ASSERT_TRUE(sim_run(&s, 15 * S, sim_cond_ended, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	/* The client was told by PPP first (Terminate-Request). */
+	CU_ASSERT_PTR_NOT_NULL(strstr(in.why, "PPP"));
+	sim_advance(&s, 10 * S);
+	CU_ASSERT_TRUE(gw_shutdown_done(s.gw));
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	sim_free(&s);
+}
+
+static void
+test_storm_while_connecting(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct ts_rng r;
+	uint8_t junk[300];
+	int h, atk, i;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	seed_client(&p, "dialin2", "friend2");
+	atk = sim_add_host(&s, -1, 0xc6336466u, &p);
+	seed_client(&p, "dialin4", "friend4");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	ts_rng_init(&r, 5);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	/* Garbage, truncated headers and fake ESP on 500, 4500 and 1701
+	 * while the real client connects. */
+	for (i = 0; i < 3000; i++) {
+		static const uint16_t ports[] = { 500, 4500, 1701 };
+		size_t len = 1 + ts_rng_u32(&r) % sizeof(junk);
+
+		ts_rng_fill(&r, junk, len);
+		sim_udp_to_gw(&s, atk, (uint16_t)(1024 + i), ports[i % 3], junk, len);
+		if (i % 100 == 0)
+			sim_advance(&s, S / 100);
+	}
+	CU_ASSERT_TRUE(sim_run(&s, 60 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 3), 3);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	sim_free(&s);
+}
+
+static void
+test_modern_windows_client(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, MODERN_CFG), 0);
+	modern_client(&p, "dialin2", "friend2");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_TRUE_FATAL(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)h));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_EQUAL(in.auth, PPP_AUTH_MSCHAPV2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(in.suite, "aes"));
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 3), 3);
+	sim_free(&s);
+}
+
+void register_compose(void);
+
+void
+register_compose(void)
+{
+	CU_pSuite su = CU_add_suite("compose", NULL, NULL);
+
+	CU_add_test(su, "seed: one client behind a NAT, pool address, ping, disconnect",
+	    test_seed_one_client);
+	CU_add_test(su, "seed: per-user static address", test_seed_static_address);
+	CU_add_test(su, "two clients behind one NAT with colliding IDs and SPIs",
+	    test_two_clients_one_nat);
+	CU_add_test(su, "phase 1 and phase 2 rekeys under traffic", test_rekey_with_traffic);
+	CU_add_test(su, "a vanished client is detected and freed", test_vanished_client);
+	CU_add_test(su, "wrong PSK: phase 1 fails", test_wrong_psk);
+	CU_add_test(su, "wrong password: MS-CHAPv2 E=691", test_wrong_password);
+	CU_add_test(su, "L2TP in clear is refused", test_l2tp_in_clear);
+	CU_add_test(su, "NAT rebinding is followed", test_nat_rebinding);
+	CU_add_test(su, "a client without NAT uses plain ESP", test_no_nat_plain_esp);
+	CU_add_test(su, "VPN users reach the internet through enhanced NAT",
+	    test_internet_through_office_nat);
+	CU_add_test(su, "MTU: fragmentation needed, or fragments", test_mtu_and_fragmentation);
+	CU_add_test(su, "shutdown: PPP, L2TP, IPsec in order", test_shutdown_in_order);
+	CU_add_test(su, "a packet storm while a client connects", test_storm_while_connecting);
+	CU_add_test(su, "modern: Windows 10 proposals, MS-CHAPv2", test_modern_windows_client);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const ts_register_fn fns[] = { register_compose };
+
+	return ts_cunit_main(argc, argv, fns, 1);
+}
