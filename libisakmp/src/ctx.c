@@ -73,10 +73,13 @@ isakmp_strerror(int err)
 	case ISAKMP_E_NO_POLICY: return "no policy for peer";
 	case ISAKMP_E_COOKIE: return "bad cookie";
 	case ISAKMP_E_MARKER: return "missing non-ESP marker";
-	case ISAKMP_E_BUFSIZE: return "buffer too small";
+	case ISAKMP_E_BUFFER: return "buffer too small";
+	case ISAKMP_E_EXISTS: return "already exists";
+	case ISAKMP_E_NOT_FOUND: return "not found";
+	case ISAKMP_E_DUPLICATE: return "duplicate message";
+	case ISAKMP_E_QUEUE_FULL: return "queue full";
 	case ISAKMP_E_RNG: return "rng failure";
 	case ISAKMP_E_EXCHANGE: return "unsupported exchange type";
-	case ISAKMP_E_RETRANSMIT: return "retransmission";
 	case ISAKMP_E_AGAIN: return "nothing pending";
 	default: return "unknown error";
 	}
@@ -129,11 +132,17 @@ int
 isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
     const struct isakmp_hooks *hooks)
 {
+	struct isakmp_config defaults;
 	struct isakmp_ctx *ctx;
 	size_t i;
 	int rc;
 
-	if (out == NULL || cfg == NULL || hooks == NULL || hooks->rng == NULL ||
+	if (cfg == NULL) {
+		memset(&defaults, 0, sizeof(defaults));
+		defaults.size = sizeof(defaults);
+		cfg = &defaults;
+	}
+	if (out == NULL || hooks == NULL || hooks->rng == NULL ||
 	    cfg->size != sizeof(*cfg) || cfg->n_policies > ISAKMP_MAX_POLICIES)
 		return ISAKMP_E_INVAL;
 	for (i = 0; i < cfg->n_policies; i++) {
@@ -157,12 +166,12 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 		ctx->cfg.max_half_open = 64;
 	if (ctx->cfg.max_events == 0)
 		ctx->cfg.max_events = 64;
-	if (ctx->cfg.retransmit_ms == 0)
-		ctx->cfg.retransmit_ms = 2000;
+	if (ctx->cfg.retransmit_ns == 0)
+		ctx->cfg.retransmit_ns = 2000000000ull;
 	if (ctx->cfg.retransmit_max == 0)
 		ctx->cfg.retransmit_max = 5;
-	if (ctx->cfg.half_open_timeout_s == 0)
-		ctx->cfg.half_open_timeout_s = 30;
+	if (ctx->cfg.half_open_timeout_ns == 0)
+		ctx->cfg.half_open_timeout_ns = 30000000000ull;
 	for (i = 0; i < ctx->cfg.n_policies; i++) {
 		struct isakmp_policy *p = &ctx->cfg.policies[i];
 
@@ -223,7 +232,7 @@ out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
 		ctx->st.tx_oversize++;
 		ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes (+%zu marker) exceeds %d, "
 		    "not sent", len, m, ISAKMP_MAX_PACKET);
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	}
 	if ((o = ik_alloc(ctx, sizeof(*o) + len + m)) == NULL)
 		return ISAKMP_E_NOMEM;
@@ -252,7 +261,7 @@ isakmp_next_output(struct isakmp_ctx *ctx, uint64_t now, uint8_t *buf, size_t ca
 	if ((o = ctx->out_head) == NULL)
 		return ISAKMP_E_AGAIN;
 	if (o->len > cap)
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	memcpy(buf, o->data, o->len);
 	*len = o->len;
 	*from = o->from;

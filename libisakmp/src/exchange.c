@@ -158,7 +158,7 @@ encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv)
 	pad = (blk - body % blk) % blk;
 	if (w->cap - w->len < pad) {
 		w->err = true;
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	}
 	memset(w->p + w->len, 0, pad);
 	w->len += pad;
@@ -620,7 +620,7 @@ queue_stored(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w, bool sto
 	int rc;
 
 	if (w->err)
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	if (store_tx && (rc = store(ctx, &sa->last_tx, &sa->last_tx_len, w->p, w->len)) != 0)
 		return rc;
 	return send_msg(ctx, sa, w->p, w->len);
@@ -769,7 +769,7 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 		goto fail;
 	scan_vids(ctx, sa, m);
 	sa->state = S_R_MM2;
-	sa->deadline = now + (uint64_t)ctx->cfg.half_open_timeout_s * NS;
+	sa->deadline = now + ctx->cfg.half_open_timeout_ns;
 
 	/* MM2: HDR, SA (the one chosen transform), VIDs. */
 	for (j = 0; j < 2; j++) {
@@ -882,8 +882,8 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	sa->expires = now + (uint64_t)sa->alg.p.life_s * NS;
 	if (sa->initiator)
 		sa->p1_rekey_at = now + (uint64_t)sa->alg.p.life_s * NS / 10 * 9;
-	if (p->dpd_delay_s != 0 && sa->peer_dpd)
-		sa->dpd_next = now + (uint64_t)p->dpd_delay_s * NS;
+	if (p->dpd_interval_ns != 0 && sa->peer_dpd)
+		sa->dpd_next = now + p->dpd_interval_ns;
 	ctx->st.phase1_up++;
 	ev_base(sa, &ev, ISAKMP_EV_PHASE1_UP);
 	ev_push(ctx, &ev);
@@ -1064,7 +1064,7 @@ isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, size_t policy,
 	if ((rc = queue_stored(ctx, sa, &w, true)) != 0)
 		goto fail;
 	sa->state = S_I_MM1;
-	sa->deadline = now + (uint64_t)ctx->cfg.retransmit_ms * MS;
+	sa->deadline = now + ctx->cfg.retransmit_ns;
 	if (ike_id != NULL)
 		*ike_id = sa->id;
 	return 0;
@@ -1121,7 +1121,7 @@ i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	finish_len(&w);
 	sa->state = S_I_MM3;
 	sa->tries = 0;
-	sa->deadline = now + (uint64_t)ctx->cfg.retransmit_ms * MS;
+	sa->deadline = now + ctx->cfg.retransmit_ns;
 	return queue_stored(ctx, sa, &w, true);
 noprop:
 	ctx->st.rx_no_proposal++;
@@ -1174,7 +1174,7 @@ i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		return rc;
 	sa->state = S_I_MM5;
 	sa->tries = 0;
-	sa->deadline = now + (uint64_t)ctx->cfg.retransmit_ms * MS;
+	sa->deadline = now + ctx->cfg.retransmit_ns;
 	return queue_stored(ctx, sa, &w, true);
 }
 
@@ -1526,13 +1526,13 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 		add_natoa(sa, &w, q->natoa_r);
 	}
 	if (w.err) {
-		rc = ISAKMP_E_BUFSIZE;
+		rc = ISAKMP_E_BUFFER;
 		goto fail;
 	}
 	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		goto fail;
 	return qm_seal_send(ctx, sa, q, &w, hoff, h, 1,
-	    now + (uint64_t)ctx->cfg.retransmit_ms * MS);
+	    now + ctx->cfg.retransmit_ns);
 fail:
 	qm_clear(ctx, q);
 	return rc;
@@ -1777,7 +1777,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		wb_end(&w, s);
 	}
 	if (w.err) {
-		rc = ISAKMP_E_BUFSIZE;
+		rc = ISAKMP_E_BUFFER;
 		goto fail;
 	}
 	if ((rc = qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, w.p + st, w.len - st, h)) != 0)
@@ -1785,7 +1785,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		goto fail;
 	return qm_seal_send(ctx, sa, q, &w, hoff, h, 2,
-	    now + (uint64_t)ctx->cfg.half_open_timeout_s * NS);
+	    now + ctx->cfg.half_open_timeout_ns);
 fail:
 	qm_clear(ctx, q);
 	return rc;
@@ -1815,7 +1815,7 @@ qm_connected(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q)
 	wb_u32(&w, q->spi_in);
 	wb_end(&w, s);
 	if (w.err)
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		return rc;
 	memcpy(w.p + hoff, h, sa->alg.hlen);
@@ -1997,7 +1997,7 @@ send_info(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t type, const uint8_t
 	wb_put(&w, body, blen);
 	wb_end(&w, s);
 	if (w.err)
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	if ((rc = qm_hash(ctx, sa, false, msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		return rc;
 	memcpy(w.p + hoff, h, sa->alg.hlen);
@@ -2651,7 +2651,7 @@ qm_timers(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 				q->tries++;
 				ctx->st.tx_retransmits++;
 				(void)send_msg(ctx, sa, q->last_tx, q->last_tx_len);
-				q->deadline = now + ((uint64_t)ctx->cfg.retransmit_ms * MS << q->tries);
+				q->deadline = now + (ctx->cfg.retransmit_ns << q->tries);
 			} else {
 				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Quick Mode %08x timed out",
 				    (unsigned long long)sa->id, q->msgid);
@@ -2712,11 +2712,11 @@ isakmp_handle_timeout(struct isakmp_ctx *ctx, uint64_t now)
 				seq[3] = (uint8_t)sa->dpd_seq;
 				if (send_notify(ctx, sa, N_DPD_R_U_THERE, seq, 4) == 0)
 					ctx->st.dpd_tx++;
-				sa->dpd_wait = now + (uint64_t)(p->dpd_timeout_s ? p->dpd_timeout_s :
-				    3 * p->dpd_delay_s) * NS;
-				sa->dpd_next = now + (uint64_t)p->dpd_delay_s * NS;
+				sa->dpd_wait = now + (p->dpd_timeout_ns ? p->dpd_timeout_ns :
+				    3 * p->dpd_interval_ns);
+				sa->dpd_next = now + p->dpd_interval_ns;
 			} else if (sa->dpd_next && now >= sa->dpd_next) {
-				sa->dpd_next = now + (uint64_t)p->dpd_delay_s * NS;
+				sa->dpd_next = now + p->dpd_interval_ns;
 			}
 			qm_timers(ctx, now, sa);
 			continue;
@@ -2727,7 +2727,7 @@ isakmp_handle_timeout(struct isakmp_ctx *ctx, uint64_t now)
 			sa->tries++;
 			ctx->st.tx_retransmits++;
 			(void)send_msg(ctx, sa, sa->last_tx, sa->last_tx_len);
-			sa->deadline = now + ((uint64_t)ctx->cfg.retransmit_ms * MS << sa->tries);
+			sa->deadline = now + (ctx->cfg.retransmit_ns << sa->tries);
 			continue;
 		}
 		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: phase 1 timed out in state %d",
@@ -2766,7 +2766,7 @@ isakmp_export_keys(const struct isakmp_ctx *ctx, uint64_t ike_id, uint8_t icooki
 			if (sa->alg.keylen == 0)
 				return ISAKMP_E_NO_SA;
 			if (cap < sa->alg.keylen)
-				return ISAKMP_E_BUFSIZE;
+				return ISAKMP_E_BUFFER;
 			memcpy(icookie, sa->icookie, 8);
 			memcpy(key, sa->enckey, sa->alg.keylen);
 			*key_len = sa->alg.keylen;

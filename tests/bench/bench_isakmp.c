@@ -58,7 +58,7 @@ bench(const char *name, int group, unsigned n)
 	static uint8_t b[ISAKMP_MAX_PACKET];
 	size_t len;
 	uint64_t t0, resp_ns = 0, dh_ns;
-	unsigned i, done = 0;
+	unsigned i, done = 0, refused = 0;
 	struct dh a, bb;
 	uint8_t z[MAX_KE];
 	size_t zl;
@@ -81,12 +81,14 @@ bench(const char *name, int group, unsigned n)
 			any = false;
 			while (isakmp_next_output(c, 0, b, sizeof(b), &len, &f, &t) == 0) {
 				t0 = ts_now_ns();
-				(void)isakmp_input(s, 0, b, len, &f, &t);
+				if (isakmp_input(s, 0, b, len, &f, &t) != 0)
+					refused++;
 				resp_ns += ts_now_ns() - t0;
 				any = true;
 			}
 			while (isakmp_next_output(s, 0, b, sizeof(b), &len, &f, &t) == 0) {
-				(void)isakmp_input(c, 0, b, len, &f, &t);
+				if (isakmp_input(c, 0, b, len, &f, &t) != 0)
+					refused++;
 				any = true;
 			}
 		}
@@ -111,6 +113,8 @@ bench(const char *name, int group, unsigned n)
 	dh_ns = ts_now_ns() - t0;
 	ikc_dh_free(&a);
 	ikc_dh_free(&bb);
+	if (refused != 0)
+		fprintf(stderr, "bench: %s: %u datagrams refused\n", name, refused);
 	if (done == 0 || resp_ns == 0 || dh_ns == 0) {
 		fprintf(stderr, "bench: %s: no completed exchanges\n", name);
 	} else {

@@ -53,8 +53,8 @@ policy(struct isakmp_policy *p)
 	p->n_p2 = 2;
 	p->natt = true;
 	p->send_deletes = true;
-	p->dpd_delay_s = 10;
-	p->dpd_timeout_s = 30;
+	p->dpd_interval_ns = 10000000000ull;
+	p->dpd_timeout_ns = 30000000000ull;
 }
 
 static int
@@ -74,6 +74,9 @@ side_new(struct side *s, uint64_t seed)
 	ts_rng_init(&s->rng, seed);
 	return isakmp_ctx_new(&s->ctx, &cfg, &h);
 }
+
+/* isakmp_input is warn_unused_result; the target only cares that it returns. */
+static int last_rc;
 
 static const struct isakmp_addr C = { 0x0a000002u, 500 }, S = { 0xcb00710au, 500 };
 
@@ -103,12 +106,12 @@ pump(struct side *c, struct side *s, size_t limit)
 	while (any && n < limit) {
 		any = false;
 		if (isakmp_next_output(c->ctx, 0, b, sizeof(b), &l, &f, &t) == 0) {
-			(void)isakmp_input(s->ctx, 0, b, l, &f, &t);
+			last_rc = isakmp_input(s->ctx, 0, b, l, &f, &t);
 			any = true;
 			n++;
 		}
 		if (n < limit && isakmp_next_output(s->ctx, 0, b, sizeof(b), &l, &f, &t) == 0) {
-			(void)isakmp_input(c->ctx, 0, b, l, &f, &t);
+			last_rc = isakmp_input(c->ctx, 0, b, l, &f, &t);
 			any = true;
 			n++;
 		}
@@ -221,8 +224,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			from.port = 4500;
 			to.port = 4500;
 		}
-		(void)isakmp_input(s.ctx, 0, data, size, &from, &to);
-		(void)isakmp_input(s.ctx, 0, data, size, &from, &to);  /* retransmission */
+		last_rc = isakmp_input(s.ctx, 0, data, size, &from, &to);
+		last_rc = isakmp_input(s.ctx, 0, data, size, &from, &to);  /* retransmission */
 		drain(s.ctx);
 		(void)isakmp_handle_timeout(s.ctx, 100ull * 1000000000ull);
 		drain(s.ctx);
@@ -242,7 +245,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(buf, data, size);
 			memcpy(buf, s.ctx->sas->icookie, 8);
 			memcpy(buf + 8, s.ctx->sas->rcookie, 8);
-			(void)isakmp_input(s.ctx, 0, buf, size, &from, &to);
+			last_rc = isakmp_input(s.ctx, 0, buf, size, &from, &to);
 		}
 		goto out;
 	}
@@ -254,19 +257,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(buf, data, size);
 			memcpy(buf, s.ctx->sas->icookie, 8);
 			memcpy(buf + 8, s.ctx->sas->rcookie, 8);
-			(void)isakmp_input(s.ctx, 0, buf, size, &from, &to);
+			last_rc = isakmp_input(s.ctx, 0, buf, size, &from, &to);
 		}
 		goto out;
 	}
 	if (mode == 3) {
 		n = seal(s.ctx, s.ctx->sas, data, size, buf);
 		if (n > 0)
-			(void)isakmp_input(s.ctx, 0, buf, n, &from, &to);
+			last_rc = isakmp_input(s.ctx, 0, buf, n, &from, &to);
 		pump(&c, &s, 8);
 	} else {
 		n = seal(c.ctx, c.ctx->sas, data, size, buf);
 		if (n > 0)
-			(void)isakmp_input(c.ctx, 0, buf, n, &to, &from);
+			last_rc = isakmp_input(c.ctx, 0, buf, n, &to, &from);
 		pump(&c, &s, 8);
 	}
 	(void)isakmp_handle_timeout(s.ctx, 20ull * 1000000000ull);

@@ -131,14 +131,16 @@ main(int argc, char **argv)
 				f.ip = NAT_IP;
 				f.port = (uint16_t)(f.port == 500 ? 40500 : 44500);
 				write_pkt(f.ip, f.port, t.ip, t.port, buf, len);
-				(void)isakmp_input(s, 0, buf, len, &f, &t);
+				if (isakmp_input(s, 0, buf, len, &f, &t) != 0)
+					fprintf(stderr, "input refused\n");
 				moved++;
 			}
 			while (isakmp_next_output(s, 0, buf, sizeof(buf), &len, &f, &t) == 0) {
 				write_pkt(f.ip, f.port, t.ip, t.port, buf, len);
 				t.ip = CLIENT_IP;
 				t.port = (uint16_t)(t.port == 40500 ? 500 : 4500);
-				(void)isakmp_input(c, 0, buf, len, &f, &t);
+				if (isakmp_input(c, 0, buf, len, &f, &t) != 0)
+					fprintf(stderr, "input refused\n");
 				moved++;
 			}
 		} while (moved > 0);

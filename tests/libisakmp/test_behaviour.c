@@ -355,8 +355,8 @@ test_dpd(void)
 	struct isakmp_stats st;
 
 	fast_policy(&p);
-	p.dpd_delay_s = 10;
-	p.dpd_timeout_s = 30;
+	p.dpd_interval_ns = 10 * SEC;
+	p.dpd_timeout_ns = 30 * SEC;
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, true, 30), 0);
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
@@ -647,7 +647,7 @@ test_output_fits_max_packet(void)
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 41), 0);
 	memset(d, 0x5a, sizeof(d));
 	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 2),
-	    ISAKMP_E_BUFSIZE);
+	    ISAKMP_E_BUFFER);
 	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2),
 	    ISAKMP_E_AGAIN);
 	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 4), 0);

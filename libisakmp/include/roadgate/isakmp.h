@@ -66,10 +66,17 @@ extern "C" {
 #define ISAKMP_API
 #endif
 
-#define ISAKMP_VERSION_MAJOR 0
-#define ISAKMP_VERSION_MINOR 1
+#define ISAKMP_VERSION_MAJOR 1
+#define ISAKMP_VERSION_MINOR 0
 #define ISAKMP_VERSION_PATCH 0
-#define ISAKMP_VERSION_STRING "0.1.0"
+#define ISAKMP_VERSION_STRING "1.0.0"
+
+/* warn_unused_result on calls whose result says whether input was refused. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ISAKMP_WUR __attribute__((warn_unused_result))
+#else
+#define ISAKMP_WUR
+#endif
 
 /* Well-known ports. */
 #define ISAKMP_PORT      500
@@ -84,43 +91,48 @@ extern "C" {
 #define ISAKMP_MAX_P2_PROPS  8
 #define ISAKMP_MAX_KEY       64   /* largest ESP encryption or integrity key */
 
-/* Errors (negative).  isakmp_strerror() gives a static name. */
+/*
+ * Errors (negative).  isakmp_strerror() gives a static name.  -1..-15 is the
+ * block shared by every roadgate library (same names and values); -16..-31
+ * are reserved; libisakmp's own codes start at -32.
+ */
 enum isakmp_error {
 	ISAKMP_OK = 0,
 	ISAKMP_E_INVAL = -1,        /* bad argument from the caller */
 	ISAKMP_E_NOMEM = -2,        /* allocation hook failed */
-	ISAKMP_E_TRUNCATED = -3,    /* packet or payload shorter than its header */
-	ISAKMP_E_BAD_LENGTH = -4,   /* declared length disagrees with the bytes */
-	ISAKMP_E_VERSION = -5,      /* ISAKMP major version not 1 */
-	ISAKMP_E_PAYLOAD = -6,      /* unknown, missing or misplaced payload */
-	ISAKMP_E_NO_SA = -7,        /* no IKE SA for these cookies / tuple */
-	ISAKMP_E_NO_PROPOSAL = -8,  /* no proposal acceptable under policy */
-	ISAKMP_E_AUTH = -9,         /* HASH did not verify (wrong PSK or ID) */
-	ISAKMP_E_LIMIT = -10,       /* a configured table limit was hit */
-	ISAKMP_E_STATE = -11,       /* message not expected in this state */
-	ISAKMP_E_KE = -12,          /* key exchange value of bad size or value */
-	ISAKMP_E_NONCE = -13,       /* nonce outside 8..256 bytes */
-	ISAKMP_E_ATTR = -14,        /* malformed or absurd attribute */
-	ISAKMP_E_CRYPTO = -15,      /* OpenSSL failure */
-	ISAKMP_E_DECRYPT = -16,     /* ciphertext not a block multiple */
-	ISAKMP_E_ID = -17,          /* ID / selector not acceptable */
-	ISAKMP_E_NO_POLICY = -18,   /* no policy for this peer */
-	ISAKMP_E_COOKIE = -19,      /* cookie check failed */
-	ISAKMP_E_MARKER = -20,      /* missing non-ESP marker on port 4500 */
-	ISAKMP_E_BUFSIZE = -21,     /* caller buffer too small */
-	ISAKMP_E_RNG = -22,         /* rng hook failed */
-	ISAKMP_E_EXCHANGE = -23,    /* unsupported exchange type */
-	ISAKMP_E_RETRANSMIT = -24,  /* duplicate of an already answered message */
-	ISAKMP_E_AGAIN = -25        /* nothing to return (no output / event) */
+	ISAKMP_E_RNG = -3,          /* rng hook failed */
+	ISAKMP_E_CRYPTO = -4,       /* the crypto library (OpenSSL) failed */
+	ISAKMP_E_BUFFER = -5,       /* caller's buffer too small */
+	ISAKMP_E_AGAIN = -6,        /* nothing to return (no output / no event) */
+	ISAKMP_E_LIMIT = -7,        /* a configured limit refused it */
+	ISAKMP_E_STATE = -8,        /* not valid in the current state */
+	ISAKMP_E_EXISTS = -9,       /* already exists */
+	ISAKMP_E_NOT_FOUND = -10,   /* no such object (id) given by the caller */
+	ISAKMP_E_TRUNCATED = -11,   /* packet or payload shorter than its header */
+	ISAKMP_E_BAD_LENGTH = -12,  /* a length field disagrees with the bytes */
+	ISAKMP_E_VERSION = -13,     /* ISAKMP major version not 1 */
+	ISAKMP_E_DUPLICATE = -14,   /* duplicate message (common block; see isakmp_input) */
+	ISAKMP_E_QUEUE_FULL = -15,  /* output or event queue full (common block) */
+	ISAKMP_E_PAYLOAD = -32,     /* unknown, missing or misplaced payload */
+	ISAKMP_E_NO_SA = -33,       /* no IKE SA for these cookies / tuple */
+	ISAKMP_E_NO_PROPOSAL = -34, /* no proposal acceptable under policy */
+	ISAKMP_E_AUTH = -35,        /* HASH did not verify (wrong PSK or ID) */
+	ISAKMP_E_KE = -36,          /* key exchange value of bad size or value */
+	ISAKMP_E_NONCE = -37,       /* nonce outside 8..256 bytes */
+	ISAKMP_E_ATTR = -38,        /* malformed or absurd attribute */
+	ISAKMP_E_DECRYPT = -39,     /* ciphertext not a block multiple */
+	ISAKMP_E_ID = -40,          /* ID / selector not acceptable */
+	ISAKMP_E_NO_POLICY = -41,   /* no policy for this peer */
+	ISAKMP_E_COOKIE = -42,      /* cookie check failed */
+	ISAKMP_E_MARKER = -43,      /* missing non-ESP marker on port 4500 */
+	ISAKMP_E_EXCHANGE = -44     /* unsupported exchange type */
 };
 
-/* Log levels for hooks->log. */
-enum isakmp_log_level {
-	ISAKMP_LOG_ERROR = 0,
-	ISAKMP_LOG_WARN = 1,
-	ISAKMP_LOG_INFO = 2,
-	ISAKMP_LOG_DEBUG = 3
-};
+/* Log levels for hooks->log (syslog numbering, same in every roadgate library). */
+#define ISAKMP_LOG_ERROR 3
+#define ISAKMP_LOG_WARN  4
+#define ISAKMP_LOG_INFO  6
+#define ISAKMP_LOG_DEBUG 7
 
 /* Injected services.  rng is required; others may be NULL. */
 struct isakmp_hooks {
@@ -208,11 +220,14 @@ struct isakmp_policy {
 	bool allow_des;                          /* permit single DES (legacy) */
 	bool sha256_96;                          /* peer truncates HMAC-SHA256 to 96 bits */
 	uint16_t pfs_group;                      /* Quick Mode PFS group, 0 = none */
-	uint32_t dpd_delay_s;                    /* 0 = no DPD probes */
-	uint32_t dpd_timeout_s;                  /* peer dead after this long */
+	uint64_t dpd_interval_ns;                /* 0 = no DPD probes */
+	uint64_t dpd_timeout_ns;                 /* peer dead after this long; 0 = 3 intervals */
 };
 
-/* Context configuration.  size MUST be sizeof(struct isakmp_config). */
+/*
+ * Context configuration.  size MUST be sizeof(struct isakmp_config); a NULL
+ * configuration means all defaults.  0 in any field means its default.
+ */
 struct isakmp_config {
 	size_t size;
 	struct isakmp_policy policies[ISAKMP_MAX_POLICIES];
@@ -220,9 +235,9 @@ struct isakmp_config {
 	uint32_t max_ike_sas;        /* 0 = 256 */
 	uint32_t max_half_open;      /* unauthenticated IKE SAs; 0 = 64 */
 	uint32_t max_events;         /* event queue capacity; 0 = 64 */
-	uint32_t retransmit_ms;      /* first retransmit delay; 0 = 2000 */
+	uint64_t retransmit_ns;      /* first retransmit delay; 0 = 2 s, doubling */
 	uint32_t retransmit_max;     /* retransmits before giving up; 0 = 5 */
-	uint32_t half_open_timeout_s;/* 0 = 30 */
+	uint64_t half_open_timeout_ns; /* 0 = 30 s */
 };
 
 /* Everything libesp needs to install one pair of ESP SAs. */
@@ -312,7 +327,7 @@ ISAKMP_API const char *isakmp_notify_name(int type);
  * Returns 0 and sets *out, or ISAKMP_E_INVAL, ISAKMP_E_NOMEM, ISAKMP_E_CRYPTO.
  */
 ISAKMP_API int isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
-    const struct isakmp_hooks *hooks);
+    const struct isakmp_hooks *hooks) ISAKMP_WUR;
 
 /* Wipes all keys and frees the context.  NULL-safe. */
 ISAKMP_API void isakmp_ctx_free(struct isakmp_ctx *ctx);
@@ -326,12 +341,12 @@ ISAKMP_API void isakmp_ctx_free(struct isakmp_ctx *ctx);
  * dropped; a dropped packet changes no established state.
  */
 ISAKMP_API int isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt,
-    size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to);
+    size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to) ISAKMP_WUR;
 
 /*
  * Copies the next datagram to send into buf (cap bytes) and sets *len, *from
  * (local address/port to send from) and *to.  Returns 0, ISAKMP_E_AGAIN when
- * nothing is queued, ISAKMP_E_BUFSIZE if cap is too small (the datagram stays
+ * nothing is queued, ISAKMP_E_BUFFER if cap is too small (the datagram stays
  * queued; ISAKMP_MAX_PACKET always suffices).
  */
 ISAKMP_API int isakmp_next_output(struct isakmp_ctx *ctx, uint64_t now, uint8_t *buf,
@@ -371,7 +386,7 @@ ISAKMP_API void isakmp_get_stats(const struct isakmp_ctx *ctx, struct isakmp_sta
  * Exports the phase 1 keys of IKE SA ike_id for debugging with Wireshark's
  * ikev1_decryption_table: the initiator cookie (8 bytes) and the phase 1
  * encryption key (*key_len bytes, up to cap).  Secret material: the caller
- * owns it and must wipe it.  Returns 0, ISAKMP_E_NO_SA, ISAKMP_E_BUFSIZE.
+ * owns it and must wipe it.  Returns 0, ISAKMP_E_NO_SA, ISAKMP_E_BUFFER.
  */
 ISAKMP_API int isakmp_export_keys(const struct isakmp_ctx *ctx, uint64_t ike_id,
     uint8_t icookie[8], uint8_t *key, size_t cap, size_t *key_len);
