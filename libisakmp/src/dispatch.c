@@ -11,6 +11,73 @@
 #include "isakmp_int.h"
 #include "exchange.h"
 
+/*
+ * Per-exchange script tables (isakmpd's way): for each message we receive,
+ * the payloads it must carry and the ones it may carry; anything else is
+ * refused (ISAKMP_E_PAYLOAD, rx_script) before a handler looks at it.
+ * Counts (two IDs in Quick Mode, two or more NAT-D) stay with the handlers.
+ */
+#define PL_BIT(t) ((t) == PL_NATD ? 14u : (t) == PL_NATOA ? 15u : (t) == PL_NATD_DRAFT ? 16u : \
+	(t) == PL_NATOA_DRAFT ? 17u : (t) <= PL_VID ? (unsigned)(t) : 31u)
+#define B(t) (1u << PL_BIT(t))
+#define NATD_ANY (B(PL_NATD) | B(PL_NATD_DRAFT))
+#define NATOA_ANY (B(PL_NATOA) | B(PL_NATOA_DRAFT))
+
+static const struct script {
+	const char *name;
+	uint32_t required, allowed;
+} scripts[] = {
+	[MSG_MM1] = { "MM1", B(PL_SA), B(PL_SA) | B(PL_VID) },
+	[MSG_MM2] = { "MM2", B(PL_SA), B(PL_SA) | B(PL_VID) },
+	[MSG_MM3] = { "MM3", B(PL_KE) | B(PL_NONCE),
+	    B(PL_KE) | B(PL_NONCE) | NATD_ANY | B(PL_VID) | B(PL_CR) },
+	[MSG_MM4] = { "MM4", B(PL_KE) | B(PL_NONCE),
+	    B(PL_KE) | B(PL_NONCE) | NATD_ANY | B(PL_VID) | B(PL_CR) },
+	[MSG_MM5] = { "MM5", B(PL_ID) | B(PL_HASH), B(PL_ID) | B(PL_HASH) | B(PL_N) | B(PL_VID) },
+	[MSG_MM6] = { "MM6", B(PL_ID) | B(PL_HASH), B(PL_ID) | B(PL_HASH) | B(PL_N) | B(PL_VID) },
+	[MSG_QM1] = { "QM1", B(PL_HASH) | B(PL_SA) | B(PL_NONCE),
+	    B(PL_HASH) | B(PL_SA) | B(PL_NONCE) | B(PL_KE) | B(PL_ID) | NATOA_ANY | B(PL_N) },
+	[MSG_QM2] = { "QM2", B(PL_HASH) | B(PL_SA) | B(PL_NONCE),
+	    B(PL_HASH) | B(PL_SA) | B(PL_NONCE) | B(PL_KE) | B(PL_ID) | NATOA_ANY | B(PL_N) },
+	[MSG_QM3] = { "QM3", B(PL_HASH), B(PL_HASH) | B(PL_N) },
+	[MSG_QM_DONE] = { "Quick Mode (done)", B(PL_HASH), B(PL_HASH) | B(PL_N) },
+	[MSG_INFO] = { "Informational", B(PL_HASH), B(PL_HASH) | B(PL_N) | B(PL_D) },
+};
+
+/* Checks m's payloads against its script.  0 or ISAKMP_E_PAYLOAD (counted, logged). */
+int
+script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, enum msg_kind k)
+{
+	const struct script *sc = &scripts[k];
+	uint32_t have = 0, missing;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		uint32_t b = B(m->pl[i].type);
+
+		if (!(sc->allowed & b)) {
+			ctx->st.rx_script++;
+			ctx->st.rx_bad_payload++;
+			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s: payload %s (%u) not allowed",
+			    sa != NULL ? (unsigned long long)sa->id : 0ull, sc->name,
+			    pl_name(m->pl[i].type), m->pl[i].type);
+			return ISAKMP_E_PAYLOAD;
+		}
+		have |= b;
+	}
+	if ((missing = sc->required & ~have) != 0) {
+		for (i = 0; i < 32 && !(missing & (1u << i)); i++)
+			;
+		ctx->st.rx_script++;
+		ctx->st.rx_bad_payload++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s without its required %s payload",
+		    sa != NULL ? (unsigned long long)sa->id : 0ull, sc->name,
+		    pl_name(i == 14 ? PL_NATD : (uint8_t)i));
+		return ISAKMP_E_PAYLOAD;
+	}
+	return 0;
+}
+
 static int
 encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
     const uint8_t *pkt, size_t len, const struct isakmp_addr *from,
@@ -53,25 +120,25 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 		goto out;
 	}
 	if (m->exch == EX_MAIN) {
-		if (sa->state == S_I_MM5)
-			rc = i_mm6(ctx, now, sa, m, next_iv);
-		else
+		if (sa->state != S_I_MM5)
 			goto state;
+		if ((rc = script_check(ctx, sa, m, MSG_MM6)) == 0)
+			rc = i_mm6(ctx, now, sa, m, next_iv);
 		goto out;
 	}
 	if (sa->state != S_ESTABLISHED)
 		goto state;
 	if ((rc = first_hash(ctx, sa, m)) != 0)
 		goto out;
+	if ((rc = script_check(ctx, sa, m, m->exch == EX_INFO ? MSG_INFO : q == NULL ? MSG_QM1 :
+	    q->ready ? MSG_QM_DONE : q->initiator ? MSG_QM2 : MSG_QM3)) != 0)
+		goto out;
 	if (m->exch == EX_INFO) {
 		rc = info_input(ctx, now, sa, m, &removed);
 		goto out;
 	}
 	if (q == NULL) {
-		if (sa->initiator && m->msgid != 0) {
-			/* We never asked: a responder does not start Quick Mode here. */
-			goto state;
-		}
+		/* Either side may start a Quick Mode (the responder rekeys too). */
 		rc = r_qm1(ctx, now, sa, m, next_iv, pkt, len);
 		/* HASH(1) verified: tell the authenticated peer why (RFC 2408 5.5). */
 		if (rc == ISAKMP_E_NO_PROPOSAL)
@@ -100,7 +167,11 @@ state:
 	rc = ISAKMP_E_STATE;
 out:
 	sodium_memzero(plain, sizeof(plain));
-	(void)removed;
+	if (!removed) {
+		if (rc < 0)
+			sa->last_err = rc;
+		ike_rearm(ctx, sa);
+	}
 	return rc;
 }
 
@@ -157,6 +228,9 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 	m.exch = pkt[18];
 	m.flags = pkt[19];
 	m.msgid = rd32(pkt + 20);
+	m.from = from;
+	m.to = to;
+	m.now = now;
 	if (m.exch != EX_MAIN && m.exch != EX_QUICK && m.exch != EX_INFO) {
 		ctx->st.rx_bad_exchange++;
 		ik_log(ctx, ISAKMP_LOG_INFO, "exchange type %u not supported", m.exch);
@@ -176,7 +250,8 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 			ik_log(ctx, ISAKMP_LOG_DEBUG, "exchange %u for unknown IKE SA dropped", m.exch);
 			return ISAKMP_E_NO_SA;
 		}
-		if ((rc = pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0)
+		if ((rc = pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0 ||
+		    (rc = script_check(ctx, NULL, &m, MSG_MM1)) != 0)
 			return rc;
 		return r_mm1(ctx, now, &m, pkt, len, from, to);
 	}
@@ -197,18 +272,27 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 			return ISAKMP_E_STATE;
 		}
 		if ((rc = pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0)
-			return rc;
+			goto fail;
 		if (sa->state == S_R_MM2) {
 			if (from->ip != sa->remote.ip || from->port != sa->remote.port) {
 				ctx->st.rx_bad_state++;
 				ik_log(ctx, ISAKMP_LOG_WARN, "MM3 from another address than MM1");
-				return ISAKMP_E_STATE;
+				rc = ISAKMP_E_STATE;
+				goto fail;
 			}
-			return r_mm3(ctx, sa, &m, pkt, len);
+			if ((rc = script_check(ctx, sa, &m, MSG_MM3)) == 0)
+				rc = r_mm3(ctx, sa, &m, pkt, len);
+		} else if (sa->state == S_I_MM1) {
+			if ((rc = script_check(ctx, sa, &m, MSG_MM2)) == 0)
+				rc = i_mm2(ctx, now, sa, &m);
+		} else if ((rc = script_check(ctx, sa, &m, MSG_MM4)) == 0) {
+			rc = i_mm4(ctx, now, sa, &m);
 		}
-		if (sa->state == S_I_MM1)
-			return i_mm2(ctx, now, sa, &m);
-		return i_mm4(ctx, now, sa, &m);
+fail:
+		if (rc < 0)
+			sa->last_err = rc;
+		ike_rearm(ctx, sa);
+		return rc;
 	}
 	if (m.msgid == 0 && m.exch != EX_MAIN) {
 		ctx->st.rx_bad_state++;

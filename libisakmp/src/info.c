@@ -1,6 +1,6 @@
 /*
- * info.c - Informational exchanges: Notify, Delete, DPD (RFC 3706),
- * phase 1 RESPONDER-LIFETIME, INITIAL-CONTACT and SA removal.
+ * info.c - Informational exchanges: Notify, Delete, DPD (RFC 3706) probes
+ * and acks, phase 1 RESPONDER-LIFETIME.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,74 +66,51 @@ send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type, const uint
 	return send_info(ctx, sa, PL_N, b, l);
 }
 
-static void
-send_deletes(struct isakmp_ctx *ctx, struct ike_sa *sa)
+/* Delete (RFC 2408 3.15) for one of our inbound ESP SPIs, over the peer's current IKE SA. */
+void
+send_delete_esp(struct isakmp_ctx *ctx, struct peer *p, uint32_t spi_in)
 {
-	uint8_t b[32];
-	size_t i;
+	struct ike_sa *sa = peer_current_ike(p);
+	uint8_t b[12] = { 0, 0, 0, 1, 3, 4, 0, 1, (uint8_t)(spi_in >> 24),
+	    (uint8_t)(spi_in >> 16), (uint8_t)(spi_in >> 8), (uint8_t)spi_in };
 
-	if (!pol(ctx, sa)->send_deletes || sa->state != S_ESTABLISHED)
+	if (sa == NULL) {
+		ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: no IKE SA to send Delete %08x over",
+		    (unsigned long long)p->id, spi_in);
 		return;
-	for (i = 0; i < MAX_P2; i++) {
-		struct qm *q = &sa->qm[i];
-
-		if (!q->used || !q->ready)
-			continue;
-		b[0] = 0; b[1] = 0; b[2] = 0; b[3] = 1;
-		b[4] = 3; b[5] = 4; b[6] = 0; b[7] = 1;
-		b[8] = (uint8_t)(q->spi_in >> 24); b[9] = (uint8_t)(q->spi_in >> 16);
-		b[10] = (uint8_t)(q->spi_in >> 8); b[11] = (uint8_t)q->spi_in;
-		if (send_info(ctx, sa, PL_D, b, 12) == 0)
-			ctx->st.deletes_tx++;
 	}
-	b[0] = 0; b[1] = 0; b[2] = 0; b[3] = 1;
-	b[4] = 1; b[5] = 16; b[6] = 0; b[7] = 1;
-	memcpy(b + 8, sa->icookie, 8);
-	memcpy(b + 16, sa->rcookie, 8);
-	if (send_info(ctx, sa, PL_D, b, 24) == 0)
+	if (send_info(ctx, sa, PL_D, b, sizeof(b)) == 0)
 		ctx->st.deletes_tx++;
 }
 
-/* Emits events for every ready IPsec SA of sa and destroys it. */
+/* Delete for the ISAKMP SA itself (SPI = the cookie pair). */
 void
-sa_remove(struct isakmp_ctx *ctx, struct ike_sa *sa, int evtype, bool deletes)
+send_delete_isakmp(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
-	size_t i;
+	uint8_t b[24] = { 0, 0, 0, 1, 1, 16, 0, 1 };
 
-	if (deletes)
-		send_deletes(ctx, sa);
-	for (i = 0; i < MAX_P2; i++)
-		if (sa->qm[i].used && sa->qm[i].ready)
-			ev_qm(ctx, sa, &sa->qm[i], evtype == ISAKMP_EV_PEER_DEAD ?
-			    ISAKMP_EV_SA_DELETED : evtype);
-	if (evtype == ISAKMP_EV_PEER_DEAD || sa->state != S_ESTABLISHED) {
-		struct isakmp_event ev;
-
-		ev_base(sa, &ev, sa->state == S_ESTABLISHED ? ISAKMP_EV_PEER_DEAD :
-		    ISAKMP_EV_PHASE1_FAILED);
-		ev.reason = ISAKMP_E_STATE;
-		if (ev.type == ISAKMP_EV_PHASE1_FAILED)
-			ctx->st.phase1_failed++;
-		ev_push(ctx, &ev);
-	}
-	sa_destroy(ctx, sa);
+	memcpy(b + 8, sa->icookie, 8);
+	memcpy(b + 16, sa->rcookie, 8);
+	if (send_info(ctx, sa, PL_D, b, sizeof(b)) == 0)
+		ctx->st.deletes_tx++;
 }
 
-/* INITIAL-CONTACT: drop older IKE SAs of the same peer (same outer tuple). */
+/* R-U-THERE (RFC 3706) with the peer's next sequence number over sa. */
 void
-qm_drop_peer_older(struct isakmp_ctx *ctx, struct ike_sa *sa)
+dpd_probe(struct isakmp_ctx *ctx, struct ike_sa *sa, struct peer *p)
 {
-	struct ike_sa *o, *nx;
+	uint8_t seq[4];
 
-	for (o = ctx->sas; o != NULL; o = nx) {
-		nx = o->next;
-		if (o != sa && o->remote.ip == sa->remote.ip && o->remote.port == sa->remote.port &&
-		    o->local.ip == sa->local.ip && o->state == S_ESTABLISHED) {
-			ik_log(ctx, ISAKMP_LOG_INFO, "INITIAL-CONTACT: dropping IKE SA %llu",
-			    (unsigned long long)o->id);
-			sa_remove(ctx, o, ISAKMP_EV_SA_DELETED, false);
-		}
-	}
+	p->dpd_seq++;
+	seq[0] = (uint8_t)(p->dpd_seq >> 24);
+	seq[1] = (uint8_t)(p->dpd_seq >> 16);
+	seq[2] = (uint8_t)(p->dpd_seq >> 8);
+	seq[3] = (uint8_t)p->dpd_seq;
+	p->dpd_outstanding++;
+	if (send_notify(ctx, sa, N_DPD_R_U_THERE, seq, 4) == 0)
+		ctx->st.dpd_tx++;
+	ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE %u", (unsigned long long)p->id,
+	    p->dpd_seq);
 }
 
 /*
@@ -201,6 +178,7 @@ p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct pa
 	sa->expires = sa->up_at + (uint64_t)secs * NS;
 	if (sa->p1_rekey_at != 0 && !sa->p1_rekeyed)
 		sa->p1_rekey_at = sa->up_at + (uint64_t)secs * NS / 10 * 9;
+	ike_rearm(ctx, sa);
 	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME adopted, %u s",
 	    (unsigned long long)sa->id, secs);
 	return 0;
@@ -224,6 +202,7 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
+	msg_authenticated(ctx, sa, m, false);
 	for (i = 1; i < m->n; i++) {
 		p = &m->pl[i];
 		if (p->type == PL_N && p->len >= 8) {
@@ -244,10 +223,7 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 				if ((rc = p1_responder_lifetime(ctx, sa, p)) != 0)
 					return rc;
 			} else if (t == N_DPD_R_U_THERE_ACK && p->len == 8 + spisz + 4) {
-				if (rd32(p->body + 8 + spisz) == sa->dpd_seq && sa->dpd_wait != 0) {
-					ctx->st.dpd_ack_rx++;
-					sa->dpd_wait = 0;
-				}
+				dpd_ack(ctx, now, sa->peer, rd32(p->body + 8 + spisz));
 			} else {
 				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Notify %s (%u)",
 				    (unsigned long long)sa->id, isakmp_notify_name(t), t);
@@ -272,8 +248,8 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 						continue;
 					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
 					    (unsigned long long)sa->id);
-					sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, false);
 					*removed = true;
+					ike_remove(ctx, now, sa, ISAKMP_REASON_DELETED, false);
 					return 0;
 				}
 				ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for another "
@@ -281,22 +257,36 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 				continue;
 			}
 			if (p->body[4] == 3 && spisz == 4) {
+				/* The SPIs the peer receives on: our outbound ones. */
 				for (k = 0; k < nspi; k++) {
 					uint32_t spi = rd32(p->body + 8 + 4 * k);
-					size_t j;
+					struct ipsec *x = ipsec_by_spi_out(sa->peer, spi);
 
-					for (j = 0; j < MAX_P2; j++) {
-						struct qm *q = &sa->qm[j];
-
-						if (q->used && q->ready && q->spi_out == spi) {
-							ev_qm(ctx, sa, q, ISAKMP_EV_SA_DELETED);
-							qm_clear(ctx, q);
-						}
-					}
+					if (x != NULL)
+						ipsec_remove(ctx, now, x, ISAKMP_REASON_DELETED, false);
+					else
+						ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for "
+						    "unknown SPI %08x", (unsigned long long)sa->id, spi);
 				}
 			}
 		}
 	}
-	(void)now;
 	return 0;
+}
+
+/* R-U-THERE-ACK: answers one of the outstanding probes. */
+void
+dpd_ack(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, uint32_t seq)
+{
+	if (p->dpd_first == 0 || seq < p->dpd_first_seq || seq > p->dpd_seq) {
+		ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE-ACK %u not outstanding",
+		    (unsigned long long)p->id, seq);
+		return;
+	}
+	ctx->st.dpd_ack_rx++;
+	p->dpd_first = 0;
+	p->dpd_outstanding = 0;
+	if (p->dpd_due != 0)
+		p->dpd_due = now + p->pol->p.dpd_interval_ns;
+	peer_rearm(ctx, p);
 }

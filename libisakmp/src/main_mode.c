@@ -141,11 +141,12 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 {
 	const struct payload *sap = pl_find(m, PL_SA, 0);
 	struct isakmp_policy *p = NULL;
+	struct pol *pe;
 	struct isakmp_p1_proposal got;
 	struct ike_sa *sa;
 	struct sa_iter it;
 	const uint8_t *chosen = NULL, *cprop = NULL;
-	size_t pi, i, j, s, s2;
+	size_t i, j, s, s2;
 	uint16_t auth;
 	uint32_t ours;
 	bool resp_life = false;
@@ -154,11 +155,8 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	struct p1alg alg;
 	int rc;
 
-	for (pi = 0; pi < ctx->cfg.n_policies; pi++)
-		if (ctx->cfg.policies[pi].peer_ip == 0 || ctx->cfg.policies[pi].peer_ip == from->ip) {
-			p = &ctx->cfg.policies[pi];
-			break;
-		}
+	if ((pe = pol_for_peer(ctx, from->ip)) != NULL)
+		p = &pe->p;
 	if (p == NULL) {
 		ctx->st.rx_no_policy++;
 		ik_log(ctx, ISAKMP_LOG_INFO, "no policy for peer %u.%u.%u.%u",
@@ -209,11 +207,10 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 		ik_log(ctx, ISAKMP_LOG_WARN, "no acceptable phase 1 proposal among those offered");
 		return ISAKMP_E_NO_PROPOSAL;
 	}
-	if ((sa = sa_new(ctx, false, to, from, pi)) == NULL)
-		return ctx->n_sas >= ctx->cfg.max_ike_sas ? ISAKMP_E_LIMIT : ISAKMP_E_NOMEM;
+	if ((sa = sa_new(ctx, now, false, m->icookie, to, from, pe, &rc)) == NULL)
+		return rc;
 	sa->alg = alg;
 	sa->p1_resp_life = resp_life;
-	memcpy(sa->icookie, m->icookie, 8);
 	do {
 		if ((rc = ik_rng(ctx, sa->rcookie, 8)) != 0)
 			goto fail;
@@ -223,6 +220,7 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	scan_vids(ctx, sa, m);
 	sa->state = S_R_MM2;
 	sa->deadline = now + ctx->cfg.half_open_timeout_ns;
+	ike_rearm(ctx, sa);
 
 	/* MM2: HDR, SA (the one chosen transform), VIDs. */
 	for (j = 0; j < 2; j++) {
@@ -315,12 +313,13 @@ r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint
 	return queue_stored(ctx, sa, &w, true);
 }
 
+/*
+ * Phase 1 is up (the SA is linked to its peer): lifetimes count from now;
+ * the side that initiated this IKE SA rekeys it at 90%.
+ */
 static void
 phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 {
-	struct isakmp_event ev;
-	struct isakmp_policy *p = pol(ctx, sa);
-
 	sa_established(ctx, sa);
 	sodium_memzero(sa->gxy, sizeof(sa->gxy));
 	sa->gxylen = 0;
@@ -330,12 +329,11 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	sa->expires = now + (uint64_t)sa->alg.p.life_s * NS;
 	if (sa->initiator)
 		sa->p1_rekey_at = now + (uint64_t)sa->alg.p.life_s * NS / 10 * 9;
-	if (p->dpd_interval_ns != 0 && sa->peer_dpd)
-		sa->dpd_next = now + p->dpd_interval_ns;
 	ctx->st.phase1_up++;
-	ev_base(sa, &ev, ISAKMP_EV_PHASE1_UP);
-	ev_push(ctx, &ev);
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu established", (unsigned long long)sa->id);
+	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu established (peer %llu)",
+	    (unsigned long long)sa->id, (unsigned long long)sa->peer->id);
+	peer_phase1_up(ctx, now, sa);
+	ike_rearm(ctx, sa);
 }
 
 /* Parses ID payload checks against policy; returns 0 if acceptable. */
@@ -354,8 +352,6 @@ check_p1_id(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *id)
 		ik_log(ctx, ISAKMP_LOG_WARN, "phase 1 ID type %u not supported", id->body[0]);
 		return ISAKMP_E_ID;
 	}
-	if (id->body[0] == 1 && id->len == 8)
-		sa->peer_idaddr = rd32(id->body + 4);
 	if (p->peer_id_len != 0 && (id->len - 4 != p->peer_id_len ||
 	    memcmp(id->body + 4, p->peer_id, p->peer_id_len) != 0)) {
 		ctx->st.rx_bad_id++;
@@ -363,6 +359,10 @@ check_p1_id(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *id)
 		    "the configured one", (unsigned long long)sa->id, id->body[0], id->len - 4);
 		return ISAKMP_E_ID;
 	}
+	/* The peer's identity (part of its key); a longer one is kept truncated. */
+	sa->rid_type = id->body[0];
+	sa->rid_len = id->len - 4 > ISAKMP_MAX_ID ? ISAKMP_MAX_ID : id->len - 4;
+	memcpy(sa->rid, id->body + 4, sa->rid_len);
 	return 0;
 }
 
@@ -440,54 +440,63 @@ r_mm5(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	for (i = 0; (n = pl_find(m, PL_N, i)) != NULL; i++)
 		if (n->len >= 8 && rd16(n->body + 6) == N_INITIAL_CONTACT)
 			ic = true;
-	memcpy(sa->iv, next_iv, sa->alg.blk);
 	/* Float: the authenticated MM5 may come from the NAT-T port. */
 	sa->floated = sa->natt && (from->port != sa->remote.port || to->port != sa->local.port);
 	sa->local = *to;
 	sa->remote = *from;
+	/* The peer: INITIAL-CONTACT drops older ones, else a rekey joins. */
+	if ((rc = peer_attach_responder(ctx, now, sa, ic)) != 0)
+		return rc;
+	memcpy(sa->iv, next_iv, sa->alg.blk);
 	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
 	add_id_addr(&w, sa->local.ip, 17, 0, &ids);
 	if ((rc = mm_hash(ctx, sa, false, w.p + ids + 4, 8, hash)) != 0)
-		return rc;
+		goto fail;
 	s = wb_begin(&w, PL_HASH);
 	wb_put(&w, hash, sa->alg.hlen);
 	wb_end(&w, s);
 	if ((rc = encrypt_msg(sa, &w, sa->iv)) != 0)
-		return rc;
+		goto fail;
 	if ((rc = store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
 	    (rc = queue_stored(ctx, sa, &w, true)) != 0)
-		return rc;
+		goto fail;
 	phase1_up(ctx, now, sa);
 	if (sa->p1_resp_life)
 		p1_send_responder_lifetime(ctx, sa);
-	if (ic)
-		qm_drop_peer_older(ctx, sa);
 	return 0;
+fail:
+	peer_detach_failed(ctx, sa);
+	return rc;
 }
 
+/*
+ * Sends Main Mode 1 for peer p (already made) from local to remote with
+ * policy pe: a new IKE SA linked to p.  ic: announce INITIAL-CONTACT in MM5
+ * (a first contact, not a rekey).  want_qm: a Quick Mode follows phase 1
+ * (replacing IPsec SA rekey_of if nonzero).
+ */
 int
-isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, size_t policy,
-    const struct isakmp_addr *local, const struct isakmp_addr *remote, uint64_t *ike_id)
+mm_start(struct isakmp_ctx *ctx, uint64_t now, struct pol *pe, const struct isakmp_addr *local,
+    const struct isakmp_addr *remote, struct peer *peer, bool ic, bool want_qm,
+    uint64_t rekey_of)
 {
-	struct isakmp_policy *p;
+	struct isakmp_policy *p = &pe->p;
 	struct ike_sa *sa;
-	uint8_t buf[ISAKMP_MAX_PACKET];
+	uint8_t buf[ISAKMP_MAX_PACKET], ck[8];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t s, s2, i;
 	int rc;
 
-	if (ctx == NULL || local == NULL || remote == NULL || policy >= ctx->cfg.n_policies)
-		return ISAKMP_E_INVAL;
-	p = &ctx->cfg.policies[policy];
-	if ((sa = sa_new(ctx, true, local, remote, policy)) == NULL)
-		return ctx->n_sas >= ctx->cfg.max_ike_sas ? ISAKMP_E_LIMIT : ISAKMP_E_NOMEM;
 	do {
-		if ((rc = ik_rng(ctx, sa->icookie, 8)) != 0)
-			goto fail;
-	} while (memcmp(sa->icookie, zero8, 8) == 0);
-	sa->want_qm = true;
-	sa->orig_local = *local;
-	sa->orig_remote = *remote;
+		if ((rc = ik_rng(ctx, ck, 8)) != 0)
+			return rc;
+	} while (memcmp(ck, zero8, 8) == 0);
+	if ((sa = sa_new(ctx, now, true, ck, local, remote, pe, &rc)) == NULL)
+		return rc;
+	peer_link_ike(peer, sa);
+	sa->want_qm = want_qm;
+	sa->qm_rekey_of = rekey_of;
+	sa->ic = ic;
 	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
 	s = wb_begin(&w, PL_SA);
 	wb_u32(&w, 1);
@@ -513,12 +522,46 @@ isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, size_t policy,
 		goto fail;
 	sa->state = S_I_MM1;
 	sa->deadline = now + ctx->cfg.retransmit_ns;
-	if (ike_id != NULL)
-		*ike_id = sa->id;
+	ike_rearm(ctx, sa);
 	return 0;
 fail:
 	sa_destroy(ctx, sa);
 	return rc;
+}
+
+int
+isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, uint32_t policy_id,
+    const struct isakmp_addr *local, const struct isakmp_addr *remote, uint64_t *peer_id)
+{
+	struct pol *pe;
+	struct peer *p;
+	int rc;
+
+	if (ctx == NULL || local == NULL || remote == NULL)
+		return ISAKMP_E_INVAL;
+	if ((pe = pol_by_id(ctx, policy_id)) == NULL)
+		return ISAKMP_E_NOT_FOUND;
+	if (ctx->n_sas >= ctx->cfg.max_ike_sas) {
+		ctx->st.sa_limit_refused++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA limit %u reached", ctx->cfg.max_ike_sas);
+		return ISAKMP_E_LIMIT;
+	}
+	if ((p = peer_new(ctx, now, pe, &rc)) == NULL)
+		return rc;
+	p->initiator = true;
+	p->orig_local = *local;
+	p->orig_remote = *remote;
+	p->local = *local;
+	p->remote = *remote;
+	if ((rc = mm_start(ctx, now, pe, local, remote, p, true, true, 0)) != 0) {
+		peer_destroy(ctx, p);  /* never announced */
+		return rc;
+	}
+	if (peer_id != NULL)
+		*peer_id = p->id;
+	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: Main Mode started with policy %u",
+	    (unsigned long long)p->id, pe->id);
+	return 0;
 }
 
 /* Initiator: MM2 (chosen SA) -> MM3. */
@@ -608,7 +651,7 @@ i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	wb_put(&w, hash, sa->alg.hlen);
 	wb_end(&w, s);
 	/* INITIAL-CONTACT (not on a rekey): the peer drops SAs of our previous incarnation. */
-	if (!sa->rekey_of_other) {
+	if (sa->ic) {
 		s = wb_begin(&w, PL_N);
 		wb_u32(&w, 1);
 		wb_u8(&w, 1);
@@ -640,7 +683,15 @@ i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	phase1_up(ctx, now, sa);
 	if (sa->want_qm) {
 		sa->want_qm = false;
-		return qm_initiate(ctx, now, sa);
+		if (sa->qm_rekey_of != 0) {
+			struct ipsec *x = ipsec_by_id(ctx, sa->qm_rekey_of);
+
+			/* The SA to replace may have gone (or been replaced) meanwhile. */
+			if (x == NULL || x->replaced_by != 0)
+				return 0;
+			return qm_initiate(ctx, now, sa, x);
+		}
+		return qm_initiate(ctx, now, sa, NULL);
 	}
 	return 0;
 }
@@ -657,28 +708,18 @@ r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg
     const struct isakmp_addr *to)
 {
 	uint8_t plain[ISAKMP_MAX_PACKET], iv[MAX_BLOCK], next_iv[MAX_BLOCK];
-	size_t cand[ISAKMP_MAX_POLICIES], nc = 0, pi, j, k;
-	size_t first = sa->policy;
+	struct pol *first = sa->pol, *cand = first, *pe;
+	size_t j;
 	int rc = ISAKMP_E_AUTH;
 
-	cand[nc++] = first;
-	for (pi = 0; pi < ctx->cfg.n_policies; pi++) {
-		struct isakmp_policy *p = &ctx->cfg.policies[pi];
+	pol_ref(first);  /* kept while other keys are tried */
+	for (;;) {
+		struct isakmp_policy *p = &cand->p;
 
-		if (pi == first || p->peer_id_len == 0 ||
-		    (p->peer_ip != 0 && p->peer_ip != sa->remote.ip))
-			continue;
-		for (j = 0; j < p->n_p1; j++)
-			if (p1_match(ctx, p, &p->p1[j], &sa->alg.p))
-				break;
-		if (j < p->n_p1)
-			cand[nc++] = pi;
-	}
-	for (k = 0; k < nc; k++) {
-		struct isakmp_policy *p = &ctx->cfg.policies[cand[k]];
-
-		if (k > 0) {
-			sa->policy = cand[k];
+		if (cand != first) {
+			pol_ref(cand);
+			pol_unref(ctx, sa->pol);
+			sa->pol = cand;
 			if ((rc = ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen)) != 0)
 				break;
 		}
@@ -688,28 +729,47 @@ r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg
 		if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
 			ctx->st.rx_auth_failed++;
 			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: MM5 did not decrypt to valid "
-			    "payloads with policy %zu: wrong pre-shared key?",
-			    (unsigned long long)sa->id, cand[k]);
+			    "payloads with policy %u: wrong pre-shared key?",
+			    (unsigned long long)sa->id, cand->id);
 			rc = ISAKMP_E_AUTH;
-			continue;
-		}
-		rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
-		if (rc == 0) {
-			if (k > 0)
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: pre-shared key of policy "
-				    "%zu matched the peer's ID", (unsigned long long)sa->id, cand[k]);
-			break;
+		} else if ((rc = script_check(ctx, sa, m, MSG_MM5)) == 0) {
+			rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
+			if (rc == 0) {
+				if (cand != first)
+					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: pre-shared key of "
+					    "policy %u matched the peer's ID",
+					    (unsigned long long)sa->id, cand->id);
+				break;
+			}
 		}
 		if (rc != ISAKMP_E_AUTH && rc != ISAKMP_E_ID && rc != ISAKMP_E_PAYLOAD)
 			break;
+		/*
+		 * The next candidate, in policy order: peer=any or this address,
+		 * a configured peer ID, accepting the chosen transform.
+		 */
+		for (pe = cand == first ? ctx->pols : cand->next; pe != NULL; pe = pe->next) {
+			if (pe == first || pe->p.peer_id_len == 0 ||
+			    (pe->p.peer_ip != 0 && pe->p.peer_ip != sa->remote.ip))
+				continue;
+			for (j = 0; j < pe->p.n_p1; j++)
+				if (p1_match(ctx, &pe->p, &pe->p.p1[j], &sa->alg.p))
+					break;
+			if (j < pe->p.n_p1)
+				break;
+		}
+		if (pe == NULL)
+			break;
+		cand = pe;
 	}
-	if (rc != 0 && sa->policy != first) {
+	if (rc != 0 && sa->pol != first) {
 		/* Back to the first candidate's keys so a retry behaves the same. */
-		struct isakmp_policy *p = &ctx->cfg.policies[first];
-
-		sa->policy = first;
-		(void)ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen);
+		pol_ref(first);
+		pol_unref(ctx, sa->pol);
+		sa->pol = first;
+		(void)ikc_skeyids(ctx, sa, first->p.psk, first->p.psk_len, sa->gxy, sa->gxylen);
 	}
+	pol_unref(ctx, first);
 	sodium_memzero(plain, sizeof(plain));
 	return rc;
 }

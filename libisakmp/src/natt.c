@@ -199,3 +199,52 @@ qm_natoa(struct ike_sa *sa, struct qm *q, const struct msg *m)
 	if (b != NULL && b->len == 8 && b->body[0] == 1)
 		q->natoa_r = rd32(b->body + 4);
 }
+
+/*
+ * An authenticated message (decrypted, HASH verified) on an established IKE
+ * SA: the peer is alive (DPD idleness restarts), and when it came from a new
+ * remote ip:port to our address on an SA that floated to 4500, the peer moved
+ * there (NAT rebinding, RFC 3947/3948).  A replayed message must not move
+ * anything: fresh_by_state says the message advanced an exchange in progress
+ * (a replay cannot); otherwise its message ID must not be one of the last 16
+ * seen on this SA.  A replay of an older message is not caught by that (IKEv1
+ * has no replay counter); it can only redirect our output until the peer's
+ * next authentic packet moves it back.
+ */
+void
+msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
+    bool fresh_by_state)
+{
+	struct peer *p = sa->peer;
+	bool seen = false;
+	size_t i;
+
+	if (p == NULL || sa->state != S_ESTABLISHED)
+		return;
+	for (i = 0; i < sizeof(sa->seen) / sizeof(sa->seen[0]); i++)
+		if (sa->seen[i] == m->msgid)
+			seen = true;
+	if (!seen) {
+		sa->seen[sa->seen_pos] = m->msgid;
+		sa->seen_pos = (uint8_t)((sa->seen_pos + 1) % (sizeof(sa->seen) / sizeof(sa->seen[0])));
+	}
+	if (m->now > p->last_heard)
+		p->last_heard = m->now;
+	if (m->from == NULL || addr_eq(m->from, &sa->remote))
+		return;
+	if (!(sa->natt && sa->floated) || m->to == NULL || !addr_eq(m->to, &sa->local)) {
+		ctx->st.rebind_refused++;
+		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: authenticated message from a new address "
+		    "not taken as a move (no NAT-T on this SA, or another local address)",
+		    (unsigned long long)sa->id);
+		return;
+	}
+	if (seen && !fresh_by_state) {
+		ctx->st.rebind_refused++;
+		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: message ID %08x seen before arrives from "
+		    "a new address: replay, peer not moved", (unsigned long long)sa->id, m->msgid);
+		return;
+	}
+	peer_move(ctx, p, m->from);
+	sa->remote = *m->from;
+}

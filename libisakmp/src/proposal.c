@@ -190,12 +190,12 @@ esp_enc_keylen(const struct isakmp_p2_proposal *p)
 }
 
 size_t
-esp_auth_keylen(uint16_t auth)
+esp_integ_keylen(uint16_t integ)
 {
-	switch (auth) {
-	case ISAKMP_AUTH_HMAC_MD5: return 16;
-	case ISAKMP_AUTH_HMAC_SHA1: return 20;
-	case ISAKMP_AUTH_HMAC_SHA256: return 32;
+	switch (integ) {
+	case ISAKMP_INTEG_HMAC_MD5_96: return 16;
+	case ISAKMP_INTEG_HMAC_SHA1_96: return 20;
+	case ISAKMP_INTEG_HMAC_SHA256_128: return 32;
 	default: return 0;
 	}
 }
@@ -218,7 +218,7 @@ encap_tunnel(uint16_t e)
 uint16_t
 our_encap(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
-	bool tun = pol(ctx, sa)->encap == ISAKMP_ENCAP_TUNNEL;
+	bool tun = pol(ctx, sa)->mode == ISAKMP_MODE_TUNNEL;
 
 	if (!(sa->natt && (sa->nat_local || sa->nat_remote)))
 		return tun ? ISAKMP_ENCAP_TUNNEL : ISAKMP_ENCAP_TRANSPORT;
@@ -253,7 +253,7 @@ p2_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen, struct p2got
 			break;
 		case 3: g->group = (uint16_t)a.val; break;
 		case 4: g->encap = (uint16_t)a.val; break;
-		case 5: g->p.auth = (uint16_t)a.val; break;
+		case 5: g->p.integ = (uint16_t)a.val; break;
 		case 6: g->p.key_bits = (uint16_t)a.val; break;
 		default: break;
 		}
@@ -271,7 +271,7 @@ p2_match(const struct isakmp_policy *pl, const struct isakmp_p2_proposal *want,
 		return false;
 	if ((g->p.enc == ISAKMP_ESP_AES_CBC || g->p.enc == ISAKMP_ESP_AES_GCM_16) && kb == 0)
 		kb = 128;
-	if (want->enc != g->p.enc || want->auth != g->p.auth || g->group != pl->pfs_group)
+	if (want->enc != g->p.enc || want->integ != g->p.integ || g->group != pl->pfs_group)
 		return false;
 	if ((g->p.enc == ISAKMP_ESP_AES_CBC || g->p.enc == ISAKMP_ESP_AES_GCM_16) && kb != wkb)
 		return false;

@@ -11,89 +11,77 @@
 #include "isakmp_int.h"
 #include "exchange.h"
 
-struct qm *
-qm_find(struct ike_sa *sa, uint32_t msgid)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_P2; i++)
-		if (sa->qm[i].used && sa->qm[i].msgid == msgid)
-			return &sa->qm[i];
-	return NULL;
-}
-
-static struct qm *
-qm_slot(struct isakmp_ctx *ctx, struct ike_sa *sa)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_P2; i++)
-		if (!sa->qm[i].used)
-			return &sa->qm[i];
-	ctx->st.sa_limit_refused++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %d Quick Mode slots in use",
-	    (unsigned long long)sa->id, MAX_P2);
-	return NULL;
-}
-
-/* KEYMAT for both directions and the SA-ready event contents. */
+/*
+ * KEYMAT for both directions (RFC 2409 5.5) into the IPsec SA description
+ * in libesp's vocabulary; the peer gets the IPsec SA (ipsec_install emits
+ * IPSEC_SA_UP with the keys, which are then wiped here).  The finished
+ * exchange is kept a while to answer retransmissions.
+ */
 static int
 qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q)
 {
-	struct isakmp_ipsec_sa *e = &q->sa;
-	size_t ek = esp_enc_keylen(&q->chosen), ak = esp_auth_keylen(q->chosen.auth);
-	uint8_t km[2 * ISAKMP_MAX_KEY];
+	struct isakmp_ipsec_sa e;
+	size_t ek = esp_enc_keylen(&q->chosen), ak = esp_integ_keylen(q->chosen.integ);
+	size_t salt = q->chosen.enc == ISAKMP_ESP_AES_GCM_16 ? ISAKMP_SALT_LEN : 0;
+	uint8_t km[ISAKMP_ESP_KEY_MAX + ISAKMP_SALT_LEN + ISAKMP_ESP_INTEG_KEY_MAX];
 	struct isakmp_policy *p = pol(ctx, sa);
+	struct ipsec *x = NULL;
 	int rc;
 
-	memset(e, 0, sizeof(*e));
-	e->spi_in = q->spi_in;
-	e->spi_out = q->spi_out;
-	e->enc = q->chosen.enc;
-	e->enc_key_len = (uint16_t)ek;
-	e->auth = q->chosen.auth;
-	e->auth_key_len = (uint16_t)ak;
-	e->sha256_96 = p->sha256_96 && e->auth == ISAKMP_AUTH_HMAC_SHA256;
-	e->encap = q->encap;
-	e->udp_encap = encap_udp(q->encap);
-	e->keepalive_s = e->udp_encap && sa->nat_local ? 20 : 0;
-	e->local = sa->local;
-	e->remote = sa->remote;
-	e->natoa_local = sa->initiator ? q->natoa_i : q->natoa_r;
-	e->natoa_remote = sa->initiator ? q->natoa_r : q->natoa_i;
-	e->protocol = p->protocol;
-	e->local_port = p->local_port;
-	e->remote_port = q->peer_port;
-	e->life_s = q->chosen.life_s ? q->chosen.life_s : 3600;
-	e->life_kb = q->chosen.life_kb;
+	memset(&e, 0, sizeof(e));
+	if (ek + ak > sizeof(km) || ek - salt > ISAKMP_ESP_KEY_MAX) {
+		rc = ISAKMP_E_NO_PROPOSAL;
+		goto out;
+	}
+	e.spi_in = q->spi_in;
+	e.spi_out = q->spi_out;
+	e.enc_alg = (enum isakmp_esp_enc)q->chosen.enc;
+	e.enc_key_len = ek - salt;
+	e.integ_alg = (enum isakmp_integ)q->chosen.integ;
+	if (p->sha256_96 && e.integ_alg == ISAKMP_INTEG_HMAC_SHA256_128)
+		e.integ_alg = ISAKMP_INTEG_HMAC_SHA256_96;
+	e.integ_key_len = ak;
+	e.mode = encap_tunnel(q->encap) ? ISAKMP_MODE_TUNNEL : ISAKMP_MODE_TRANSPORT;
+	e.encap = q->encap;
+	e.udp_encap = encap_udp(q->encap);
+	e.local = sa->local;
+	e.remote = sa->remote;
+	/* NAT-OA (RFC 3947 5.2): the peer's original source, our address as it saw it. */
+	e.natoa_src = q->initiator ? q->natoa_r : q->natoa_i;
+	e.natoa_dst = q->initiator ? q->natoa_i : q->natoa_r;
+	e.natoa_valid = e.udp_encap && e.mode == ISAKMP_MODE_TRANSPORT && e.natoa_src != 0 &&
+	    e.natoa_dst != 0;
+	e.sel_protocol = q->sel_protocol;
+	e.sel_local_port = q->sel_local_port;
+	e.sel_remote_port = q->peer_port;
+	e.life_s = q->chosen.life_s ? q->chosen.life_s : 3600;
+	e.hard_bytes = (uint64_t)q->chosen.life_kb * 1024;
+	e.soft_bytes = q->initiator ? e.hard_bytes / 10 * 9 : e.hard_bytes / 100 * 97;
+	e.initiator = q->initiator;
 	if ((rc = ikc_keymat(ctx, sa, 3, q->spi_in, q, km, ek + ak)) != 0)
 		goto out;
-	memcpy(e->enc_key_in, km, ek);
-	memcpy(e->auth_key_in, km + ek, ak);
+	memcpy(e.enc_key_in, km, ek - salt);
+	memcpy(e.salt_in, km + ek - salt, salt);
+	memcpy(e.integ_key_in, km + ek, ak);
 	if ((rc = ikc_keymat(ctx, sa, 3, q->spi_out, q, km, ek + ak)) != 0)
 		goto out;
-	memcpy(e->enc_key_out, km, ek);
-	memcpy(e->auth_key_out, km + ek, ak);
+	memcpy(e.enc_key_out, km, ek - salt);
+	memcpy(e.salt_out, km + ek - salt, salt);
+	memcpy(e.integ_key_out, km + ek, ak);
 	sodium_memzero(q->gqm, sizeof(q->gqm));
 	q->gqmlen = 0;
+	if ((rc = ipsec_install(ctx, now, sa, &e, &x)) != 0)
+		goto out;
 	q->ready = true;
-	q->expires = now + (uint64_t)e->life_s * NS;
-	/* Rekey (initiator) at 90% of the lifetime, before expiry. */
-	if (q->initiator)
-		q->rekey_at = now + (uint64_t)e->life_s * NS / 10 * 9;
+	q->ipsec_id = x->id;
 	q->deadline = 0;
+	/* Nothing to resend for a retransmitted last message unless set later. */
 	wipe_free(ctx, &q->last_tx, &q->last_tx_len);
-	ctx->st.phase2_up++;
-	ev_qm(ctx, sa, q, ISAKMP_EV_SA_READY);
-	/* Keys leave with the event; keep only what Delete and expiry need. */
-	sodium_memzero(e->enc_key_in, sizeof(e->enc_key_in));
-	sodium_memzero(e->enc_key_out, sizeof(e->enc_key_out));
-	sodium_memzero(e->auth_key_in, sizeof(e->auth_key_in));
-	sodium_memzero(e->auth_key_out, sizeof(e->auth_key_out));
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: IPsec SA in %08x out %08x ready",
-	    (unsigned long long)sa->id, q->spi_in, q->spi_out);
+	q->linger = now + ctx->cfg.half_open_timeout_ns;
+	ike_rearm(ctx, sa);
 out:
 	sodium_memzero(km, sizeof(km));
+	sodium_memzero(&e, sizeof(e));
 	return rc;
 }
 
@@ -117,25 +105,39 @@ qm_seal_send(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
 	}
 	q->state = state;
 	q->deadline = deadline;
+	ike_rearm(ctx, sa);
 	return send_msg(ctx, sa, w->p, w->len);
 }
 
 int
-qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
+qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct ipsec *of)
 {
 	struct isakmp_policy *p = pol(ctx, sa);
-	struct qm *q = qm_slot(ctx, sa);
+	struct qm *q;
 	uint8_t buf[ISAKMP_MAX_PACKET], h[MAX_HASH];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t hoff, s, s2, st, i;
 	uint16_t encap = our_encap(ctx, sa);
 	int rc;
 
-	if (q == NULL)
+	if (sa->peer == NULL || sa->state != S_ESTABLISHED)
+		return ISAKMP_E_STATE;
+	if (!ipsec_room(ctx, sa->peer) || (q = qm_slot(ctx, sa)) == NULL)
 		return ISAKMP_E_LIMIT;
 	memset(q, 0, sizeof(*q));
 	q->used = true;
 	q->initiator = true;
+	/* A rekey keeps the selectors of the SA it replaces. */
+	if (of != NULL) {
+		q->rekey_of = of->id;
+		q->sel_protocol = of->sa.sel_protocol;
+		q->sel_local_port = of->sa.sel_local_port;
+		q->peer_port = of->sa.sel_remote_port;
+	} else {
+		q->sel_protocol = p->protocol;
+		q->sel_local_port = p->local_port;
+		q->peer_port = p->local_port;
+	}
 	do {
 		if ((rc = ik_rng(ctx, &q->msgid, 4)) != 0)
 			goto fail;
@@ -148,7 +150,6 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	if ((rc = ik_rng(ctx, q->ni, q->nilen)) != 0 || (rc = p2_iv(sa, q->msgid, q->iv)) != 0)
 		goto fail;
 	q->encap = encap;
-	q->peer_port = p->local_port;
 	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
 	add_hash_placeholder(sa, &w, &hoff);
 	st = w.len;
@@ -175,8 +176,8 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 			wb_attr(&w, 2, pp->life_kb);
 		}
 		wb_attr(&w, 4, encap);
-		if (pp->auth != ISAKMP_AUTH_NONE)
-			wb_attr(&w, 5, pp->auth);
+		if (pp->integ != ISAKMP_INTEG_NONE)
+			wb_attr(&w, 5, pp->integ);
 		if (p->pfs_group)
 			wb_attr(&w, 3, p->pfs_group);
 		if (pp->enc == ISAKMP_ESP_AES_CBC || pp->enc == ISAKMP_ESP_AES_GCM_16)
@@ -195,8 +196,8 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 		wb_put(&w, q->dh.pub, q->dh.publen);
 		wb_end(&w, s);
 	}
-	add_id_addr(&w, sa->local.ip, p->protocol, p->local_port, NULL);
-	add_id_addr(&w, sa->remote.ip, p->protocol, p->local_port, NULL);
+	add_id_addr(&w, sa->local.ip, q->sel_protocol, q->sel_local_port, NULL);
+	add_id_addr(&w, sa->remote.ip, q->sel_protocol, q->peer_port, NULL);
 	if (encap_udp(encap) && !encap_tunnel(encap)) {
 		q->natoa_i = sa->local.ip;
 		q->natoa_r = sa->remote.ip;
@@ -222,8 +223,8 @@ qm_check_ids(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
     const struct payload *idi, const struct payload *idr)
 {
 	struct isakmp_policy *p = pol(ctx, sa);
-	const struct payload *ours = sa->initiator ? idi : idr;
-	const struct payload *theirs = sa->initiator ? idr : idi;
+	const struct payload *ours = q->initiator ? idi : idr;
+	const struct payload *theirs = q->initiator ? idr : idi;
 
 	if (idi == NULL && idr == NULL)
 		return 0;
@@ -284,7 +285,6 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	bool shortened = false;
 	int rc;
 
-	(void)now;
 	if ((rc = qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
 		return rc;
 	if (CRYPTO_memcmp(h, m->pl[0].body, sa->alg.hlen) != 0) {
@@ -293,6 +293,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
+	msg_authenticated(ctx, sa, m, false);
 	if (sap == NULL || n == NULL) {
 		ctx->st.rx_bad_payload++;
 		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 without SA or nonce");
@@ -306,9 +307,11 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	}
 	if ((rc = check_nonce(ctx, n)) != 0 || (rc = sa_validate(ctx, sap->body, sap->len, 3)) != 0)
 		return rc;
-	if ((q = qm_slot(ctx, sa)) == NULL)
+	if (!ipsec_room(ctx, sa->peer) || (q = qm_slot(ctx, sa)) == NULL)
 		return ISAKMP_E_LIMIT;
 	memset(q, 0, sizeof(*q));
+	q->sel_protocol = p->protocol;
+	q->sel_local_port = p->local_port;
 	if ((rc = qm_check_ids(ctx, sa, q, idi, idr)) != 0)
 		return rc;
 	memset(&chosen, 0, sizeof(chosen));
@@ -360,7 +363,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	q->nilen = n->len;
 	q->nrlen = n->len > 32 ? 32 : (n->len < 16 ? 16 : n->len);
 	qm_natoa(sa, q, m);
-	if (!sa->initiator && encap_udp(q->encap) && !encap_tunnel(q->encap)) {
+	if (encap_udp(q->encap) && !encap_tunnel(q->encap)) {
 		if (q->natoa_i == 0)
 			q->natoa_i = sa->remote.ip;
 		q->natoa_r = sa->local.ip;
@@ -508,6 +511,7 @@ r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
+	msg_authenticated(ctx, sa, m, true);
 	memcpy(q->iv, iv_next, sa->alg.blk);
 	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		return rc;
@@ -578,6 +582,7 @@ i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
+	msg_authenticated(ctx, sa, m, true);
 	if (sap == NULL || n == NULL) {
 		ctx->st.rx_bad_payload++;
 		ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without SA or nonce");

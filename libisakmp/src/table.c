@@ -1,20 +1,16 @@
 /*
- * table.c - the IKE SA table: creation, destruction, lookup by cookies and
- * outer tuple, the events that describe an SA, and the calls addressing an
- * SA by id (delete, key export).
+ * table.c - the IKE SA table: creation and destruction, lookup by cookies
+ * (hash table keyed by the initiator cookie) and by id, stored datagrams,
+ * and the Quick Mode slots an IKE SA carries.
  */
-#include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "isakmp_int.h"
 #include "exchange.h"
 
 const uint8_t zero8[8];
-
-/* ---- SA table ---------------------------------------------------------- */
 
 void
 wipe_free(struct isakmp_ctx *ctx, uint8_t **p, size_t *len)
@@ -27,6 +23,7 @@ wipe_free(struct isakmp_ctx *ctx, uint8_t **p, size_t *len)
 	*len = 0;
 }
 
+/* Keeps a copy of a datagram (for retransmission matching or resending). */
 int
 store(struct isakmp_ctx *ctx, uint8_t **p, size_t *plen, const uint8_t *d, size_t len)
 {
@@ -50,18 +47,38 @@ qm_clear(struct isakmp_ctx *ctx, struct qm *q)
 	sodium_memzero(q, sizeof(*q));
 }
 
+static uint64_t
+cookie_hash(const struct isakmp_ctx *ctx, const uint8_t *icookie)
+{
+	return ht_hash(ctx, icookie, 8);
+}
+
+uint64_t
+id_hash(const struct isakmp_ctx *ctx, uint64_t id)
+{
+	uint8_t b[8];
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (uint8_t)(id >> (8 * i));
+	return ht_hash(ctx, b, 8);
+}
+
+/* Destroys an IKE SA without events (its peer, if any, loses it). */
 void
 sa_destroy(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
-	struct ike_sa **pp;
+	struct ike_sa *moved;
 	size_t i;
 
-	for (pp = &ctx->sas; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == sa) {
-			*pp = sa->next;
-			break;
-		}
-	if (sa->state != S_ESTABLISHED && sa->state != S_DEAD && ctx->n_half_open > 0)
+	if (sa->peer != NULL)
+		peer_unlink_ike(sa->peer, sa);
+	ht_remove(&ctx->ike_cookie, &sa->by_cookie);
+	ht_remove(&ctx->ike_id, &sa->by_id);
+	if ((moved = vec_del(&ctx->ikes, sa->vidx)) != NULL)
+		moved->vidx = sa->vidx;
+	rg_heap_release(&ctx->heap, &sa->tm.node);
+	if (sa->state != S_ESTABLISHED && ctx->n_half_open > 0)
 		ctx->n_half_open--;
 	ctx->n_sas--;
 	for (i = 0; i < MAX_P2; i++)
@@ -70,32 +87,56 @@ sa_destroy(struct isakmp_ctx *ctx, struct ike_sa *sa)
 	wipe_free(ctx, &sa->sai_b, &sa->sai_len);
 	wipe_free(ctx, &sa->last_rx, &sa->last_rx_len);
 	wipe_free(ctx, &sa->last_tx, &sa->last_tx_len);
+	pol_unref(ctx, sa->pol);
 	sodium_memzero(sa, sizeof(*sa));
 	ik_free(ctx, sa);
 }
 
+/*
+ * Makes an IKE SA (half-open) with the initiator cookie already chosen, in
+ * the tables.  Returns NULL at the SA limit (counted, logged) or on
+ * allocation failure; *err says which.
+ */
 struct ike_sa *
-sa_new(struct isakmp_ctx *ctx, bool initiator, const struct isakmp_addr *local,
-    const struct isakmp_addr *remote, size_t policy)
+sa_new(struct isakmp_ctx *ctx, uint64_t now, bool initiator, const uint8_t *icookie,
+    const struct isakmp_addr *local, const struct isakmp_addr *remote, struct pol *pol,
+    int *err)
 {
 	struct ike_sa *sa;
 
 	if (ctx->n_sas >= ctx->cfg.max_ike_sas) {
 		ctx->st.sa_limit_refused++;
 		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA limit %u reached", ctx->cfg.max_ike_sas);
+		*err = ISAKMP_E_LIMIT;
 		return NULL;
 	}
+	*err = ISAKMP_E_NOMEM;
 	if ((sa = ik_alloc(ctx, sizeof(*sa))) == NULL)
 		return NULL;
-	sa->id = ctx->next_id++;
+	if (rg_heap_reserve(&ctx->heap, heap_alloc_cb, heap_free_cb, ctx) != 0) {
+		ik_free(ctx, sa);
+		return NULL;
+	}
+	if (vec_add(ctx, &ctx->ikes, sa, &sa->vidx) != 0) {
+		rg_heap_release(&ctx->heap, &sa->tm.node);
+		ik_free(ctx, sa);
+		return NULL;
+	}
+	sa->tm.kind = T_IKE;
+	sa->tm.node.when = UINT64_MAX;
+	sa->id = ik_new_id(ctx);
 	sa->initiator = initiator;
+	sa->created = now;
 	sa->local = *local;
 	sa->remote = *remote;
-	sa->policy = policy;
-	sa->next = ctx->sas;
-	ctx->sas = sa;
+	sa->pol = pol;
+	pol_ref(pol);
+	memcpy(sa->icookie, icookie, 8);
+	ht_insert(ctx, &ctx->ike_cookie, &sa->by_cookie, cookie_hash(ctx, icookie));
+	ht_insert(ctx, &ctx->ike_id, &sa->by_id, id_hash(ctx, sa->id));
 	ctx->n_sas++;
 	ctx->n_half_open++;
+	*err = 0;
 	return sa;
 }
 
@@ -110,53 +151,43 @@ sa_established(struct isakmp_ctx *ctx, struct ike_sa *sa)
 struct isakmp_policy *
 pol(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
-	return &ctx->cfg.policies[sa->policy];
+	(void)ctx;
+	return &sa->pol->p;
 }
 
-void
-ev_base(struct ike_sa *sa, struct isakmp_event *ev, int type)
+struct ike_sa *
+sa_by_id(const struct isakmp_ctx *ctx, uint64_t id)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->ike_id = sa->id;
-	ev->local = sa->local;
-	ev->remote = sa->remote;
-	ev->nat_local = sa->nat_local;
-	ev->nat_remote = sa->nat_remote;
-	ev->p1 = sa->alg.p;
-}
+	struct hlink *l;
 
-void
-ev_qm(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q, int type)
-{
-	struct isakmp_event ev;
+	for (l = ht_first(&ctx->ike_id, id_hash(ctx, id)); l != NULL; l = ht_next(l)) {
+		struct ike_sa *sa = HT_ENTRY(l, struct ike_sa, by_id);
 
-	ev_base(sa, &ev, type);
-	ev.sa = q->sa;
-	if (type != ISAKMP_EV_SA_READY) {
-		sodium_memzero(ev.sa.enc_key_in, sizeof(ev.sa.enc_key_in));
-		sodium_memzero(ev.sa.enc_key_out, sizeof(ev.sa.enc_key_out));
-		sodium_memzero(ev.sa.auth_key_in, sizeof(ev.sa.auth_key_in));
-		sodium_memzero(ev.sa.auth_key_out, sizeof(ev.sa.auth_key_out));
+		if (sa->id == id)
+			return sa;
 	}
-	ev_push(ctx, &ev);
-	sodium_memzero(&ev, sizeof(ev));
+	return NULL;
 }
 
-/* ---- input dispatch ---------------------------------------------------- */
-
+/*
+ * Finds the IKE SA a message belongs to, by its cookies.  A message with a
+ * zero responder cookie (a retransmitted MM1) matches only a responder SA
+ * waiting for MM3 with the same full outer tuple.
+ */
 struct ike_sa *
 sa_lookup(struct isakmp_ctx *ctx, const struct msg *m, const struct isakmp_addr *from,
     const struct isakmp_addr *to)
 {
-	struct ike_sa *sa;
+	struct hlink *l;
 	bool rzero = memcmp(m->rcookie, zero8, 8) == 0;
 
-	for (sa = ctx->sas; sa != NULL; sa = sa->next) {
+	for (l = ht_first(&ctx->ike_cookie, cookie_hash(ctx, m->icookie)); l != NULL;
+	    l = ht_next(l)) {
+		struct ike_sa *sa = HT_ENTRY(l, struct ike_sa, by_cookie);
+
 		if (memcmp(sa->icookie, m->icookie, 8) != 0)
 			continue;
 		if (rzero) {
-			/* A new exchange is keyed by the full outer tuple. */
 			if (!sa->initiator && sa->state == S_R_MM2 &&
 			    sa->remote.ip == from->ip && sa->remote.port == from->port &&
 			    sa->local.ip == to->ip && sa->local.port == to->port)
@@ -171,20 +202,45 @@ sa_lookup(struct isakmp_ctx *ctx, const struct msg *m, const struct isakmp_addr 
 	return NULL;
 }
 
-int
-isakmp_delete(struct isakmp_ctx *ctx, uint64_t now, uint64_t ike_id)
+/* The Quick Mode exchange with this message ID, or NULL. */
+struct qm *
+qm_find(struct ike_sa *sa, uint32_t msgid)
 {
-	struct ike_sa *sa;
+	size_t i;
 
-	(void)now;
-	if (ctx == NULL)
-		return ISAKMP_E_INVAL;
-	for (sa = ctx->sas; sa != NULL; sa = sa->next)
-		if (sa->id == ike_id) {
-			sa_remove(ctx, sa, ISAKMP_EV_SA_DELETED, true);
-			return 0;
-		}
-	return ISAKMP_E_NO_SA;
+	for (i = 0; i < MAX_P2; i++)
+		if (sa->qm[i].used && sa->qm[i].msgid == msgid)
+			return &sa->qm[i];
+	return NULL;
+}
+
+/*
+ * A free Quick Mode slot: an unused one, else the finished exchange that was
+ * kept longest for retransmissions.  NULL (counted, logged) when all are
+ * negotiating.
+ */
+struct qm *
+qm_slot(struct isakmp_ctx *ctx, struct ike_sa *sa)
+{
+	struct qm *best = NULL;
+	size_t i;
+
+	for (i = 0; i < MAX_P2; i++) {
+		struct qm *q = &sa->qm[i];
+
+		if (!q->used)
+			return q;
+		if (q->ready && (best == NULL || q->linger < best->linger))
+			best = q;
+	}
+	if (best != NULL) {
+		qm_clear(ctx, best);
+		return best;
+	}
+	ctx->st.sa_limit_refused++;
+	ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %d Quick Mode exchanges in progress",
+	    (unsigned long long)sa->id, MAX_P2);
+	return NULL;
 }
 
 int
@@ -195,16 +251,15 @@ isakmp_export_keys(const struct isakmp_ctx *ctx, uint64_t ike_id, uint8_t icooki
 
 	if (ctx == NULL || icookie == NULL || key == NULL || key_len == NULL)
 		return ISAKMP_E_INVAL;
-	for (sa = ctx->sas; sa != NULL; sa = sa->next)
-		if (sa->id == ike_id) {
-			if (sa->alg.keylen == 0)
-				return ISAKMP_E_NO_SA;
-			if (cap < sa->alg.keylen)
-				return ISAKMP_E_BUFFER;
-			memcpy(icookie, sa->icookie, 8);
-			memcpy(key, sa->enckey, sa->alg.keylen);
-			*key_len = sa->alg.keylen;
-			return 0;
-		}
-	return ISAKMP_E_NO_SA;
+	if ((sa = sa_by_id(ctx, ike_id)) == NULL)
+		return ISAKMP_E_NOT_FOUND;
+	if (sa->alg.keylen == 0 || sa->state == S_I_MM1 || sa->state == S_I_MM3 ||
+	    sa->state == S_R_MM2)
+		return ISAKMP_E_STATE;
+	if (cap < sa->alg.keylen)
+		return ISAKMP_E_BUFFER;
+	memcpy(icookie, sa->icookie, 8);
+	memcpy(key, sa->enckey, sa->alg.keylen);
+	*key_len = sa->alg.keylen;
+	return 0;
 }
