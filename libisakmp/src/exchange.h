@@ -1,7 +1,7 @@
 /*
  * exchange.h - internals shared by libisakmp's source files beyond the
- * message codec (isakmp_int.h): tables (hash.c, table.c), peers and IPsec
- * SAs (peer.c), policies (policy.c), message crypto (msgcrypt.c), proposals
+ * message codec (isakmp_int.h): tables (hash.c, table.c), peers (peer.c),
+ * IPsec SAs (ipsec.c), policies (policy.c), message crypto (msgcrypt.c), proposals
  * (proposal.c), NAT traversal (natt.c), Main Mode (main_mode.c), Quick Mode
  * (quick_mode.c), Informational exchanges (info.c), input dispatch and
  * script tables (dispatch.c), timers and rekeys (timers.c).
@@ -76,17 +76,14 @@ struct qm *qm_slot(struct isakmp_ctx *ctx, struct ike_sa *sa);
 /* peer.c */
 bool addr_eq(const struct isakmp_addr *a, const struct isakmp_addr *b);
 struct peer *peer_by_id(const struct isakmp_ctx *ctx, uint64_t id);
-struct ipsec *ipsec_by_id(const struct isakmp_ctx *ctx, uint64_t id);
-struct ipsec *ipsec_by_spi_out(const struct peer *p, uint32_t spi);
+void ev_peer(const struct peer *p, struct isakmp_event *ev, enum isakmp_event_type type);
+void peer_gone_check(struct isakmp_ctx *ctx, struct peer *p, enum isakmp_reason cause);
 void peer_link_ike(struct peer *p, struct ike_sa *sa);
 void peer_unlink_ike(struct peer *p, struct ike_sa *sa);
 struct ike_sa *peer_current_ike(const struct peer *p);
 struct peer *peer_new(struct isakmp_ctx *ctx, uint64_t now, struct pol *pol, int *err);
 void peer_destroy(struct isakmp_ctx *ctx, struct peer *p);
 void peer_refresh(struct isakmp_ctx *ctx, uint64_t now, struct peer *p);
-void ipsec_destroy(struct isakmp_ctx *ctx, struct ipsec *x);
-void ipsec_remove(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x,
-    enum isakmp_reason cause, bool deletes);
 void ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
     enum isakmp_reason cause, bool deletes);
 void peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p,
@@ -94,10 +91,17 @@ void peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p,
 int peer_attach_responder(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, bool ic);
 void peer_detach_failed(struct isakmp_ctx *ctx, struct ike_sa *sa);
 void peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa);
+void peer_move(struct isakmp_ctx *ctx, struct peer *p, const struct isakmp_addr *to);
+
+/* ipsec.c */
+struct ipsec *ipsec_by_id(const struct isakmp_ctx *ctx, uint64_t id);
+struct ipsec *ipsec_by_spi_out(const struct peer *p, uint32_t spi);
+void ipsec_destroy(struct isakmp_ctx *ctx, struct ipsec *x);
+void ipsec_remove(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x,
+    enum isakmp_reason cause, bool deletes);
 bool ipsec_room(struct isakmp_ctx *ctx, const struct peer *p);
 int ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
     const struct isakmp_ipsec_sa *e, struct ipsec **out);
-void peer_move(struct isakmp_ctx *ctx, struct peer *p, const struct isakmp_addr *to);
 
 /* msgcrypt.c */
 int encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv);

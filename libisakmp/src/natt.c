@@ -228,7 +228,8 @@ msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m
 		sa->seen[sa->seen_pos] = m->msgid;
 		sa->seen_pos = (uint8_t)((sa->seen_pos + 1) % (sizeof(sa->seen) / sizeof(sa->seen[0])));
 	}
-	if (m->now > p->last_heard)
+	/* A replayed message proves nothing about the peer being alive. */
+	if ((!seen || fresh_by_state) && m->now > p->last_heard)
 		p->last_heard = m->now;
 	if (m->from == NULL || addr_eq(m->from, &sa->remote))
 		return;

@@ -118,7 +118,10 @@ drain_events(struct h_side *s)
 	}
 }
 
-/* NAT: 10.0.0.2:p <-> 198.51.100.1:(40000 + p) */
+/*
+ * NAT: 10.0.0.2:p <-> 198.51.100.1:(nat_base + p) for p = 500 and 4500; a
+ * datagram to any other NAT port is dropped (the mapping is gone).
+ */
 size_t
 h_pump(struct harness *h)
 {
@@ -136,7 +139,7 @@ h_pump(struct harness *h)
 				continue;
 			if (h->nat) {
 				from.ip = H_NAT_IP;
-				from.port = (uint16_t)(40000 + from.port);
+				from.port = (uint16_t)((h->nat_base ? h->nat_base : 40000) + from.port);
 			}
 			memcpy(h->last_c2s, buf, len);
 			h->last_c2s_len = len;
@@ -150,8 +153,14 @@ h_pump(struct harness *h)
 			if (h->filter != NULL && !h->filter(h, false, buf, &len))
 				continue;
 			if (h->nat) {
+				uint16_t base = h->nat_base ? h->nat_base : 40000;
+
+				if (to.ip != H_NAT_IP || (to.port != base + 500 && to.port != base + 4500)) {
+					h->nat_dropped++;
+					continue;
+				}
 				to.ip = H_CLIENT_IP;
-				to.port = (uint16_t)(to.port - 40000);
+				to.port = (uint16_t)(to.port - base);
 			}
 			h->last_rc_c = isakmp_input(h->c.ctx, h->now, buf, len, &from, &to);
 		}

@@ -27,6 +27,8 @@ struct h_side {
 struct harness {
 	struct h_side c, s;   /* client (initiator), server (responder) */
 	bool nat;             /* client behind a NAT */
+	uint16_t nat_base;    /* NAT maps client port p to nat_base + p (0 = 40000) */
+	size_t nat_dropped;   /* server datagrams to a port the NAT no longer maps */
 	uint64_t now;
 	size_t packets;
 	uint8_t last_c2s[ISAKMP_MAX_PACKET];

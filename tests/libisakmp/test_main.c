@@ -7,6 +7,8 @@ void test_crypto_register(void);
 void test_behaviour_register(void);
 void test_quirks_register(void);
 void test_lifetime_register(void);
+void test_peer_register(void);
+void test_natt_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -15,6 +17,8 @@ static const ts_register_fn suites[] = {
 	test_behaviour_register,
 	test_quirks_register,
 	test_lifetime_register,
+	test_peer_register,
+	test_natt_register,
 };
 
 int
