@@ -104,17 +104,11 @@ ikc_init(struct isakmp_ctx *ctx)
 {
 	static const char *const mdn[7] = { NULL, "MD5", "SHA1", NULL, "SHA2-256",
 	    "SHA2-384", "SHA2-512" };
-	bool legacy = false;
 	size_t i;
 
-	for (i = 0; i < ctx->cfg.n_policies; i++)
-		if (ctx->cfg.policies[i].allow_des)
-			legacy = true;
 	if ((ctx->libctx = OSSL_LIB_CTX_new()) == NULL)
 		return ISAKMP_E_CRYPTO;
 	if ((ctx->prov_default = OSSL_PROVIDER_load(ctx->libctx, "default")) == NULL)
-		return ISAKMP_E_CRYPTO;
-	if (legacy && (ctx->prov_legacy = OSSL_PROVIDER_load(ctx->libctx, "legacy")) == NULL)
 		return ISAKMP_E_CRYPTO;
 	if ((ctx->hmac = EVP_MAC_fetch(ctx->libctx, "HMAC", NULL)) == NULL)
 		return ISAKMP_E_CRYPTO;
@@ -126,10 +120,26 @@ ikc_init(struct isakmp_ctx *ctx)
 	ctx->c_aes128 = EVP_CIPHER_fetch(ctx->libctx, "AES-128-CBC", NULL);
 	ctx->c_aes192 = EVP_CIPHER_fetch(ctx->libctx, "AES-192-CBC", NULL);
 	ctx->c_aes256 = EVP_CIPHER_fetch(ctx->libctx, "AES-256-CBC", NULL);
-	if (legacy)
-		ctx->c_des = EVP_CIPHER_fetch(ctx->libctx, "DES-CBC", NULL);
 	if (ctx->c_3des == NULL || ctx->c_aes128 == NULL || ctx->c_aes192 == NULL ||
-	    ctx->c_aes256 == NULL || (legacy && ctx->c_des == NULL))
+	    ctx->c_aes256 == NULL)
+		return ISAKMP_E_CRYPTO;
+	return 0;
+}
+
+/*
+ * Single DES (policies with allow_des) comes from OpenSSL's legacy provider,
+ * loaded into the context's own OSSL_LIB_CTX the first time such a policy
+ * is added.
+ */
+int
+ikc_load_legacy(struct isakmp_ctx *ctx)
+{
+	if (ctx->c_des != NULL)
+		return 0;
+	if (ctx->prov_legacy == NULL &&
+	    (ctx->prov_legacy = OSSL_PROVIDER_load(ctx->libctx, "legacy")) == NULL)
+		return ISAKMP_E_CRYPTO;
+	if ((ctx->c_des = EVP_CIPHER_fetch(ctx->libctx, "DES-CBC", NULL)) == NULL)
 		return ISAKMP_E_CRYPTO;
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* ctx.c - context lifetime, hooks, output and event queues, stats, strerror. */
+/* ctx.c - context lifetime, hooks, the output and event queues, stats. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,102 +48,28 @@ ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len)
 	return ctx->hooks.rng(ctx->hooks.user, buf, len) == 0 ? 0 : ISAKMP_E_RNG;
 }
 
-const char *
-isakmp_strerror(int err)
+/* Fresh object ids: nonzero, never reused (a 64-bit counter does not wrap). */
+uint64_t
+ik_new_id(struct isakmp_ctx *ctx)
 {
-	switch (err) {
-	case ISAKMP_OK: return "ok";
-	case ISAKMP_E_INVAL: return "invalid argument";
-	case ISAKMP_E_NOMEM: return "out of memory";
-	case ISAKMP_E_TRUNCATED: return "truncated";
-	case ISAKMP_E_BAD_LENGTH: return "bad length";
-	case ISAKMP_E_VERSION: return "unsupported ISAKMP version";
-	case ISAKMP_E_PAYLOAD: return "bad payload";
-	case ISAKMP_E_NO_SA: return "no such SA";
-	case ISAKMP_E_NO_PROPOSAL: return "no proposal chosen";
-	case ISAKMP_E_AUTH: return "authentication failed";
-	case ISAKMP_E_LIMIT: return "limit reached";
-	case ISAKMP_E_STATE: return "unexpected message for state";
-	case ISAKMP_E_KE: return "bad key exchange value";
-	case ISAKMP_E_NONCE: return "bad nonce";
-	case ISAKMP_E_ATTR: return "bad attribute";
-	case ISAKMP_E_CRYPTO: return "crypto failure";
-	case ISAKMP_E_DECRYPT: return "decryption failed";
-	case ISAKMP_E_ID: return "unacceptable identity";
-	case ISAKMP_E_NO_POLICY: return "no policy for peer";
-	case ISAKMP_E_COOKIE: return "bad cookie";
-	case ISAKMP_E_MARKER: return "missing non-ESP marker";
-	case ISAKMP_E_BUFSIZE: return "buffer too small";
-	case ISAKMP_E_RNG: return "rng failure";
-	case ISAKMP_E_EXCHANGE: return "unsupported exchange type";
-	case ISAKMP_E_RETRANSMIT: return "retransmission";
-	case ISAKMP_E_AGAIN: return "nothing pending";
-	default: return "unknown error";
-	}
-}
-
-int
-isakmp_error_to_notify(int err)
-{
-	switch (err) {
-	case ISAKMP_E_PAYLOAD: return N_INVALID_PAYLOAD_TYPE;
-	case ISAKMP_E_TRUNCATED:
-	case ISAKMP_E_BAD_LENGTH:
-	case ISAKMP_E_ATTR:
-	case ISAKMP_E_NONCE: return N_PAYLOAD_MALFORMED;
-	case ISAKMP_E_NO_PROPOSAL: return N_NO_PROPOSAL_CHOSEN;
-	case ISAKMP_E_KE: return N_INVALID_KEY_INFORMATION;
-	case ISAKMP_E_ID: return N_INVALID_ID_INFORMATION;
-	case ISAKMP_E_AUTH: return N_AUTHENTICATION_FAILED;
-	case ISAKMP_E_COOKIE: return 4;   /* INVALID-COOKIE */
-	case ISAKMP_E_EXCHANGE: return 7; /* INVALID-EXCHANGE-TYPE */
-	case ISAKMP_E_VERSION: return 5;  /* INVALID-MAJOR-VERSION */
-	default: return 0;
-	}
-}
-
-const char *
-isakmp_notify_name(int type)
-{
-	switch (type) {
-	case N_INVALID_PAYLOAD_TYPE: return "INVALID-PAYLOAD-TYPE";
-	case 4: return "INVALID-COOKIE";
-	case 5: return "INVALID-MAJOR-VERSION";
-	case 7: return "INVALID-EXCHANGE-TYPE";
-	case N_NO_PROPOSAL_CHOSEN: return "NO-PROPOSAL-CHOSEN";
-	case N_PAYLOAD_MALFORMED: return "PAYLOAD-MALFORMED";
-	case N_INVALID_KEY_INFORMATION: return "INVALID-KEY-INFORMATION";
-	case N_INVALID_ID_INFORMATION: return "INVALID-ID-INFORMATION";
-	case N_INVALID_HASH_INFORMATION: return "INVALID-HASH-INFORMATION";
-	case N_AUTHENTICATION_FAILED: return "AUTHENTICATION-FAILED";
-	case N_CONNECTED: return "CONNECTED";
-	case N_RESPONDER_LIFETIME: return "RESPONDER-LIFETIME";
-	case N_INITIAL_CONTACT: return "INITIAL-CONTACT";
-	case N_DPD_R_U_THERE: return "R-U-THERE";
-	case N_DPD_R_U_THERE_ACK: return "R-U-THERE-ACK";
-	default: return "UNKNOWN";
-	}
+	return ctx->next_id++;
 }
 
 int
 isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
     const struct isakmp_hooks *hooks)
 {
+	struct isakmp_config defaults;
 	struct isakmp_ctx *ctx;
-	size_t i;
 	int rc;
 
-	if (out == NULL || cfg == NULL || hooks == NULL || hooks->rng == NULL ||
-	    cfg->size != sizeof(*cfg) || cfg->n_policies > ISAKMP_MAX_POLICIES)
-		return ISAKMP_E_INVAL;
-	for (i = 0; i < cfg->n_policies; i++) {
-		const struct isakmp_policy *p = &cfg->policies[i];
-
-		if (p->psk_len == 0 || p->psk_len > ISAKMP_MAX_PSK || p->n_p1 == 0 ||
-		    p->n_p1 > ISAKMP_MAX_P1_PROPS || p->n_p2 == 0 ||
-		    p->n_p2 > ISAKMP_MAX_P2_PROPS || p->peer_id_len > ISAKMP_MAX_ID)
-			return ISAKMP_E_INVAL;
+	if (cfg == NULL) {
+		memset(&defaults, 0, sizeof(defaults));
+		defaults.size = sizeof(defaults);
+		cfg = &defaults;
 	}
+	if (out == NULL || hooks == NULL || hooks->rng == NULL || cfg->size != sizeof(*cfg))
+		return ISAKMP_E_INVAL;
 	*out = NULL;
 	ctx = hooks->alloc != NULL ? hooks->alloc(hooks->user, sizeof(*ctx)) :
 	    calloc(1, sizeof(*ctx));
@@ -155,27 +81,33 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 		ctx->cfg.max_ike_sas = 256;
 	if (ctx->cfg.max_half_open == 0)
 		ctx->cfg.max_half_open = 64;
+	if (ctx->cfg.max_peers == 0)
+		ctx->cfg.max_peers = ctx->cfg.max_ike_sas;
+	if (ctx->cfg.max_ipsec_sas == 0)
+		ctx->cfg.max_ipsec_sas = ctx->cfg.max_peers > UINT32_MAX / 4 ? UINT32_MAX :
+		    4 * ctx->cfg.max_peers;
+	if (ctx->cfg.max_ipsec_per_peer == 0)
+		ctx->cfg.max_ipsec_per_peer = 8;
+	if (ctx->cfg.max_policies == 0)
+		ctx->cfg.max_policies = 256;
 	if (ctx->cfg.max_events == 0)
-		ctx->cfg.max_events = 64;
-	if (ctx->cfg.retransmit_ms == 0)
-		ctx->cfg.retransmit_ms = 2000;
+		ctx->cfg.max_events = 256;
+	if (ctx->cfg.retransmit_ns == 0)
+		ctx->cfg.retransmit_ns = 2 * NS;
 	if (ctx->cfg.retransmit_max == 0)
 		ctx->cfg.retransmit_max = 5;
-	if (ctx->cfg.half_open_timeout_s == 0)
-		ctx->cfg.half_open_timeout_s = 30;
-	for (i = 0; i < ctx->cfg.n_policies; i++) {
-		struct isakmp_policy *p = &ctx->cfg.policies[i];
-
-		if (p->local_port == 0)
-			p->local_port = 1701;
-		if (p->protocol == 0)
-			p->protocol = 17;
-		if (p->encap == 0)
-			p->encap = ISAKMP_ENCAP_TRANSPORT;
-	}
+	if (ctx->cfg.retransmit_max > 16)
+		ctx->cfg.retransmit_max = 16;  /* the backoff shift stays sane */
+	if (ctx->cfg.half_open_timeout_ns == 0)
+		ctx->cfg.half_open_timeout_ns = 30 * NS;
 	ctx->next_id = 1;
+	rg_heap_init(&ctx->heap);
+	if ((rc = ik_rng(ctx, ctx->hkey, sizeof(ctx->hkey))) != 0)
+		goto fail;
 	ctx->events = ik_alloc(ctx, ctx->cfg.max_events * sizeof(*ctx->events));
-	if (ctx->events == NULL) {
+	if (ctx->events == NULL || ht_init(ctx, &ctx->ike_cookie) != 0 ||
+	    ht_init(ctx, &ctx->ike_id) != 0 || ht_init(ctx, &ctx->peer_id) != 0 ||
+	    ht_init(ctx, &ctx->peer_tuple) != 0 || ht_init(ctx, &ctx->ipsec_id) != 0) {
 		rc = ISAKMP_E_NOMEM;
 		goto fail;
 	}
@@ -195,8 +127,14 @@ isakmp_ctx_free(struct isakmp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
-	while (ctx->sas != NULL)
-		sa_destroy(ctx, ctx->sas);
+	/* No events: the caller is done with everything. */
+	while (ctx->ipsecs.n > 0)
+		ipsec_destroy(ctx, ctx->ipsecs.v[ctx->ipsecs.n - 1]);
+	while (ctx->ikes.n > 0)
+		sa_destroy(ctx, ctx->ikes.v[ctx->ikes.n - 1]);
+	while (ctx->peers.n > 0)
+		peer_destroy(ctx, ctx->peers.v[ctx->peers.n - 1]);
+	pol_free_all(ctx);
 	while ((o = ctx->out_head) != NULL) {
 		ctx->out_head = o->next;
 		ik_free(ctx, o);
@@ -205,39 +143,65 @@ isakmp_ctx_free(struct isakmp_ctx *ctx)
 		sodium_memzero(ctx->events, ctx->cfg.max_events * sizeof(*ctx->events));
 		ik_free(ctx, ctx->events);
 	}
+	ht_fini(ctx, &ctx->ike_cookie);
+	ht_fini(ctx, &ctx->ike_id);
+	ht_fini(ctx, &ctx->peer_id);
+	ht_fini(ctx, &ctx->peer_tuple);
+	ht_fini(ctx, &ctx->ipsec_id);
+	vec_fini(ctx, &ctx->ikes);
+	vec_fini(ctx, &ctx->peers);
+	vec_fini(ctx, &ctx->ipsecs);
+	rg_heap_fini(&ctx->heap, heap_free_cb, ctx);
 	ikc_fini(ctx);
+	sodium_memzero(ctx->hkey, sizeof(ctx->hkey));
 	sodium_memzero(&ctx->cfg, sizeof(ctx->cfg));
 	ik_free(ctx, ctx);
 }
 
-/* Queues a datagram; prepends the non-ESP marker when sent from port 4500. */
-int
-out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
-    const struct isakmp_addr *to, const uint8_t *d, size_t len)
+static int
+queue_raw(struct isakmp_ctx *ctx, const struct isakmp_addr *from, const struct isakmp_addr *to,
+    const uint8_t *d, size_t len, size_t marker)
 {
-	size_t m = from->port == ISAKMP_NATT_PORT ? 4 : 0;
 	struct outpkt *o;
 
 	/* isakmp_next_output() promises ISAKMP_MAX_PACKET always suffices. */
-	if (len > ISAKMP_MAX_PACKET - m) {
+	if (len > ISAKMP_MAX_PACKET - marker) {
 		ctx->st.tx_oversize++;
 		ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes (+%zu marker) exceeds %d, "
-		    "not sent", len, m, ISAKMP_MAX_PACKET);
-		return ISAKMP_E_BUFSIZE;
+		    "not sent", len, marker, ISAKMP_MAX_PACKET);
+		return ISAKMP_E_BUFFER;
 	}
-	if ((o = ik_alloc(ctx, sizeof(*o) + len + m)) == NULL)
+	if ((o = ik_alloc(ctx, sizeof(*o) + len + marker)) == NULL)
 		return ISAKMP_E_NOMEM;
 	o->from = *from;
 	o->to = *to;
-	memset(o->data, 0, m);
-	memcpy(o->data + m, d, len);
-	o->len = len + m;
+	memset(o->data, 0, marker);
+	memcpy(o->data + marker, d, len);
+	o->len = len + marker;
 	if (ctx->out_tail != NULL)
 		ctx->out_tail->next = o;
 	else
 		ctx->out_head = o;
 	ctx->out_tail = o;
 	return 0;
+}
+
+/* Queues an IKE datagram; prepends the non-ESP marker when sent from port 4500. */
+int
+out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
+    const struct isakmp_addr *to, const uint8_t *d, size_t len)
+{
+	return queue_raw(ctx, from, to, d, len, from->port == ISAKMP_NATT_PORT ? 4 : 0);
+}
+
+/* Queues a NAT-T keepalive (RFC 3948 2.3): one 0xff byte, no marker. */
+int
+out_keepalive(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
+    const struct isakmp_addr *to)
+{
+	static const uint8_t ka = 0xff;
+
+	return queue_raw(ctx, from, to, &ka, 1, 0);
 }
 
 int
@@ -252,7 +216,7 @@ isakmp_next_output(struct isakmp_ctx *ctx, uint64_t now, uint8_t *buf, size_t ca
 	if ((o = ctx->out_head) == NULL)
 		return ISAKMP_E_AGAIN;
 	if (o->len > cap)
-		return ISAKMP_E_BUFSIZE;
+		return ISAKMP_E_BUFFER;
 	memcpy(buf, o->data, o->len);
 	*len = o->len;
 	*from = o->from;
@@ -266,13 +230,19 @@ isakmp_next_output(struct isakmp_ctx *ctx, uint64_t now, uint8_t *buf, size_t ca
 	return 0;
 }
 
+size_t
+ev_room(const struct isakmp_ctx *ctx)
+{
+	return ctx->cfg.max_events - ctx->ev_count;
+}
+
 void
 ev_push(struct isakmp_ctx *ctx, const struct isakmp_event *ev)
 {
 	if (ctx->ev_count == ctx->cfg.max_events) {
 		ctx->st.events_dropped++;
-		ik_log(ctx, ISAKMP_LOG_ERROR, "event queue full (%u), event %d dropped",
-		    ctx->cfg.max_events, ev->type);
+		ik_log(ctx, ISAKMP_LOG_ERROR, "event queue full (%u), event %s dropped",
+		    ctx->cfg.max_events, isakmp_event_name(ev->type));
 		return;
 	}
 	ctx->events[(ctx->ev_head + ctx->ev_count) % ctx->cfg.max_events] = *ev;
@@ -295,8 +265,28 @@ isakmp_next_event(struct isakmp_ctx *ctx, struct isakmp_event *ev)
 }
 
 void
+isakmp_event_wipe(struct isakmp_event *ev)
+{
+	if (ev != NULL)
+		sodium_memzero(ev, sizeof(*ev));
+}
+
+void
 isakmp_get_stats(const struct isakmp_ctx *ctx, struct isakmp_stats *out)
 {
 	if (ctx != NULL && out != NULL)
 		*out = ctx->st;
+}
+
+/* rg_heap's allocator callbacks over the context's hooks. */
+void *
+heap_alloc_cb(void *user, size_t n)
+{
+	return ik_alloc(user, n);
+}
+
+void
+heap_free_cb(void *user, void *p)
+{
+	ik_free(user, p);
 }

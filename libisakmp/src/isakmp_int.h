@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "rg_heap.h"
+
 #include <roadgate/isakmp.h>
 
 #define HDR_LEN 28
@@ -51,6 +53,9 @@ struct msg {
 	size_t n;
 	const uint8_t *first;  /* first payload byte */
 	size_t plen;           /* bytes covered by the payload chain */
+	/* Where the datagram came from (dispatch.c fills these in). */
+	const struct isakmp_addr *from, *to;
+	uint64_t now;
 };
 
 /* Negotiated phase 1 algorithms with derived sizes. */
@@ -68,10 +73,11 @@ struct dh {
 	size_t publen;
 };
 
+/* A Quick Mode exchange in progress (or just finished, kept for retransmissions). */
 struct qm {
 	bool used;
-	int state;
-	bool initiator;
+	int state;                  /* 1 = QM1 sent, 2 = QM2 sent, 3 = done */
+	bool initiator;             /* we sent QM1 */
 	uint32_t msgid;
 	uint8_t iv[MAX_BLOCK];
 	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
@@ -83,31 +89,72 @@ struct qm {
 	struct isakmp_p2_proposal chosen;
 	uint16_t encap;
 	uint32_t natoa_i, natoa_r;
-	uint16_t peer_port;
+	uint8_t sel_protocol;
+	uint16_t sel_local_port, peer_port;  /* selectors (peer_port: theirs, 0 = any) */
 	uint8_t *last_rx; size_t last_rx_len;
 	uint8_t *last_tx; size_t last_tx_len;
-	uint64_t deadline;
+	uint64_t deadline;          /* retransmission / negotiation timeout; 0 = none */
+	uint64_t linger;            /* done: slot freed at this time (retransmissions) */
 	unsigned tries;
-	uint64_t expires;
-	bool ready;
-	bool rekeyed;          /* initiator: replacement started */
-	bool commit;           /* initiator set the commit bit (RFC 2408 3.1) */
-	uint64_t rekey_at;
-	struct isakmp_ipsec_sa sa;
+	bool ready;                 /* done: the IPsec SA exists */
+	bool commit;                /* initiator set the commit bit (RFC 2408 3.1) */
+	uint64_t rekey_of;          /* the IPsec SA this exchange replaces, 0 = none */
+	uint64_t ipsec_id;          /* done: the IPsec SA it made */
 };
 
 enum p1state {
-	S_NONE = 0, S_I_MM1, S_I_MM3, S_I_MM5, S_R_MM2, S_R_MM4, S_ESTABLISHED, S_DEAD
+	S_NONE = 0, S_I_MM1, S_I_MM3, S_I_MM5, S_R_MM2, S_R_MM4, S_ESTABLISHED
 };
 
+/* Intrusive hash chain link (hash.c); h is the full hash of the object's key. */
+struct hlink {
+	struct hlink *next;
+	uint64_t h;
+};
+
+struct htab {
+	struct hlink **b;
+	uint32_t mask;              /* buckets - 1 (power of two) */
+	uint32_t n;
+};
+
+/* A dense array of objects for enumeration and walks; each keeps its index. */
+struct vec {
+	void **v;
+	uint32_t n, cap;
+};
+
+enum { T_IKE = 1, T_PEER, T_IPSEC };
+
+/* One deadline in the context's heap; kind says which object embeds it. */
+struct timer {
+	struct rg_heap_node node;
+	uint8_t kind;
+};
+
+/* A policy and the references that keep it (policy.c). */
+struct pol {
+	struct pol *next;           /* in ctx->pols while linked */
+	uint32_t id;
+	uint32_t refs;              /* IKE SAs and peers using it */
+	bool linked;                /* false once isakmp_policy_delete() removed it */
+	struct isakmp_policy p;
+};
+
+struct peer;
+
 struct ike_sa {
-	struct ike_sa *next;
+	struct hlink by_cookie, by_id;
+	uint32_t vidx;              /* index in ctx->ikes */
+	struct timer tm;
 	uint64_t id;
+	struct peer *peer;          /* NULL while a responder SA is half-open */
+	struct ike_sa *peer_next;   /* in peer->ikes */
+	struct pol *pol;            /* referenced */
 	bool initiator;
 	enum p1state state;
 	uint8_t icookie[8], rcookie[8];
 	struct isakmp_addr local, remote;
-	size_t policy;
 	struct p1alg alg;
 	struct dh dh;
 	uint8_t gxi[MAX_KE], gxr[MAX_KE];
@@ -126,20 +173,68 @@ struct ike_sa {
 	uint8_t natd_type, natoa_type;
 	uint8_t *last_rx; size_t last_rx_len;
 	uint8_t *last_tx; size_t last_tx_len;
-	uint64_t deadline;          /* retransmit or half-open expiry */
+	uint64_t deadline;          /* retransmit or half-open expiry; 0 = none */
 	unsigned tries;
-	uint64_t expires;           /* phase 1 lifetime */
+	uint64_t created;
+	uint64_t expires;           /* phase 1 lifetime; 0 until up */
 	uint64_t up_at;             /* when phase 1 came up (lifetimes count from here) */
 	bool p1_resp_life;          /* responder: send RESPONDER-LIFETIME after MM6 */
-	uint64_t dpd_next, dpd_wait;
-	uint32_t dpd_seq;
-	bool want_qm;
-	bool rekey_of_other;        /* initiator: no INITIAL-CONTACT */
-	bool p1_rekeyed;            /* initiator: replacement IKE SA started */
-	uint64_t p1_rekey_at;
-	struct isakmp_addr orig_local, orig_remote;  /* before floating */
-	uint32_t peer_idaddr;
+	bool want_qm;               /* initiator: start Quick Mode once up */
+	uint64_t qm_rekey_of;       /* ... replacing this IPsec SA (0 = a new one) */
+	bool ic;                    /* initiator: send INITIAL-CONTACT in MM5 */
+	bool p1_rekeyed;            /* original initiator: replacement IKE SA started */
+	uint64_t p1_rekey_at;       /* 0 = none */
+	uint64_t replaced_by;       /* a newer IKE SA of the peer is up */
+	int last_err;               /* last ISAKMP_E_* this negotiation hit */
+	uint8_t rid_type;           /* the peer's phase 1 ID (type, data) once verified */
+	uint8_t rid[ISAKMP_MAX_ID];
+	size_t rid_len;
+	uint32_t seen[16];          /* recent authenticated message IDs (rebinding) */
+	uint8_t seen_pos;
 	struct qm qm[MAX_P2];
+};
+
+/* An IPsec SA pair, owned by its peer. */
+struct ipsec {
+	struct hlink by_id;
+	uint32_t vidx;              /* index in ctx->ipsecs */
+	struct timer tm;
+	uint64_t id, user;
+	struct peer *peer;
+	struct ipsec *peer_next;    /* in peer->ipsecs */
+	struct isakmp_ipsec_sa sa;  /* keys always zero here */
+	uint64_t ike_id;            /* the IKE SA that negotiated it */
+	uint64_t created, expires, rekey_at;  /* rekey_at 0 = none */
+	uint64_t replaced_by;
+	bool rekeying;              /* a replacement is being negotiated */
+};
+
+/* A remote client's stable identity (peer.c). */
+struct peer {
+	struct hlink by_id, by_tuple;
+	uint32_t vidx;              /* index in ctx->peers */
+	struct timer tm;
+	uint64_t id, user;
+	struct pol *pol;            /* referenced */
+	struct isakmp_addr local, remote;
+	bool keyed;                 /* in ctx->peer_tuple (remote ID known) */
+	uint8_t rid_type;
+	uint8_t rid[ISAKMP_MAX_ID];
+	size_t rid_len;
+	struct ike_sa *ikes;
+	uint32_t n_ike;
+	struct ipsec *ipsecs;
+	uint32_t n_ipsec;
+	bool nat_local, nat_remote, natt_float;  /* from its newest IKE SA */
+	bool initiator;             /* we started phase 1 (isakmp_initiate) */
+	struct isakmp_addr orig_local, orig_remote;  /* initiator: before floating */
+	uint64_t created, last_heard;
+	/* DPD (RFC 3706), run on the current IKE SA. */
+	uint64_t dpd_due;           /* next check; 0 = off */
+	uint64_t dpd_first;         /* first unanswered probe sent at; 0 = none */
+	uint32_t dpd_seq, dpd_outstanding, dpd_first_seq;
+	uint64_t ka_next;           /* next NAT-T keepalive; 0 = off */
+	bool dying;                 /* being torn down: no PEER_DOWN until the end */
 };
 
 struct outpkt {
@@ -158,7 +253,12 @@ struct isakmp_ctx {
 	const EVP_MD *md[7];
 	EVP_CIPHER *c_des, *c_3des, *c_aes128, *c_aes192, *c_aes256;
 	EVP_PKEY *dhparams[21];
-	struct ike_sa *sas;
+	uint8_t hkey[16];           /* keyed hash for the tables (SipHash) */
+	struct pol *pols, *pols_tail;
+	uint32_t n_pols, next_pol_id;
+	struct htab ike_cookie, ike_id, peer_id, peer_tuple, ipsec_id;
+	struct vec ikes, peers, ipsecs;
+	struct rg_heap heap;
 	size_t n_sas, n_half_open;
 	uint64_t next_id;
 	struct outpkt *out_head, *out_tail;
@@ -177,6 +277,7 @@ int ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len);
 /* crypto.c */
 int ikc_init(struct isakmp_ctx *ctx);
 void ikc_fini(struct isakmp_ctx *ctx);
+int ikc_load_legacy(struct isakmp_ctx *ctx);
 int ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a);
 size_t ikc_ke_len(int group);
 bool ikc_group_ok(int group);

@@ -20,31 +20,38 @@ rng(void *u, void *b, size_t n)
 }
 
 static struct isakmp_ctx *
-mk(struct ts_rng *r, int group)
+mk(struct ts_rng *r, int group, uint32_t *pid)
 {
 	struct isakmp_config cfg;
 	struct isakmp_hooks h;
-	struct isakmp_policy *p = &cfg.policies[0];
+	struct isakmp_policy pol, *p = &pol;
 	struct isakmp_ctx *ctx = NULL;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.size = sizeof(cfg);
 	cfg.max_ike_sas = 100000;
 	cfg.max_half_open = 100000;
+	cfg.max_events = 4096;
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
 	memcpy(p->psk, "bench-psk", 9);
 	p->psk_len = 9;
 	p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 128, ISAKMP_HASH_SHA1,
 	    (uint16_t)group, 0 };
 	p->n_p1 = 1;
-	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
+	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96,
+	    0, 0 };
 	p->n_p2 = 1;
 	p->natt = true;
-	cfg.n_policies = 1;
 	memset(&h, 0, sizeof(h));
 	h.user = r;
 	h.rng = rng;
 	if (isakmp_ctx_new(&ctx, &cfg, &h) != 0)
 		return NULL;
+	if (isakmp_policy_add(ctx, p, pid) != 0) {
+		isakmp_ctx_free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -58,15 +65,16 @@ bench(const char *name, int group, unsigned n)
 	static uint8_t b[ISAKMP_MAX_PACKET];
 	size_t len;
 	uint64_t t0, resp_ns = 0, dh_ns;
-	unsigned i, done = 0;
+	unsigned i, done = 0, refused = 0;
+	uint32_t pid = 0;
 	struct dh a, bb;
 	uint8_t z[MAX_KE];
 	size_t zl;
 
 	ts_rng_init(&r1, 1);
 	ts_rng_init(&r2, 2);
-	c = mk(&r1, group);
-	s = mk(&r2, group);
+	c = mk(&r1, group, &pid);
+	s = mk(&r2, group, &pid);
 	if (c == NULL || s == NULL) {
 		fprintf(stderr, "bench: context creation failed\n");
 		return;
@@ -75,26 +83,30 @@ bench(const char *name, int group, unsigned n)
 		bool any = true;
 
 		l.port = (uint16_t)(1024 + i % 60000);
-		if (isakmp_initiate(c, 0, 0, &l, &rem, NULL) != 0)
+		if (isakmp_initiate(c, 0, pid, &l, &rem, NULL) != 0)
 			break;
 		while (any) {
 			any = false;
 			while (isakmp_next_output(c, 0, b, sizeof(b), &len, &f, &t) == 0) {
 				t0 = ts_now_ns();
-				(void)isakmp_input(s, 0, b, len, &f, &t);
+				if (isakmp_input(s, 0, b, len, &f, &t) != 0)
+					refused++;
 				resp_ns += ts_now_ns() - t0;
 				any = true;
 			}
 			while (isakmp_next_output(s, 0, b, sizeof(b), &len, &f, &t) == 0) {
-				(void)isakmp_input(c, 0, b, len, &f, &t);
+				if (isakmp_input(c, 0, b, len, &f, &t) != 0)
+					refused++;
 				any = true;
 			}
 		}
-		while (isakmp_next_event(s, &ev))
-			if (ev.type == ISAKMP_EV_SA_READY)
+		while (isakmp_next_event(s, &ev)) {
+			if (ev.type == ISAKMP_EV_IPSEC_SA_UP)
 				done++;
+			isakmp_event_wipe(&ev);
+		}
 		while (isakmp_next_event(c, &ev))
-			;
+			isakmp_event_wipe(&ev);
 	}
 	/* The physical limit: two DH operations per exchange, same calls. */
 	memset(&a, 0, sizeof(a));
@@ -111,6 +123,8 @@ bench(const char *name, int group, unsigned n)
 	dh_ns = ts_now_ns() - t0;
 	ikc_dh_free(&a);
 	ikc_dh_free(&bb);
+	if (refused != 0)
+		fprintf(stderr, "bench: %s: %u datagrams refused\n", name, refused);
 	if (done == 0 || resp_ns == 0 || dh_ns == 0) {
 		fprintf(stderr, "bench: %s: no completed exchanges\n", name);
 	} else {

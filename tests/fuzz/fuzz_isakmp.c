@@ -27,6 +27,7 @@
 struct side {
 	struct isakmp_ctx *ctx;
 	struct ts_rng rng;
+	uint32_t pid;
 };
 
 static int
@@ -39,6 +40,7 @@ static void
 policy(struct isakmp_policy *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
 	memcpy(p->psk, "fuzz-psk", 8);
 	p->psk_len = 8;
 	p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 128, ISAKMP_HASH_SHA1,
@@ -48,32 +50,51 @@ policy(struct isakmp_policy *p)
 	p->p1[2] = (struct isakmp_p1_proposal){ ISAKMP_ENC_3DES, 0, ISAKMP_HASH_MD5,
 	    ISAKMP_GROUP_MODP1024, 0 };
 	p->n_p1 = 3;
-	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
-	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
+	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
+	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
 	p->n_p2 = 2;
 	p->natt = true;
 	p->send_deletes = true;
-	p->dpd_delay_s = 10;
-	p->dpd_timeout_s = 30;
+	p->dpd_interval_ns = 10000000000ull;
+	p->dpd_timeout_ns = 30000000000ull;
 }
 
 static int
 side_new(struct side *s, uint64_t seed)
 {
 	struct isakmp_config cfg;
+	struct isakmp_policy p;
 	struct isakmp_hooks h;
+	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.size = sizeof(cfg);
-	policy(&cfg.policies[0]);
-	cfg.n_policies = 1;
 	cfg.max_half_open = 4;
 	memset(&h, 0, sizeof(h));
 	h.user = s;
 	h.rng = frng;
 	ts_rng_init(&s->rng, seed);
-	return isakmp_ctx_new(&s->ctx, &cfg, &h);
+	if ((rc = isakmp_ctx_new(&s->ctx, &cfg, &h)) != 0)
+		return rc;
+	policy(&p);
+	return isakmp_policy_add(s->ctx, &p, &s->pid);
 }
+
+/* The context's newest IKE SA (internal), NULL if none. */
+static struct ike_sa *
+newest(struct isakmp_ctx *ctx)
+{
+	struct ike_sa *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < ctx->ikes.n; i++)
+		if (best == NULL || ((struct ike_sa *)ctx->ikes.v[i])->id > best->id)
+			best = ctx->ikes.v[i];
+	return best;
+}
+
+/* isakmp_input is warn_unused_result; the target only cares that it returns. */
+static int last_rc;
 
 static const struct isakmp_addr C = { 0x0a000002u, 500 }, S = { 0xcb00710au, 500 };
 
@@ -88,7 +109,7 @@ drain(struct isakmp_ctx *ctx)
 	while (isakmp_next_output(ctx, 0, b, sizeof(b), &l, &f, &t) == 0)
 		;
 	while (isakmp_next_event(ctx, &ev))
-		;
+		isakmp_event_wipe(&ev);
 }
 
 /* Moves packets between the two sides; stops after `limit` datagrams. */
@@ -103,12 +124,12 @@ pump(struct side *c, struct side *s, size_t limit)
 	while (any && n < limit) {
 		any = false;
 		if (isakmp_next_output(c->ctx, 0, b, sizeof(b), &l, &f, &t) == 0) {
-			(void)isakmp_input(s->ctx, 0, b, l, &f, &t);
+			last_rc = isakmp_input(s->ctx, 0, b, l, &f, &t);
 			any = true;
 			n++;
 		}
 		if (n < limit && isakmp_next_output(s->ctx, 0, b, sizeof(b), &l, &f, &t) == 0) {
-			(void)isakmp_input(c->ctx, 0, b, l, &f, &t);
+			last_rc = isakmp_input(c->ctx, 0, b, l, &f, &t);
 			any = true;
 			n++;
 		}
@@ -221,8 +242,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			from.port = 4500;
 			to.port = 4500;
 		}
-		(void)isakmp_input(s.ctx, 0, data, size, &from, &to);
-		(void)isakmp_input(s.ctx, 0, data, size, &from, &to);  /* retransmission */
+		last_rc = isakmp_input(s.ctx, 0, data, size, &from, &to);
+		last_rc = isakmp_input(s.ctx, 0, data, size, &from, &to);  /* retransmission */
 		drain(s.ctx);
 		(void)isakmp_handle_timeout(s.ctx, 100ull * 1000000000ull);
 		drain(s.ctx);
@@ -234,39 +255,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (side_new(&s, 2) != 0)
 		goto out;
-	if (side_new(&c, 1) != 0 || isakmp_initiate(c.ctx, 0, 0, &C, &S, NULL) != 0)
+	if (side_new(&c, 1) != 0 || isakmp_initiate(c.ctx, 0, c.pid, &C, &S, NULL) != 0)
 		goto out;
 	if (mode == 2) {
 		pump(&c, &s, 2);
-		if (s.ctx->sas != NULL && size >= HDR_LEN) {
+		if (newest(s.ctx) != NULL && size >= HDR_LEN) {
 			memcpy(buf, data, size);
-			memcpy(buf, s.ctx->sas->icookie, 8);
-			memcpy(buf + 8, s.ctx->sas->rcookie, 8);
-			(void)isakmp_input(s.ctx, 0, buf, size, &from, &to);
+			memcpy(buf, newest(s.ctx)->icookie, 8);
+			memcpy(buf + 8, newest(s.ctx)->rcookie, 8);
+			last_rc = isakmp_input(s.ctx, 0, buf, size, &from, &to);
 		}
 		goto out;
 	}
 	pump(&c, &s, 64);
-	if (s.ctx->sas == NULL || c.ctx->sas == NULL)
+	if (newest(s.ctx) == NULL || newest(c.ctx) == NULL)
 		goto out;
 	if (mode == 5) {
 		if (size >= HDR_LEN) {
 			memcpy(buf, data, size);
-			memcpy(buf, s.ctx->sas->icookie, 8);
-			memcpy(buf + 8, s.ctx->sas->rcookie, 8);
-			(void)isakmp_input(s.ctx, 0, buf, size, &from, &to);
+			memcpy(buf, newest(s.ctx)->icookie, 8);
+			memcpy(buf + 8, newest(s.ctx)->rcookie, 8);
+			last_rc = isakmp_input(s.ctx, 0, buf, size, &from, &to);
 		}
 		goto out;
 	}
 	if (mode == 3) {
-		n = seal(s.ctx, s.ctx->sas, data, size, buf);
+		n = seal(s.ctx, newest(s.ctx), data, size, buf);
 		if (n > 0)
-			(void)isakmp_input(s.ctx, 0, buf, n, &from, &to);
+			last_rc = isakmp_input(s.ctx, 0, buf, n, &from, &to);
 		pump(&c, &s, 8);
 	} else {
-		n = seal(c.ctx, c.ctx->sas, data, size, buf);
+		n = seal(c.ctx, newest(c.ctx), data, size, buf);
 		if (n > 0)
-			(void)isakmp_input(c.ctx, 0, buf, n, &to, &from);
+			last_rc = isakmp_input(c.ctx, 0, buf, n, &to, &from);
 		pump(&c, &s, 8);
 	}
 	(void)isakmp_handle_timeout(s.ctx, 20ull * 1000000000ull);

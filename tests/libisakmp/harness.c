@@ -7,6 +7,7 @@ void
 h_policy_default(struct isakmp_policy *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
 	memcpy(p->psk, "lab-psk-123", 11);
 	p->psk_len = 11;
 	p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 256, ISAKMP_HASH_SHA1,
@@ -14,8 +15,8 @@ h_policy_default(struct isakmp_policy *p)
 	p->p1[1] = (struct isakmp_p1_proposal){ ISAKMP_ENC_3DES, 0, ISAKMP_HASH_SHA1,
 	    ISAKMP_GROUP_MODP1024, 0 };
 	p->n_p1 = 2;
-	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
-	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
+	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
+	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
 	p->n_p2 = 2;
 	p->natt = true;
 	p->send_deletes = true;
@@ -45,47 +46,42 @@ w_log(void *u, int level, const char *msg)
 	ts_log_cb(&((struct h_side *)u)->log, level, msg);
 }
 
-static int
-side_init(struct h_side *s, const struct isakmp_policy *p, uint64_t seed)
+int
+h_side_init(struct h_side *s, const struct isakmp_config *cfg, const struct isakmp_policy *p,
+    uint64_t seed)
 {
-	struct isakmp_config cfg;
 	struct isakmp_hooks hooks;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	ts_rng_init(&s->rng, seed);
 	ts_alloc_init(&s->alloc);
 	ts_log_init(&s->log);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.size = sizeof(cfg);
-	cfg.policies[0] = *p;
-	cfg.n_policies = 1;
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.user = s;
 	hooks.rng = w_rng;
 	hooks.alloc = w_alloc;
 	hooks.free = w_free;
 	hooks.log = w_log;
-	return isakmp_ctx_new(&s->ctx, &cfg, &hooks);
+	if ((rc = isakmp_ctx_new(&s->ctx, cfg, &hooks)) != 0)
+		return rc;
+	return p != NULL ? isakmp_policy_add(s->ctx, p, &s->pid) : 0;
 }
 
 int
-h_init_cfg(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_config *scfg,
-    bool nat, uint64_t seed)
+h_init_multi(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_policy *sp,
+    size_t n, bool nat, uint64_t seed)
 {
-	struct isakmp_hooks hooks;
+	uint32_t id;
+	size_t i;
 	int rc;
 
-	if ((rc = h_init(h, cp, cp, nat, seed)) != 0)
+	if ((rc = h_init(h, cp, &sp[0], nat, seed)) != 0)
 		return rc;
-	isakmp_ctx_free(h->s.ctx);
-	h->s.ctx = NULL;
-	memset(&hooks, 0, sizeof(hooks));
-	hooks.user = &h->s;
-	hooks.rng = w_rng;
-	hooks.alloc = w_alloc;
-	hooks.free = w_free;
-	hooks.log = w_log;
-	return isakmp_ctx_new(&h->s.ctx, scfg, &hooks);
+	for (i = 1; i < n; i++)
+		if ((rc = isakmp_policy_add(h->s.ctx, &sp[i], &id)) != 0)
+			return rc;
+	return 0;
 }
 
 int
@@ -97,9 +93,9 @@ h_init(struct harness *h, const struct isakmp_policy *cp, const struct isakmp_po
 	memset(h, 0, sizeof(*h));
 	h->nat = nat;
 	h->now = 1000000000ull;
-	if ((rc = side_init(&h->c, cp, seed)) != 0)
+	if ((rc = h_side_init(&h->c, NULL, cp, seed)) != 0)
 		return rc;
-	return side_init(&h->s, sp, seed + 1);
+	return h_side_init(&h->s, NULL, sp, seed + 1);
 }
 
 void
@@ -115,12 +111,17 @@ drain_events(struct h_side *s)
 {
 	struct isakmp_event ev;
 
-	while (isakmp_next_event(s->ctx, &ev))
-		if (s->nev < 32)
+	while (isakmp_next_event(s->ctx, &ev)) {
+		if (s->nev < H_MAX_EV)
 			s->ev[s->nev++] = ev;
+		isakmp_event_wipe(&ev);
+	}
 }
 
-/* NAT: 10.0.0.2:p <-> 198.51.100.1:(40000 + p) */
+/*
+ * NAT: 10.0.0.2:p <-> 198.51.100.1:(nat_base + p) for p = 500 and 4500; a
+ * datagram to any other NAT port is dropped (the mapping is gone).
+ */
 size_t
 h_pump(struct harness *h)
 {
@@ -138,7 +139,7 @@ h_pump(struct harness *h)
 				continue;
 			if (h->nat) {
 				from.ip = H_NAT_IP;
-				from.port = (uint16_t)(40000 + from.port);
+				from.port = (uint16_t)((h->nat_base ? h->nat_base : 40000) + from.port);
 			}
 			memcpy(h->last_c2s, buf, len);
 			h->last_c2s_len = len;
@@ -152,8 +153,14 @@ h_pump(struct harness *h)
 			if (h->filter != NULL && !h->filter(h, false, buf, &len))
 				continue;
 			if (h->nat) {
+				uint16_t base = h->nat_base ? h->nat_base : 40000;
+
+				if (to.ip != H_NAT_IP || (to.port != base + 500 && to.port != base + 4500)) {
+					h->nat_dropped++;
+					continue;
+				}
 				to.ip = H_CLIENT_IP;
-				to.port = (uint16_t)(to.port - 40000);
+				to.port = (uint16_t)(to.port - base);
 			}
 			h->last_rc_c = isakmp_input(h->c.ctx, h->now, buf, len, &from, &to);
 		}
@@ -165,13 +172,11 @@ h_pump(struct harness *h)
 }
 
 int
-h_initiate(struct harness *h, uint64_t *ike_id)
+h_initiate(struct harness *h, uint64_t *peer_id)
 {
 	struct isakmp_addr l = { H_CLIENT_IP, 500 }, r = { H_SERVER_IP, 500 };
 
-	if (!h->nat)
-		l.ip = H_CLIENT_IP;
-	return isakmp_initiate(h->c.ctx, h->now, 0, &l, &r, ike_id);
+	return isakmp_initiate(h->c.ctx, h->now, h->c.pid, &l, &r, peer_id);
 }
 
 bool
@@ -180,7 +185,7 @@ h_find_event(struct h_side *s, int type, struct isakmp_event *out)
 	size_t i;
 
 	for (i = 0; i < s->nev; i++)
-		if (s->ev[i].type == type) {
+		if ((int)s->ev[i].type == type) {
 			if (out != NULL)
 				*out = s->ev[i];
 			return true;
@@ -188,13 +193,86 @@ h_find_event(struct h_side *s, int type, struct isakmp_event *out)
 	return false;
 }
 
+bool
+h_last_event(struct h_side *s, int type, struct isakmp_event *out)
+{
+	size_t i;
+
+	for (i = s->nev; i-- > 0;)
+		if ((int)s->ev[i].type == type) {
+			if (out != NULL)
+				*out = s->ev[i];
+			return true;
+		}
+	return false;
+}
+
+size_t
+h_count_events(struct h_side *s, int type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nev; i++)
+		n += (int)s->ev[i].type == type;
+	return n;
+}
+
+size_t
+h_count_reason(struct h_side *s, int type, enum isakmp_reason reason)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nev; i++)
+		n += (int)s->ev[i].type == type && s->ev[i].reason == reason;
+	return n;
+}
+
+void
+h_run(struct harness *h, uint64_t now)
+{
+	h->now = now;
+	(void)isakmp_handle_timeout(h->c.ctx, h->now);
+	(void)isakmp_handle_timeout(h->s.ctx, h->now);
+	h_pump(h);
+}
+
+void
+h_run_until(struct harness *h, uint64_t until)
+{
+	for (;;) {
+		uint64_t tc = isakmp_next_timeout(h->c.ctx), ts = isakmp_next_timeout(h->s.ctx);
+		uint64_t t = tc < ts ? tc : ts;
+
+		if (t > until)
+			break;
+		h_run(h, t > h->now ? t : h->now);
+	}
+	h->now = until;
+	h_pump(h);
+}
+
 #include "isakmp_int.h"
+
+struct ike_sa *
+h_newest_sa(struct isakmp_ctx *ctx)
+{
+	struct ike_sa *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < ctx->ikes.n; i++) {
+		struct ike_sa *sa = ctx->ikes.v[i];
+
+		if (best == NULL || sa->id > best->id)
+			best = sa;
+	}
+	return best;
+}
 
 static int
 inject(struct harness *h, struct isakmp_ctx *ctx, uint8_t exch, uint32_t msgid,
     const uint8_t *payloads, size_t plen)
 {
-	struct ike_sa *sa = ctx->sas;
+	struct ike_sa *sa = h_newest_sa(ctx);
 	uint8_t pkt[ISAKMP_MAX_PACKET], iv[MAX_HASH], mid[4], hv[MAX_HASH];
 	const uint8_t *parts[2];
 	size_t lens[2], n, pad, hl;

@@ -62,16 +62,16 @@ int
 main(int argc, char **argv)
 {
 	static const uint32_t ghdr[6] = { 0xa1b2c3d4u, 0x00040002u, 0, 0, 65535, 228 };
-	struct isakmp_config cfg;
 	struct isakmp_hooks hc, hs;
 	struct isakmp_ctx *c = NULL, *s = NULL;
-	struct isakmp_policy *p = &cfg.policies[0];
+	struct isakmp_policy pol, *p = &pol;
+	uint32_t pid = 0;
 	struct ts_rng rc_, rs_;
 	struct isakmp_addr l = { CLIENT_IP, 500 }, r = { SERVER_IP, 500 }, f, t;
 	struct isakmp_event ev;
 	uint8_t buf[ISAKMP_MAX_PACKET], ic[8], key[64];
 	size_t len, moved, kl, i;
-	uint64_t id = 0;
+	uint64_t id = 0, ike = 0;
 	int sel = argc > 2 ? atoi(argv[2]) : 0;
 	uint32_t spis[2] = { 0, 0 };
 
@@ -92,28 +92,27 @@ main(int argc, char **argv)
 		fwrite(&snap, 4, 1, pcap);
 		fwrite(&lt, 4, 1, pcap);
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.size = sizeof(cfg);
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
 	memcpy(p->psk, "lab-psk-123", 11);
 	p->psk_len = 11;
 	if (sel == 1) {
 		p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_3DES, 0, ISAKMP_HASH_MD5,
 		    ISAKMP_GROUP_MODP1024, 0 };
-		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_AUTH_HMAC_MD5, 0, 0 };
+		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_INTEG_HMAC_MD5_96, 0, 0 };
 	} else if (sel == 2) {
 		p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 128, ISAKMP_HASH_SHA256,
 		    ISAKMP_GROUP_ECP256, 0 };
-		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 256, ISAKMP_AUTH_HMAC_SHA256, 0, 0 };
+		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 256, ISAKMP_INTEG_HMAC_SHA256_128, 0, 0 };
 	} else {
 		p->p1[0] = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 256, ISAKMP_HASH_SHA1,
 		    ISAKMP_GROUP_MODP2048, 0 };
-		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
+		p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
 	}
 	p->n_p1 = 1;
 	p->n_p2 = 1;
 	p->natt = true;
 	p->send_deletes = true;
-	cfg.n_policies = 1;
 	memset(&hc, 0, sizeof(hc));
 	hc.rng = ts_rng_cb;
 	hs = hc;
@@ -121,8 +120,9 @@ main(int argc, char **argv)
 	ts_rng_init(&rs_, 6);
 	hc.user = &rc_;
 	hs.user = &rs_;
-	if (isakmp_ctx_new(&c, &cfg, &hc) != 0 || isakmp_ctx_new(&s, &cfg, &hs) != 0 ||
-	    isakmp_initiate(c, 0, 0, &l, &r, &id) != 0)
+	if (isakmp_ctx_new(&c, NULL, &hc) != 0 || isakmp_ctx_new(&s, NULL, &hs) != 0 ||
+	    isakmp_policy_add(c, p, &pid) != 0 || isakmp_policy_add(s, p, &pid) != 0 ||
+	    isakmp_initiate(c, 0, pid, &l, &r, &id) != 0)
 		return 1;
 	for (i = 0; i < 2; i++) {
 		do {
@@ -131,27 +131,33 @@ main(int argc, char **argv)
 				f.ip = NAT_IP;
 				f.port = (uint16_t)(f.port == 500 ? 40500 : 44500);
 				write_pkt(f.ip, f.port, t.ip, t.port, buf, len);
-				(void)isakmp_input(s, 0, buf, len, &f, &t);
+				if (isakmp_input(s, 0, buf, len, &f, &t) != 0)
+					fprintf(stderr, "input refused\n");
 				moved++;
 			}
 			while (isakmp_next_output(s, 0, buf, sizeof(buf), &len, &f, &t) == 0) {
 				write_pkt(f.ip, f.port, t.ip, t.port, buf, len);
 				t.ip = CLIENT_IP;
 				t.port = (uint16_t)(t.port == 40500 ? 500 : 4500);
-				(void)isakmp_input(c, 0, buf, len, &f, &t);
+				if (isakmp_input(c, 0, buf, len, &f, &t) != 0)
+					fprintf(stderr, "input refused\n");
 				moved++;
 			}
 		} while (moved > 0);
 		if (i == 0) {
-			if (isakmp_export_keys(c, id, ic, key, sizeof(key), &kl) != 0)
-				return 1;
-			while (isakmp_next_event(c, &ev))
-				if (ev.type == ISAKMP_EV_SA_READY) {
+			while (isakmp_next_event(c, &ev)) {
+				if (ev.type == ISAKMP_EV_PHASE1_UP)
+					ike = ev.ike_id;
+				if (ev.type == ISAKMP_EV_IPSEC_SA_UP) {
 					spis[0] = ev.sa.spi_in;
 					spis[1] = ev.sa.spi_out;
 				}
+				isakmp_event_wipe(&ev);
+			}
+			if (isakmp_export_keys(c, ike, ic, key, sizeof(key), &kl) != 0)
+				return 1;
 			/* Then an Informational exchange: Delete. */
-			(void)isakmp_delete(c, 0, id);
+			(void)isakmp_peer_delete(c, 0, id);
 		}
 	}
 	fclose(pcap);

@@ -28,8 +28,8 @@ fast_policy(struct isakmp_policy *p)
 static bool
 established(struct harness *h)
 {
-	return h_find_event(&h->c, ISAKMP_EV_SA_READY, NULL) &&
-	    h_find_event(&h->s, ISAKMP_EV_SA_READY, NULL);
+	return h_find_event(&h->c, ISAKMP_EV_IPSEC_SA_UP, NULL) &&
+	    h_find_event(&h->s, ISAKMP_EV_IPSEC_SA_UP, NULL);
 }
 
 /* A retransmitted request is answered with the stored response, not reprocessed. */
@@ -331,7 +331,7 @@ test_qm_bitflips(void)
 		h_pump(&h);
 		CU_ASSERT_TRUE(fl.done);
 		CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, NULL));
-		CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+		CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, NULL));
 		CU_ASSERT(h.last_rc_s < 0);
 		h_fini(&h);
 	}
@@ -353,10 +353,11 @@ test_dpd(void)
 	struct isakmp_policy p;
 	struct harness h;
 	struct isakmp_stats st;
+	struct isakmp_event ev;
 
 	fast_policy(&p);
-	p.dpd_delay_s = 10;
-	p.dpd_timeout_s = 30;
+	p.dpd_interval_ns = 10 * SEC;
+	p.dpd_timeout_ns = 30 * SEC;
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, true, 30), 0);
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
@@ -372,13 +373,15 @@ test_dpd(void)
 	CU_ASSERT(st.dpd_rx >= 1);
 	/* Now the server goes silent. */
 	h.filter = drop_s2c;
-	while (!h_find_event(&h.c, ISAKMP_EV_PEER_DEAD, NULL) && h.now < 200 * SEC) {
+	while (!h_find_event(&h.c, ISAKMP_EV_PEER_DOWN, NULL) && h.now < 200 * SEC) {
 		h.now = isakmp_next_timeout(h.c.ctx);
 		isakmp_handle_timeout(h.c.ctx, h.now);
 		h_pump(&h);
 	}
-	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_PEER_DEAD, NULL));
-	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_SA_DELETED, NULL));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_PEER_DOWN, &ev));
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_DEAD);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_DEAD), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_DEAD), 1);
 	h_fini(&h);
 }
 
@@ -397,15 +400,24 @@ test_delete(void)
 	CU_ASSERT_EQUAL(h_initiate(&h, &id), 0);
 	h_pump(&h);
 	CU_ASSERT_TRUE_FATAL(established(&h));
-	CU_ASSERT_EQUAL(isakmp_delete(h.c.ctx, h.now, id), 0);
-	CU_ASSERT_EQUAL(isakmp_delete(h.c.ctx, h.now, id), ISAKMP_E_NO_SA);
+	CU_ASSERT_EQUAL(isakmp_peer_delete(h.c.ctx, h.now, id), 0);
+	CU_ASSERT_EQUAL(isakmp_peer_delete(h.c.ctx, h.now, id), ISAKMP_E_NOT_FOUND);
 	h_pump(&h);
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, &ev));
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_READY, &ready));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_DOWN, &ev));
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_DELETED);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, &ready));
 	CU_ASSERT_EQUAL(ev.sa.spi_in, ready.sa.spi_in);
+	CU_ASSERT_EQUAL(ev.ipsec_id, ready.ipsec_id);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_DELETED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PEER_DOWN, ISAKMP_REASON_DELETED), 1);
+	/* Our side: the same teardown with reason LOCAL. */
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_LOCAL), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_LOCAL), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PEER_DOWN, ISAKMP_REASON_LOCAL), 1);
 	isakmp_get_stats(h.s.ctx, &st);
 	CU_ASSERT_EQUAL(st.deletes_rx, 2);
 	CU_ASSERT_EQUAL(isakmp_next_timeout(h.s.ctx), UINT64_MAX);  /* no SA left */
+	CU_ASSERT_EQUAL(isakmp_next_timeout(h.c.ctx), UINT64_MAX);
 	h_fini(&h);
 }
 
@@ -415,8 +427,9 @@ test_initial_contact(void)
 {
 	struct isakmp_policy p;
 	struct harness h;
-	struct isakmp_event ev;
+	struct isakmp_event ev, up1, up2;
 	struct isakmp_ctx *old;
+	size_t i;
 
 	fast_policy(&p);
 	p.send_deletes = false;
@@ -424,27 +437,36 @@ test_initial_contact(void)
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
 	CU_ASSERT_TRUE_FATAL(established(&h));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &up1));
 	/* The client reboots: a fresh context from the same address/ports. */
 	old = h.c.ctx;
 	ts_rng_init(&h.c.rng, 99);
 	{
-		struct isakmp_config cfg;
 		struct isakmp_hooks hk;
 
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.size = sizeof(cfg);
-		cfg.policies[0] = p;
-		cfg.n_policies = 1;
 		memset(&hk, 0, sizeof(hk));
 		hk.user = &h.c.rng;
 		hk.rng = ts_rng_cb;
-		CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&h.c.ctx, &cfg, &hk), 0);
+		CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&h.c.ctx, NULL, &hk), 0);
+		CU_ASSERT_EQUAL_FATAL(isakmp_policy_add(h.c.ctx, &p, &h.c.pid), 0);
 	}
 	h.s.nev = 0;
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, &ev));
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_DOWN, &ev));
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_INITIAL_CONTACT);
+	CU_ASSERT_EQUAL(ev.peer_id, up1.peer_id);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN,
+	    ISAKMP_REASON_INITIAL_CONTACT), 1);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PEER_DOWN, &ev));
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_INITIAL_CONTACT);
+	CU_ASSERT_EQUAL(ev.peer_id, up1.peer_id);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, NULL));
+	/* A new peer, announced after the old one went. */
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &up2));
+	CU_ASSERT(up2.peer_id != up1.peer_id);
+	for (i = 0; i < h.s.nev && h.s.ev[i].type != ISAKMP_EV_PEER_DOWN; i++)
+		CU_ASSERT(h.s.ev[i].type != ISAKMP_EV_PHASE1_UP);
 	isakmp_ctx_free(old);
 	h_fini(&h);
 }
@@ -466,25 +488,20 @@ test_expiry(void)
 	h.now += 61 * SEC;
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	isakmp_handle_timeout(h.c.ctx, h.now);
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_EXPIRED, NULL) ||
-	    (h_pump(&h), h_find_event(&h.s, ISAKMP_EV_SA_EXPIRED, NULL)));
+	h_pump(&h);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_EXPIRED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_EXPIRED), 1);
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PEER_DOWN, NULL));  /* the IKE SA lives */
 	h.now += 60 * SEC;
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	isakmp_handle_timeout(h.c.ctx, h.now);
 	h_pump(&h);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_EXPIRED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PEER_DOWN, ISAKMP_REASON_EXPIRED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PEER_DOWN, ISAKMP_REASON_EXPIRED), 1);
 	CU_ASSERT_EQUAL(isakmp_next_timeout(h.s.ctx), UINT64_MAX);
 	CU_ASSERT_EQUAL(isakmp_next_timeout(h.c.ctx), UINT64_MAX);
 	h_fini(&h);
-}
-
-static size_t
-count_events(struct h_side *s, int type)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < s->nev; i++)
-		n += s->ev[i].type == type;
-	return n;
 }
 
 /* The initiator rekeys its IPsec SA at 90% of the lifetime; the old one then expires. */
@@ -493,6 +510,7 @@ test_rekey(void)
 {
 	struct isakmp_policy p;
 	struct harness h;
+	struct isakmp_event first, second;
 
 	fast_policy(&p);
 	p.p2[0].life_s = 100;
@@ -505,14 +523,21 @@ test_rekey(void)
 	isakmp_handle_timeout(h.c.ctx, h.now);
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	h_pump(&h);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_READY), 2);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_READY), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_IPSEC_SA_UP), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_UP), 2);
+	/* The new SA says which one it replaces; the peer is the same. */
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, &first));
+	CU_ASSERT_TRUE(h_last_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, &second));
+	CU_ASSERT_EQUAL(second.replaces, first.ipsec_id);
+	CU_ASSERT_EQUAL(second.peer_id, first.peer_id);
 	h.now += 10 * SEC;
 	isakmp_handle_timeout(h.c.ctx, h.now);
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	h_pump(&h);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_EXPIRED), 1);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 1);
+	/* The old SA ends at its lifetime: it had been replaced, so REKEYED. */
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_IPSEC_SA_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_DOWN), 1);
 	CU_ASSERT(isakmp_next_timeout(h.s.ctx) != UINT64_MAX);  /* the new SA lives on */
 	h_fini(&h);
 }
@@ -523,6 +548,7 @@ test_p1_rekey(void)
 {
 	struct isakmp_policy p;
 	struct harness h;
+	struct isakmp_event a, b;
 
 	fast_policy(&p);
 	p.p1[0].life_s = 200;
@@ -534,14 +560,28 @@ test_p1_rekey(void)
 	isakmp_handle_timeout(h.c.ctx, h.now);
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	h_pump(&h);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_PHASE1_UP), 2);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_PHASE1_UP), 2);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_READY), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_PHASE1_UP), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_PHASE1_UP), 2);
+	/* A phase 1 rekey needs no new IPsec SA: the peer owns the old one. */
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_UP), 1);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &a));
+	CU_ASSERT_TRUE(h_last_event(&h.s, ISAKMP_EV_PHASE1_UP, &b));
+	CU_ASSERT_EQUAL(b.peer_id, a.peer_id);
+	CU_ASSERT_EQUAL(b.replaces, a.ike_id);
+	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_PHASE1_UP, &a));
+	CU_ASSERT_TRUE(h_last_event(&h.c, ISAKMP_EV_PHASE1_UP, &b));
+	CU_ASSERT_EQUAL(b.peer_id, a.peer_id);
+	CU_ASSERT_EQUAL(b.replaces, a.ike_id);
 	h.now += 20 * SEC;
 	isakmp_handle_timeout(h.c.ctx, h.now);
 	isakmp_handle_timeout(h.s.ctx, h.now);
 	h_pump(&h);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 1);
+	/* The old IKE SA ends (replaced: REKEYED); the IPsec SA survives it. */
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_DOWN), 0);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_IPSEC_SA_DOWN), 0);
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PEER_DOWN, NULL));
 	CU_ASSERT(isakmp_next_timeout(h.s.ctx) != UINT64_MAX);
 	h_fini(&h);
 }
@@ -561,8 +601,8 @@ test_responder_lifetime(void)
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &cp, &sp, false, 35), 0);
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_SA_READY, &ec));
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_SA_READY, &es));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.c, ISAKMP_EV_IPSEC_SA_UP, &ec));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, &es));
 	CU_ASSERT_EQUAL(es.sa.life_s, 1200);
 	CU_ASSERT_EQUAL(ec.sa.life_s, 1200);
 	h_fini(&h);
@@ -581,13 +621,12 @@ test_half_open_limit(void)
 	struct isakmp_addr l = { H_CLIENT_IP, 500 }, r = { H_SERVER_IP, 500 }, f, t;
 	uint8_t b[ISAKMP_MAX_PACKET];
 	size_t len, i;
+	uint32_t pid;
 	int rc[3];
 
 	fast_policy(&p);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.size = sizeof(cfg);
-	cfg.policies[0] = p;
-	cfg.n_policies = 1;
 	cfg.max_half_open = 2;
 	memset(&hk, 0, sizeof(hk));
 	ts_rng_init(&r1, 1);
@@ -595,11 +634,13 @@ test_half_open_limit(void)
 	hk.rng = ts_rng_cb;
 	hk.user = &r1;
 	CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&srv, &cfg, &hk), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_policy_add(srv, &p, &pid), 0);
 	hk.user = &r2;
 	CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&cli, &cfg, &hk), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_policy_add(cli, &p, &pid), 0);
 	for (i = 0; i < 3; i++) {
 		l.port = (uint16_t)(1000 + i);
-		CU_ASSERT_EQUAL(isakmp_initiate(cli, 0, 0, &l, &r, NULL), 0);
+		CU_ASSERT_EQUAL(isakmp_initiate(cli, 0, pid, &l, &r, NULL), 0);
 		CU_ASSERT_EQUAL(isakmp_next_output(cli, 0, b, sizeof(b), &len, &f, &t), 0);
 		rc[i] = isakmp_input(srv, 0, b, len, &f, &t);
 	}
@@ -647,7 +688,7 @@ test_output_fits_max_packet(void)
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 41), 0);
 	memset(d, 0x5a, sizeof(d));
 	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 2),
-	    ISAKMP_E_BUFSIZE);
+	    ISAKMP_E_BUFFER);
 	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2),
 	    ISAKMP_E_AGAIN);
 	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 4), 0);

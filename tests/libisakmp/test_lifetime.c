@@ -36,16 +36,6 @@ count_info_s2c(struct harness *h, bool c2s, uint8_t *pkt, size_t *len)
 	return true;
 }
 
-static size_t
-count_events(struct h_side *s, int type)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < s->nev; i++)
-		n += s->ev[i].type == type;
-	return n;
-}
-
 static void
 run(struct harness *h, uint64_t to)
 {
@@ -69,8 +59,8 @@ establish(struct harness *h, uint32_t clife, uint32_t slife, uint64_t seed, size
 	h->fuser = infos;
 	CU_ASSERT_EQUAL_FATAL(h_initiate(h, NULL), 0);
 	h_pump(h);
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h->c, ISAKMP_EV_SA_READY, NULL));
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h->s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h->c, ISAKMP_EV_IPSEC_SA_UP, NULL));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h->s, ISAKMP_EV_IPSEC_SA_UP, NULL));
 }
 
 /* Responder policy 600 s, initiator 3600 s: notify sent, adopted, both rekey/expire at 600. */
@@ -88,23 +78,25 @@ test_shorter_sent_and_adopted(void)
 	/* MM2 echoes the proposal; the responder's own SA runs at its policy. */
 	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &ev));
 	CU_ASSERT_EQUAL(ev.p1.life_s, 600);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->alg.p.life_s, 600);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->expires, t0 + 600 * SEC);
-	CU_ASSERT_EQUAL(h.s.ctx->sas->expires, t0 + 600 * SEC);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->alg.p.life_s, 600);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->expires, t0 + 600 * SEC);
+	CU_ASSERT_EQUAL(h_newest_sa(h.s.ctx)->expires, t0 + 600 * SEC);
 	/* 90% of 600 s (not of 3600 s): the initiator makes a new IKE SA. */
 	run(&h, t0 + 539 * SEC);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_PHASE1_UP), 1);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_PHASE1_UP), 1);
 	run(&h, t0 + 541 * SEC);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_PHASE1_UP), 2);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_PHASE1_UP), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_PHASE1_UP), 2);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_PHASE1_UP), 2);
 	CU_ASSERT_EQUAL(infos, 2);  /* the rekeyed SA is announced too */
-	/* Both old IKE SAs end at 600 s; their IPsec SAs go with them. */
+	/* Both old IKE SAs end at 600 s (replaced: REKEYED); the IPsec SAs stay. */
 	run(&h, t0 + 599 * SEC);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_EXPIRED), 0);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 0);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_PHASE1_DOWN), 0);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_PHASE1_DOWN), 0);
 	run(&h, t0 + 600 * SEC);
-	CU_ASSERT_EQUAL(count_events(&h.c, ISAKMP_EV_SA_EXPIRED), 1);
-	CU_ASSERT_EQUAL(count_events(&h.s, ISAKMP_EV_SA_EXPIRED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.c, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_REKEYED), 1);
+	CU_ASSERT_EQUAL(h_count_events(&h.c, ISAKMP_EV_IPSEC_SA_DOWN), 0);
+	CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_DOWN), 0);
 	CU_ASSERT_EQUAL(h.c.ctx->n_sas, 1);
 	CU_ASSERT_EQUAL(h.s.ctx->n_sas, 1);
 	h_fini(&h);
@@ -120,20 +112,20 @@ test_no_notify_when_not_shorter(void)
 
 	establish(&h, 600, 600, 71, &infos);
 	CU_ASSERT_EQUAL(infos, 0);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->alg.p.life_s, 600);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->alg.p.life_s, 600);
 	h_fini(&h);
 
 	establish(&h, 300, 600, 72, &infos);
 	CU_ASSERT_EQUAL(infos, 0);
 	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_UP, &ev));
 	CU_ASSERT_EQUAL(ev.p1.life_s, 300);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->alg.p.life_s, 300);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->alg.p.life_s, 300);
 	h_fini(&h);
 
 	/* Policy 0 means 28800 s on both ends: equal, so nothing to announce. */
 	establish(&h, 0, 0, 73, &infos);
 	CU_ASSERT_EQUAL(infos, 0);
-	CU_ASSERT_EQUAL(h.s.ctx->sas->alg.p.life_s, 28800);
+	CU_ASSERT_EQUAL(h_newest_sa(h.s.ctx)->alg.p.life_s, 28800);
 	h_fini(&h);
 }
 
@@ -142,7 +134,7 @@ static size_t
 rl_notify(uint8_t *b, const struct harness *h, size_t hl, uint8_t spisz, const uint8_t *data,
     size_t dlen)
 {
-	const struct ike_sa *sa = h->c.ctx->sas;
+	const struct ike_sa *sa = h_newest_sa(h->c.ctx);
 	size_t l = 0, nl = 8 + spisz + dlen;
 
 	b[l++] = PL_N; b[l++] = 0; b[l++] = 0; b[l++] = (uint8_t)(4 + hl);
@@ -180,7 +172,7 @@ test_malformed_refused(void)
 	uint32_t mid = 0x11223340;
 
 	establish(&h, 3600, 3600, 74, &infos);
-	exp = h.c.ctx->sas->expires;
+	exp = h_newest_sa(h.c.ctx)->expires;
 	/* SPI size 4 for protocol ISAKMP. */
 	n = rl_notify(b, &h, 20, 4, good, sizeof(good));
 	CU_ASSERT_EQUAL(h_inject_c(&h, EX_INFO, mid++, b, n), ISAKMP_E_PAYLOAD);
@@ -201,23 +193,23 @@ test_malformed_refused(void)
 	CU_ASSERT_TRUE(ts_log_last_contains(&h.c.log, "without attributes"));
 	isakmp_get_stats(h.c.ctx, &st);
 	CU_ASSERT_EQUAL(st.rx_bad_attr, 4);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->expires, exp);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->alg.p.life_s, 3600);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->expires, exp);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->alg.p.life_s, 3600);
 	/* Longer than our policy: accepted but not adopted. */
 	n = rl_notify(b, &h, 20, 16, longer, sizeof(longer));
 	CU_ASSERT_EQUAL(h_inject_c(&h, EX_INFO, mid++, b, n), 0);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->expires, exp);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->expires, exp);
 	/* A well-formed shorter one is adopted. */
 	n = rl_notify(b, &h, 20, 16, good, sizeof(good));
 	CU_ASSERT_EQUAL(h_inject_c(&h, EX_INFO, mid++, b, n), 0);
-	CU_ASSERT_EQUAL(h.c.ctx->sas->alg.p.life_s, 60);
-	CU_ASSERT(h.c.ctx->sas->expires < exp);
+	CU_ASSERT_EQUAL(h_newest_sa(h.c.ctx)->alg.p.life_s, 60);
+	CU_ASSERT(h_newest_sa(h.c.ctx)->expires < exp);
 	/* The responder does not adopt one (it chose the lifetime). */
 	n = rl_notify(b, &h, 20, 16, good, sizeof(good));
-	memcpy(b + 4 + 20 + 12, h.s.ctx->sas->icookie, 8);
-	memcpy(b + 4 + 20 + 20, h.s.ctx->sas->rcookie, 8);
+	memcpy(b + 4 + 20 + 12, h_newest_sa(h.s.ctx)->icookie, 8);
+	memcpy(b + 4 + 20 + 20, h_newest_sa(h.s.ctx)->rcookie, 8);
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, mid++, b, n), 0);
-	CU_ASSERT_EQUAL(h.s.ctx->sas->alg.p.life_s, 3600);
+	CU_ASSERT_EQUAL(h_newest_sa(h.s.ctx)->alg.p.life_s, 3600);
 	h_fini(&h);
 }
 

@@ -7,6 +7,14 @@ void test_crypto_register(void);
 void test_behaviour_register(void);
 void test_quirks_register(void);
 void test_lifetime_register(void);
+void test_peer_register(void);
+void test_natt_register(void);
+void test_policy_register(void);
+void test_timers_register(void);
+void test_show_register(void);
+void test_payload_register(void);
+void test_proposal_register(void);
+void test_tables_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -15,6 +23,14 @@ static const ts_register_fn suites[] = {
 	test_behaviour_register,
 	test_quirks_register,
 	test_lifetime_register,
+	test_peer_register,
+	test_natt_register,
+	test_policy_register,
+	test_timers_register,
+	test_show_register,
+	test_payload_register,
+	test_proposal_register,
+	test_tables_register,
 };
 
 int

@@ -92,7 +92,7 @@ setup(struct harness *h, uint64_t seed)
 	CU_ASSERT_EQUAL_FATAL(h_init(h, &p, &p, false, seed), 0);
 	CU_ASSERT_EQUAL(h_initiate(h, NULL), 0);
 	h_pump(h);
-	CU_ASSERT_TRUE_FATAL(h_find_event(&h->s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h->s, ISAKMP_EV_IPSEC_SA_UP, NULL));
 	h->s.nev = 0;
 }
 
@@ -228,7 +228,7 @@ test_delete_then_notify(void)
 	struct ike_sa *sa;
 
 	setup(&h, 54);
-	sa = h.s.ctx->sas;
+	sa = h_newest_sa(h.s.ctx);
 	memset(z, 0, sizeof(z));
 	/* Delete: DOI 1, protocol ISAKMP, SPI size 16, 1 SPI = cookies */
 	d[0] = 0; d[1] = 0; d[2] = 0; d[3] = 1; d[4] = 1; d[5] = 16; d[6] = 0; d[7] = 1;
@@ -255,8 +255,11 @@ test_delete_then_notify(void)
 		CU_ASSERT_EQUAL(outputs(&h), 1);
 		CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, 0x0c000002, p.b, p.len), 0);
 		h_pump(&h);  /* collects the events */
-		CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, NULL));
-		CU_ASSERT_PTR_NULL(h.s.ctx->sas);
+		CU_ASSERT_EQUAL(h_count_reason(&h.s, ISAKMP_EV_PHASE1_DOWN, ISAKMP_REASON_DELETED), 1);
+		CU_ASSERT_PTR_NULL(h_newest_sa(h.s.ctx));
+		/* The IPsec SA is the peer's: it outlives the IKE SA. */
+		CU_ASSERT_EQUAL(h_count_events(&h.s, ISAKMP_EV_IPSEC_SA_DOWN), 0);
+		CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PEER_DOWN, NULL));
 		/* The same DPD again now hits no SA: error, no answer. */
 		rc = h_inject_s(&h, EX_INFO, 0x0c000003, p2.b, p2.len);
 		CU_ASSERT_EQUAL(rc, -1000);  /* the harness has no SA to encrypt for */
@@ -285,7 +288,7 @@ test_windows_fourth_qm(void)
 	isakmp_get_stats(h.s.ctx, &after);
 	CU_ASSERT_EQUAL(after.rx_retransmits, before.rx_retransmits + 1);
 	CU_ASSERT_EQUAL(after.phase2_up, before.phase2_up);
-	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, NULL));
 	CU_ASSERT_EQUAL(outputs(&h), 0);
 	h_fini(&h);
 }
@@ -338,8 +341,8 @@ test_commit_bit(void)
 	h.filter = set_commit;
 	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
 	h_pump(&h);
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_READY, NULL));
-	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_SA_READY, NULL));
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_IPSEC_SA_UP, NULL));
+	CU_ASSERT_TRUE(h_find_event(&h.c, ISAKMP_EV_IPSEC_SA_UP, NULL));
 	isakmp_get_stats(h.s.ctx, &st);
 	CU_ASSERT_EQUAL(st.tx_packets, 5);   /* MM2, MM4, MM6, QM2, CONNECTED */
 	isakmp_get_stats(h.c.ctx, &st);
@@ -372,8 +375,8 @@ test_windows_vids(void)
 	};
 	struct isakmp_policy p;
 	struct harness h;
-	struct isakmp_config cfg;
 	struct isakmp_hooks hk;
+	uint32_t pid;
 	struct isakmp_ctx *srv = NULL;
 	struct ts_rng r;
 	uint8_t b[ISAKMP_MAX_PACKET];
@@ -393,16 +396,13 @@ test_windows_vids(void)
 	len += sizeof(vids);
 	b[26] = (uint8_t)(len >> 8);
 	b[27] = (uint8_t)len;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.size = sizeof(cfg);
-	cfg.policies[0] = p;
-	cfg.n_policies = 1;
 	memset(&hk, 0, sizeof(hk));
 	ts_rng_init(&r, 3);
 	hk.user = &r;
 	hk.rng = ts_rng_cb;
 	hk.log = vid_log;
-	CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&srv, &cfg, &hk), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_ctx_new(&srv, NULL, &hk), 0);
+	CU_ASSERT_EQUAL_FATAL(isakmp_policy_add(srv, &p, &pid), 0);
 	vid_lines = 0;
 	CU_ASSERT_EQUAL(isakmp_input(srv, 0, b, len, &f, &t), 0);
 	CU_ASSERT_EQUAL(vid_lines, 2);
@@ -420,7 +420,7 @@ test_delete_foreign_cookies(void)
 	struct ike_sa *sa;
 
 	setup(&h, 55);
-	sa = h.s.ctx->sas;
+	sa = h_newest_sa(h.s.ctx);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
 	memset(z, 0, sizeof(z));
 	d[0] = 0; d[1] = 0; d[2] = 0; d[3] = 1; d[4] = 1; d[5] = 16; d[6] = 0; d[7] = 1;
@@ -432,8 +432,8 @@ test_delete_foreign_cookies(void)
 	pb_add(&p, PL_D, d, sizeof(d));
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, 0x0d000001, p.b, p.len), 0);
 	h_pump(&h);
-	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, NULL));
-	CU_ASSERT_PTR_EQUAL(h.s.ctx->sas, sa);
+	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PHASE1_DOWN, NULL));
+	CU_ASSERT_PTR_EQUAL(h_newest_sa(h.s.ctx), sa);
 	CU_ASSERT_EQUAL(sa->state, S_ESTABLISHED);
 	/* The right cookies still delete it. */
 	d[23] ^= 0x01;
@@ -442,8 +442,8 @@ test_delete_foreign_cookies(void)
 	pb_add(&p, PL_D, d, sizeof(d));
 	CU_ASSERT_EQUAL(h_inject_s(&h, EX_INFO, 0x0d000002, p.b, p.len), 0);
 	h_pump(&h);
-	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_SA_DELETED, NULL));
-	CU_ASSERT_PTR_NULL(h.s.ctx->sas);
+	CU_ASSERT_TRUE(h_find_event(&h.s, ISAKMP_EV_PHASE1_DOWN, NULL));
+	CU_ASSERT_PTR_NULL(h_newest_sa(h.s.ctx));
 	h_fini(&h);
 }
 

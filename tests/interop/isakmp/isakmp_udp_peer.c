@@ -111,10 +111,10 @@ parse_ike(const char *s, struct isakmp_p1_proposal *p)
 int
 main(int argc, char **argv)
 {
-	struct isakmp_config cfg;
 	struct isakmp_hooks hooks;
 	struct isakmp_ctx *ctx = NULL;
-	struct isakmp_policy *p = &cfg.policies[0];
+	struct isakmp_policy pol, *p = &pol;
+	uint32_t pid = 0;
 	struct isakmp_event ev;
 	struct isakmp_addr local, remote, from, to;
 	struct in_addr ia;
@@ -136,8 +136,8 @@ main(int argc, char **argv)
 	if (inet_pton(AF_INET, argv[2], &ia) != 1)
 		goto usage;
 	local.ip = ntohl(ia.s_addr);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.size = sizeof(cfg);
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
 	if (initiator) {
 		if (argc < 5 || inet_pton(AF_INET, argv[3], &ia) != 1)
 			goto usage;
@@ -166,17 +166,17 @@ main(int argc, char **argv)
 		goto usage;
 	memcpy(p->psk, psk, strlen(psk));
 	p->psk_len = strlen(psk);
-	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
-	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 256, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
-	p->p2[2] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_AUTH_HMAC_SHA1, 0, 0 };
+	p->p2[0] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
+	p->p2[1] = (struct isakmp_p2_proposal){ ISAKMP_ESP_AES_CBC, 256, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
+	p->p2[2] = (struct isakmp_p2_proposal){ ISAKMP_ESP_3DES, 0, ISAKMP_INTEG_HMAC_SHA1_96, 0, 0 };
 	p->n_p2 = 3;
 	p->natt = true;
 	p->send_deletes = true;
-	cfg.n_policies = 1;
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.rng = os_rng;
 	hooks.log = logcb;
-	if ((rc = isakmp_ctx_new(&ctx, &cfg, &hooks)) != 0) {
+	if ((rc = isakmp_ctx_new(&ctx, NULL, &hooks)) != 0 ||
+	    (rc = isakmp_policy_add(ctx, p, &pid)) != 0) {
 		printf("RESULT: FAILED reason=ctx_new:%s\n", isakmp_strerror(rc));
 		return 1;
 	}
@@ -188,7 +188,7 @@ main(int argc, char **argv)
 	}
 	pfd[0].events = pfd[1].events = POLLIN;
 	local.port = 500;
-	if (initiator && (rc = isakmp_initiate(ctx, now_ns(), 0, &local, &remote, NULL)) != 0) {
+	if (initiator && (rc = isakmp_initiate(ctx, now_ns(), pid, &local, &remote, NULL)) != 0) {
 		printf("RESULT: FAILED reason=initiate:%s\n", isakmp_strerror(rc));
 		return 1;
 	}
@@ -212,18 +212,22 @@ main(int argc, char **argv)
 				printf("phase1: up enc=%u/%u hash=%u group=%u nat_local=%d nat_remote=%d\n",
 				    ev.p1.enc, ev.p1.key_bits, ev.p1.hash, ev.p1.group, ev.nat_local,
 				    ev.nat_remote);
-			} else if (ev.type == ISAKMP_EV_SA_READY) {
-				printf("RESULT: ESTABLISHED spi_in=%08x spi_out=%08x enc=%u auth=%u "
-				    "encap=%u nat-t=%s peer=%08x:%u\n", ev.sa.spi_in, ev.sa.spi_out,
-				    ev.sa.enc, ev.sa.auth, ev.sa.encap, ev.sa.udp_encap ? "yes" : "no",
-				    ev.sa.remote.ip, ev.sa.remote.port);
+			} else if (ev.type == ISAKMP_EV_IPSEC_SA_UP) {
+				printf("RESULT: ESTABLISHED spi_in=%08x spi_out=%08x enc=%s integ=%s "
+				    "encap=%s nat-t=%s peer=%08x:%u peer_id=%llu\n", ev.sa.spi_in,
+				    ev.sa.spi_out, isakmp_esp_enc_name(ev.sa.enc_alg),
+				    isakmp_integ_name(ev.sa.integ_alg), isakmp_encap_name(ev.sa.encap),
+				    ev.sa.udp_encap ? "yes" : "no", ev.sa.remote.ip, ev.sa.remote.port,
+				    (unsigned long long)ev.peer_id);
 				fflush(stdout);
-				memset(&ev, 0, sizeof(ev));
+				isakmp_event_wipe(&ev);
 				isakmp_ctx_free(ctx);
 				return 0;
-			} else if (ev.type == ISAKMP_EV_PHASE1_FAILED || ev.type == ISAKMP_EV_PEER_DEAD) {
-				printf("event: %d reason=%s\n", ev.type, isakmp_strerror(ev.reason));
+			} else {
+				printf("event: %s reason=%s error=%s\n", isakmp_event_name(ev.type),
+				    isakmp_reason_name(ev.reason), isakmp_strerror(ev.error));
 			}
+			isakmp_event_wipe(&ev);
 		}
 		t = now_ns();
 		if (t >= deadline) {
