@@ -51,7 +51,7 @@ test_keepalive(void)
 	CU_ASSERT_EQUAL(esp_keepalive_build(b, sizeof(b)), 1);
 	CU_ASSERT_EQUAL(b[0], 0xff);
 	CU_ASSERT_EQUAL(esp_udp_classify(NULL, b, 1), ESP_UDP_KEEPALIVE);
-	CU_ASSERT_EQUAL(esp_keepalive_build(b, 0), ESP_E_NOSPACE);
+	CU_ASSERT_EQUAL(esp_keepalive_build(b, 0), ESP_E_BUFFER);
 }
 
 /*

@@ -105,7 +105,7 @@ test_raw_padding(void)
 			CU_ASSERT_EQUAL(buf[off + 8 + n + pad], pad);
 			CU_ASSERT_EQUAL(buf[off + 8 + n + pad + 1], 17);
 		}
-		CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len, &rx),
+		CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len, NULL, &rx),
 		    ESP_OK);
 		TS_ASSERT_BYTES("payload", buf + off + rx.off, rx.len, pay, n);
 	}
@@ -141,16 +141,16 @@ test_esn_wrap(void)
 			CU_ASSERT_EQUAL(espi_get32(buf + off + 4),
 			    (uint32_t)(0xfffffff1ull + i));
 			CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len,
-			    &rx), ESP_OK);
+			    NULL, &rx), ESP_OK);
 			CU_ASSERT_EQUAL(rx.seq, 0xfffffff1ull + i);
 		}
 		if (in->icv_len == 0) {
 			/* RFC 4303 §1: no integrity, no anti-replay window. */
 			CU_ASSERT_EQUAL(esp_sa_seq(in), 0xffffffe0ull);
-			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, &rx), ESP_OK);
+			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, NULL, &rx), ESP_OK);
 		} else {
 			CU_ASSERT_EQUAL(esp_sa_seq(in), 0xfffffff0ull + 40);
-			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, &rx),
+			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, NULL, &rx),
 			    ESP_E_REPLAY);
 		}
 		et_fini(&e);
@@ -357,7 +357,7 @@ test_lossy_link(void)
 			want = ESP_OK;
 		memcpy(buf, pkts[order[i]], plen[order[i]]);
 		now += 1000;
-		rc = esp_input(e.ctx, now, buf, plen[order[i]], &rx);
+		rc = esp_input(e.ctx, now, buf, plen[order[i]], NULL, &rx);
 		if (rc != want)
 			fprintf(stderr, "\nlink step %zu seq %llu: got %d want %d\n",
 			    i, (unsigned long long)seq, rc, want);

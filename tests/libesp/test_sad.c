@@ -12,10 +12,12 @@ test_add_find_delete(void)
 {
 	struct esp_sa_config c;
 	struct esp_sa *sa[200], *x;
+	struct esp_sa_info info;
 	struct esp_stats st;
 	struct esp_config cfg;
 	struct et e;
-	uint32_t i;
+	uint32_t i, n;
+	size_t cur;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.size = sizeof(cfg);
@@ -26,14 +28,20 @@ test_add_find_delete(void)
 		    ESP_ENC_AES_GCM_16, 16, ESP_INTEG_NONE);
 		CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &sa[i]), ESP_OK);
 	}
-	/* Same SPI in both directions are different SAs. */
+	/*
+	 * Same SPI in both directions are different SAs; only the inbound one
+	 * is in the SPI index (outbound SAs are addressed by handle).
+	 */
 	for (i = 0; i < 200; i++) {
-		x = esp_sa_find(e.ctx, 1000 + i / 2, i % 2 ? ESP_DIR_OUT : ESP_DIR_IN);
-		CU_ASSERT_PTR_EQUAL(x, sa[i]);
-		CU_ASSERT_EQUAL(esp_sa_spi(x), 1000 + i / 2);
-		CU_ASSERT_EQUAL(esp_sa_dir(x), i % 2 ? ESP_DIR_OUT : ESP_DIR_IN);
+		x = esp_sa_find(e.ctx, 1000 + i / 2);
+		CU_ASSERT_PTR_EQUAL(x, sa[i & ~1u]);
+		CU_ASSERT_EQUAL(esp_sa_spi(sa[i]), 1000 + i / 2);
+		CU_ASSERT_EQUAL(esp_sa_dir(sa[i]), i % 2 ? ESP_DIR_OUT : ESP_DIR_IN);
 	}
-	CU_ASSERT_PTR_NULL(esp_sa_find(e.ctx, 5, ESP_DIR_IN));
+	CU_ASSERT_PTR_NULL(esp_sa_find(e.ctx, 5));
+	CU_ASSERT_PTR_NULL(esp_sa_find(NULL, 1000));
+	/* A second inbound SA with a used SPI is refused (before the limit). */
+	c.dir = ESP_DIR_IN;
 	CU_ASSERT_EQUAL(esp_sa_add(e.ctx, 0, &c, NULL), ESP_E_EXISTS);
 	et_sa_cfg(&c, 9999, ESP_DIR_IN, ESP_ENC_AES_GCM_16, 16, ESP_INTEG_NONE);
 	CU_ASSERT_EQUAL(esp_sa_add(e.ctx, 0, &c, NULL), ESP_E_LIMIT);
@@ -43,8 +51,16 @@ test_add_find_delete(void)
 	for (i = 0; i < 200; i += 2)
 		esp_sa_delete(e.ctx, sa[i]);
 	for (i = 0; i < 200; i++)
-		CU_ASSERT_EQUAL(esp_sa_find(e.ctx, 1000 + i / 2, i % 2 ?
-		    ESP_DIR_OUT : ESP_DIR_IN) != NULL, i % 2 == 1);
+		CU_ASSERT_PTR_NULL(esp_sa_find(e.ctx, 1000 + i / 2));
+	/* The outbound SAs are all still there (enumeration). */
+	cur = 0;
+	n = 0;
+	while (esp_sa_next(e.ctx, 0, &cur, &info)) {
+		CU_ASSERT_EQUAL(info.dir, ESP_DIR_OUT);
+		CU_ASSERT_PTR_EQUAL(sa[2 * (info.spi - 1000) + 1], info.sa);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 100);
 	CU_ASSERT_EQUAL(esp_sa_add(e.ctx, 0, &c, NULL), ESP_OK);
 	esp_get_stats(e.ctx, &st);
 	CU_ASSERT_EQUAL(st.sas, 101);
@@ -132,18 +148,18 @@ test_des_policy(void)
 	cfg.size = sizeof(cfg);
 	cfg.allow_des = true;
 	et_init(&e, &cfg);
-	CU_ASSERT(e.log.by_level[ESP_LOG_WARNING] >= 1);
-	warn = e.log.by_level[ESP_LOG_WARNING];
+	CU_ASSERT(e.log.by_level[ESP_LOG_WARN] >= 1);
+	warn = e.log.by_level[ESP_LOG_WARN];
 	et_sa_cfg(&c, 0x44, ESP_DIR_OUT, ESP_ENC_DES_CBC, 8, ESP_INTEG_HMAC_MD5_96);
 	CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &out), ESP_OK);
-	CU_ASSERT_EQUAL(e.log.by_level[ESP_LOG_WARNING], warn + 1);
+	CU_ASSERT_EQUAL(e.log.by_level[ESP_LOG_WARN], warn + 1);
 	c.dir = ESP_DIR_IN;
 	CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &in), ESP_OK);
 	memset(buf + off, 0x42, len);
 	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, out, 0, buf, sizeof(buf), &off,
 	    &len, 17), ESP_OK);
 	CU_ASSERT_EQUAL(len, 8 + 8 + 32 + 12);
-	CU_ASSERT_EQUAL(esp_input(e.ctx, 0, buf + off, len, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(esp_input(e.ctx, 0, buf + off, len, NULL, &rx), ESP_OK);
 	CU_ASSERT_EQUAL(rx.len, 30);
 	et_fini(&e);
 }
@@ -182,7 +198,7 @@ test_oom(void)
 			    ESP_INTEG_HMAC_SHA1_96);
 			rc = esp_sa_add(ctx, 0, &c, NULL);
 			CU_ASSERT(rc == ESP_OK || rc == ESP_E_NOMEM);
-			CU_ASSERT_EQUAL(esp_sa_find(ctx, 0x70 + k, ESP_DIR_IN) != NULL,
+			CU_ASSERT_EQUAL(esp_sa_find(ctx, 0x70 + k) != NULL,
 			    rc == ESP_OK);
 		}
 		done = t.alloc.failed == 0;
@@ -196,14 +212,29 @@ test_oom(void)
 static void
 test_strerror(void)
 {
-	int i, j;
+	static const int codes[] = {
+		ESP_OK, ESP_E_INVAL, ESP_E_NOMEM, ESP_E_RNG, ESP_E_CRYPTO,
+		ESP_E_BUFFER, ESP_E_AGAIN, ESP_E_LIMIT, ESP_E_STATE,
+		ESP_E_EXISTS, ESP_E_NOT_FOUND, ESP_E_TRUNCATED,
+		ESP_E_BAD_LENGTH, ESP_E_VERSION, ESP_E_DUPLICATE,
+		ESP_E_QUEUE_FULL, ESP_E_NO_SA, ESP_E_ALIGN, ESP_E_AUTH,
+		ESP_E_REPLAY, ESP_E_TOO_OLD, ESP_E_BAD_PAD, ESP_E_BAD_NEXT_HDR,
+		ESP_E_DUMMY, ESP_E_SEQ_EXHAUSTED, ESP_E_EXPIRED,
+		ESP_E_UNSUPPORTED, ESP_E_WRONG_DIR, ESP_E_BAD_IP,
+		ESP_E_NOT_ESP, ESP_E_SELECTOR,
+	};
+	size_t i, j;
 
-	for (i = 0; i >= ESP_E_MODE; i--) {
-		CU_ASSERT_STRING_NOT_EQUAL(esp_strerror(i), "unknown error");
-		for (j = 0; j > i; j--)
-			CU_ASSERT_STRING_NOT_EQUAL(esp_strerror(i), esp_strerror(j));
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		CU_ASSERT_STRING_NOT_EQUAL(esp_strerror(codes[i]), "unknown error");
+		for (j = 0; j < i; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(esp_strerror(codes[i]),
+			    esp_strerror(codes[j]));
 	}
-	CU_ASSERT_STRING_EQUAL(esp_strerror(ESP_E_MODE - 1), "unknown error");
+	/* Everything else is unknown, including the reserved common range. */
+	CU_ASSERT_STRING_EQUAL(esp_strerror(ESP_E_SELECTOR - 1), "unknown error");
+	CU_ASSERT_STRING_EQUAL(esp_strerror(-16), "unknown error");
+	CU_ASSERT_STRING_EQUAL(esp_strerror(-31), "unknown error");
 	CU_ASSERT_STRING_EQUAL(esp_strerror(1), "unknown error");
 }
 
