@@ -511,7 +511,8 @@ struct esp_rx {
 	size_t off;		/* payload at pkt[off, off + len) */
 	size_t len;
 	bool peer_moved;	/* this packet moved the SA's peer (see
-				   esp_input); ESP_EV_PEER_MOVED was queued */
+				   esp_input); ESP_EV_PEER_MOVED was queued
+				   too unless the queue was full */
 };
 
 /*
@@ -522,14 +523,15 @@ struct esp_rx {
  * the SA's selectors (esp_sa_check_selectors).  On success *rx describes the
  * payload inside pkt (valid while pkt is).
  * from: the outer source the packet came from (UDP/4500: ip and port; raw
- * ESP: ip, port 0), or NULL if the caller does not track peers.  NAT
- * rebinding (RFC 3948 / RFC 4555-style): when the packet is authentic, new
- * (its sequence number is higher than any accepted before: never a replayed
- * or reordered old packet) and *from differs from the SA's recorded peer
- * (address, and port with udp_encap), the SA's peer and its pair's move to
- * *from: rx->peer_moved = true, counters stats.peer_moved, an info log line
- * and ESP_EV_PEER_MOVED.  Outbound sequence numbers are not restarted.  An
- * SA without integrity never moves (nothing is authenticated).
+ * ESP: ip, port 0), or NULL if the caller does not track peers.
+ * NAT rebinding (a NAT may remap the peer at any time): when the packet is
+ * authentic and new (its sequence number is higher than any accepted
+ * before: never a replayed or reordered old packet) and *from differs from
+ * the SA's recorded peer (address, and port with udp_encap), the SA's peer
+ * and its pair's move to *from: rx->peer_moved = true, stats.peer_moved
+ * counters, an info log line and ESP_EV_PEER_MOVED.  Outbound sequence
+ * numbers are not restarted.  An SA without integrity never moves (nothing
+ * is authenticated).  The caller tells the key manager (isakmp_peer_moved).
  * Errors (each with its own counter; none but ESP_E_SELECTOR changes the
  * replay window): ESP_E_TRUNCATED, ESP_E_NO_SA, ESP_E_EXPIRED, ESP_E_ALIGN,
  * ESP_E_AUTH, ESP_E_REPLAY, ESP_E_TOO_OLD, ESP_E_BAD_LENGTH, ESP_E_BAD_PAD,
