@@ -177,7 +177,7 @@ client_send(struct esp_ctx *client, struct esp_sa *out, uint8_t *buf,
 
 	*off = ESP_HEADROOM;
 	*len = l2tp_packet(buf + *off, CLIENT_IP, GW_IP, dport);
-	rc = esp_ipv4_encap(client, out, 0, buf, cap, off, len);
+	rc = esp_ipv4_encap(client, 0, out, buf, cap, off, len);
 	if (rc != ESP_OK)
 		return rc;
 	put32(buf + *off + 12, NAT_IP);
@@ -311,7 +311,7 @@ main(void)
 	printf("  gateway: its reply SA now sends to %s:%u\n", a, ep.port);
 	off = ESP_HEADROOM;
 	len = l2tp_packet(buf + off, GW_IP, NAT_IP, 1701);
-	rc = esp_ipv4_encap(gw, first_gw_out, 0, buf, sizeof(buf), &off, &len);
+	rc = esp_ipv4_encap(gw, 0, first_gw_out, buf, sizeof(buf), &off, &len);
 	printf("  gateway: reply %s, outer UDP destination port %u\n",
 	    esp_strerror(rc), (unsigned)(buf[off + 22] << 8 | buf[off + 23]));
 	if (rc != ESP_OK || ep.port != NAT_PORT2 ||

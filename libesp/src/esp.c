@@ -48,8 +48,8 @@ account(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now, size_t bytes)
 }
 
 int
-esp_sa_encrypt(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
-    uint8_t *buf, size_t cap, size_t *off, size_t *len, uint8_t next_header)
+esp_sa_encrypt(struct esp_ctx *ctx, uint64_t now, struct esp_sa *sa,
+    uint8_t next_header, uint8_t *buf, size_t cap, size_t *off, size_t *len)
 {
 	size_t hlen, pad, clen, i;
 	uint64_t seq;

@@ -42,7 +42,7 @@ ip_finish(uint8_t *ip, size_t ihl, size_t tot, uint8_t proto)
 }
 
 int
-esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
+esp_ipv4_encap(struct esp_ctx *ctx, uint64_t now, struct esp_sa *sa,
     uint8_t *buf, size_t cap, size_t *off, size_t *len)
 {
 	uint8_t hdr[60], *ip;
@@ -70,7 +70,7 @@ esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 		memcpy(hdr, ip, ihl);
 		poff = *off + ihl;
 		plen = tot - ihl;
-		rc = esp_sa_encrypt(ctx, sa, now, buf, cap, &poff, &plen, ip[9]);
+		rc = esp_sa_encrypt(ctx, now, sa, ip[9], buf, cap, &poff, &plen);
 		if (rc != ESP_OK) {
 			memcpy(ip, hdr, ihl);
 			return rc;
@@ -82,7 +82,7 @@ esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 		memcpy(hdr, ip, IPV4_MIN);
 		poff = *off;
 		plen = tot;
-		rc = esp_sa_encrypt(ctx, sa, now, buf, cap, &poff, &plen, 4);
+		rc = esp_sa_encrypt(ctx, now, sa, 4, buf, cap, &poff, &plen);
 		if (rc != ESP_OK)
 			return rc;
 		/* §3.1.2: a fresh outer header from the SA's addresses. */

@@ -281,12 +281,10 @@ espi_sa_destroy(struct esp_ctx *ctx, struct esp_sa *sa)
 			}
 		}
 	}
-	if (espi_owned(ctx, sa)) {
-		ctx->all[sa->slot] = ctx->all[--ctx->nall];
-		ctx->all[sa->slot]->slot = sa->slot;
-		ctx->all[ctx->nall] = NULL;
-		ctx->st.sas--;
-	}
+	ctx->all[sa->slot] = ctx->all[--ctx->nall];
+	ctx->all[sa->slot]->slot = sa->slot;
+	ctx->all[ctx->nall] = NULL;
+	ctx->st.sas--;
 	unpair(sa);
 	rg_heap_release(&ctx->timers, &sa->tnode);
 	espi_events_forget(ctx, sa);
@@ -300,6 +298,11 @@ esp_sa_delete(struct esp_ctx *ctx, struct esp_sa *sa)
 {
 	if (ctx == NULL || sa == NULL)
 		return;
+	if (!espi_owned(ctx, sa)) {
+		espi_log(ctx, ESP_LOG_ERROR, "esp_sa_delete: SA 0x%08x is not an "
+		    "SA of this context: ignored", sa->spi);
+		return;
+	}
 	espi_log(ctx, ESP_LOG_INFO, "SA 0x%08x %s deleted", sa->spi,
 	    esp_dir_name(sa->dir));
 	espi_sa_destroy(ctx, sa);

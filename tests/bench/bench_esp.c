@@ -258,8 +258,8 @@ main(void)
 				for (k = 0; k < iters; k++) {
 					off = ESP_HEADROOM;
 					len = n;
-					rc = esp_sa_encrypt(ctx, out, 0, buf, sizeof(buf),
-					    &off, &len, 17);
+					rc = esp_sa_encrypt(ctx, 0, out, 17, buf, sizeof(buf),
+					    &off, &len);
 					if (rc != ESP_OK)
 						abort();
 					rc = esp_input(ctx, 0, buf + off, len, &from,

@@ -70,7 +70,7 @@ main(void)
 		rc = esp_sa_add(ctx, 0, &c, NULL);
 	memset(buf + off, 0x42, len);
 	if (rc == ESP_OK)
-		rc = esp_sa_encrypt(ctx, sa, 0, buf, sizeof(buf), &off, &len, 17);
+		rc = esp_sa_encrypt(ctx, 0, sa, 17, buf, sizeof(buf), &off, &len);
 	if (rc == ESP_OK)
 		rc = esp_input(ctx, 0, buf + off, len, &from, &rx);
 	if (rc == ESP_OK && (rx.len != 16 || !rx.peer_moved ||

@@ -285,7 +285,7 @@ roundtrip(const uint8_t *d, size_t n, bool mutate)
 	espi_put16(buf + off + 10, espi_ip_csum(buf + off, 20));
 	memcpy(buf + off + 20, d, plen);
 	memcpy(orig, buf + off, len);
-	if (esp_ipv4_encap(ctx, out_sa[k], 0, buf, sizeof(buf), &off, &len) != ESP_OK)
+	if (esp_ipv4_encap(ctx, 0, out_sa[k], buf, sizeof(buf), &off, &len) != ESP_OK)
 		abort();
 	if (enc_only) {
 		/* XOR x into the last block(s) of ciphertext: garbage trailer. */

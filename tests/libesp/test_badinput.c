@@ -32,8 +32,8 @@ mk(struct bed *b, uint8_t *buf, size_t cap, size_t *off, size_t n, uint8_t nh)
 
 	*off = ESP_HEADROOM;
 	memset(buf + *off, 0x5c, n);
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, b->out, 0, buf, cap, off,
-	    &len, nh), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, 0, b->out, nh, buf, cap, off,
+	    &len), ESP_OK);
 	return len;
 }
 
@@ -281,14 +281,14 @@ test_encap_fragment(void)
 		espi_put16(buf + off + 10, 0);
 		espi_put16(buf + off + 10, et_csum(buf + off, 20, 0));
 		if (m == 0) {
-			CU_ASSERT_EQUAL(esp_ipv4_encap(b.e.ctx, b.out, 0, buf,
+			CU_ASSERT_EQUAL(esp_ipv4_encap(b.e.ctx, 0, b.out, buf,
 			    sizeof(buf), &off, &len), ESP_E_BAD_IP);
 			CU_ASSERT_EQUAL(off, ESP_HEADROOM);
 			CU_ASSERT_EQUAL(esp_sa_seq(b.out), 0);
 			esp_get_stats(b.e.ctx, &cst);
 			CU_ASSERT_EQUAL(cst.bad_ip, 1);
 		} else {
-			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(b.e.ctx, b.out, 0,
+			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(b.e.ctx, 0, b.out,
 			    buf, sizeof(buf), &off, &len), ESP_OK);
 			CU_ASSERT_EQUAL(espi_get16(buf + off + 6) & 0x3fff, 0);
 			CU_ASSERT_EQUAL(esp_ipv4_decap(b.e.ctx, 0, buf + off, len,
@@ -318,17 +318,17 @@ test_ctx_level(void)
 	/* Outbound SA used for input / inbound for output. */
 	off = ESP_HEADROOM;
 	len = 10;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.in, 0, buf, sizeof(buf), &off,
-	    &len, 17), ESP_E_WRONG_DIR);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.in, 17, buf, sizeof(buf), &off,
+	    &len), ESP_E_WRONG_DIR);
 	/* No headroom / tailroom. */
 	off = 4;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, sizeof(buf), &off,
-	    &len, 17), ESP_E_BUFFER);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, sizeof(buf), &off,
+	    &len), ESP_E_BUFFER);
 	off = ESP_HEADROOM;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, off + len + 3, &off,
-	    &len, 17), ESP_E_BUFFER);
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, 10, &off,
-	    &len, 17), ESP_E_INVAL);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, off + len + 3, &off,
+	    &len), ESP_E_BUFFER);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, 10, &off,
+	    &len), ESP_E_INVAL);
 	esp_sa_get_stats(b.out, &st);
 	CU_ASSERT_EQUAL(st.buffer, 2);
 	CU_ASSERT_EQUAL(esp_sa_seq(b.out), 1);	/* failures consume nothing */

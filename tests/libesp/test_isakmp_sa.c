@@ -266,7 +266,7 @@ test_install_and_round_trip(void)
 		off = ESP_HEADROOM;
 		len = et_udp_packet(buf + off, CLIENT_IP, GW_IP, 1701, 1701, 60);
 		memcpy(orig, buf + off, len);
-		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(cl.ctx, cout, 0, buf,
+		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(cl.ctx, 0, cout, buf,
 		    sizeof(buf), &off, &len), ESP_OK);
 		ip = buf + off;
 		u = ip + 20;
@@ -290,7 +290,7 @@ test_install_and_round_trip(void)
 		 *    checksum for the NAT's addresses (direction check). */
 		off = ESP_HEADROOM;
 		len = et_udp_packet(buf + off, CLIENT_IP, GW_IP, 1701, 1701, 61);
-		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(cl.ctx, cout, 0, buf,
+		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(cl.ctx, 0, cout, buf,
 		    sizeof(buf), &off, &len), ESP_OK);
 		ip = buf + off;
 		espi_put32(ip + 12, NAT_IP);
@@ -313,8 +313,8 @@ test_install_and_round_trip(void)
 			espi_put16(buf + off, 1701);
 			espi_put16(buf + off + 2, 1701);
 			memcpy(orig, buf + off, len);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, gout, 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, 0, gout, 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			sent += 208;
 			CU_ASSERT_EQUAL(len, esp_len(k, 208));
 			CU_ASSERT_EQUAL(espi_get32(buf + off), cs.spi_in);
@@ -335,8 +335,8 @@ test_install_and_round_trip(void)
 			off = ESP_HEADROOM;
 			len = 100;
 			memset(buf + off, 0, len);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, gout, 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, 0, gout, 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			sent += 100;
 		}
 		CU_ASSERT_TRUE_FATAL(esp_next_event(gw.ctx, &ev));
@@ -384,8 +384,8 @@ test_gcm_salt_separate(void)
 	len = 8;
 	memset(buf + off, 0, len);
 	espi_put16(buf + off + 2, 1701);
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(cl.ctx, cout, 0, buf, sizeof(buf),
-	    &off, &len, 17), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(cl.ctx, 0, cout, 17, buf, sizeof(buf),
+	    &off, &len), ESP_OK);
 	CU_ASSERT_EQUAL(esp_input(gw.ctx, 0, buf + off, len, NULL, &rx),
 	    ESP_E_AUTH);
 	et_fini(&gw);

@@ -51,8 +51,8 @@ pkt(struct pbed *b, uint8_t *p, size_t cap, size_t n)
 	memset(p + off, 0x3c, len);
 	espi_put16(p + off, 1701);
 	espi_put16(p + off + 2, 1701);
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, b->cout, 0, p, cap, &off,
-	    &len, 17), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, 0, b->cout, 17, p, cap, &off,
+	    &len), ESP_OK);
 	memmove(p, p + off, len);
 	return len;
 }
@@ -104,8 +104,8 @@ test_rebinding_moves_pair(void)
 
 			plen = 20;
 			memset(p + o, 1, plen);
-			CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.gout, 0, p,
-			    sizeof(p), &o, &plen, 17), ESP_OK);
+			CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.gout, 17, p,
+			    sizeof(p), &o, &plen), ESP_OK);
 		}
 		/* seq 2 from NAT_IP:61000: moves both SAs. */
 		len = pkt(&b, p, sizeof(p), 10);
@@ -142,8 +142,8 @@ test_rebinding_moves_pair(void)
 		off = ESP_HEADROOM;
 		plen = 20;
 		memset(p + off, 1, plen);
-		CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.gout, 0, p, sizeof(p),
-		    &off, &plen, 17), ESP_OK);
+		CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.gout, 17, p, sizeof(p),
+		    &off, &plen), ESP_OK);
 		CU_ASSERT_EQUAL(espi_get32(p + off + 4), 3);
 		CU_ASSERT_EQUAL(esp_sa_seq(b.gout), 3);
 		CU_ASSERT_EQUAL(esp_sa_seq(b.gin), 3);
@@ -335,7 +335,7 @@ test_decap_tracks_outer_source(void)
 		CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &in), ESP_OK);
 		off = ESP_HEADROOM;
 		len = et_udp_packet(buf + off, 0x0a000005, GW_IP, 1701, 1701, 40);
-		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, out, 0, buf,
+		CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, 0, out, buf,
 		    sizeof(buf), &off, &len), ESP_OK);
 		ip = buf + off;
 		/* The NAT: source NAT_IP + 1, port 40001 with UDP. */
@@ -354,7 +354,7 @@ test_decap_tracks_outer_source(void)
 		/* The gateway's next tunnel/UDP packet goes to the new place. */
 		off = ESP_HEADROOM;
 		len = et_udp_packet(buf + off, GW_IP, 0x0a000005, 1701, 1701, 10);
-		CU_ASSERT_EQUAL(esp_ipv4_encap(e.ctx, gout, 0, buf, sizeof(buf),
+		CU_ASSERT_EQUAL(esp_ipv4_encap(e.ctx, 0, gout, buf, sizeof(buf),
 		    &off, &len), ESP_OK);
 		if (m == 0)
 			CU_ASSERT_EQUAL(espi_get16(buf + off + 22), 40001);

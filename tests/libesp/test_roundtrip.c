@@ -50,7 +50,7 @@ test_all_algorithms(void)
 				    1701, 1701, sizes[k]);
 				memcpy(orig, buf + off, len);
 				n = len;
-				CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, out, 0, buf,
+				CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, 0, out, buf,
 				    sizeof(buf), &off, &len), ESP_OK);
 				CU_ASSERT_EQUAL(buf[off + 9], udp ? 17 : 50);
 				CU_ASSERT_EQUAL(espi_get16(buf + off + 2), len);
@@ -92,8 +92,8 @@ test_raw_padding(void)
 		off = 40;
 		len = n;
 		memcpy(buf + off, pay, n);
-		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 0, buf,
-		    sizeof(buf), &off, &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf,
+		    sizeof(buf), &off, &len), ESP_OK);
 		CU_ASSERT_EQUAL(off, 32);
 		/* NULL cipher: trailer visible: 1, 2, ..., pad length, 17. */
 		{
@@ -132,8 +132,8 @@ test_esn_wrap(void)
 			off = ESP_HEADROOM;
 			len = 50;
 			memset(buf + off, (int)i, len);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			if (i == 20) {	/* keep one to replay later */
 				memcpy(b2, buf + off, len);
 				l2 = len;
@@ -174,7 +174,7 @@ send1(struct et *e, struct esp_sa *out, uint64_t now, size_t n)
 	size_t off = ESP_HEADROOM, len = n;
 
 	memset(buf + off, 0xab, n);
-	return esp_sa_encrypt(e->ctx, out, now, buf, sizeof(buf), &off, &len, 17);
+	return esp_sa_encrypt(e->ctx, now, out, 17, buf, sizeof(buf), &off, &len);
 }
 
 static void
@@ -319,8 +319,8 @@ test_lossy_link(void)
 		off = ESP_HEADROOM;
 		len = 20 + i % 30;
 		memset(pkts[i] + off, (int)i, len);
-		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, now, pkts[i],
-		    sizeof(pkts[i]), &off, &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, now, out, 17, pkts[i],
+		    sizeof(pkts[i]), &off, &len), ESP_OK);
 		memmove(pkts[i], pkts[i] + off, len);
 		plen[i] = len;
 	}

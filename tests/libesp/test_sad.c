@@ -161,8 +161,8 @@ test_des_policy(void)
 	c.dir = ESP_DIR_IN;
 	CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &in), ESP_OK);
 	memset(buf + off, 0x42, len);
-	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, out, 0, buf, sizeof(buf), &off,
-	    &len, 17), ESP_OK);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf, sizeof(buf), &off,
+	    &len), ESP_OK);
 	CU_ASSERT_EQUAL(len, 8 + 8 + 32 + 12);
 	CU_ASSERT_EQUAL(esp_input(e.ctx, 0, buf + off, len, NULL, &rx), ESP_OK);
 	CU_ASSERT_EQUAL(rx.len, 30);
@@ -317,8 +317,8 @@ test_same_outbound_spi(void)
 			off = ESP_HEADROOM;
 			len = 20;
 			memset(buf + off, (int)k, len);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, out[k], 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, 0, out[k], 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			CU_ASSERT_EQUAL(espi_get32(buf + off), 0xaaaa);
 			CU_ASSERT_EQUAL(esp_input(peer[k].ctx, 0, buf + off, len,
 			    NULL, &rx), ESP_OK);
@@ -329,8 +329,8 @@ test_same_outbound_spi(void)
 	/* Peer 1 cannot read what is meant for peer 0. */
 	off = ESP_HEADROOM;
 	len = 20;
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, out[0], 0, buf, sizeof(buf),
-	    &off, &len, 17), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, 0, out[0], 17, buf, sizeof(buf),
+	    &off, &len), ESP_OK);
 	CU_ASSERT_EQUAL(esp_input(peer[1].ctx, 0, buf + off, len, NULL, &rx),
 	    ESP_E_AUTH);
 	/* Delete peer 0's outbound SA: peer 1's keeps working. */
@@ -338,8 +338,8 @@ test_same_outbound_spi(void)
 	for (n = 0; n < 2; n++) {
 		off = ESP_HEADROOM;
 		len = 20;
-		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, out[1], 0, buf,
-		    sizeof(buf), &off, &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(gw.ctx, 0, out[1], 17, buf,
+		    sizeof(buf), &off, &len), ESP_OK);
 		CU_ASSERT_EQUAL(esp_input(peer[1].ctx, 0, buf + off, len, NULL,
 		    &rx), ESP_OK);
 		CU_ASSERT_EQUAL(rx.seq, 4 + n);
@@ -395,6 +395,10 @@ test_pair_rules(void)
 	CU_ASSERT_EQUAL(esp_sa_add(e.ctx, 0, &c, NULL), ESP_E_INVAL);
 	c.pair = out;	/* two inbound SAs on one outbound (rekey overlap) */
 	CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, &in2), ESP_OK);
+	/* A handle of another context is not deleted here. */
+	esp_sa_delete(e.ctx, foreign);
+	CU_ASSERT_TRUE(ts_log_last_contains(&e.log, "not an SA of this context"));
+	CU_ASSERT_EQUAL(esp_sa_spi(foreign), 0x10);
 	/* Delete one inbound SA, then the outbound: the other is unlinked. */
 	esp_sa_delete(e.ctx, in);
 	esp_sa_delete(e.ctx, out);
@@ -487,8 +491,8 @@ test_enumeration(void)
 	off = ESP_HEADROOM;
 	len = 30;
 	memset(buf + off, 0, len);
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 120, buf, sizeof(buf),
-	    &off, &len, 4), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 120, out, 4, buf, sizeof(buf),
+	    &off, &len), ESP_OK);
 	CU_ASSERT_EQUAL(esp_input(e.ctx, 130, buf + off, len, NULL, &rx),
 	    ESP_E_SELECTOR);	/* zeros are no IPv4 header */
 	CU_ASSERT_EQUAL(rx.user, 0);

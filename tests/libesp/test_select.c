@@ -219,8 +219,8 @@ test_input_refuses(void)
 			memset(buf + off, 0x77, len);
 			espi_put16(buf + off, 1701);
 			espi_put16(buf + off + 2, dport);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			memcpy(cp, buf + off, len);
 			if (n != 1) {
 				CU_ASSERT_EQUAL(esp_input(e.ctx, 0, cp, len, NULL,
@@ -281,7 +281,7 @@ test_decap_refuses(void)
 			off = ESP_HEADROOM;
 			len = et_udp_packet(buf + off, 0x0a000001, 0x0a000002,
 			    1701, k == 0 ? 1701 : 1702, 30);
-			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, out, 0, buf,
+			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, 0, out, buf,
 			    sizeof(buf), &off, &len), ESP_OK);
 			CU_ASSERT_EQUAL(esp_ipv4_decap(e.ctx, 0, buf + off, len,
 			    &rx), k == 0 ? ESP_OK : ESP_E_SELECTOR);

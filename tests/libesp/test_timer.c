@@ -123,8 +123,8 @@ test_data_path_expiry(void)
 
 		len = 10;
 		memset(buf + o, 0, len);
-		CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, a, 100, buf, sizeof(buf), &o,
-		    &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, 100, a, 17, buf, sizeof(buf), &o,
+		    &len), ESP_OK);
 	}
 	CU_ASSERT_TRUE(esp_next_event(e.ctx, &ev));
 	CU_ASSERT_EQUAL(ev.type, ESP_EV_HARD_EXPIRE);
@@ -133,8 +133,8 @@ test_data_path_expiry(void)
 	/* b's soft time is noticed by a packet sent after it. */
 	off = ESP_HEADROOM;
 	len = 10;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, b, 6000, buf, sizeof(buf), &off,
-	    &len, 17), ESP_OK);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, 6000, b, 17, buf, sizeof(buf), &off,
+	    &len), ESP_OK);
 	CU_ASSERT_TRUE(esp_next_event(e.ctx, &ev));
 	CU_ASSERT_EQUAL(ev.type, ESP_EV_SOFT_EXPIRE);
 	CU_ASSERT_EQUAL(ev.limit, ESP_LIMIT_TIME);
@@ -144,8 +144,8 @@ test_data_path_expiry(void)
 	/* ... or it is noticed by the data path too. */
 	off = ESP_HEADROOM;
 	len = 10;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, b, 20000, buf, sizeof(buf), &off,
-	    &len, 17), ESP_E_EXPIRED);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(e.ctx, 20000, b, 17, buf, sizeof(buf), &off,
+	    &len), ESP_E_EXPIRED);
 	CU_ASSERT_TRUE(esp_next_event(e.ctx, &ev));
 	CU_ASSERT_EQUAL(ev.type, ESP_EV_HARD_EXPIRE);
 	CU_ASSERT_EQUAL(esp_next_timeout(e.ctx), UINT64_MAX);

@@ -302,8 +302,8 @@ test_rfc3602_esp(void)
 		off = ESP_HEADROOM;
 		len = n;
 		memcpy(buf + off, pay, n);
-		CU_ASSERT_EQUAL(esp_sa_encrypt(t.ctx, out, 0, buf, sizeof(buf),
-		    &off, &len, v->nh), ESP_OK);
+		CU_ASSERT_EQUAL(esp_sa_encrypt(t.ctx, 0, out, v->nh, buf, sizeof(buf),
+		    &off, &len), ESP_OK);
 		TS_ASSERT_BYTES("RFC 3602 ESP packet", buf + off, len, want, wl);
 		/* Inbound: the published packet decrypts to the payload. */
 		memcpy(buf, want, wl);

@@ -95,9 +95,9 @@ enum esp_error {
 	ESP_E_LIMIT = -7,	/* configured table limit reached (max_sas) */
 	ESP_E_STATE = -8,	/* not valid in the current state (not used) */
 	ESP_E_EXISTS = -9,	/* an inbound SA with this SPI exists */
-	ESP_E_NOT_FOUND = -10,	/* a handle given is not an SA of this context */
+	ESP_E_NOT_FOUND = -10,	/* handle is not an SA of this context */
 	ESP_E_TRUNCATED = -11,	/* shorter than the headers it must hold */
-	ESP_E_BAD_LENGTH = -12,	/* a length field lies (pad length, IP length) */
+	ESP_E_BAD_LENGTH = -12,	/* a length field lies (pad, IP length) */
 	ESP_E_VERSION = -13,	/* unsupported protocol version (not used) */
 	ESP_E_DUPLICATE = -14,	/* duplicate message (not used: see REPLAY) */
 	ESP_E_QUEUE_FULL = -15,	/* queue full (not used: events are counted) */
@@ -116,7 +116,7 @@ enum esp_error {
 	ESP_E_WRONG_DIR = -43,	/* inbound SA used for output or vice versa */
 	ESP_E_BAD_IP = -44,	/* not a well-formed IPv4 packet */
 	ESP_E_NOT_ESP = -45,	/* IPv4 packet is neither ESP nor ESP-in-UDP */
-	ESP_E_SELECTOR = -46	/* authentic payload outside the SA's selectors */
+	ESP_E_SELECTOR = -46	/* authentic, outside the selectors */
 };
 
 /*
@@ -247,7 +247,7 @@ struct esp_lifetime {
 	uint64_t time_ns;
 };
 
-/* Key sizes (== ISAKMP_ESP_KEY_MAX, ISAKMP_ESP_INTEG_KEY_MAX, ISAKMP_SALT_LEN). */
+/* Key sizes (== ISAKMP_ESP_KEY_MAX, _INTEG_KEY_MAX, ISAKMP_SALT_LEN). */
 #define ESP_KEY_MAX		32
 #define ESP_INTEG_KEY_MAX	64
 #define ESP_SALT_LEN		4
@@ -299,7 +299,7 @@ struct esp_sa_config {
 	 * unknown.
 	 */
 	bool natoa_valid;
-	uint32_t natoa_src;	/* the peer's original (pre-NAT) source address */
+	uint32_t natoa_src;	/* the peer's original (pre-NAT) source */
 	uint32_t natoa_dst;	/* original destination: our address as the
 				   peer saw it */
 	enum esp_natt_csum natt_csum;
@@ -321,7 +321,7 @@ struct esp_sa_config {
 	 * is cleared).  MUST be NULL for an outbound SA.
 	 */
 	struct esp_sa *pair;
-	uint64_t user;		/* opaque tag, returned in events, rx and info */
+	uint64_t user;		/* opaque tag, in events, rx and info */
 };
 
 /*
@@ -344,8 +344,9 @@ ESP_API struct esp_sa *esp_sa_find(const struct esp_ctx *ctx, uint32_t spi);
 
 /*
  * Removes an SA, wiping its keys; sa is invalid afterwards.  NULL-safe.
- * sa MUST be a handle of this ctx.  Never touches another SA (other than
- * clearing a pair link to it).  Events still queued for it keep their spi,
+ * sa MUST be a live handle; a handle of another context is ignored (error
+ * logged).  Never touches another SA (other than clearing a pair link to
+ * it).  Events still queued for it keep their spi,
  * dir and user but get sa = NULL.
  */
 ESP_API void esp_sa_delete(struct esp_ctx *ctx, struct esp_sa *sa);
@@ -442,7 +443,7 @@ struct esp_sa_info {
 	bool esn;
 	bool udp_encap;
 	struct esp_endpoint local;	/* local_addr, encap_sport */
-	struct esp_endpoint peer;	/* current peer (peer_addr, encap_dport) */
+	struct esp_endpoint peer;	/* now (peer_addr, encap_dport) */
 	struct esp_sa *pair;	/* inbound: its outbound sibling or NULL */
 	bool natoa_valid;
 	uint32_t natoa_src, natoa_dst;
@@ -456,7 +457,7 @@ struct esp_sa_info {
 	uint64_t soft_expire_ns;	/* absolute time deadlines */
 	uint64_t hard_expire_ns;
 	bool soft_expired;	/* soft event raised */
-	bool hard_expired;	/* refuses traffic (or hard time passed by now) */
+	bool hard_expired;	/* refuses traffic (or hard time passed) */
 	struct esp_sa_stats stats;
 };
 
@@ -497,9 +498,9 @@ ESP_API bool esp_sa_next(const struct esp_ctx *ctx, uint64_t now,
  * ESP_E_SEQ_EXHAUSTED, ESP_E_RNG, ESP_E_CRYPTO.  On error buf is unchanged
  * or holds garbage; the sequence number is not consumed.
  */
-ESP_API int esp_sa_encrypt(struct esp_ctx *ctx, struct esp_sa *sa,
-    uint64_t now, uint8_t *buf, size_t cap, size_t *off, size_t *len,
-    uint8_t next_header) ESP_WUR;
+ESP_API int esp_sa_encrypt(struct esp_ctx *ctx, uint64_t now,
+    struct esp_sa *sa, uint8_t next_header, uint8_t *buf, size_t cap,
+    size_t *off, size_t *len) ESP_WUR;
 
 /* Result of inbound processing. */
 struct esp_rx {
@@ -580,8 +581,9 @@ ESP_API int esp_sa_check_selectors(const struct esp_sa *sa, const uint8_t *pkt,
  * fragment after ESP, not before); tunnel mode carries them.
  * Errors: those of esp_sa_encrypt(), ESP_E_BAD_IP.
  */
-ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa,
-    uint64_t now, uint8_t *buf, size_t cap, size_t *off, size_t *len) ESP_WUR;
+ESP_API int esp_ipv4_encap(struct esp_ctx *ctx, uint64_t now,
+    struct esp_sa *sa, uint8_t *buf, size_t cap, size_t *off, size_t *len)
+    ESP_WUR;
 
 /*
  * Reverses esp_ipv4_encap on a received IPv4 packet (protocol 50, or UDP with
