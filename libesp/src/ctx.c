@@ -1,6 +1,5 @@
 /*
- * ctx.c - context lifetime, hooks, logging, the event queue, timers,
- * statistics and error names.
+ * ctx.c - context lifetime, hooks, logging, the event queue and statistics.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,27 +50,42 @@ espi_log(struct esp_ctx *ctx, int level, const char *fmt, ...)
 	ctx->hooks.log(ctx->hooks.user, level, msg);
 }
 
-void
-espi_event(struct esp_ctx *ctx, const struct esp_sa *sa,
-    enum esp_event_type type, enum esp_limit_kind limit)
+struct esp_event *
+espi_event(struct esp_ctx *ctx, struct esp_sa *sa, enum esp_event_type type,
+    enum esp_limit_kind limit)
 {
 	struct esp_event *ev;
 
 	if (ctx->ev_count == ctx->cfg.max_events) {
 		ctx->st.events_dropped++;
-		espi_log(ctx, ESP_LOG_WARNING,
-		    "event queue full (%u): dropped event %d for SPI 0x%08x",
-		    ctx->cfg.max_events, (int)type, sa->spi);
-		return;
+		espi_log(ctx, ESP_LOG_WARN,
+		    "event queue full (%u): dropped %s event for SPI 0x%08x",
+		    ctx->cfg.max_events, esp_event_name(type), sa->spi);
+		return NULL;
 	}
 	ev = &ctx->events[(ctx->ev_head + ctx->ev_count) % ctx->cfg.max_events];
 	ctx->ev_count++;
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->limit = limit;
+	ev->sa = sa;
 	ev->spi = sa->spi;
 	ev->dir = sa->dir;
 	ev->user = sa->user;
+	return ev;
+}
+
+void
+espi_events_forget(struct esp_ctx *ctx, const struct esp_sa *sa)
+{
+	uint32_t i;
+	struct esp_event *ev;
+
+	for (i = 0; i < ctx->ev_count; i++) {
+		ev = &ctx->events[(ctx->ev_head + i) % ctx->cfg.max_events];
+		if (ev->sa == sa)
+			ev->sa = NULL;
+	}
 }
 
 bool
@@ -99,10 +113,9 @@ esp_ctx_new(struct esp_ctx **out, const struct esp_config *cfg,
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	if (cfg != NULL) {
-		if (cfg->size < offsetof(struct esp_config, rekey_margin) +
-		    sizeof(cfg->rekey_margin) || cfg->size > sizeof(c))
+		if (cfg->size != sizeof(c))
 			return ESP_E_INVAL;
-		memcpy(&c, cfg, sizeof(c));
+		c = *cfg;
 	}
 	c.size = sizeof(c);
 	if (c.max_sas == 0)
@@ -129,12 +142,16 @@ esp_ctx_new(struct esp_ctx **out, const struct esp_config *cfg,
 		return ESP_E_NOMEM;
 	ctx->hooks = *hooks;
 	ctx->cfg = c;
+	rg_heap_init(&ctx->timers);
 	rc = ESP_E_NOMEM;
 	for (nb = 16; nb < 2 * c.max_sas; nb <<= 1)
 		;
 	ctx->nbuckets = nb;
 	ctx->buckets = espi_alloc(ctx, (size_t)nb * sizeof(*ctx->buckets));
 	if (ctx->buckets == NULL)
+		goto fail;
+	ctx->all = espi_alloc(ctx, (size_t)c.max_sas * sizeof(*ctx->all));
+	if (ctx->all == NULL)
 		goto fail;
 	ctx->events = espi_alloc(ctx, (size_t)c.max_events * sizeof(*ctx->events));
 	if (ctx->events == NULL)
@@ -158,7 +175,7 @@ esp_ctx_new(struct esp_ctx **out, const struct esp_config *cfg,
 			    "allow_des: OpenSSL legacy provider not available");
 			goto fail;
 		}
-		espi_log(ctx, ESP_LOG_WARNING, "SECURITY: single DES-CBC enabled "
+		espi_log(ctx, ESP_LOG_WARN, "SECURITY: single DES-CBC enabled "
 		    "(56-bit keys, broken); legacy provider loaded");
 	}
 	ctx->hmac = EVP_MAC_fetch(ctx->libctx, "HMAC", NULL);
@@ -171,20 +188,24 @@ fail:
 	return rc;
 }
 
+static void
+heap_free(void *user, void *p)
+{
+	espi_free(user, p);
+}
+
 void
 esp_ctx_free(struct esp_ctx *ctx)
 {
-	uint32_t i;
-
 	if (ctx == NULL)
 		return;
-	if (ctx->buckets != NULL) {
-		for (i = 0; i < ctx->nbuckets; i++) {
-			while (ctx->buckets[i] != NULL)
-				esp_sa_delete(ctx, ctx->buckets[i]);
-		}
+	if (ctx->all != NULL) {
+		while (ctx->nall > 0)
+			espi_sa_destroy(ctx, ctx->all[ctx->nall - 1]);
 	}
+	rg_heap_fini(&ctx->timers, heap_free, ctx);
 	espi_free(ctx, ctx->buckets);
+	espi_free(ctx, ctx->all);
 	espi_free(ctx, ctx->events);
 	EVP_MAC_free(ctx->hmac);
 	if (ctx->prov_legacy != NULL)
@@ -205,99 +226,4 @@ esp_get_stats(const struct esp_ctx *ctx, struct esp_stats *st)
 	if (ctx == NULL || st == NULL)
 		return;
 	*st = ctx->st;
-}
-
-uint64_t
-esp_next_timeout(const struct esp_ctx *ctx)
-{
-	uint64_t t = UINT64_MAX;
-	const struct esp_sa *sa;
-	uint32_t i;
-
-	if (ctx == NULL)
-		return t;
-	for (i = 0; i < ctx->nbuckets; i++) {
-		for (sa = ctx->buckets[i]; sa != NULL; sa = sa->next) {
-			if (sa->dead)
-				continue;
-			if (!sa->soft_sent && sa->soft_deadline < t)
-				t = sa->soft_deadline;
-			if (sa->hard_deadline < t)
-				t = sa->hard_deadline;
-		}
-	}
-	return t;
-}
-
-/* Raises due time events for one SA; returns how many. */
-static int
-sa_timers(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now)
-{
-	int n = 0;
-
-	if (sa->dead)
-		return 0;
-	if (now >= sa->hard_deadline) {
-		sa->dead = true;
-		espi_log(ctx, ESP_LOG_INFO, "SA 0x%08x: hard time lifetime reached",
-		    sa->spi);
-		espi_event(ctx, sa, ESP_EV_HARD_EXPIRE, ESP_LIMIT_TIME);
-		return 1;
-	}
-	if (!sa->soft_sent && now >= sa->soft_deadline) {
-		sa->soft_sent = true;
-		espi_log(ctx, ESP_LOG_INFO, "SA 0x%08x: soft time lifetime reached",
-		    sa->spi);
-		espi_event(ctx, sa, ESP_EV_SOFT_EXPIRE, ESP_LIMIT_TIME);
-		n++;
-	}
-	return n;
-}
-
-int
-esp_handle_timeout(struct esp_ctx *ctx, uint64_t now)
-{
-	struct esp_sa *sa;
-	uint32_t i;
-	int n = 0;
-
-	if (ctx == NULL)
-		return ESP_E_INVAL;
-	for (i = 0; i < ctx->nbuckets; i++)
-		for (sa = ctx->buckets[i]; sa != NULL; sa = sa->next)
-			n += sa_timers(ctx, sa, now);
-	return n;
-}
-
-const char *
-esp_strerror(int err)
-{
-	switch (err) {
-	case ESP_OK: return "success";
-	case ESP_E_INVAL: return "invalid argument";
-	case ESP_E_NOMEM: return "out of memory";
-	case ESP_E_LIMIT: return "table limit reached";
-	case ESP_E_EXISTS: return "SA already exists";
-	case ESP_E_NO_SA: return "unknown SPI";
-	case ESP_E_TRUNCATED: return "packet truncated";
-	case ESP_E_BAD_LENGTH: return "length field inconsistent";
-	case ESP_E_ALIGN: return "ciphertext not a multiple of the block size";
-	case ESP_E_AUTH: return "ICV mismatch";
-	case ESP_E_REPLAY: return "replayed sequence number";
-	case ESP_E_TOO_OLD: return "sequence number left of the replay window";
-	case ESP_E_BAD_PAD: return "bad padding";
-	case ESP_E_BAD_NEXT_HDR: return "bad next header";
-	case ESP_E_DUMMY: return "dummy packet";
-	case ESP_E_NOSPACE: return "not enough buffer room";
-	case ESP_E_SEQ_EXHAUSTED: return "sequence numbers exhausted";
-	case ESP_E_EXPIRED: return "SA expired";
-	case ESP_E_UNSUPPORTED: return "algorithm not supported or not allowed";
-	case ESP_E_CRYPTO: return "crypto library failure";
-	case ESP_E_RNG: return "random number generator failed";
-	case ESP_E_WRONG_DIR: return "SA used in the wrong direction";
-	case ESP_E_BAD_IP: return "malformed IPv4 packet";
-	case ESP_E_NOT_ESP: return "not an ESP packet";
-	case ESP_E_MODE: return "operation does not fit the SA mode";
-	default: return "unknown error";
-	}
 }

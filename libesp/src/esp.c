@@ -8,30 +8,17 @@
 
 #include "esp_internal.h"
 
-/* Marks an SA hard-expired (once) and queues the event. */
-static void
-expire_hard(struct esp_ctx *ctx, struct esp_sa *sa, enum esp_limit_kind k)
-{
-	if (sa->dead)
-		return;
-	sa->dead = true;
-	espi_log(ctx, ESP_LOG_INFO, "SA 0x%08x: hard lifetime reached (%s)",
-	    sa->spi, k == ESP_LIMIT_BYTES ? "bytes" : k == ESP_LIMIT_PACKETS ?
-	    "packets" : "time");
-	espi_event(ctx, sa, ESP_EV_HARD_EXPIRE, k);
-}
-
 /* Before processing: refuse traffic on an expired SA. */
-static int
+static inline int
 check_alive(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now)
 {
 	if (!sa->dead) {
 		if (now >= sa->hard_deadline)
-			expire_hard(ctx, sa, ESP_LIMIT_TIME);
+			espi_expire_hard(ctx, sa, ESP_LIMIT_TIME);
 		else if (sa->hard.packets != 0 && sa->st.packets >= sa->hard.packets)
-			expire_hard(ctx, sa, ESP_LIMIT_PACKETS);
+			espi_expire_hard(ctx, sa, ESP_LIMIT_PACKETS);
 		else if (sa->hard.bytes != 0 && sa->st.bytes >= sa->hard.bytes)
-			expire_hard(ctx, sa, ESP_LIMIT_BYTES);
+			espi_expire_hard(ctx, sa, ESP_LIMIT_BYTES);
 	}
 	if (sa->dead) {
 		sa->st.expired++;
@@ -41,32 +28,28 @@ check_alive(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now)
 }
 
 /* After a packet went through: count it and raise lifetime events. */
-static void
+static inline void
 account(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now, size_t bytes)
 {
 	sa->st.packets++;
 	sa->st.bytes += bytes;
 	if (sa->hard.packets != 0 && sa->st.packets >= sa->hard.packets)
-		expire_hard(ctx, sa, ESP_LIMIT_PACKETS);
+		espi_expire_hard(ctx, sa, ESP_LIMIT_PACKETS);
 	else if (sa->hard.bytes != 0 && sa->st.bytes >= sa->hard.bytes)
-		expire_hard(ctx, sa, ESP_LIMIT_BYTES);
+		espi_expire_hard(ctx, sa, ESP_LIMIT_BYTES);
 	if (sa->soft_sent || sa->dead)
 		return;
-	if (sa->soft.packets != 0 && sa->st.packets >= sa->soft.packets) {
-		sa->soft_sent = true;
-		espi_event(ctx, sa, ESP_EV_SOFT_EXPIRE, ESP_LIMIT_PACKETS);
-	} else if (sa->soft.bytes != 0 && sa->st.bytes >= sa->soft.bytes) {
-		sa->soft_sent = true;
-		espi_event(ctx, sa, ESP_EV_SOFT_EXPIRE, ESP_LIMIT_BYTES);
-	} else if (now >= sa->soft_deadline) {
-		sa->soft_sent = true;
-		espi_event(ctx, sa, ESP_EV_SOFT_EXPIRE, ESP_LIMIT_TIME);
-	}
+	if (sa->soft.packets != 0 && sa->st.packets >= sa->soft.packets)
+		espi_expire_soft(ctx, sa, ESP_LIMIT_PACKETS);
+	else if (sa->soft.bytes != 0 && sa->st.bytes >= sa->soft.bytes)
+		espi_expire_soft(ctx, sa, ESP_LIMIT_BYTES);
+	else if (now >= sa->soft_deadline)
+		espi_expire_soft(ctx, sa, ESP_LIMIT_TIME);
 }
 
 int
-esp_sa_encrypt(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
-    uint8_t *buf, size_t cap, size_t *off, size_t *len, uint8_t next_header)
+esp_sa_encrypt(struct esp_ctx *ctx, uint64_t now, struct esp_sa *sa,
+    uint8_t next_header, uint8_t *buf, size_t cap, size_t *off, size_t *len)
 {
 	size_t hlen, pad, clen, i;
 	uint64_t seq;
@@ -89,13 +72,13 @@ esp_sa_encrypt(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 	clen = *len + pad + 2;
 	if (*off < hlen || cap - *off - *len < pad + 2 + sa->icv_len ||
 	    clen > (size_t)INT32_MAX) {
-		sa->st.nospace++;
-		return ESP_E_NOSPACE;
+		sa->st.buffer++;
+		return ESP_E_BUFFER;
 	}
 	/* §3.3.3: the sequence number never cycles; rekey first. */
 	if (sa->seq >= sa->seq_max) {
 		sa->st.seq_exhausted++;
-		espi_log(ctx, ESP_LOG_WARNING, "SA 0x%08x: sequence numbers "
+		espi_log(ctx, ESP_LOG_WARN, "SA 0x%08x: sequence numbers "
 		    "exhausted", sa->spi);
 		return ESP_E_SEQ_EXHAUSTED;
 	}
@@ -151,13 +134,14 @@ reject(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t *counter, int rc,
 
 int
 esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
-    struct esp_rx *rx)
+    const struct esp_endpoint *from, struct esp_rx *rx)
 {
 	struct esp_sa *sa;
 	size_t hlen, clen, padlen, i;
 	uint32_t spi;
 	uint64_t seq;
 	uint8_t nh, bad;
+	bool newest;
 	int rc;
 
 	if (ctx == NULL || pkt == NULL || rx == NULL)
@@ -170,7 +154,7 @@ esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 		return ESP_E_TRUNCATED;
 	}
 	spi = espi_get32(pkt);
-	sa = esp_sa_find(ctx, spi, ESP_DIR_IN);
+	sa = esp_sa_find(ctx, spi);
 	if (sa == NULL) {
 		ctx->st.no_sa++;
 		espi_log(ctx, ESP_LOG_DEBUG, "ESP in: unknown SPI 0x%08x (%zu "
@@ -237,8 +221,16 @@ esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 		return reject(ctx, sa, &sa->st.bad_next_hdr, ESP_E_BAD_NEXT_HDR,
 		    seq, len);
 	}
-	if (sa->icv_len != 0)
+	/*
+	 * Authentic and in the window: record it.  Only a packet beyond every
+	 * one before (not a reordered or replayed old one) may move the peer,
+	 * and only with integrity (else nothing about it is authenticated).
+	 */
+	newest = false;
+	if (sa->icv_len != 0) {
+		newest = seq > sa->rp.top;
 		espi_replay_update(&sa->rp, seq);
+	}
 	rx->sa = sa;
 	rx->user = sa->user;
 	rx->spi = spi;
@@ -246,6 +238,17 @@ esp_input(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 	rx->next_header = nh;
 	rx->off = hlen;
 	rx->len = clen - padlen - 2;
+	if (sa->has_sel && esp_sa_check_selectors(sa, pkt, rx) != ESP_OK) {
+		espi_selector_refused(ctx, sa, pkt, rx);
+		sodium_memzero(pkt + hlen, clen);
+		memset(rx, 0, sizeof(*rx));
+		return ESP_E_SELECTOR;
+	}
+	if (from != NULL && newest && (from->ip != sa->peer_addr ||
+	    (sa->udp_encap && from->port != sa->encap_dport))) {
+		espi_peer_moved(ctx, sa, from, seq);
+		rx->peer_moved = true;
+	}
 	account(ctx, sa, now, rx->len);
 	return ESP_OK;
 }

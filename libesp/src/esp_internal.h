@@ -5,10 +5,14 @@
 #ifndef ESP_INTERNAL_H
 #define ESP_INTERNAL_H
 
+#include <stdio.h>
+
 #include <openssl/evp.h>
 #include <openssl/types.h>
 
 #include <roadgate/esp.h>
+
+#include "rg_heap.h"
 
 #define ESP_WORDS_MAX	128	/* replay bitmap words: pow2 >= 4096/64 + 1 */
 
@@ -21,39 +25,58 @@ struct espi_replay {
 
 enum espi_kind { ESPI_CBC, ESPI_NULL, ESPI_GCM, ESPI_CHACHA };
 
+/*
+ * One SA.  The fields the data path reads come first (one or two cache
+ * lines); the replay bitmap, the big member, is last.
+ */
 struct esp_sa {
-	struct esp_sa *next;		/* hash chain */
+	struct esp_sa *next;		/* SPI hash chain (inbound only) */
 	uint32_t spi;
 	enum esp_dir dir;
 	enum esp_mode mode;
-	enum esp_enc_alg enc_alg;
-	enum esp_integ_alg integ_alg;
 	enum espi_kind kind;
 	bool esn;
 	bool dead;			/* hard-expired */
 	bool soft_sent;
 	bool rekey_sent;
+	bool has_sel;			/* inbound with selectors */
+	bool udp_encap;
 	uint8_t block;			/* cipher block (padding alignment) */
 	uint8_t iv_len;
 	uint8_t icv_len;
+	uint8_t sel_protocol;
+	uint16_t sel_local_port, sel_remote_port;
+	uint32_t peer_addr;		/* peer endpoint (moves on rebinding) */
+	uint16_t encap_dport;
+	uint16_t encap_sport;
+	uint32_t local_addr;
 	EVP_CIPHER_CTX *cctx;		/* keyed once at esp_sa_add */
 	EVP_MAC_CTX *mctx;		/* keyed HMAC, re-initialised per packet */
-	uint8_t key[ESP_KEY_MAX];	/* kept for ChaCha20-Poly1305 */
-	uint8_t salt[ESP_SALT_LEN];
 	uint64_t seq;			/* outbound: last sent */
 	uint64_t seq_max;		/* last usable outbound sequence */
 	uint64_t rekey_at;
-	struct espi_replay rp;		/* inbound */
-	uint32_t local_addr, peer_addr;
-	bool udp_encap;
-	uint16_t encap_sport, encap_dport;
+	uint64_t soft_deadline, hard_deadline;	/* UINT64_MAX = none */
+	struct esp_lifetime soft, hard;
+	uint64_t user;
+	struct esp_sa_stats st;
+	enum esp_enc_alg enc_alg;
+	enum esp_integ_alg integ_alg;
+	uint32_t enc_key_len, integ_key_len;	/* bytes, for show */
 	bool natoa_valid;
 	uint32_t natoa_src, natoa_dst;
 	enum esp_natt_csum natt_csum;
-	struct esp_lifetime soft, hard;
-	uint64_t soft_deadline, hard_deadline;	/* UINT64_MAX = none */
-	uint64_t user;
-	struct esp_sa_stats st;
+	uint8_t key[ESP_KEY_MAX];	/* kept for ChaCha20-Poly1305 */
+	uint8_t salt[ESP_SALT_LEN];
+	/* Pairing: an inbound SA names its outbound sibling (pair); an
+	 * outbound SA lists the inbound SAs naming it (paired_in, linked by
+	 * pair_next) so deleting either side clears the link. */
+	struct esp_sa *pair;
+	struct esp_sa *paired_in;
+	struct esp_sa *pair_next;
+	uint32_t slot;			/* index in ctx->all */
+	uint64_t created_ns;
+	struct rg_heap_node tnode;	/* time-lifetime deadline */
+	struct espi_replay rp;		/* inbound */
 };
 
 struct esp_ctx {
@@ -63,9 +86,12 @@ struct esp_ctx {
 	OSSL_PROVIDER *prov_default;
 	OSSL_PROVIDER *prov_legacy;
 	EVP_MAC *hmac;
-	struct esp_sa **buckets;
+	struct esp_sa **buckets;	/* inbound SAs by SPI */
 	uint32_t nbuckets;		/* power of two */
 	uint64_t hash_key;
+	struct esp_sa **all;		/* every SA, [0, nall): enumeration */
+	uint32_t nall;
+	struct rg_heap timers;		/* SAs with a time deadline */
 	struct esp_event *events;
 	uint32_t ev_head, ev_count;
 	struct esp_stats st;
@@ -77,8 +103,45 @@ void espi_free(struct esp_ctx *ctx, void *p);
 void espi_log(struct esp_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool espi_log_on(const struct esp_ctx *ctx);
-void espi_event(struct esp_ctx *ctx, const struct esp_sa *sa,
+/* Queues an event about sa (dropped and counted when the queue is full). */
+struct esp_event *espi_event(struct esp_ctx *ctx, struct esp_sa *sa,
     enum esp_event_type type, enum esp_limit_kind limit);
+/* Clears sa from the events still queued (sa is being deleted). */
+void espi_events_forget(struct esp_ctx *ctx, const struct esp_sa *sa);
+
+/* timer.c */
+/* Puts sa's next time deadline (or none) into the context's heap. */
+void espi_timer_rearm(struct esp_ctx *ctx, struct esp_sa *sa);
+/* Marks sa hard-expired (once), logs, queues the event. */
+void espi_expire_hard(struct esp_ctx *ctx, struct esp_sa *sa,
+    enum esp_limit_kind k);
+/* Raises the soft event (once). */
+void espi_expire_soft(struct esp_ctx *ctx, struct esp_sa *sa,
+    enum esp_limit_kind k);
+
+/* sad.c */
+/* True if sa is an SA of this context. */
+bool espi_owned(const struct esp_ctx *ctx, const struct esp_sa *sa);
+/* Unlinks, wipes and frees sa (esp_sa_delete without the log line). */
+void espi_sa_destroy(struct esp_ctx *ctx, struct esp_sa *sa);
+
+/* select.c */
+struct espi_flow {
+	bool have_proto, have_ports;
+	uint8_t proto;
+	uint16_t sport, dport;
+};
+/* What the selectors look at in a decrypted payload (esp_input's rx). */
+void espi_flow_of(const struct esp_sa *sa, const uint8_t *pkt,
+    const struct esp_rx *rx, struct espi_flow *f);
+/* Counts and logs a payload refused by the selectors. */
+void espi_selector_refused(struct esp_ctx *ctx, struct esp_sa *sa,
+    const uint8_t *pkt, const struct esp_rx *rx);
+
+/* peer.c */
+/* esp_input found an authentic, newest packet from a new endpoint. */
+void espi_peer_moved(struct esp_ctx *ctx, struct esp_sa *sa,
+    const struct esp_endpoint *from, uint64_t seq);
 
 /* crypto.c */
 int espi_crypto_init(struct esp_ctx *ctx, struct esp_sa *sa,

@@ -42,7 +42,7 @@ ip_finish(uint8_t *ip, size_t ihl, size_t tot, uint8_t proto)
 }
 
 int
-esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
+esp_ipv4_encap(struct esp_ctx *ctx, uint64_t now, struct esp_sa *sa,
     uint8_t *buf, size_t cap, size_t *off, size_t *len)
 {
 	uint8_t hdr[60], *ip;
@@ -63,14 +63,14 @@ esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 	/* Room in front: the new headers; 65535 limit for the result. */
 	need = hlen + udp + (sa->mode == ESP_MODE_TUNNEL ? IPV4_MIN : 0);
 	if (*off < need || tot + need + 15 + 2 + sa->icv_len > 65535) {
-		sa->st.nospace++;
-		return ESP_E_NOSPACE;
+		sa->st.buffer++;
+		return ESP_E_BUFFER;
 	}
 	if (sa->mode == ESP_MODE_TRANSPORT) {
 		memcpy(hdr, ip, ihl);
 		poff = *off + ihl;
 		plen = tot - ihl;
-		rc = esp_sa_encrypt(ctx, sa, now, buf, cap, &poff, &plen, ip[9]);
+		rc = esp_sa_encrypt(ctx, now, sa, ip[9], buf, cap, &poff, &plen);
 		if (rc != ESP_OK) {
 			memcpy(ip, hdr, ihl);
 			return rc;
@@ -82,7 +82,7 @@ esp_ipv4_encap(struct esp_ctx *ctx, struct esp_sa *sa, uint64_t now,
 		memcpy(hdr, ip, IPV4_MIN);
 		poff = *off;
 		plen = tot;
-		rc = esp_sa_encrypt(ctx, sa, now, buf, cap, &poff, &plen, 4);
+		rc = esp_sa_encrypt(ctx, now, sa, 4, buf, cap, &poff, &plen);
 		if (rc != ESP_OK)
 			return rc;
 		/* §3.1.2: a fresh outer header from the SA's addresses. */
@@ -115,6 +115,7 @@ int
 esp_ipv4_decap(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
     struct esp_rx *rx)
 {
+	struct esp_endpoint from;
 	size_t ihl, tot, eoff, itot;
 	bool udp = false;
 	uint8_t *ip;
@@ -127,6 +128,9 @@ esp_ipv4_decap(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 		return bad_ip(ctx, "malformed header", len);
 	if ((espi_get16(pkt + 6) & 0x3fff) != 0)
 		return bad_ip(ctx, "fragment (reassemble first)", len);
+	/* The outer source: who sent it (NAT rebinding, esp_input). */
+	from.ip = espi_get32(pkt + 12);
+	from.port = 0;
 	if (pkt[9] == 50) {
 		eoff = ihl;
 	} else if (pkt[9] == 17) {
@@ -141,11 +145,12 @@ esp_ipv4_decap(struct esp_ctx *ctx, uint64_t now, uint8_t *pkt, size_t len,
 			return ESP_E_NOT_ESP;
 		}
 		udp = true;
+		from.port = espi_get16(pkt + ihl);
 	} else {
 		ctx->st.not_esp++;
 		return ESP_E_NOT_ESP;
 	}
-	rc = esp_input(ctx, now, pkt + eoff, tot - eoff, rx);
+	rc = esp_input(ctx, now, pkt + eoff, tot - eoff, &from, rx);
 	if (rc != ESP_OK)
 		return rc;
 	rx->off += eoff;

@@ -67,8 +67,10 @@ esp_udp_classify(struct esp_ctx *ctx, const uint8_t *payload, size_t len)
 int
 esp_keepalive_build(uint8_t *buf, size_t cap)
 {
-	if (buf == NULL || cap < 1)
-		return ESP_E_NOSPACE;
+	if (buf == NULL)
+		return ESP_E_INVAL;
+	if (cap < 1)
+		return ESP_E_BUFFER;
 	buf[0] = 0xff;
 	return 1;
 }

@@ -32,8 +32,11 @@ main(void)
 	struct esp_ctx *ctx;
 	struct esp_sa *sa;
 	struct esp_rx rx;
+	struct esp_event ev;
+	struct esp_sa_info info;
+	struct esp_endpoint from = { 0xc0000202, 40000 };
 	uint8_t buf[ESP_HEADROOM + 64 + ESP_TAILROOM];
-	size_t off = ESP_HEADROOM, len = 16;
+	size_t off = ESP_HEADROOM, len = 16, cur = 0, n = 0;
 	int rc;
 
 	if (strcmp(esp_version(), ESP_VERSION_STRING) != 0) {
@@ -60,18 +63,29 @@ main(void)
 	c.dir = ESP_DIR_OUT;
 	rc = esp_sa_add(ctx, 0, &c, &sa);
 	c.dir = ESP_DIR_IN;
+	c.udp_encap = true;
+	c.encap_dport = 4500;
+	c.pair = sa;
 	if (rc == ESP_OK)
 		rc = esp_sa_add(ctx, 0, &c, NULL);
 	memset(buf + off, 0x42, len);
 	if (rc == ESP_OK)
-		rc = esp_sa_encrypt(ctx, sa, 0, buf, sizeof(buf), &off, &len, 17);
+		rc = esp_sa_encrypt(ctx, 0, sa, 17, buf, sizeof(buf), &off, &len);
 	if (rc == ESP_OK)
-		rc = esp_input(ctx, 0, buf + off, len, &rx);
+		rc = esp_input(ctx, 0, buf + off, len, &from, &rx);
+	if (rc == ESP_OK && (rx.len != 16 || !rx.peer_moved ||
+	    !esp_next_event(ctx, &ev) || ev.type != ESP_EV_PEER_MOVED ||
+	    ev.endpoint.port != from.port))
+		rc = ESP_E_INVAL;
+	while (rc == ESP_OK && esp_sa_next(ctx, 0, &cur, &info))
+		n++;
 	esp_ctx_free(ctx);
-	if (rc != ESP_OK || rx.len != 16) {
+	if (rc != ESP_OK || n != 2) {
 		fprintf(stderr, "libesp round trip: %s\n", esp_strerror(rc));
 		return 1;
 	}
-	printf("consumer: libesp %s linked, ESP round trip ok\n", esp_version());
+	printf("consumer: libesp %s linked, ESP round trip ok (%s, %s)\n",
+	    esp_version(), esp_event_name(ESP_EV_PEER_MOVED),
+	    esp_enc_alg_name(ESP_ENC_AES_GCM_16));
 	return 0;
 }

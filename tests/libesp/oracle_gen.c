@@ -124,7 +124,7 @@ main(int argc, char **argv)
 			len = et_udp_packet(buf + off, v == 2 ? 0x0a000001 : 0xc0000201,
 			    v == 2 ? 0x0a000002 : 0xc0000202, 1701, 1701,
 			    40 + s * 7 + v);
-			if (esp_ipv4_encap(ctx, sa, 0, buf, sizeof(buf), &off, &len)
+			if (esp_ipv4_encap(ctx, 0, sa, buf, sizeof(buf), &off, &len)
 			    != ESP_OK)
 				return 1;
 			put_le32(pcap, 1700000000u + frame);

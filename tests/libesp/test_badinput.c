@@ -32,8 +32,8 @@ mk(struct bed *b, uint8_t *buf, size_t cap, size_t *off, size_t n, uint8_t nh)
 
 	*off = ESP_HEADROOM;
 	memset(buf + *off, 0x5c, n);
-	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, b->out, 0, buf, cap, off,
-	    &len, nh), ESP_OK);
+	CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(b->e.ctx, 0, b->out, nh, buf, cap, off,
+	    &len), ESP_OK);
 	return len;
 }
 
@@ -89,7 +89,7 @@ test_truncated_prefixes(void)
 		save_window(&b);
 		for (i = 0; i < len; i++) {
 			memcpy(cp, buf + off, i);
-			rc = esp_input(b.e.ctx, 0, cp, i, &rx);
+			rc = esp_input(b.e.ctx, 0, cp, i, NULL, &rx);
 			if (et_suites[s].integ == ESP_INTEG_NONE &&
 			    b.in->kind == ESPI_CBC) {
 				/* No ICV: a prefix may decrypt to any trailer. */
@@ -105,7 +105,7 @@ test_truncated_prefixes(void)
 		CU_ASSERT_EQUAL(st.packets, 0);
 		CU_ASSERT(st.truncated > 0);
 		/* The full packet still goes through afterwards. */
-		CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_OK);
+		CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, NULL, &rx), ESP_OK);
 		et_fini(&b.e);
 	}
 }
@@ -130,7 +130,7 @@ test_icv_flips(void)
 		for (i = 4; i < len; i++) {	/* every byte but the SPI */
 			memcpy(cp, buf + off, len);
 			cp[i] ^= (uint8_t)(1u << (i % 8));
-			CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, &rx), ESP_E_AUTH);
+			CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, NULL, &rx), ESP_E_AUTH);
 			flips++;
 		}
 		CU_ASSERT_TRUE(window_same(&b));
@@ -153,18 +153,18 @@ test_replay_and_old(void)
 	bed_open(&b, &et_suites[3], ESP_MODE_TRANSPORT);
 	len1 = mk(&b, first, sizeof(first), &off1, 20, 17);	/* seq 1 */
 	memcpy(cp, first + off1, len1);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, NULL, &rx), ESP_OK);
 	save_window(&b);
 	memcpy(cp, first + off1, len1);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, &rx), ESP_E_REPLAY);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, NULL, &rx), ESP_E_REPLAY);
 	CU_ASSERT_TRUE(window_same(&b));
 	for (i = 0; i < 64; i++) {		/* seq 2..65 */
 		len = mk(&b, buf, sizeof(buf), &off, 20, 17);
-		CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_OK);
+		CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, NULL, &rx), ESP_OK);
 	}
 	save_window(&b);
 	memcpy(cp, first + off1, len1);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, &rx), ESP_E_TOO_OLD);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len1, NULL, &rx), ESP_E_TOO_OLD);
 	CU_ASSERT_TRUE(window_same(&b));
 	esp_sa_get_stats(b.in, &st);
 	CU_ASSERT_EQUAL(st.replay, 1);
@@ -192,12 +192,12 @@ test_no_integrity_no_window(void)
 	/* The same genuine packet, sequence number rewritten on the wire. */
 	memcpy(cp, buf + off, len);
 	espi_put32(cp + 4, 0xffffffff);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, cp, len, NULL, &rx), ESP_OK);
 	CU_ASSERT_TRUE(window_same(&b));
 	CU_ASSERT_EQUAL(esp_sa_seq(b.in), 0);
 	/* Genuine traffic still flows. */
 	len = mk(&b, buf, sizeof(buf), &off, 20, 17);		/* seq 2 */
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_OK);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, NULL, &rx), ESP_OK);
 	CU_ASSERT_EQUAL(rx.seq, 2);
 	CU_ASSERT_TRUE(window_same(&b));
 	et_fini(&b.e);
@@ -238,7 +238,7 @@ test_trailer_classes(void)
 			CU_ASSERT_FATAL(n != (size_t)-1);
 			len = mk_raw(&b, buf, pt, n, 7);
 			save_window(&b);
-			rc = esp_input(b.e.ctx, 0, buf, len, &rx);
+			rc = esp_input(b.e.ctx, 0, buf, len, NULL, &rx);
 			if (rc != t[i].want)
 				fprintf(stderr, "\ntrailer case %zu suite %s: %d\n",
 				    i + 1, et_suites[suites[k]].name, rc);
@@ -281,14 +281,14 @@ test_encap_fragment(void)
 		espi_put16(buf + off + 10, 0);
 		espi_put16(buf + off + 10, et_csum(buf + off, 20, 0));
 		if (m == 0) {
-			CU_ASSERT_EQUAL(esp_ipv4_encap(b.e.ctx, b.out, 0, buf,
+			CU_ASSERT_EQUAL(esp_ipv4_encap(b.e.ctx, 0, b.out, buf,
 			    sizeof(buf), &off, &len), ESP_E_BAD_IP);
 			CU_ASSERT_EQUAL(off, ESP_HEADROOM);
 			CU_ASSERT_EQUAL(esp_sa_seq(b.out), 0);
 			esp_get_stats(b.e.ctx, &cst);
 			CU_ASSERT_EQUAL(cst.bad_ip, 1);
 		} else {
-			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(b.e.ctx, b.out, 0,
+			CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(b.e.ctx, 0, b.out,
 			    buf, sizeof(buf), &off, &len), ESP_OK);
 			CU_ASSERT_EQUAL(espi_get16(buf + off + 6) & 0x3fff, 0);
 			CU_ASSERT_EQUAL(esp_ipv4_decap(b.e.ctx, 0, buf + off, len,
@@ -313,24 +313,24 @@ test_ctx_level(void)
 	len = mk(&b, buf, sizeof(buf), &off, 20, 17);
 	/* Unknown SPI. */
 	espi_put32(buf + off, 0xdead);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, &rx), ESP_E_NO_SA);
-	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, 7, &rx), ESP_E_TRUNCATED);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, len, NULL, &rx), ESP_E_NO_SA);
+	CU_ASSERT_EQUAL(esp_input(b.e.ctx, 0, buf + off, 7, NULL, &rx), ESP_E_TRUNCATED);
 	/* Outbound SA used for input / inbound for output. */
 	off = ESP_HEADROOM;
 	len = 10;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.in, 0, buf, sizeof(buf), &off,
-	    &len, 17), ESP_E_WRONG_DIR);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.in, 17, buf, sizeof(buf), &off,
+	    &len), ESP_E_WRONG_DIR);
 	/* No headroom / tailroom. */
 	off = 4;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, sizeof(buf), &off,
-	    &len, 17), ESP_E_NOSPACE);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, sizeof(buf), &off,
+	    &len), ESP_E_BUFFER);
 	off = ESP_HEADROOM;
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, off + len + 3, &off,
-	    &len, 17), ESP_E_NOSPACE);
-	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, b.out, 0, buf, 10, &off,
-	    &len, 17), ESP_E_INVAL);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, off + len + 3, &off,
+	    &len), ESP_E_BUFFER);
+	CU_ASSERT_EQUAL(esp_sa_encrypt(b.e.ctx, 0, b.out, 17, buf, 10, &off,
+	    &len), ESP_E_INVAL);
 	esp_sa_get_stats(b.out, &st);
-	CU_ASSERT_EQUAL(st.nospace, 2);
+	CU_ASSERT_EQUAL(st.buffer, 2);
 	CU_ASSERT_EQUAL(esp_sa_seq(b.out), 1);	/* failures consume nothing */
 	/* Bad IPv4 around ESP. */
 	memset(buf, 0, 40);

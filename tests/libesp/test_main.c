@@ -8,6 +8,11 @@ void test_badinput_register(void);
 void test_roundtrip_register(void);
 void test_natt_register(void);
 void test_replay_register(void);
+void test_peer_register(void);
+void test_select_register(void);
+void test_timer_register(void);
+void test_names_register(void);
+void test_isakmp_sa_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -17,6 +22,11 @@ static const ts_register_fn suites[] = {
 	test_roundtrip_register,
 	test_natt_register,
 	test_replay_register,
+	test_peer_register,
+	test_select_register,
+	test_timer_register,
+	test_names_register,
+	test_isakmp_sa_register,
 };
 
 int

@@ -51,7 +51,7 @@ test_keepalive(void)
 	CU_ASSERT_EQUAL(esp_keepalive_build(b, sizeof(b)), 1);
 	CU_ASSERT_EQUAL(b[0], 0xff);
 	CU_ASSERT_EQUAL(esp_udp_classify(NULL, b, 1), ESP_UDP_KEEPALIVE);
-	CU_ASSERT_EQUAL(esp_keepalive_build(b, 0), ESP_E_NOSPACE);
+	CU_ASSERT_EQUAL(esp_keepalive_build(b, 0), ESP_E_BUFFER);
 }
 
 /*
@@ -158,7 +158,7 @@ test_natt_decap(void)
 	c.dir = ESP_DIR_IN;
 	CU_ASSERT_EQUAL_FATAL(esp_sa_add(e.ctx, 0, &c, NULL), ESP_OK);
 	len = et_udp_packet(buf + off, 0x0a000005, 0xc0a80101, 1701, 1701, 60);
-	CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, out, 0, buf, sizeof(buf),
+	CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, 0, out, buf, sizeof(buf),
 	    &off, &len), ESP_OK);
 	ip = buf + off;
 	CU_ASSERT_EQUAL(ip[9], 17);

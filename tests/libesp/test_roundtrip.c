@@ -50,7 +50,7 @@ test_all_algorithms(void)
 				    1701, 1701, sizes[k]);
 				memcpy(orig, buf + off, len);
 				n = len;
-				CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, out, 0, buf,
+				CU_ASSERT_EQUAL_FATAL(esp_ipv4_encap(e.ctx, 0, out, buf,
 				    sizeof(buf), &off, &len), ESP_OK);
 				CU_ASSERT_EQUAL(buf[off + 9], udp ? 17 : 50);
 				CU_ASSERT_EQUAL(espi_get16(buf + off + 2), len);
@@ -92,8 +92,8 @@ test_raw_padding(void)
 		off = 40;
 		len = n;
 		memcpy(buf + off, pay, n);
-		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 0, buf,
-		    sizeof(buf), &off, &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf,
+		    sizeof(buf), &off, &len), ESP_OK);
 		CU_ASSERT_EQUAL(off, 32);
 		/* NULL cipher: trailer visible: 1, 2, ..., pad length, 17. */
 		{
@@ -105,7 +105,7 @@ test_raw_padding(void)
 			CU_ASSERT_EQUAL(buf[off + 8 + n + pad], pad);
 			CU_ASSERT_EQUAL(buf[off + 8 + n + pad + 1], 17);
 		}
-		CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len, &rx),
+		CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len, NULL, &rx),
 		    ESP_OK);
 		TS_ASSERT_BYTES("payload", buf + off + rx.off, rx.len, pay, n);
 	}
@@ -132,8 +132,8 @@ test_esn_wrap(void)
 			off = ESP_HEADROOM;
 			len = 50;
 			memset(buf + off, (int)i, len);
-			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, 0, buf,
-			    sizeof(buf), &off, &len, 17), ESP_OK);
+			CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, 0, out, 17, buf,
+			    sizeof(buf), &off, &len), ESP_OK);
 			if (i == 20) {	/* keep one to replay later */
 				memcpy(b2, buf + off, len);
 				l2 = len;
@@ -141,16 +141,16 @@ test_esn_wrap(void)
 			CU_ASSERT_EQUAL(espi_get32(buf + off + 4),
 			    (uint32_t)(0xfffffff1ull + i));
 			CU_ASSERT_EQUAL_FATAL(esp_input(e.ctx, 0, buf + off, len,
-			    &rx), ESP_OK);
+			    NULL, &rx), ESP_OK);
 			CU_ASSERT_EQUAL(rx.seq, 0xfffffff1ull + i);
 		}
 		if (in->icv_len == 0) {
 			/* RFC 4303 §1: no integrity, no anti-replay window. */
 			CU_ASSERT_EQUAL(esp_sa_seq(in), 0xffffffe0ull);
-			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, &rx), ESP_OK);
+			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, NULL, &rx), ESP_OK);
 		} else {
 			CU_ASSERT_EQUAL(esp_sa_seq(in), 0xfffffff0ull + 40);
-			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, &rx),
+			CU_ASSERT_EQUAL(esp_input(e.ctx, 0, b2, l2, NULL, &rx),
 			    ESP_E_REPLAY);
 		}
 		et_fini(&e);
@@ -174,7 +174,7 @@ send1(struct et *e, struct esp_sa *out, uint64_t now, size_t n)
 	size_t off = ESP_HEADROOM, len = n;
 
 	memset(buf + off, 0xab, n);
-	return esp_sa_encrypt(e->ctx, out, now, buf, sizeof(buf), &off, &len, 17);
+	return esp_sa_encrypt(e->ctx, now, out, 17, buf, sizeof(buf), &off, &len);
 }
 
 static void
@@ -319,8 +319,8 @@ test_lossy_link(void)
 		off = ESP_HEADROOM;
 		len = 20 + i % 30;
 		memset(pkts[i] + off, (int)i, len);
-		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, out, now, pkts[i],
-		    sizeof(pkts[i]), &off, &len, 17), ESP_OK);
+		CU_ASSERT_EQUAL_FATAL(esp_sa_encrypt(e.ctx, now, out, 17, pkts[i],
+		    sizeof(pkts[i]), &off, &len), ESP_OK);
 		memmove(pkts[i], pkts[i] + off, len);
 		plen[i] = len;
 	}
@@ -357,7 +357,7 @@ test_lossy_link(void)
 			want = ESP_OK;
 		memcpy(buf, pkts[order[i]], plen[order[i]]);
 		now += 1000;
-		rc = esp_input(e.ctx, now, buf, plen[order[i]], &rx);
+		rc = esp_input(e.ctx, now, buf, plen[order[i]], NULL, &rx);
 		if (rc != want)
 			fprintf(stderr, "\nlink step %zu seq %llu: got %d want %d\n",
 			    i, (unsigned long long)seq, rc, want);

@@ -302,12 +302,12 @@ test_rfc3602_esp(void)
 		off = ESP_HEADROOM;
 		len = n;
 		memcpy(buf + off, pay, n);
-		CU_ASSERT_EQUAL(esp_sa_encrypt(t.ctx, out, 0, buf, sizeof(buf),
-		    &off, &len, v->nh), ESP_OK);
+		CU_ASSERT_EQUAL(esp_sa_encrypt(t.ctx, 0, out, v->nh, buf, sizeof(buf),
+		    &off, &len), ESP_OK);
 		TS_ASSERT_BYTES("RFC 3602 ESP packet", buf + off, len, want, wl);
 		/* Inbound: the published packet decrypts to the payload. */
 		memcpy(buf, want, wl);
-		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, &rx), ESP_OK);
+		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, NULL, &rx), ESP_OK);
 		CU_ASSERT_EQUAL(rx.next_header, v->nh);
 		CU_ASSERT_EQUAL(rx.seq, v->seq);
 		CU_ASSERT_PTR_EQUAL(rx.sa, in);
@@ -355,7 +355,7 @@ aead_vec(enum esp_enc_alg alg, enum esp_mode mode, const char *key,
 		CU_ASSERT_EQUAL_FATAL(esp_sa_add(t.ctx, 0, &c, &in), ESP_OK);
 		in->rp.top = seq - 1;	/* so ESN inference picks this high half */
 		memcpy(buf, w, wl);
-		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, &rx), ESP_OK);
+		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, NULL, &rx), ESP_OK);
 		CU_ASSERT_EQUAL(rx.seq, seq);
 		CU_ASSERT_EQUAL(rx.off, 16);
 		CU_ASSERT_EQUAL(rx.next_header, pt[pl - 1]);
@@ -364,7 +364,7 @@ aead_vec(enum esp_enc_alg alg, enum esp_mode mode, const char *key,
 		/* Any flipped bit of the ICV is an authentication failure. */
 		memcpy(buf, w, wl);
 		buf[wl - 1] ^= 0x80;
-		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, &rx), ESP_E_AUTH);
+		CU_ASSERT_EQUAL(esp_input(t.ctx, 0, buf, wl, NULL, &rx), ESP_E_AUTH);
 	}
 	et_fini(&t);
 }
