@@ -20,10 +20,14 @@ struct h_peer {
 	struct l2tp_hooks hooks;
 	unsigned ev_count[8];
 	struct l2tp_event last[8];     /* last event of each type (pointers invalid) */
+	unsigned rx_ppp;               /* PPP frames returned by l2tp_input (rx) */
+	struct l2tp_rx last_rx;        /* of the last PPP frame */
 	uint8_t last_ppp[256];
 	size_t last_ppp_len;
 	size_t proxy_name_len;
 	uint8_t proxy_name[64];
+	size_t proxy_resp_len;
+	uint8_t proxy_resp[64];
 };
 
 struct h_pair;
@@ -51,6 +55,19 @@ unsigned h_pump(struct h_pair *p);
 bool h_step_timer(struct h_pair *p, uint64_t limit);
 /* Drains events of a peer into its counters. */
 void h_drain(struct h_peer *peer);
+/* l2tp_input into peer, recording a returned PPP frame (rx_ppp, last_rx,
+ * last_ppp); returns l2tp_input's code. */
+int h_input(struct h_peer *peer, uint64_t now, uint64_t handle, const uint8_t *d,
+    size_t len);
+/* Appends an AVP to a control message in place, fixing the Length field. */
+void h_append_avp(uint8_t *d, size_t *len, uint16_t flags, uint16_t vendor, uint16_t type,
+    const void *val, size_t vlen);
+/* A hand-built SCCRQ: Message Type, Protocol Version, Host Name "win7",
+ * Framing Capabilities, Assigned Tunnel ID peer_tid (RFC 2661 6.1), Ns ns.
+ * Returns its length (d needs 64 bytes). */
+size_t h_build_sccrq(uint8_t *d, uint16_t peer_tid, uint16_t ns);
+/* Statistics of a peer. */
+struct l2tp_stats h_stats(struct h_peer *peer);
 /* LAC opens a tunnel and a session; pumps; returns 0 when both are up. */
 int h_setup(struct h_pair *p, uint16_t *tid, uint16_t *sid);
 /* Finds a control message type in a datagram (0 if ZLB / data / hidden). */

@@ -1,0 +1,3 @@
+#include <CUnit/CUnit.h>
+void test_timers_register(void);
+void test_timers_register(void) {}
