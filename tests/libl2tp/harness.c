@@ -18,16 +18,45 @@ w_rng(void *u, void *b, size_t n)
 	return ts_rng_cb(&((struct h_peer *)u)->rng, b, n);
 }
 
+/* Blocks carry their size in 16 bytes in front, for the free-time scan. */
+#define H_BLOCK_HDR 16
+
 static void *
 w_alloc(void *u, size_t n)
 {
-	return ts_alloc_cb(&((struct h_peer *)u)->al, n);
+	uint8_t *b = ts_alloc_cb(&((struct h_peer *)u)->al, n + H_BLOCK_HDR);
+
+	if (b == NULL)
+		return NULL;
+	memcpy(b, &n, sizeof(n));
+	return b + H_BLOCK_HDR;
+}
+
+static bool
+contains(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen)
+{
+	size_t i;
+
+	for (i = 0; nlen > 0 && i + nlen <= hlen; i++)
+		if (memcmp(hay + i, needle, nlen) == 0)
+			return true;
+	return false;
 }
 
 static void
 w_free(void *u, void *ptr)
 {
-	ts_free_cb(&((struct h_peer *)u)->al, ptr);
+	struct h_peer *pe = u;
+	uint8_t *b;
+	size_t n;
+
+	if (ptr == NULL)
+		return;
+	b = (uint8_t *)ptr - H_BLOCK_HDR;
+	memcpy(&n, b, sizeof(n));
+	if (pe->scan_len > 0 && contains(ptr, n, pe->scan, pe->scan_len))
+		pe->scan_hits++;
+	ts_free_cb(&pe->al, b);
 }
 
 static void
@@ -36,10 +65,11 @@ w_log(void *u, int level, const char *msg)
 	ts_log_cb(&((struct h_peer *)u)->log, level, msg);
 }
 
-static int
-peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed)
+int
+h_peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed)
 {
 	memset(pe, 0, sizeof(*pe));
+	pe->seed = seed;
 	ts_rng_init(&pe->rng, seed);
 	ts_alloc_init(&pe->al);
 	ts_log_init(&pe->log);
@@ -61,11 +91,39 @@ h_pair_init(struct h_pair *p, const struct l2tp_config *lac_cfg,
 	memset(p, 0, sizeof(*p));
 	h_default_config(&a, L2TP_ROLE_LAC);
 	h_default_config(&b, L2TP_ROLE_LNS);
-	rc = peer_init(&p->lac, lac_cfg != NULL ? lac_cfg : &a, 11);
+	rc = h_peer_init(&p->lac, lac_cfg != NULL ? lac_cfg : &a, 11);
 	if (rc == 0)
-		rc = peer_init(&p->lns, lns_cfg != NULL ? lns_cfg : &b, 22);
+		rc = h_peer_init(&p->lns, lns_cfg != NULL ? lns_cfg : &b, 22);
 	p->now = 1000000000ull;
 	return rc;
+}
+
+int
+h_restart_lac(struct h_pair *p, const struct l2tp_config *cfg)
+{
+	struct l2tp_config a;
+
+	l2tp_ctx_free(p->lac.ctx);
+	h_default_config(&a, L2TP_ROLE_LAC);
+	return h_peer_init(&p->lac, cfg != NULL ? cfg : &a, p->lac.seed);
+}
+
+int
+h_send_data(struct h_pair *p, struct h_peer *from, struct h_peer *to, uint64_t handle,
+    uint16_t tid, uint16_t sid, const uint8_t *ppp, size_t len)
+{
+	static uint8_t buf[L2TP_DATA_HEADROOM + 65536];
+	size_t off = L2TP_DATA_HEADROOM, n = len;
+	uint64_t ph = 0;
+	int rc;
+
+	if (len > sizeof(buf) - off)
+		return L2TP_E_INVAL;
+	memcpy(buf + off, ppp, len);
+	rc = l2tp_session_encap(from->ctx, tid, sid, buf, sizeof(buf), &off, &n, &ph);
+	if (rc != 0)
+		return rc;
+	return h_input(to, p->now, handle, buf + off, n);
 }
 
 void

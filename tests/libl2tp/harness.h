@@ -28,6 +28,12 @@ struct h_peer {
 	uint8_t proxy_name[64];
 	size_t proxy_resp_len;
 	uint8_t proxy_resp[64];
+	/* Every block the library frees is scanned for scan[0..scan_len):
+	 * scan_hits counts blocks freed with it still inside (not wiped). */
+	const void *scan;
+	size_t scan_len;
+	unsigned scan_hits;
+	uint64_t seed;
 };
 
 struct h_pair;
@@ -48,6 +54,8 @@ void h_default_config(struct l2tp_config *cfg, unsigned roles);
 int h_pair_init(struct h_pair *p, const struct l2tp_config *lac_cfg,
     const struct l2tp_config *lns_cfg);
 void h_pair_free(struct h_pair *p);
+/* Creates one peer's context (hooks wired to its rng, allocator, log). */
+int h_peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed);
 /* Moves datagrams both ways until none is left; returns datagrams moved. */
 unsigned h_pump(struct h_pair *p);
 /* Advances time to the next timeout of either side (at most until limit)
@@ -66,6 +74,14 @@ void h_append_avp(uint8_t *d, size_t *len, uint16_t flags, uint16_t vendor, uint
  * Framing Capabilities, Assigned Tunnel ID peer_tid (RFC 2661 6.1), Ns ns.
  * Returns its length (d needs 64 bytes). */
 size_t h_build_sccrq(uint8_t *d, uint16_t peer_tid, uint16_t ns);
+/* Replaces the LAC's context by a fresh one with the same rng seed (a
+ * client that restarted: it picks the same IDs again). */
+int h_restart_lac(struct h_pair *p, const struct l2tp_config *cfg);
+/* Encapsulates ppp on (tid, sid) of from (l2tp_session_encap) and delivers
+ * the datagram to `to` with transport handle `handle`; returns the first
+ * error (encap's or l2tp_input's). */
+int h_send_data(struct h_pair *p, struct h_peer *from, struct h_peer *to, uint64_t handle,
+    uint16_t tid, uint16_t sid, const uint8_t *ppp, size_t len);
 /* Statistics of a peer. */
 struct l2tp_stats h_stats(struct h_peer *peer);
 /* LAC opens a tunnel and a session; pumps; returns 0 when both are up. */

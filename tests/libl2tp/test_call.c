@@ -169,7 +169,125 @@ test_proxy_avps(void)
 	h_pair_free(&p);
 }
 
-/* @NEW@ */
+/* Proxy Authen Name/Response (a PAP password) in ICCN. */
+static const char proxy_pw[] = "pw-Secret-42!";
+
+static bool
+add_proxy_pap(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
+{
+	static const uint8_t type[2] = { 0, 1 };   /* PAP */
+	static const uint8_t id[2] = { 0, 7 };
+
+	(void)p;
+	if (from_lac && h_msg_type(d, *len) == 12) {
+		h_append_avp(d, len, 0, 0, 29, type, 2);
+		h_append_avp(d, len, 0, 0, 30, "bob", 3);
+		h_append_avp(d, len, 0, 0, 32, id, 2);
+		h_append_avp(d, len, 0, 0, 33, proxy_pw, strlen(proxy_pw));
+	}
+	return false;
+}
+
+/* Known weakness fixed: the library's copy of the proxy data was freed
+ * without wiping.  Every block the LNS frees is scanned for the password;
+ * l2tp_event_wipe clears the caller's view before that. */
+static void
+test_proxy_credentials_wiped(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid;
+	struct l2tp_event ev;
+	const uint8_t *resp;
+	size_t i, rlen;
+	bool zero = true;
+
+	/* 1. Taken with l2tp_next_event and wiped by the caller. */
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.lns.scan = proxy_pw;
+	p.lns.scan_len = strlen(proxy_pw);
+	p.filter = add_proxy_pap;
+	CU_ASSERT_EQUAL_FATAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	CU_ASSERT_EQUAL_FATAL(l2tp_session_open(p.lac.ctx, p.now, tid, &sid), 0);
+	{
+		/* Pump without draining the LNS's events. */
+		uint8_t buf[L2TP_MAX_DGRAM];
+		size_t len;
+		uint64_t ph;
+		unsigned round;
+
+		for (round = 0; round < 8; round++) {
+			while (l2tp_next_output(p.lac.ctx, p.now, buf, sizeof(buf), &len, &ph) == 0) {
+				(void)add_proxy_pap(&p, true, buf, &len);
+				(void)h_input(&p.lns, p.now, H_LAC_HANDLE, buf, len);
+			}
+			while (l2tp_next_output(p.lns.ctx, p.now, buf, sizeof(buf), &len, &ph) == 0)
+				(void)h_input(&p.lac, p.now, H_LNS_HANDLE, buf, len);
+		}
+	}
+	do {
+		CU_ASSERT_TRUE_FATAL(l2tp_next_event(p.lns.ctx, &ev));
+	} while (ev.type != L2TP_EV_PROXY);
+	CU_ASSERT_EQUAL(ev.proxy.authen_type, 1);
+	CU_ASSERT_EQUAL(ev.proxy.authen_id, 7);
+	CU_ASSERT_NOT_EQUAL(ev.session_id, 0);
+	TS_ASSERT_BYTES("name", ev.proxy.authen_name, ev.proxy.authen_name_len, "bob", 3);
+	TS_ASSERT_BYTES("response", ev.proxy.authen_response, ev.proxy.authen_response_len,
+	    proxy_pw, strlen(proxy_pw));
+	resp = ev.proxy.authen_response;
+	rlen = ev.proxy.authen_response_len;
+	l2tp_event_wipe(&ev);
+	for (i = 0; i < rlen; i++)
+		zero = zero && resp[i] == 0;
+	CU_ASSERT_TRUE(zero);             /* the library's bytes, still valid here */
+	CU_ASSERT_EQUAL(ev.type, 0);
+	CU_ASSERT_PTR_NULL(ev.proxy.authen_response);
+	CU_ASSERT_EQUAL(ev.proxy.authen_response_len, 0);
+	l2tp_event_wipe(NULL);
+	while (l2tp_next_event(p.lns.ctx, &ev))
+		;
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lns.scan_hits, 0);
+	CU_ASSERT_EQUAL(p.lns.al.live, 0);
+
+	/* 2. Not wiped by the caller: the library wipes before freeing, on
+	 * the next l2tp_next_event ... */
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.lns.scan = proxy_pw;
+	p.lns.scan_len = strlen(proxy_pw);
+	p.filter = add_proxy_pap;
+	CU_ASSERT_EQUAL(h_setup(&p, &tid, &sid), 0);    /* h_drain takes them all */
+	TS_ASSERT_BYTES("copied", p.lns.proxy_resp, p.lns.proxy_resp_len, proxy_pw, strlen(proxy_pw));
+	CU_ASSERT_FALSE(l2tp_next_event(p.lns.ctx, &ev));   /* frees the last one */
+	CU_ASSERT_EQUAL(p.lns.scan_hits, 0);
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lns.scan_hits, 0);
+
+	/* ... and in l2tp_ctx_free for events never taken. */
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.lns.scan = proxy_pw;
+	p.lns.scan_len = strlen(proxy_pw);
+	CU_ASSERT_EQUAL_FATAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	CU_ASSERT_EQUAL_FATAL(l2tp_session_open(p.lac.ctx, p.now, tid, &sid), 0);
+	{
+		uint8_t buf[L2TP_MAX_DGRAM];
+		size_t len;
+		uint64_t ph;
+		unsigned round;
+
+		for (round = 0; round < 8; round++) {
+			while (l2tp_next_output(p.lac.ctx, p.now, buf, sizeof(buf), &len, &ph) == 0) {
+				(void)add_proxy_pap(&p, true, buf, &len);
+				(void)h_input(&p.lns, p.now, H_LAC_HANDLE, buf, len);
+			}
+			while (l2tp_next_output(p.lns.ctx, p.now, buf, sizeof(buf), &len, &ph) == 0)
+				(void)h_input(&p.lac, p.now, H_LNS_HANDLE, buf, len);
+		}
+	}
+	CU_ASSERT_EQUAL(h_stats(&p.lns).sessions_up, 1);
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lns.scan_hits, 0);
+	CU_ASSERT_EQUAL(p.lns.al.live, 0);
+}
 
 void
 test_call_register(void)
@@ -180,4 +298,6 @@ test_call_register(void)
 	CU_add_test(s, "unknown AVPs (M bit semantics)", test_unknown_avps);
 	CU_add_test(s, "OCRQ refused", test_ocrq_refused);
 	CU_add_test(s, "proxy LCP/authen AVPs", test_proxy_avps);
+	CU_add_test(s, "proxy credentials wiped (event_wipe, next_event, ctx_free)",
+	    test_proxy_credentials_wiped);
 }

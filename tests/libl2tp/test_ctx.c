@@ -109,7 +109,170 @@ test_queue_bounds(void)
 	CU_ASSERT_EQUAL(p.lns.al.live, 0);
 }
 
-/* @NEW@ */
+/* cfg NULL takes every default; a size that is not sizeof(cfg) (either
+ * way) is refused; hooks are required. */
+static void
+test_config_null_and_size(void)
+{
+	struct l2tp_ctx *c = NULL;
+	struct l2tp_config cfg;
+	struct l2tp_hooks hk;
+	struct ts_rng r;
+	uint8_t d[128], out[L2TP_MAX_DGRAM];
+	struct l2tp_rx rx;
+	size_t n, len;
+	uint64_t ph;
+	uint16_t tid;
+
+	ts_rng_init(&r, 1);
+	memset(&hk, 0, sizeof(hk));
+	hk.user = &r;
+	hk.rng = ts_rng_cb;
+	CU_ASSERT_EQUAL(l2tp_ctx_new(NULL, NULL, &hk), L2TP_E_INVAL);
+	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, NULL, NULL), L2TP_E_INVAL);
+	CU_ASSERT_PTR_NULL(c);
+	h_default_config(&cfg, L2TP_ROLE_LNS);
+	cfg.size = sizeof(cfg) + 8;
+	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, &cfg, &hk), L2TP_E_INVAL);
+	cfg.size = sizeof(cfg) - 8;
+	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, &cfg, &hk), L2TP_E_INVAL);
+	cfg.size = sizeof(cfg);
+	cfg.max_tunnels = 65536;
+	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, &cfg, &hk), L2TP_E_INVAL);
+	cfg.max_tunnels = 0;
+	cfg.secret_len = L2TP_MAX_SECRET + 1;
+	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, &cfg, &hk), L2TP_E_INVAL);
+	/* Defaults: LNS only, Host Name "roadgate", RWS 4, first retransmission
+	 * after 1 s. */
+	CU_ASSERT_EQUAL_FATAL(l2tp_ctx_new(&c, NULL, &hk), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(c, 0, 1, &tid), L2TP_E_ROLE);
+	n = h_build_sccrq(d, 3, 0);
+	CU_ASSERT_EQUAL(l2tp_input(c, 5000, 9, d, n, &rx), 0);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(c), 5000 + 1000000000ull);
+	CU_ASSERT_EQUAL_FATAL(l2tp_next_output(c, 0, out, sizeof(out), &len, &ph), 0);
+	CU_ASSERT_EQUAL(h_msg_type(out, len), L2TP_MSG_SCCRP);
+	{
+		static const uint8_t host[] = { 0x80, 0x0e, 0, 0, 0, 7, 'r', 'o', 'a', 'd', 'g', 'a', 't', 'e' };
+		static const uint8_t rws[] = { 0x80, 0x08, 0, 0, 0, 10, 0, 4 };
+		size_t i;
+		bool h = false, w = false;
+
+		for (i = 0; i + sizeof(host) <= len; i++)
+			h = h || memcmp(out + i, host, sizeof(host)) == 0;
+		for (i = 0; i + sizeof(rws) <= len; i++)
+			w = w || memcmp(out + i, rws, sizeof(rws)) == 0;
+		CU_ASSERT_TRUE(h);
+		CU_ASSERT_TRUE(w);
+	}
+	l2tp_ctx_free(c);
+	CU_ASSERT_EQUAL(L2TP_LOG_ERROR, 3);
+	CU_ASSERT_EQUAL(L2TP_LOG_WARN, 4);
+	CU_ASSERT_EQUAL(L2TP_LOG_INFO, 6);
+	CU_ASSERT_EQUAL(L2TP_LOG_DEBUG, 7);
+}
+
+/* A truncated datagram is logged at L2TP_LOG_WARN (4), a tunnel coming up
+ * at L2TP_LOG_INFO (6). */
+static void
+test_log_levels(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid;
+	uint8_t d[4] = { 0xc8, 0x02, 0, 0 };
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_TRUE(p.lns.log.by_level[L2TP_LOG_INFO] >= 1);
+	CU_ASSERT_EQUAL(p.lns.log.by_level[L2TP_LOG_WARN], 0);
+	CU_ASSERT_EQUAL(h_input(&p.lns, p.now, H_LAC_HANDLE, d, sizeof(d)), L2TP_E_TRUNCATED);
+	CU_ASSERT_EQUAL(p.lns.log.by_level[L2TP_LOG_WARN], 1);
+	CU_ASSERT_EQUAL(p.lns.log.by_level[0] + p.lns.log.by_level[1] + p.lns.log.by_level[2], 0);
+	h_pair_free(&p);
+}
+
+/* The error block shared by the five libraries: names and values. */
+static void
+test_error_codes(void)
+{
+	static const int common[] = {
+		L2TP_E_INVAL, L2TP_E_NOMEM, L2TP_E_RNG, L2TP_E_CRYPTO, L2TP_E_BUFFER,
+		L2TP_E_AGAIN, L2TP_E_LIMIT, L2TP_E_STATE, L2TP_E_EXISTS, L2TP_E_NOT_FOUND,
+		L2TP_E_TRUNCATED, L2TP_E_BAD_LENGTH, L2TP_E_VERSION, L2TP_E_DUPLICATE,
+		L2TP_E_QUEUE_FULL,
+	};
+	static const int own[] = {
+		L2TP_E_BAD_HEADER, L2TP_E_AVP_LENGTH, L2TP_E_HIDDEN, L2TP_E_MISSING_AVP,
+		L2TP_E_BAD_AVP, L2TP_E_UNKNOWN_MANDATORY, L2TP_E_NO_TUNNEL, L2TP_E_NO_SESSION,
+		L2TP_E_SEQUENCE, L2TP_E_AUTH, L2TP_E_UNSUPPORTED, L2TP_E_ROLE, L2TP_E_TIEBREAK,
+		L2TP_E_TIMEOUT, L2TP_E_SETUP_TIMEOUT, L2TP_E_PEER_GONE, L2TP_E_PEER_RESTART,
+	};
+	unsigned i, j;
+
+	CU_ASSERT_EQUAL(L2TP_OK, 0);
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		CU_ASSERT_EQUAL(common[i], -1 - (int)i);     /* -1 .. -15, in the spec's order */
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		CU_ASSERT_EQUAL(own[i], -32 - (int)i);       /* from -32 down */
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		CU_ASSERT_STRING_NOT_EQUAL(l2tp_strerror(common[i]), "unknown error");
+		for (j = 0; j < i; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(l2tp_strerror(common[i]), l2tp_strerror(common[j]));
+	}
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		CU_ASSERT_STRING_NOT_EQUAL(l2tp_strerror(own[i]), "unknown error");
+		for (j = 0; j < i; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(l2tp_strerror(own[i]), l2tp_strerror(own[j]));
+	}
+	CU_ASSERT_STRING_EQUAL(l2tp_strerror(0), "success");
+	CU_ASSERT_STRING_EQUAL(l2tp_strerror(-16), "unknown error");
+	CU_ASSERT_STRING_EQUAL(l2tp_strerror(-31), "unknown error");
+	CU_ASSERT_STRING_EQUAL(l2tp_strerror(1), "unknown error");
+}
+
+/* Name functions for everything a caller prints. */
+static void
+test_names(void)
+{
+	static const struct {
+		unsigned type;
+		const char *name;
+	} msgs[] = {
+		{ 1, "SCCRQ" }, { 2, "SCCRP" }, { 3, "SCCCN" }, { 4, "StopCCN" }, { 6, "HELLO" },
+		{ 7, "OCRQ" }, { 8, "OCRP" }, { 9, "OCCN" }, { 10, "ICRQ" }, { 11, "ICRP" },
+		{ 12, "ICCN" }, { 14, "CDN" }, { 15, "WEN" }, { 16, "SLI" },
+		{ 0, "unknown message" }, { 5, "unknown message" }, { 13, "unknown message" },
+		{ 17, "unknown message" }, { 65535, "unknown message" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
+		CU_ASSERT_STRING_EQUAL(l2tp_message_name(msgs[i].type), msgs[i].name);
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name(L2TP_EV_TUNNEL_UP), "TUNNEL_UP");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name(L2TP_EV_TUNNEL_DOWN), "TUNNEL_DOWN");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name(L2TP_EV_SESSION_UP), "SESSION_UP");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name(L2TP_EV_SESSION_DOWN), "SESSION_DOWN");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name(L2TP_EV_PROXY), "PROXY");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name((enum l2tp_event_type)0), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_event_name((enum l2tp_event_type)99), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name(L2TP_TUNNEL_WAIT_CTL_REPLY), "wait-ctl-reply");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name(L2TP_TUNNEL_WAIT_CTL_CONN), "wait-ctl-conn");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name(L2TP_TUNNEL_ESTABLISHED), "established");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name(L2TP_TUNNEL_CLOSING), "closing");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name(L2TP_TUNNEL_LINGER), "linger");
+	CU_ASSERT_STRING_EQUAL(l2tp_tunnel_state_name((enum l2tp_tunnel_state)0), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_state_name(L2TP_SESSION_WAIT_TUNNEL), "wait-tunnel");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_state_name(L2TP_SESSION_WAIT_REPLY), "wait-reply");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_state_name(L2TP_SESSION_WAIT_CONNECT), "wait-connect");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_state_name(L2TP_SESSION_ESTABLISHED), "established");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_state_name((enum l2tp_session_state)9), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_result_str(false, L2TP_CDN_TIMEOUT), "timeout");
+	CU_ASSERT_STRING_EQUAL(l2tp_result_str(true, 8), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_error_code_str(L2TP_ERR_UNKNOWN_MANDATORY), "unknown mandatory AVP");
+	CU_ASSERT_STRING_EQUAL(l2tp_error_code_str(L2TP_ERR_NONE), "no general error");
+	CU_ASSERT_STRING_EQUAL(l2tp_error_code_str(9), "unknown");
+	CU_ASSERT_EQUAL(L2TP_VERSION_MAJOR, 1);
+	CU_ASSERT_STRING_EQUAL(l2tp_version(), "1.0.0");
+}
 
 void
 test_ctx_register(void)
@@ -118,4 +281,8 @@ test_ctx_register(void)
 
 	CU_add_test(s, "config and API errors", test_config_and_api);
 	CU_add_test(s, "queue bounds", test_queue_bounds);
+	CU_add_test(s, "cfg NULL = defaults; size must match", test_config_null_and_size);
+	CU_add_test(s, "log levels are syslog's", test_log_levels);
+	CU_add_test(s, "common error block, names of all codes", test_error_codes);
+	CU_add_test(s, "names of messages, events, states, codes", test_names);
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include <roadgate/l2tp.h>
+#include "l2tp_int.h"
 
 void test_reliable_register(void);
 
@@ -247,7 +247,196 @@ test_close_with_unsent_messages(void)
 	h_pair_free(&p);
 }
 
-/* @NEW@ */
+/* Numbered boundary table of the receive side's Ns check (RFC 2661 5.8,
+ * sequence numbers mod 2^16). */
+static void
+test_sequence_boundaries(void)
+{
+	static const struct {
+		uint16_t nr, ns, rws;
+		enum seq_verdict v;
+	} tab[] = {
+		/* 0 */ { 0, 0, 4, SEQ_IN_ORDER },
+		/* 1 */ { 0, 1, 4, SEQ_FUTURE },
+		/* 2 */ { 0, 3, 4, SEQ_FUTURE },
+		/* 3 */ { 0, 4, 4, SEQ_OUT_OF_WINDOW },
+		/* 4 */ { 0, 0xffff, 4, SEQ_DUPLICATE },
+		/* 5 */ { 0, 0x8001, 4, SEQ_DUPLICATE },
+		/* 6 */ { 0, 0x8000, 4, SEQ_DUPLICATE },
+		/* 7 */ { 0, 0x7fff, 4, SEQ_OUT_OF_WINDOW },
+		/* 8 */ { 0xfffe, 0xffff, 4, SEQ_FUTURE },
+		/* 9 */ { 0xfffe, 0x0001, 4, SEQ_FUTURE },
+		/* 10 */ { 0xfffe, 0x0002, 4, SEQ_OUT_OF_WINDOW },
+		/* 11 */ { 0xfffe, 0xfffd, 4, SEQ_DUPLICATE },
+		/* 12 */ { 0xffff, 0xffff, 4, SEQ_IN_ORDER },
+		/* 13 */ { 0xffff, 0x0000, 1, SEQ_OUT_OF_WINDOW },
+		/* 14 */ { 0x1234, 0x1234 + 63, 64, SEQ_FUTURE },
+		/* 15 */ { 0x1234, 0x1234 + 64, 64, SEQ_OUT_OF_WINDOW },
+	};
+	struct tunnel t;
+	unsigned i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		t.nr = tab[i].nr;
+		if (ctl_sequence(&t, tab[i].ns, tab[i].rws) != tab[i].v)
+			fprintf(stderr, "case %u: verdict %d, want %d\n", i,
+			    (int)ctl_sequence(&t, tab[i].ns, tab[i].rws), (int)tab[i].v);
+		CU_ASSERT_EQUAL(ctl_sequence(&t, tab[i].ns, tab[i].rws), tab[i].v);
+	}
+}
+
+/* An LNS context with one established tunnel made by the internal
+ * constructor, Ns starting at ns0, peer window rws. */
+static struct tunnel *
+bare_tunnel(struct h_peer *pe, uint16_t ns0, uint16_t rws)
+{
+	struct l2tp_config c;
+	struct tunnel *t = NULL;
+
+	h_default_config(&c, L2TP_ROLE_LNS);
+	CU_ASSERT_EQUAL_FATAL(h_peer_init(pe, &c, 5), 0);
+	CU_ASSERT_EQUAL_FATAL(tunnel_new(pe->ctx, 1000, 0x42, &t), 0);
+	tunnel_set_peer_id(pe->ctx, t, 77);
+	t->state = T_ESTABLISHED;
+	t->ns = ns0;
+	t->peer_rws = rws;
+	return t;
+}
+
+static unsigned
+drain_output(struct h_peer *pe, uint16_t *ns, unsigned max)
+{
+	uint8_t buf[L2TP_MAX_DGRAM];
+	size_t len;
+	uint64_t ph;
+	unsigned n = 0;
+
+	while (l2tp_next_output(pe->ctx, 0, buf, sizeof(buf), &len, &ph) == 0) {
+		if (n < max)
+			ns[n] = (uint16_t)((buf[8] << 8) | buf[9]);
+		n++;
+	}
+	return n;
+}
+
+/* Window, acknowledgement across the Ns wrap, acks of what was never
+ * sent, and the timer following the queue. */
+static void
+test_window_and_ack_wrap(void)
+{
+	struct h_peer pe;
+	struct tunnel *t = bare_tunnel(&pe, 0xfffd, 4);
+	uint16_t ns[8];
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		mb_init(&pe.ctx->mb, MT_HELLO);
+		CU_ASSERT_EQUAL(ctl_send(pe.ctx, t, 1000, 0), 0);
+	}
+	/* Four in flight (the peer's window), two waiting. */
+	CU_ASSERT_EQUAL(t->inflight, 4);
+	CU_ASSERT_EQUAL(drain_output(&pe, ns, 8), 4);
+	CU_ASSERT_EQUAL(ns[0], 0xfffd);
+	CU_ASSERT_EQUAL(ns[3], 0x0000);
+	CU_ASSERT_EQUAL(t->rtx_at, 1000 + 1000000000ull);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(pe.ctx), t->rtx_at);
+	/* Nr beyond what was sent (0xfffd + 4 = 0x0001 is the limit): ignored. */
+	ctl_ack(pe.ctx, t, 0x0002, 2000);
+	CU_ASSERT_EQUAL(t->inflight, 4);
+	/* Nr acknowledging nothing new. */
+	ctl_ack(pe.ctx, t, 0xfffd, 2000);
+	CU_ASSERT_EQUAL(t->inflight, 4);
+	CU_ASSERT_EQUAL(drain_output(&pe, ns, 8), 0);
+	/* Nr 0xffff acks 0xfffd and 0xfffe: two more go out, the timer restarts. */
+	ctl_ack(pe.ctx, t, 0xffff, 5000);
+	CU_ASSERT_EQUAL(t->inflight, 4);
+	CU_ASSERT_EQUAL(drain_output(&pe, ns, 8), 2);
+	CU_ASSERT_EQUAL(ns[0], 0x0001);
+	CU_ASSERT_EQUAL(ns[1], 0x0002);
+	CU_ASSERT_EQUAL(t->rtx_at, 5000 + 1000000000ull);
+	CU_ASSERT_EQUAL(t->txq->ns, 0xffff);
+	/* Nr 0x0003 acks everything across the wrap; the timer stops and
+	 * HELLO's deadline takes over. */
+	ctl_ack(pe.ctx, t, 0x0003, 9000);
+	CU_ASSERT_PTR_NULL(t->txq);
+	CU_ASSERT_EQUAL(t->inflight, 0);
+	CU_ASSERT_EQUAL(t->rtx_at, UINT64_MAX);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(pe.ctx), 1000 + 60000000000ull);
+	CU_ASSERT_EQUAL(timers_check(pe.ctx), 0);
+	l2tp_ctx_free(pe.ctx);
+	CU_ASSERT_EQUAL(pe.al.live, 0);
+}
+
+/* The out-of-order store: in Ns order across the wrap, duplicates kept
+ * once, released only in sequence, stale ones pruned. */
+static void
+test_ooo_queue(void)
+{
+	struct h_peer pe;
+	struct tunnel *t = bare_tunnel(&pe, 0, 4);
+	struct ooo_msg *o;
+	uint8_t d[CTRL_HDR_LEN + 8] = { 0 };
+	uint16_t order[4];
+	unsigned n = 0;
+
+	t->nr = 0xfffe;
+	ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));
+	ooo_store(pe.ctx, t, 0xffff, d, sizeof(d));
+	ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));     /* duplicate */
+	ooo_store(pe.ctx, t, 0x0001, d, sizeof(d));
+	CU_ASSERT_PTR_NULL(ooo_next(t));                 /* 0xfffe still missing */
+	t->nr = 0xffff;
+	while ((o = ooo_next(t)) != NULL) {
+		if (n < 4)
+			order[n] = o->ns;
+		n++;
+		t->nr++;
+		ctx_free_mem(pe.ctx, o);
+	}
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(order[0], 0xffff);
+	CU_ASSERT_EQUAL(order[1], 0x0000);
+	CU_ASSERT_EQUAL(order[2], 0x0001);
+	CU_ASSERT_PTR_NULL(t->ooo);
+	/* Stale entries behind Nr are pruned, later ones kept. */
+	ooo_store(pe.ctx, t, 0x0005, d, sizeof(d));
+	ooo_store(pe.ctx, t, 0x0009, d, sizeof(d));
+	t->nr = 0x0007;
+	ooo_prune(pe.ctx, t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->ooo);
+	CU_ASSERT_EQUAL(t->ooo->ns, 0x0009);
+	CU_ASSERT_PTR_NULL(t->ooo->next);
+	l2tp_ctx_free(pe.ctx);          /* frees the rest */
+	CU_ASSERT_EQUAL(pe.al.live, 0);
+}
+
+/* Closing drops what the window held back; the next Ns is the first
+ * dropped one so the peer sees no gap. */
+static void
+test_drop_unsent_keeps_ns(void)
+{
+	struct h_peer pe;
+	struct tunnel *t = bare_tunnel(&pe, 10, 2);
+	unsigned i;
+
+	for (i = 0; i < 5; i++) {
+		mb_init(&pe.ctx->mb, MT_HELLO);
+		CU_ASSERT_EQUAL(ctl_send(pe.ctx, t, 1000, 0), 0);
+	}
+	CU_ASSERT_EQUAL(t->ns, 15);
+	ctl_drop_unsent(pe.ctx, t);
+	CU_ASSERT_EQUAL(t->ns, 12);
+	CU_ASSERT_EQUAL(t->inflight, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->txq_tail);
+	CU_ASSERT_EQUAL(t->txq_tail->ns, 11);
+	CU_ASSERT_PTR_NULL(t->txq_tail->next);
+	ctl_drop_all(pe.ctx, t);
+	CU_ASSERT_PTR_NULL(t->txq);
+	CU_ASSERT_EQUAL(t->inflight, 0);
+	l2tp_ctx_free(pe.ctx);
+	CU_ASSERT_EQUAL(pe.al.live, 0);
+}
 
 void
 test_reliable_register(void)
@@ -260,4 +449,8 @@ test_reliable_register(void)
 	CU_add_test(s, "partial ack retransmits the rest", test_partial_ack_retransmits_rest);
 	CU_add_test(s, "control message sent after output queue full", test_ctl_sent_after_output_full);
 	CU_add_test(s, "tunnel close with unsent messages", test_close_with_unsent_messages);
+	CU_add_test(s, "Ns check boundary table (mod 2^16)", test_sequence_boundaries);
+	CU_add_test(s, "window and acks across the Ns wrap", test_window_and_ack_wrap);
+	CU_add_test(s, "out-of-order queue", test_ooo_queue);
+	CU_add_test(s, "dropping unsent messages keeps Ns gapless", test_drop_unsent_keeps_ns);
 }

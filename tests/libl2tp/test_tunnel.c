@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include <roadgate/l2tp.h>
+#include "l2tp_int.h"
 
 void test_tunnel_register(void);
 
@@ -459,7 +459,190 @@ test_unknown_message_type(void)
 	h_pair_free(&p);
 }
 
-/* @NEW@ */
+/* Keeps a copy of the first SCCRQ the LAC sends. */
+struct sccrq_copy {
+	uint8_t d[L2TP_MAX_DGRAM];
+	size_t len;
+};
+
+static bool
+copy_sccrq(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
+{
+	struct sccrq_copy *c = p->arg;
+
+	if (from_lac && h_msg_type(d, *len) == L2TP_MSG_SCCRQ && c->len == 0) {
+		memcpy(c->d, d, *len);
+		c->len = *len;
+	}
+	return false;
+}
+
+/* Known weakness fixed: a client that reconnects through the same peer
+ * handle and picks the same Tunnel ID (a restarted client with the same
+ * rng, Windows picking 1) was taken for a retransmitted SCCRQ until HELLO
+ * cleared the old tunnel.  Now only a copy (same bytes) while we wait for
+ * SCCCN, or just after it, is a retransmission; anything else replaces the
+ * old tunnel at once, without a StopCCN (it would reach the new one). */
+static void
+test_peer_restart_same_tunnel_id(void)
+{
+	struct h_pair p;
+	struct sccrq_copy c;
+	uint16_t tid, sid, tid2, sid2, old_ltid;
+
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	p.filter = copy_sccrq;
+	p.arg = &c;
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_FATAL(c.len > 0);
+	old_ltid = p.lns.last[L2TP_EV_TUNNEL_UP].tunnel_id;
+	/* A late copy right after SCCCN is still a retransmission. */
+	CU_ASSERT_EQUAL(h_input(&p.lns, p.now + SEC / 2, H_LAC_HANDLE, c.d, c.len),
+	    L2TP_E_DUPLICATE);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).rx_sccrq_retransmit, 1);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).peer_restarts, 0);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
+	/* The client restarts 5 s later: same seed, so the same Tunnel ID and
+	 * even the same SCCRQ bytes. */
+	p.now += 5 * SEC;
+	CU_ASSERT_EQUAL_FATAL(h_restart_lac(&p, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid2, &sid2), 0);
+	CU_ASSERT_EQUAL(tid2, tid);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).peer_restarts, 1);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).sessions_open, 1);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].tunnel_id, old_ltid);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].reason, L2TP_E_PEER_RESTART);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_SESSION_DOWN].reason, L2TP_E_PEER_RESTART);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_UP], 2);
+	CU_ASSERT_NOT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_UP].tunnel_id, old_ltid);
+	CU_ASSERT_EQUAL(h_stats(&p.lac).rx_no_tunnel, 0);   /* no stray StopCCN */
+	h_pair_free(&p);
+
+	/* Waiting for SCCCN: another SCCRQ with the same ID but other bytes
+	 * (a new Challenge, another host name) is a new attempt. */
+	{
+		uint8_t d[128];
+		size_t n;
+
+		CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+		n = h_build_sccrq(d, 1, 0);
+		CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0xA, d, n), 0);
+		CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0xA, d, n), L2TP_E_DUPLICATE);
+		d[37] = '8';   /* Host Name "win8" */
+		CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0xA, d, n), 0);
+		CU_ASSERT_EQUAL(h_stats(&p.lns).peer_restarts, 1);
+		CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+		CU_ASSERT_TRUE(ts_log_last_contains(&p.lns.log, "SCCRP sent"));
+		h_drain(&p.lns);
+		CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].reason, L2TP_E_PEER_RESTART);
+		/* A broken SCCRQ never replaces a tunnel. */
+		d[26] = 0x02;  /* Protocol Version 2.0 */
+		CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0xA, d, n), L2TP_E_BAD_AVP);
+		CU_ASSERT_EQUAL(h_stats(&p.lns).peer_restarts, 1);
+		CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+		h_pair_free(&p);
+		CU_ASSERT_EQUAL(p.lns.al.live, 0);
+	}
+}
+
+/* l2tp_peer_close: StopCCN on every tunnel of one peer, others untouched. */
+static void
+test_peer_close(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid, tid2, sid2;
+	uint8_t d[128];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid2), 0);
+	CU_ASSERT_EQUAL(l2tp_session_open(p.lac.ctx, p.now, tid2, &sid2), 0);
+	h_pump(&p);
+	n = h_build_sccrq(d, 9, 0);      /* another client */
+	CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0x77, d, n), 0);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 3);
+	CU_ASSERT_EQUAL(l2tp_peer_close(NULL, p.now, H_LAC_HANDLE, 6), L2TP_E_INVAL);
+	CU_ASSERT_EQUAL(l2tp_peer_close(p.lns.ctx, p.now, 0x999, 6), 0);
+	CU_ASSERT_EQUAL(l2tp_peer_close(p.lns.ctx, p.now, H_LAC_HANDLE, L2TP_STOPCCN_SHUTTING_DOWN), 2);
+	CU_ASSERT_TRUE(ts_log_last_contains(&p.lns.log, "2 tunnel(s) closed"));
+	h_drain(&p.lns);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_SESSION_DOWN], 2);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 2);
+	/* Closing ones are not closed twice. */
+	CU_ASSERT_EQUAL(l2tp_peer_close(p.lns.ctx, p.now, H_LAC_HANDLE, 6), 0);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 2);
+	CU_ASSERT_EQUAL(p.lac.last[L2TP_EV_TUNNEL_DOWN].result, L2TP_STOPCCN_SHUTTING_DOWN);
+	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_SESSION_DOWN], 2);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);   /* acked: gone; 0x77 stays */
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lns.al.live, 0);
+}
+
+/* l2tp_peer_drop: everything of the peer goes at once, silently; its
+ * queued output is discarded; other peers keep theirs. */
+static void
+test_peer_drop(void)
+{
+	struct h_pair p;
+	uint16_t tid, sid, tid2, ltid, lsid;
+	uint8_t d[128], buf[L2TP_MAX_DGRAM], ppp[4] = { 0xc0, 0x21, 9, 0 };
+	size_t n, len;
+	uint64_t ph;
+	unsigned other = 0, mine = 0;
+
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(h_setup(&p, &tid, &sid), 0);
+	ltid = p.lns.last[L2TP_EV_SESSION_UP].tunnel_id;
+	lsid = p.lns.last[L2TP_EV_SESSION_UP].session_id;
+	CU_ASSERT_EQUAL(l2tp_tunnel_set_user(p.lns.ctx, ltid, 0xD00D), 0);
+	/* A second tunnel of the same peer, half-open. */
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid2), 0);
+	CU_ASSERT_EQUAL(l2tp_next_output(p.lac.ctx, p.now, buf, sizeof(buf), &len, &ph), 0);
+	CU_ASSERT_EQUAL(h_input(&p.lns, p.now, H_LAC_HANDLE, buf, len), 0);   /* SCCRP queued */
+	/* Another client, and data queued for both. */
+	n = h_build_sccrq(d, 9, 0);
+	CU_ASSERT_EQUAL(h_input(&p.lns, p.now, 0x77, d, n), 0);
+	CU_ASSERT_EQUAL(l2tp_session_send_ppp(p.lns.ctx, p.now, ltid, lsid, ppp, 4), 0);
+	h_drain(&p.lns);
+	memset(p.lns.ev_count, 0, sizeof(p.lns.ev_count));
+	CU_ASSERT_EQUAL(l2tp_peer_drop(NULL, H_LAC_HANDLE), L2TP_E_INVAL);
+	CU_ASSERT_EQUAL(l2tp_peer_drop(p.lns.ctx, 0x999), 0);
+	CU_ASSERT_EQUAL(l2tp_peer_drop(p.lns.ctx, H_LAC_HANDLE), 2);
+	CU_ASSERT_TRUE(ts_log_last_contains(&p.lns.log, "gone"));
+	h_drain(&p.lns);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_SESSION_DOWN], 1);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_SESSION_DOWN].reason, L2TP_E_PEER_GONE);
+	CU_ASSERT_EQUAL(p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 2);
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].reason, L2TP_E_PEER_GONE);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).peer_drops, 2);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).sessions_open, 0);
+	while (l2tp_next_output(p.lns.ctx, p.now, buf, sizeof(buf), &len, &ph) == 0) {
+		other += ph == 0x77;
+		mine += ph == H_LAC_HANDLE;
+	}
+	CU_ASSERT_EQUAL(mine, 0);
+	CU_ASSERT_EQUAL(other, 1);      /* the other client's SCCRP */
+	CU_ASSERT_EQUAL(l2tp_session_close(p.lns.ctx, p.now, ltid, lsid, 1), L2TP_E_NOT_FOUND);
+	CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
+	/* A tunnel already closing (reported down) goes without a second event. */
+	CU_ASSERT_EQUAL(l2tp_tunnel_close(p.lac.ctx, p.now, tid, 1), 0);
+	CU_ASSERT_EQUAL(h_stats(&p.lac).tunnels_down, 1);
+	CU_ASSERT_EQUAL(l2tp_peer_drop(p.lac.ctx, H_LNS_HANDLE), 2);
+	CU_ASSERT_EQUAL(h_stats(&p.lac).tunnels_down, 2);   /* only tid2 */
+	CU_ASSERT_EQUAL(h_stats(&p.lac).tunnels_open, 0);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(p.lac.ctx), UINT64_MAX);
+	h_pair_free(&p);
+	CU_ASSERT_EQUAL(p.lac.al.live, 0);
+	CU_ASSERT_EQUAL(p.lns.al.live, 0);
+}
 
 void
 test_tunnel_register(void)
@@ -480,4 +663,7 @@ test_tunnel_register(void)
 	CU_add_test(s, "quirk: StopCCN with wrong tunnel ID", test_quirk_stopccn_wrong_tunnel_id);
 	CU_add_test(s, "quirk: M bit on optional AVPs", test_quirk_mbit_on_optional);
 	CU_add_test(s, "unknown message types", test_unknown_message_type);
+	CU_add_test(s, "peer restart with the same Tunnel ID (fix)", test_peer_restart_same_tunnel_id);
+	CU_add_test(s, "peer close", test_peer_close);
+	CU_add_test(s, "peer drop", test_peer_drop);
 }
