@@ -144,11 +144,13 @@ h_drain(struct h_peer *pe)
 			pe->ev_count[ev.type]++;
 			pe->last[ev.type] = ev;
 		}
-		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_name_len <= sizeof(pe->proxy_name)) {
+		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_name != NULL &&
+		    ev.proxy.authen_name_len <= sizeof(pe->proxy_name)) {
 			memcpy(pe->proxy_name, ev.proxy.authen_name, ev.proxy.authen_name_len);
 			pe->proxy_name_len = ev.proxy.authen_name_len;
 		}
-		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_response_len <= sizeof(pe->proxy_resp)) {
+		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_response != NULL &&
+		    ev.proxy.authen_response_len <= sizeof(pe->proxy_resp)) {
 			memcpy(pe->proxy_resp, ev.proxy.authen_response, ev.proxy.authen_response_len);
 			pe->proxy_resp_len = ev.proxy.authen_response_len;
 		}
