@@ -310,6 +310,8 @@ config_defaults(struct l2tp_config *c)
 		c->max_output = 4096;
 	if (c->session_setup_timeout_ns == 0)
 		c->session_setup_timeout_ns = 30000000000ull;
+	if (c->tunnel_setup_timeout_ns == 0)
+		c->tunnel_setup_timeout_ns = 30000000000ull;
 	return 0;
 }
 

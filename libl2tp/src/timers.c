@@ -1,8 +1,8 @@
 /*
  * timers.c - every deadline of the context in two heaps (common/rg_heap.h),
  * one per kind of object so a node never needs a type tag: per tunnel the
- * earliest of retransmission, HELLO and linger; per session the setup
- * deadline (ICRP / ICCN not received in time).  next_timeout is the smaller
+ * earliest of retransmission, HELLO, linger and (LNS) the SCCCN wait; per
+ * session the setup deadline (ICRP / ICCN not received in time).  next_timeout is the smaller
  * of the two minima, O(1).
  *
  * HELLO is lazy: data messages update a tunnel's last_rx without touching
@@ -19,6 +19,12 @@ tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 
 	if (t->state == T_LINGER && t->linger_until < d)
 		d = t->linger_until;
+	if (t->state == T_WAIT_CTL_CONN) {
+		uint64_t s = sat_add(t->created, ctx->cfg.tunnel_setup_timeout_ns);
+
+		if (s < d)
+			d = s;
+	}
 	if (t->state == T_ESTABLISHED && t->txq == NULL &&
 	    ctx->cfg.hello_interval_ns != UINT64_MAX) {
 		uint64_t h = sat_add(t->last_rx, ctx->cfg.hello_interval_ns);
@@ -66,6 +72,17 @@ tunnel_expired(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	if (t->state == T_LINGER && now >= t->linger_until) {
 		tunnel_free(ctx, t);
+		return;
+	}
+	if (t->state == T_WAIT_CTL_CONN &&
+	    now >= sat_add(t->created, ctx->cfg.tunnel_setup_timeout_ns)) {
+		ctx->stats.tunnel_setup_timeouts++;
+		ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u (peer tunnel %u): no SCCCN after %llu ms: StopCCN",
+		    t->id, t->peer_id, (unsigned long long)(ctx->cfg.tunnel_setup_timeout_ns / 1000000));
+		tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, 0, "setup timeout",
+		    L2TP_E_SETUP_TIMEOUT);
+		if (t->state == T_CLOSING && t->txq == NULL)
+			tunnel_free(ctx, t);
 		return;
 	}
 	if (t->txq != NULL && now >= t->rtx_at) {

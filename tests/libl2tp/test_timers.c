@@ -277,6 +277,62 @@ test_hello_postponed_by_data(void)
 	h_pair_free(&p);
 }
 
+/* Turns the LAC's SCCCN into a bare ZLB (Ns 1, Nr 1): the LNS's SCCRP is
+ * acknowledged but SCCCN never arrives. */
+static bool
+scccn_to_zlb(struct h_pair *p, bool from_lac, uint8_t *d, size_t *len)
+{
+	(void)p;
+	if (from_lac && h_msg_type(d, *len) == L2TP_MSG_SCCCN) {
+		*len = 12;
+		d[2] = 0;
+		d[3] = 12;
+	}
+	return false;
+}
+
+/* LNS: SCCRP acked, SCCCN never comes.  Without a setup deadline such a
+ * tunnel had no timer at all and kept its half-open slot forever. */
+static void
+test_tunnel_setup_timeout(void)
+{
+	struct h_pair p;
+	struct l2tp_config b;
+	uint16_t tid;
+	unsigned i;
+
+	h_default_config(&b, L2TP_ROLE_LNS);
+	b.tunnel_setup_timeout_ns = 5 * SEC;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, &b), 0);
+	p.filter = scccn_to_zlb;
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	h_pump(&p);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), p.now + 5 * SEC);
+	while (p.lns.ev_count[L2TP_EV_TUNNEL_DOWN] == 0 && h_step_timer(&p, p.now + 10 * SEC))
+		;
+	CU_ASSERT_EQUAL(p.lns.last[L2TP_EV_TUNNEL_DOWN].reason, L2TP_E_SETUP_TIMEOUT);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnel_setup_timeouts, 1);
+	CU_ASSERT_TRUE(ts_log_last_contains(&p.lns.log, "SCCCN"));
+	for (i = 0; i < 20; i++)
+		(void)h_step_timer(&p, p.now + 60 * SEC);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 0);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), UINT64_MAX);
+	h_pair_free(&p);
+
+	/* UINT64_MAX: never (the tunnel stays half-open). */
+	b.tunnel_setup_timeout_ns = UINT64_MAX;
+	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, NULL, &b), 0);
+	p.filter = scccn_to_zlb;
+	CU_ASSERT_EQUAL(l2tp_tunnel_open(p.lac.ctx, p.now, H_LNS_HANDLE, &tid), 0);
+	h_pump(&p);
+	for (i = 0; i < 20; i++)
+		(void)h_step_timer(&p, p.now + 60 * SEC);
+	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), UINT64_MAX);
+	h_pair_free(&p);
+}
+
 void
 test_timers_register(void)
 {
@@ -288,4 +344,5 @@ test_timers_register(void)
 	CU_add_test(s, "setup deadline: waiting for the tunnel; none once up",
 	    test_setup_timeout_waiting_for_tunnel);
 	CU_add_test(s, "HELLO postponed by data (lazy re-arm)", test_hello_postponed_by_data);
+	CU_add_test(s, "tunnel setup deadline: SCCRP acked, no SCCCN", test_tunnel_setup_timeout);
 }

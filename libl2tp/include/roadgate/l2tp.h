@@ -47,7 +47,8 @@
  * through the event or output queues.  l2tp_session_send_ppp() remains for
  * callers that prefer a queued copy.
  *
- * Timers: every deadline (retransmission, HELLO, linger, session setup) is
+ * Timers: every deadline (retransmission, HELLO, linger, tunnel and session
+ * setup) is
  * kept in one heap: l2tp_next_timeout() is O(1) and l2tp_handle_timeout()
  * costs O(k log n) for the k timers that are due.  Data traffic postpones
  * HELLO without touching the heap, so l2tp_next_timeout() may name a time
@@ -214,6 +215,12 @@ struct l2tp_config {
 	 * L2TP_CDN_TIMEOUT) and reported down with reason L2TP_E_SETUP_TIMEOUT.
 	 * [30 s]; UINT64_MAX = never. */
 	uint64_t session_setup_timeout_ns;
+	/* LNS: a tunnel whose SCCCN has not arrived this long after its SCCRQ
+	 * is closed with StopCCN (result L2TP_STOPCCN_GENERAL_ERROR) and
+	 * reported down with reason L2TP_E_SETUP_TIMEOUT, so it cannot hold a
+	 * half-open slot forever once its SCCRP was acknowledged.  (A LAC's
+	 * SCCRQ is bounded by its retransmissions.)  [30 s]; UINT64_MAX = never. */
+	uint64_t tunnel_setup_timeout_ns;
 };
 
 struct l2tp_ctx;
@@ -296,6 +303,7 @@ struct l2tp_stats {
 	uint64_t refused_limit, refused_tiebreak, nomem, queue_full;
 	uint64_t retransmits, hellos_sent, rtx_teardowns;
 	uint64_t session_setup_timeouts;        /* sessions closed by the setup deadline */
+	uint64_t tunnel_setup_timeouts;         /* tunnels closed by the setup deadline */
 	uint64_t peer_restarts;                 /* tunnels replaced by a new SCCRQ, same ID */
 	uint64_t peer_drops;                    /* tunnels removed by l2tp_peer_drop */
 	uint64_t tunnels_up, tunnels_down, sessions_up, sessions_down;
@@ -423,11 +431,16 @@ L2TP_API void l2tp_ctx_free(struct l2tp_ctx *ctx);
  * Returns 0 if the datagram was accepted, else a negative code saying why
  * it was dropped (the stats counter and a log line record it):
  * L2TP_E_TRUNCATED, _BAD_LENGTH, _VERSION, _BAD_HEADER, _AVP_LENGTH,
- * _HIDDEN, _MISSING_AVP, _BAD_AVP, _UNKNOWN_MANDATORY, _NO_TUNNEL,
- * _NO_SESSION, _SEQUENCE, _DUPLICATE, _AUTH, _LIMIT, _STATE, _UNSUPPORTED,
- * _TIEBREAK, _ROLE (SCCRQ without the LNS role), _CRYPTO, _RNG, _NOMEM,
- * _QUEUE_FULL; L2TP_E_INVAL for a NULL ctx, rx or dgram.  A bad datagram
- * never changes other tunnels or sessions.
+ * _HIDDEN, _MISSING_AVP, _BAD_AVP, _UNKNOWN_MANDATORY, _NO_TUNNEL (also for
+ * a tunnel of another peer handle), _NO_SESSION, _SEQUENCE, _DUPLICATE
+ * (also a sequenced data message behind the expected Ns), _AUTH, _LIMIT,
+ * _STATE (also data for a session not yet established), _UNSUPPORTED,
+ * _TIEBREAK, _ROLE (SCCRQ without the LNS role), _CRYPTO, _RNG, _NOMEM;
+ * L2TP_E_INVAL for a NULL ctx or rx, or a NULL dgram with len > 0.  A bad
+ * datagram never changes other tunnels or sessions.  A full output or
+ * event queue is not an error of the datagram: control replies are retried
+ * by the retransmission timer, a lost event is counted (queue_full) and
+ * logged.
  */
 L2TP_API int l2tp_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
     const uint8_t *dgram, size_t len, struct l2tp_rx *rx) L2TP_WUR;
@@ -463,7 +476,7 @@ L2TP_API int l2tp_next_output(struct l2tp_ctx *ctx, uint64_t now, uint8_t *buf,
  * O(1). */
 L2TP_API uint64_t l2tp_next_timeout(const struct l2tp_ctx *ctx);
 
-/* Runs due retransmissions, HELLOs, session setup deadlines and teardowns.
+/* Runs due retransmissions, HELLOs, setup deadlines and teardowns.
  * Returns 0, or L2TP_E_INVAL for a NULL context.  Control messages that did
  * not fit the output queue when they were sent are retried by the
  * retransmission timer (and count towards rtx_max_count). */
