@@ -1,8 +1,10 @@
 /*
  * demo_l2tp.c - libl2tp self-demo: a LAC and an LNS in memory.  The tunnel
  * is authenticated with a shared secret and carries hidden AVPs; one
- * session is placed, a PPP frame goes each way, then everything is torn
- * down.  Public API only; prints what happened.
+ * session is placed and tagged, a PPP frame goes each way on the in-place
+ * data path (l2tp_session_encap in the frame's headroom, l2tp_input
+ * returning the frame where it lies), the LNS shows its tables, then
+ * everything is torn down.  Public API only; prints what happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +14,6 @@
 
 #define LAC_HANDLE 1 /* how the LNS tags datagrams from the LAC */
 #define LNS_HANDLE 2 /* how the LAC tags datagrams from the LNS */
-
-static const char *const msg_names[] = {
-	"ZLB", "SCCRQ", "SCCRP", "SCCCN", "StopCCN", "?", "HELLO", "OCRQ", "OCRP",
-	"OCCN", "ICRQ", "ICRP", "ICCN", "?", "CDN", "WEN", "SLI",
-};
 
 /* A deterministic demo rng (xorshift); a real program uses its CSPRNG. */
 static int
@@ -38,28 +35,11 @@ demo_rng(void *user, void *buf, size_t len)
 static const char *
 describe(const uint8_t *d, size_t len)
 {
-	unsigned mt;
-
 	if (len >= 1 && (d[0] & 0x80) == 0)
 		return "data (PPP)";
 	if (len <= 12)
 		return "ZLB";
-	mt = (unsigned)((d[18] << 8) | d[19]);
-	return mt < sizeof(msg_names) / sizeof(msg_names[0]) ? msg_names[mt] : "?";
-}
-
-static const char *
-ev_name(enum l2tp_event_type t)
-{
-	switch (t) {
-	case L2TP_EV_TUNNEL_UP: return "tunnel up";
-	case L2TP_EV_TUNNEL_DOWN: return "tunnel down";
-	case L2TP_EV_SESSION_UP: return "session up";
-	case L2TP_EV_SESSION_DOWN: return "session down";
-	case L2TP_EV_PPP: return "PPP frame";
-	case L2TP_EV_PROXY: return "proxy AVPs";
-	}
-	return "?";
+	return l2tp_message_name((unsigned)((d[18] << 8) | d[19]));
 }
 
 static void
@@ -68,10 +48,9 @@ events(const char *who, struct l2tp_ctx *c, uint16_t *tid, uint16_t *sid)
 	struct l2tp_event ev;
 
 	while (l2tp_next_event(c, &ev)) {
-		printf("  %s event: %s (tunnel %u, session %u", who, ev_name(ev.type),
-		    ev.tunnel_id, ev.session_id);
-		if (ev.type == L2TP_EV_PPP)
-			printf(", %zu bytes", ev.len);
+		printf("  %s event: %s (tunnel %u, session %u, tags %#llx/%#llx", who,
+		    l2tp_event_name(ev.type), ev.tunnel_id, ev.session_id,
+		    (unsigned long long)ev.tunnel_user, (unsigned long long)ev.session_user);
 		if (ev.type == L2TP_EV_TUNNEL_DOWN || ev.type == L2TP_EV_SESSION_DOWN)
 			printf(", result %u: %s", ev.result,
 			    l2tp_result_str(ev.type == L2TP_EV_TUNNEL_DOWN, ev.result));
@@ -80,7 +59,45 @@ events(const char *who, struct l2tp_ctx *c, uint16_t *tid, uint16_t *sid)
 			*tid = ev.tunnel_id;
 			*sid = ev.session_id;
 		}
+		if (ev.type == L2TP_EV_PROXY)
+			l2tp_event_wipe(&ev);
 	}
+}
+
+/* Hands a datagram to a context and prints a PPP frame it returns. */
+static void
+deliver(const char *dir, struct l2tp_ctx *to, uint64_t handle, const uint8_t *buf, size_t len)
+{
+	struct l2tp_rx rx;
+	int rc = l2tp_input(to, 0, handle, buf, len, &rx);
+
+	printf("  %s  %-8s %4zu bytes  %s", dir, describe(buf, len), len, l2tp_strerror(rc));
+	if (rc == 0 && rx.kind == L2TP_RX_PPP)
+		printf(": PPP frame of %zu bytes at offset %zu for session %u (tag %#llx), "
+		    "protocol %02x%02x", rx.len, rx.off, rx.session_id,
+		    (unsigned long long)rx.session_user, buf[rx.off + 2], buf[rx.off + 3]);
+	printf("\n");
+}
+
+/* Sends a PPP frame on the in-place path: copy it after the headroom (as
+ * PPP would have built it there), prepend the L2TP header, deliver. */
+static int
+send_frame(const char *dir, struct l2tp_ctx *from, struct l2tp_ctx *to, uint64_t handle,
+    uint16_t tid, uint16_t sid, const uint8_t *ppp, size_t n)
+{
+	uint8_t buf[L2TP_DATA_HEADROOM + 64];
+	size_t off = L2TP_DATA_HEADROOM, len = n;
+	uint64_t ph;
+	int rc;
+
+	memcpy(buf + off, ppp, n);
+	rc = l2tp_session_encap(from, tid, sid, buf, sizeof(buf), &off, &len, &ph);
+	if (rc != 0) {
+		printf("  encap: %s\n", l2tp_strerror(rc));
+		return rc;
+	}
+	deliver(dir, to, handle, buf + off, len);
+	return 0;
 }
 
 static void
@@ -89,20 +106,16 @@ pump(struct l2tp_ctx *lac, struct l2tp_ctx *lns, uint16_t *lns_tid, uint16_t *ln
 	uint8_t buf[L2TP_MAX_DGRAM];
 	size_t len;
 	uint64_t ph;
-	int moved = 1, rc;
+	int moved = 1;
 
 	while (moved) {
 		moved = 0;
 		while (l2tp_next_output(lac, 0, buf, sizeof(buf), &len, &ph) == 0) {
-			rc = l2tp_input(lns, 0, LAC_HANDLE, buf, len);
-			printf("  LAC -> LNS  %-8s %4zu bytes  %s\n", describe(buf, len), len,
-			    l2tp_strerror(rc));
+			deliver("LAC -> LNS", lns, LAC_HANDLE, buf, len);
 			moved = 1;
 		}
 		while (l2tp_next_output(lns, 0, buf, sizeof(buf), &len, &ph) == 0) {
-			rc = l2tp_input(lac, 0, LNS_HANDLE, buf, len);
-			printf("  LNS -> LAC  %-8s %4zu bytes  %s\n", describe(buf, len), len,
-			    l2tp_strerror(rc));
+			deliver("LNS -> LAC", lac, LNS_HANDLE, buf, len);
 			moved = 1;
 		}
 	}
@@ -152,11 +165,31 @@ main(void)
 	if (lns_sid == 0)
 		return 1;
 
-	printf("2. a PPP frame each way\n");
-	if (l2tp_session_send_ppp(lac, 0, tid, sid, lcp, sizeof(lcp)) != 0 ||
-	    l2tp_session_send_ppp(lns, 0, lns_tid, lns_sid, ip, sizeof(ip)) != 0)
+	printf("2. the LNS tags its session; a PPP frame each way, in place\n");
+	if (l2tp_tunnel_set_user(lns, lns_tid, 0x7e11) != 0 ||
+	    l2tp_session_set_user(lns, lns_tid, lns_sid, 0x5e55) != 0)
 		return 1;
-	pump(lac, lns, NULL, NULL);
+	if (send_frame("LAC -> LNS", lac, lns, LAC_HANDLE, tid, sid, lcp, sizeof(lcp)) != 0 ||
+	    send_frame("LNS -> LAC", lns, lac, LNS_HANDLE, lns_tid, lns_sid, ip, sizeof(ip)) != 0)
+		return 1;
+	{
+		struct l2tp_tunnel_info ti;
+		struct l2tp_session_info si;
+		size_t cur = 0;
+
+		printf("   LNS tables (show l2tp):\n");
+		while (l2tp_tunnel_next(lns, 0, &cur, &ti))
+			printf("   tunnel %u <-> %u, peer \"%s\", %s, %u session(s), "
+			    "%llu data packets in\n", ti.tunnel_id, ti.peer_tunnel_id, ti.peer_host,
+			    l2tp_tunnel_state_name(ti.state), ti.n_sessions,
+			    (unsigned long long)ti.data_rx_packets);
+		cur = 0;
+		while (l2tp_session_next(lns, 0, &cur, &si))
+			printf("   session %u/%u <-> %u, %s, call serial %u, tag %#llx\n",
+			    si.tunnel_id, si.session_id, si.peer_session_id,
+			    l2tp_session_state_name(si.state), si.call_serial,
+			    (unsigned long long)si.user);
+	}
 
 	printf("3. LAC hangs up the call (CDN), then closes the tunnel (StopCCN)\n");
 	if (l2tp_session_close(lac, 0, tid, sid, L2TP_CDN_ADMIN) != 0)

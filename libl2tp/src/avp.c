@@ -65,22 +65,6 @@ avp_name(unsigned type)
 	return "unknown AVP";
 }
 
-const char *
-msg_name(unsigned type)
-{
-	static const char *const names[] = {
-		[MT_SCCRQ] = "SCCRQ", [MT_SCCRP] = "SCCRP", [MT_SCCCN] = "SCCCN",
-		[MT_STOPCCN] = "StopCCN", [MT_HELLO] = "HELLO", [MT_OCRQ] = "OCRQ",
-		[MT_OCRP] = "OCRP", [MT_OCCN] = "OCCN", [MT_ICRQ] = "ICRQ",
-		[MT_ICRP] = "ICRP", [MT_ICCN] = "ICCN", [MT_CDN] = "CDN",
-		[MT_WEN] = "WEN", [MT_SLI] = "SLI",
-	};
-
-	if (type < sizeof(names) / sizeof(names[0]) && names[type] != NULL)
-		return names[type];
-	return "unknown message";
-}
-
 int
 md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
     const void *b, size_t blen, const void *c, size_t clen)
@@ -263,7 +247,7 @@ mb_init(struct msg_builder *mb, uint16_t msg_type)
 {
 	mb->len = CTRL_HDR_LEN;
 	mb->have_rv = false;
-	mb->overflow = false;
+	mb->err = 0;
 	memset(mb->buf, 0, CTRL_HDR_LEN);
 	put16(mb->buf, HDR_CTRL);
 	/* Message Type: M bit set, never hidden (4.4.1). */
@@ -280,8 +264,10 @@ mb_raw(struct msg_builder *mb, bool mbit, bool hbit, unsigned type,
 {
 	uint8_t *p;
 
-	if (mb->overflow || len > 1017 || mb->len + AVP_HDR_LEN + len > sizeof(mb->buf)) {
-		mb->overflow = true;
+	if (mb->err != 0)
+		return;
+	if (len > 1017 || mb->len + AVP_HDR_LEN + len > sizeof(mb->buf)) {
+		mb_fail(mb, L2TP_E_BUFFER);
 		return;
 	}
 	p = mb->buf + mb->len;
@@ -304,12 +290,12 @@ mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
 		return;
 	}
 	if (len + 2 > sizeof(tmp)) {
-		mb->overflow = true;
+		mb_fail(mb, L2TP_E_BUFFER);
 		return;
 	}
 	if (!mb->have_rv) {
 		if (ctx_rng(ctx, mb->rv, sizeof(mb->rv)) != 0) {
-			mb->overflow = true;
+			mb_fail(mb, L2TP_E_RNG);
 			return;
 		}
 		mb_raw(mb, true, false, AVP_RANDOM_VECTOR, mb->rv, sizeof(mb->rv));
@@ -320,7 +306,8 @@ mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
 	if (len > 0)
 		memcpy(tmp + 2, val, len);
 	if (hide_xor(ctx, (uint16_t)type, mb->rv, sizeof(mb->rv), tmp, len + 2, true) != 0) {
-		mb->overflow = true;
+		OPENSSL_cleanse(tmp, len + 2);
+		mb_fail(mb, L2TP_E_CRYPTO);
 		return;
 	}
 	mb_raw(mb, mbit, true, type, tmp, len + 2);

@@ -1,5 +1,21 @@
 /*
- * l2tp_int.h - internals of libl2tp shared by its source files.
+ * l2tp_int.h - internals of libl2tp shared by its source files: the wire
+ * constants, the context, tunnel and session structures, and the functions
+ * each source file offers the others.
+ *
+ * Source files by concern:
+ *   ctx.c       context, configuration, hooks, logging, events, output, stats
+ *   names.c     names of error codes, result codes, messages, states, events
+ *   tables.c    tunnel and session tables (hashes), IDs, user tags, enumeration
+ *   reliable.c  the reliable control channel: Ns/Nr, window, acks,
+ *               out-of-order queue, retransmission (RFC 2661 5.8)
+ *   timers.c    the deadline heap: retransmission, HELLO, linger, session setup
+ *   tunnel.c    control connection: SCCRQ/SCCRP/SCCCN/StopCCN, tie-breaker,
+ *               tunnel authentication, peer-level close/drop (RFC 2661 7.2)
+ *   call.c      incoming calls: ICRQ/ICRP/ICCN/CDN, proxy AVPs (RFC 2661 7.4)
+ *   input.c     datagram header validation and control message dispatch
+ *   data.c      data messages in place: receive and encapsulate (RFC 2661 3.1)
+ *   avp.c       AVP decoding and hiding, message building (RFC 2661 4)
  */
 #ifndef L2TP_INT_H
 #define L2TP_INT_H
@@ -11,6 +27,8 @@
 #include <openssl/evp.h>
 
 #include <roadgate/l2tp.h>
+
+#include "rg_heap.h"
 
 /* Header flag bits (RFC 2661 3.1). */
 #define HDR_T 0x8000u
@@ -77,14 +95,149 @@ struct msg_builder {
 	size_t len;
 	uint8_t rv[16];
 	bool have_rv;
-	bool overflow;
+	int err;                        /* first error while building, 0 = none */
 };
 
-struct l2tp_ctx;
+/* Records the first error of a message being built (ctl_send refuses it). */
+static inline void
+mb_fail(struct msg_builder *mb, int err)
+{
+	if (mb->err == 0)
+		mb->err = err;
+}
+
+/* Tunnel and session states: the public enums. */
+#define T_WAIT_CTL_REPLY L2TP_TUNNEL_WAIT_CTL_REPLY
+#define T_WAIT_CTL_CONN L2TP_TUNNEL_WAIT_CTL_CONN
+#define T_ESTABLISHED L2TP_TUNNEL_ESTABLISHED
+#define T_CLOSING L2TP_TUNNEL_CLOSING
+#define T_LINGER L2TP_TUNNEL_LINGER
+#define S_WAIT_TUNNEL L2TP_SESSION_WAIT_TUNNEL
+#define S_WAIT_REPLY L2TP_SESSION_WAIT_REPLY
+#define S_WAIT_CONNECT L2TP_SESSION_WAIT_CONNECT
+#define S_ESTABLISHED L2TP_SESSION_ESTABLISHED
+
+/* A control message in a tunnel's send queue (Ns assigned, Nr patched when
+ * transmitted). */
+struct ctl_msg {
+	struct ctl_msg *next;
+	uint16_t ns;
+	uint16_t len;
+	uint8_t type;
+	uint8_t data[];
+};
+
+/* A received out-of-order control message. */
+struct ooo_msg {
+	struct ooo_msg *next;
+	uint16_t ns;
+	uint16_t len;
+	uint8_t data[];
+};
+
+/* A datagram in the output queue. */
+struct out_dgram {
+	struct out_dgram *next;
+	uint64_t peer;
+	uint16_t len;
+	uint8_t data[];
+};
+
+struct tunnel;
+
+struct session {
+	struct session *hnext;          /* ctx->sess chain */
+	struct session *tnext;          /* tunnel's list */
+	struct tunnel *t;
+	uint64_t user;
+	uint16_t tid, id, peer_id;      /* tid == t->id (saves a miss on lookup) */
+	uint16_t dns, dnr;              /* data Ns to send / next expected */
+	uint8_t state;                  /* S_* */
+	bool seq;                       /* sequenced data */
+	uint32_t serial;                /* Call Serial Number */
+	struct rg_heap_node timer;      /* setup deadline */
+	uint64_t created, up_at;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+};
+
+#define HOST_MAX 64                     /* bytes of the peer's Host Name kept */
+
+struct tunnel {
+	struct tunnel *hnext;           /* ctx->tun_by_id: by our ID */
+	struct tunnel *pnext;           /* ctx->tun_by_peer: by (peer handle, peer's ID) */
+	struct tunnel *hdlnext;         /* ctx->tun_by_hdl: by peer handle */
+	struct session *sessions;
+	struct ctl_msg *txq, *txq_tail; /* unacked + unsent, in Ns order */
+	struct ooo_msg *ooo;
+	struct rg_heap_node timer;      /* rtx / HELLO / linger deadline */
+	uint64_t peer, user;
+	uint64_t rtx_at, rtx_interval;
+	uint64_t last_rx, linger_until;
+	uint64_t created, up_at;
+	uint64_t sccrq_digest;          /* LNS: of the SCCRQ that created it */
+	uint64_t ctl_rx, ctl_tx;
+	uint64_t data_rx_packets, data_rx_bytes, data_tx_packets, data_tx_bytes;
+	uint16_t id, peer_id;
+	uint16_t ns, nr;                /* next Ns to assign; next Ns expected */
+	uint16_t nr_sent;               /* last Nr transmitted */
+	uint16_t peer_rws;
+	uint16_t inflight;              /* messages of txq transmitted */
+	uint16_t nsessions;
+	uint8_t state;                  /* T_* */
+	uint8_t rtx_count;
+	bool initiator;
+	bool challenged;                /* we sent a Challenge */
+	bool authenticated;             /* and the answer was right */
+	bool have_tiebreak;
+	bool half_open;                 /* counted in ctx->nhalf_open */
+	bool peer_hashed;               /* in ctx->tun_by_peer */
+	uint8_t host_len;
+	uint8_t challenge[16];
+	uint8_t tiebreak[8];
+	uint8_t host[HOST_MAX];
+};
+
+/* An event slot; owned is library memory the event points to (proxy AVPs),
+ * wiped and freed when the next event is taken. */
+struct ev_slot {
+	struct l2tp_event ev;
+	uint8_t *owned;
+	size_t owned_len;
+};
+
+struct l2tp_ctx {
+	struct l2tp_config cfg;
+	struct l2tp_hooks hooks;
+	struct l2tp_stats stats;
+	struct tunnel **tun_by_id, **tun_by_peer, **tun_by_hdl;
+	size_t tun_mask;
+	struct session **sess;
+	size_t sess_mask;
+	unsigned ntunnels, nhalf_open;
+	struct rg_heap tun_timers;      /* struct tunnel.timer */
+	struct rg_heap sess_timers;     /* struct session.timer */
+	struct out_dgram *outq, *outq_tail;
+	unsigned noutq;
+	struct ev_slot *evq;
+	unsigned ev_head, ev_count;
+	uint8_t *ev_last_owned;
+	size_t ev_last_owned_len;
+	uint32_t serial;
+	struct avp_set avs;
+	struct msg_builder mb;
+};
+
+#define AV(type) (ctx->avs.a[(type)])
+
+/* Time arithmetic saturates at UINT64_MAX ("never"). */
+static inline uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 /* avp.c */
 const char *avp_name(unsigned type);
-const char *msg_name(unsigned type);
 int avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
     struct avp_set *set, char *why, size_t whylen) __attribute__((warn_unused_result));
 void mb_init(struct msg_builder *mb, uint16_t msg_type);
@@ -100,12 +253,101 @@ int md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
 int hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv,
     size_t rvlen, uint8_t *buf, size_t len, bool encrypt);
 
-/* l2tp.c */
+/* ctx.c */
+void *ctx_alloc(struct l2tp_ctx *ctx, size_t n);
+void ctx_free_mem(struct l2tp_ctx *ctx, void *p);
 void ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const uint8_t *ctx_secret(const struct l2tp_ctx *ctx, size_t *len);
 bool ctx_hide(const struct l2tp_ctx *ctx);
 int ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len);
+void escape(char *out, size_t cap, const uint8_t *s, size_t n);
+struct l2tp_event *ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type,
+    const struct tunnel *t, const struct session *s);
+void ev_set_owned(struct l2tp_event *ev, uint8_t *buf, size_t len);
+int out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len);
+unsigned out_purge(struct l2tp_ctx *ctx, uint64_t peer);
+int ctx_heap_reserve(struct l2tp_ctx *ctx, struct rg_heap *h);
+
+/* names.c */
+const char *msg_name(unsigned type);
+
+/* tables.c */
+struct tunnel *tunnel_find(const struct l2tp_ctx *ctx, uint16_t id);
+struct tunnel *tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid);
+struct tunnel *tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer);
+struct tunnel *tunnel_next_of_peer(const struct tunnel *t);
+/* Sets the peer's Tunnel ID and its hash entry; UNHASH_ONLY removes the
+ * entry but keeps the ID (a closed tunnel lingering under our ID). */
+#define UNHASH_ONLY 0x10000u
+void tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid);
+struct session *session_find(const struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid);
+int tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **out);
+int session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session **out);
+void session_remove(struct l2tp_ctx *ctx, struct session *s);
+void tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t);
+void half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t);
+size_t tables_size(size_t n);
+
+/* reliable.c */
+int ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+void ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now);
+void ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t);
+void ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t);
+void send_zlb(struct l2tp_ctx *ctx, struct tunnel *t);
+/* What ctl_sequence decided about a received Ns. */
+enum seq_verdict { SEQ_IN_ORDER, SEQ_DUPLICATE, SEQ_OUT_OF_WINDOW, SEQ_FUTURE };
+enum seq_verdict ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws);
+void ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
+    size_t len);
+struct ooo_msg *ooo_next(struct tunnel *t);
+void ooo_prune(struct l2tp_ctx *ctx, struct tunnel *t);
+void ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t);
+/* Returns true if the tunnel was freed (retransmissions exhausted). */
+bool retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+
+/* timers.c */
+void tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t);
+void session_timer_start(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
+void session_timer_stop(struct l2tp_ctx *ctx, struct session *s);
+uint64_t tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t);
+int timers_check(const struct l2tp_ctx *ctx);
+
+/* tunnel.c */
+int handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
+    const uint8_t *body, size_t blen);
+int handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void tunnel_down(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t result,
+    uint16_t error, int reason);
+void tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
+    uint16_t result, uint16_t error, const char *msg, int reason);
+void tunnel_free(struct l2tp_ctx *ctx, struct tunnel *t);
+void tunnel_send_hello(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *msg);
+
+/* call.c */
+int handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+int handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+int handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid);
+int refuse_ocrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int refuse_call(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t psid,
+    uint16_t result, uint16_t error, const char *msg);
+struct session *msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid,
+    const char *what);
+int send_icrq(struct l2tp_ctx *ctx, struct tunnel *t, struct session *s, uint64_t now);
+void session_free(struct l2tp_ctx *ctx, struct session *s, uint16_t result,
+    uint16_t error, int reason);
+void session_cdn(struct l2tp_ctx *ctx, struct session *s, uint64_t now,
+    uint16_t result, uint16_t error, int reason);
+void session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
+
+/* data.c */
+int data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
+    size_t len, struct l2tp_rx *rx);
 
 static inline uint16_t
 get16(const uint8_t *p)

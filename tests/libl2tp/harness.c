@@ -18,16 +18,45 @@ w_rng(void *u, void *b, size_t n)
 	return ts_rng_cb(&((struct h_peer *)u)->rng, b, n);
 }
 
+/* Blocks carry their size in 16 bytes in front, for the free-time scan. */
+#define H_BLOCK_HDR 16
+
 static void *
 w_alloc(void *u, size_t n)
 {
-	return ts_alloc_cb(&((struct h_peer *)u)->al, n);
+	uint8_t *b = ts_alloc_cb(&((struct h_peer *)u)->al, n + H_BLOCK_HDR);
+
+	if (b == NULL)
+		return NULL;
+	memcpy(b, &n, sizeof(n));
+	return b + H_BLOCK_HDR;
+}
+
+static bool
+contains(const uint8_t *hay, size_t hlen, const void *needle, size_t nlen)
+{
+	size_t i;
+
+	for (i = 0; nlen > 0 && i + nlen <= hlen; i++)
+		if (memcmp(hay + i, needle, nlen) == 0)
+			return true;
+	return false;
 }
 
 static void
 w_free(void *u, void *ptr)
 {
-	ts_free_cb(&((struct h_peer *)u)->al, ptr);
+	struct h_peer *pe = u;
+	uint8_t *b;
+	size_t n;
+
+	if (ptr == NULL)
+		return;
+	b = (uint8_t *)ptr - H_BLOCK_HDR;
+	memcpy(&n, b, sizeof(n));
+	if (pe->scan_len > 0 && contains(ptr, n, pe->scan, pe->scan_len))
+		pe->scan_hits++;
+	ts_free_cb(&pe->al, b);
 }
 
 static void
@@ -36,10 +65,11 @@ w_log(void *u, int level, const char *msg)
 	ts_log_cb(&((struct h_peer *)u)->log, level, msg);
 }
 
-static int
-peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed)
+int
+h_peer_init(struct h_peer *pe, const struct l2tp_config *cfg, uint64_t seed)
 {
 	memset(pe, 0, sizeof(*pe));
+	pe->seed = seed;
 	ts_rng_init(&pe->rng, seed);
 	ts_alloc_init(&pe->al);
 	ts_log_init(&pe->log);
@@ -61,11 +91,39 @@ h_pair_init(struct h_pair *p, const struct l2tp_config *lac_cfg,
 	memset(p, 0, sizeof(*p));
 	h_default_config(&a, L2TP_ROLE_LAC);
 	h_default_config(&b, L2TP_ROLE_LNS);
-	rc = peer_init(&p->lac, lac_cfg != NULL ? lac_cfg : &a, 11);
+	rc = h_peer_init(&p->lac, lac_cfg != NULL ? lac_cfg : &a, 11);
 	if (rc == 0)
-		rc = peer_init(&p->lns, lns_cfg != NULL ? lns_cfg : &b, 22);
+		rc = h_peer_init(&p->lns, lns_cfg != NULL ? lns_cfg : &b, 22);
 	p->now = 1000000000ull;
 	return rc;
+}
+
+int
+h_restart_lac(struct h_pair *p, const struct l2tp_config *cfg)
+{
+	struct l2tp_config a;
+
+	l2tp_ctx_free(p->lac.ctx);
+	h_default_config(&a, L2TP_ROLE_LAC);
+	return h_peer_init(&p->lac, cfg != NULL ? cfg : &a, p->lac.seed);
+}
+
+int
+h_send_data(struct h_pair *p, struct h_peer *from, struct h_peer *to, uint64_t handle,
+    uint16_t tid, uint16_t sid, const uint8_t *ppp, size_t len)
+{
+	static uint8_t buf[L2TP_DATA_HEADROOM + 65536];
+	size_t off = L2TP_DATA_HEADROOM, n = len;
+	uint64_t ph = 0;
+	int rc;
+
+	if (len > sizeof(buf) - off)
+		return L2TP_E_INVAL;
+	memcpy(buf + off, ppp, len);
+	rc = l2tp_session_encap(from->ctx, tid, sid, buf, sizeof(buf), &off, &n, &ph);
+	if (rc != 0)
+		return rc;
+	return h_input(to, p->now, handle, buf + off, n);
 }
 
 void
@@ -86,15 +144,45 @@ h_drain(struct h_peer *pe)
 			pe->ev_count[ev.type]++;
 			pe->last[ev.type] = ev;
 		}
-		if (ev.type == L2TP_EV_PPP && ev.len <= sizeof(pe->last_ppp)) {
-			memcpy(pe->last_ppp, ev.data, ev.len);
-			pe->last_ppp_len = ev.len;
-		}
-		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_name_len <= sizeof(pe->proxy_name)) {
+		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_name != NULL &&
+		    ev.proxy.authen_name_len <= sizeof(pe->proxy_name)) {
 			memcpy(pe->proxy_name, ev.proxy.authen_name, ev.proxy.authen_name_len);
 			pe->proxy_name_len = ev.proxy.authen_name_len;
 		}
+		if (ev.type == L2TP_EV_PROXY && ev.proxy.authen_response != NULL &&
+		    ev.proxy.authen_response_len <= sizeof(pe->proxy_resp)) {
+			memcpy(pe->proxy_resp, ev.proxy.authen_response, ev.proxy.authen_response_len);
+			pe->proxy_resp_len = ev.proxy.authen_response_len;
+		}
 	}
+}
+
+int
+h_input(struct h_peer *pe, uint64_t now, uint64_t handle, const uint8_t *d, size_t len)
+{
+	struct l2tp_rx rx;
+	int rc;
+
+	memset(&rx, 0xa5, sizeof(rx));        /* the library must set kind */
+	rc = l2tp_input(pe->ctx, now, handle, d, len, &rx);
+	if (rc == 0 && rx.kind == L2TP_RX_PPP) {
+		pe->rx_ppp++;
+		pe->last_rx = rx;
+		if (rx.off <= len && rx.len <= len - rx.off && rx.len <= sizeof(pe->last_ppp)) {
+			memcpy(pe->last_ppp, d + rx.off, rx.len);
+			pe->last_ppp_len = rx.len;
+		}
+	}
+	return rc;
+}
+
+struct l2tp_stats
+h_stats(struct h_peer *pe)
+{
+	struct l2tp_stats s;
+
+	l2tp_get_stats(pe->ctx, &s);
+	return s;
 }
 
 unsigned
@@ -114,7 +202,7 @@ h_pump(struct h_pair *p)
 			if (p->filter != NULL && p->filter(p, true, buf, &len))
 				continue;
 			moved++;
-			p->last_rc_lns = l2tp_input(p->lns.ctx, p->now, H_LAC_HANDLE, buf, len);
+			p->last_rc_lns = h_input(&p->lns, p->now, H_LAC_HANDLE, buf, len);
 		}
 		while (l2tp_next_output(p->lns.ctx, p->now, buf, sizeof(buf), &len, &ph) == 0) {
 			any = true;
@@ -122,7 +210,7 @@ h_pump(struct h_pair *p)
 			if (p->filter != NULL && p->filter(p, false, buf, &len))
 				continue;
 			moved++;
-			p->last_rc_lac = l2tp_input(p->lac.ctx, p->now, H_LNS_HANDLE, buf, len);
+			p->last_rc_lac = h_input(&p->lac, p->now, H_LNS_HANDLE, buf, len);
 		}
 		if (!any)
 			break;
@@ -142,8 +230,8 @@ h_step_timer(struct h_pair *p, uint64_t limit)
 		return false;
 	if (t > p->now)
 		p->now = t;
-	l2tp_handle_timeout(p->lac.ctx, p->now);
-	l2tp_handle_timeout(p->lns.ctx, p->now);
+	(void)l2tp_handle_timeout(p->lac.ctx, p->now);
+	(void)l2tp_handle_timeout(p->lns.ctx, p->now);
 	h_pump(p);
 	return true;
 }
@@ -181,5 +269,47 @@ h_collect(struct h_peer *pe, uint8_t bufs[][L2TP_MAX_DGRAM], size_t *lens, unsig
 
 	while (n < max && l2tp_next_output(pe->ctx, 0, bufs[n], L2TP_MAX_DGRAM, &lens[n], &ph) == 0)
 		n++;
+	return n;
+}
+
+void
+h_append_avp(uint8_t *d, size_t *len, uint16_t flags, uint16_t vendor, uint16_t type,
+    const void *val, size_t vlen)
+{
+	uint8_t *p = d + *len;
+
+	p[0] = (uint8_t)((flags | (6 + vlen)) >> 8);
+	p[1] = (uint8_t)(6 + vlen);
+	p[2] = (uint8_t)(vendor >> 8);
+	p[3] = (uint8_t)vendor;
+	p[4] = (uint8_t)(type >> 8);
+	p[5] = (uint8_t)type;
+	memcpy(p + 6, val, vlen);
+	*len += 6 + vlen;
+	d[2] = (uint8_t)(*len >> 8);
+	d[3] = (uint8_t)*len;
+}
+
+size_t
+h_build_sccrq(uint8_t *d, uint16_t peer_tid, uint16_t ns)
+{
+	static const uint8_t tmpl[] = {
+		0xc8, 0x02, 0x00, 0x00,  /* T L S, ver 2; Length patched */
+		0x00, 0x00, 0x00, 0x00,  /* Tunnel ID 0, Session ID 0 */
+		0x00, 0x00, 0x00, 0x00,  /* Ns, Nr */
+		0x80, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,  /* Message Type SCCRQ */
+		0x80, 0x08, 0x00, 0x00, 0x00, 0x02, 0x01, 0x00,  /* Protocol Version 1.0 */
+		0x80, 0x0a, 0x00, 0x00, 0x00, 0x07, 'w', 'i', 'n', '7', /* Host Name */
+		0x80, 0x0a, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x03, /* Framing */
+		0x80, 0x08, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00,  /* Assigned Tunnel ID */
+	};
+	size_t n = sizeof(tmpl);
+
+	memcpy(d, tmpl, n);
+	d[3] = (uint8_t)n;
+	d[8] = (uint8_t)(ns >> 8);
+	d[9] = (uint8_t)ns;
+	d[n - 2] = (uint8_t)(peer_tid >> 8);
+	d[n - 1] = (uint8_t)peer_tid;
 	return n;
 }

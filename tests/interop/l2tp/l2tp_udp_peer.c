@@ -63,18 +63,18 @@ log_cb(void *user, int level, const char *msg)
 	printf("log %d %s\n", level, msg);
 }
 
+/* "TUNNEL_UP" -> "tunnel_up", the names xl2tpd.sh greps for. */
 static const char *
 ev_name(enum l2tp_event_type t)
 {
-	switch (t) {
-	case L2TP_EV_TUNNEL_UP: return "tunnel_up";
-	case L2TP_EV_TUNNEL_DOWN: return "tunnel_down";
-	case L2TP_EV_SESSION_UP: return "session_up";
-	case L2TP_EV_SESSION_DOWN: return "session_down";
-	case L2TP_EV_PPP: return "ppp";
-	case L2TP_EV_PROXY: return "proxy";
-	}
-	return "?";
+	static char buf[32];
+	const char *n = l2tp_event_name(t);
+	size_t i;
+
+	for (i = 0; n[i] != '\0' && i + 1 < sizeof(buf); i++)
+		buf[i] = (char)(n[i] >= 'A' && n[i] <= 'Z' ? n[i] - 'A' + 'a' : n[i]);
+	buf[i] = '\0';
+	return buf;
 }
 
 int
@@ -90,6 +90,7 @@ main(int argc, char **argv)
 	struct pollfd pfd;
 	struct l2tp_event ev;
 	struct l2tp_stats st;
+	struct l2tp_rx rx;
 	uint64_t deadline, t, ph;
 	size_t len;
 	ssize_t n;
@@ -158,6 +159,8 @@ main(int argc, char **argv)
 			printf("event %s tunnel=%u session=%u result=%u error=%u reason=%s\n",
 			    ev_name(ev.type), ev.tunnel_id, ev.session_id, ev.result, ev.error,
 			    ev.reason != 0 ? l2tp_strerror(ev.reason) : "-");
+			if (ev.type == L2TP_EV_PROXY)
+				l2tp_event_wipe(&ev);
 			tunnel_up += ev.type == L2TP_EV_TUNNEL_UP;
 			session_up += ev.type == L2TP_EV_SESSION_UP;
 			session_down += ev.type == L2TP_EV_SESSION_DOWN;
@@ -200,12 +203,30 @@ main(int argc, char **argv)
 			n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 			if (n > 0) {
 				ph = peer_handle(&from);
-				rc = l2tp_input(ctx, now_ns(), ph, buf, (size_t)n);
+				rc = l2tp_input(ctx, now_ns(), ph, buf, (size_t)n, &rx);
 				if (rc != 0)
 					printf("input %zd bytes: %s\n", n, l2tp_strerror(rc));
+				else if (rx.kind == L2TP_RX_PPP)
+					printf("ppp session=%u %zu bytes\n", rx.session_id, rx.len);
 			}
 		}
 		(void)l2tp_handle_timeout(ctx, now_ns());
+	}
+	{
+		/* What `show l2tp` would print. */
+		struct l2tp_tunnel_info ti;
+		struct l2tp_session_info si;
+		size_t cur = 0;
+
+		while (l2tp_tunnel_next(ctx, now_ns(), &cur, &ti))
+			printf("show tunnel %u peer-tunnel %u host \"%s\" state %s sessions %u "
+			    "ctl rx %llu tx %llu\n", ti.tunnel_id, ti.peer_tunnel_id, ti.peer_host,
+			    l2tp_tunnel_state_name(ti.state), ti.n_sessions,
+			    (unsigned long long)ti.control_rx, (unsigned long long)ti.control_tx);
+		cur = 0;
+		while (l2tp_session_next(ctx, now_ns(), &cur, &si))
+			printf("show session %u/%u state %s\n", si.tunnel_id, si.session_id,
+			    l2tp_session_state_name(si.state));
 	}
 	l2tp_get_stats(ctx, &st);
 	printf("result tunnel_up=%d session_up=%d session_down=%d tunnel_down=%d "

@@ -113,7 +113,7 @@ pids+=($!)
 wait "$lns_pid"
 rc=$?
 capture_check lac
-echo "--- our LNS:"; grep -E '^(event|result|input)' "$tmp/lns.out"
+echo "--- our LNS:"; grep -E '^(event|result|input|show|ppp)' "$tmp/lns.out"
 if [ $rc != 0 ] || ! grep -q 'event tunnel_up' "$tmp/lns.out" || ! grep -q 'event session_up' "$tmp/lns.out"; then
 	echo "FAIL: xl2tpd LAC -> our LNS did not establish"; tail -30 "$tmp/xl2tpd-lac.out"; fail=1
 elif ! grep -qE 'event (session_down|tunnel_down)' "$tmp/lns.out" || grep -q 'rx_bad=[1-9]' "$tmp/lns.out"; then
@@ -143,7 +143,7 @@ pids+=($!)
 wait "$lns_pid"
 rc=$?
 capture_check lacauth
-echo "--- our LNS (tunnel auth):"; grep -E '^(event|result|input)' "$tmp/lns2.out"
+echo "--- our LNS (tunnel auth):"; grep -E '^(event|result|input|show|ppp)' "$tmp/lns2.out"
 if [ $rc != 0 ] || ! grep -q 'event session_up' "$tmp/lns2.out" || grep -q 'auth' "$tmp/lns2.out"; then
 	echo "FAIL: xl2tpd LAC with tunnel auth -> our LNS"; tail -30 "$tmp/xl2tpd-lac2.out"; fail=1
 else
@@ -173,7 +173,7 @@ sleep 0.5
 ip netns exec "$ns_us" "$peer" lac "$us" 20 "$them" >"$tmp/lac.out" 2>&1
 rc=$?
 capture_check lns
-echo "--- our LAC:"; grep -E '^(open|event|result|input)' "$tmp/lac.out"
+echo "--- our LAC:"; grep -E '^(open|event|result|input|show|ppp)' "$tmp/lac.out"
 if [ $rc != 0 ] || ! grep -q 'event tunnel_up' "$tmp/lac.out" || ! grep -q 'event session_up' "$tmp/lac.out"; then
 	echo "FAIL: our LAC -> xl2tpd LNS did not establish"; tail -30 "$tmp/xl2tpd-lns.out"; fail=1
 elif ! grep -qE 'event (session_down|tunnel_down)' "$tmp/lac.out" || grep -q 'rx_bad=[1-9]' "$tmp/lac.out"; then
