@@ -192,12 +192,12 @@ test_success_parser(void)
 	hex(want, 20, "407A5589115FD0D6209F510FE9C04566932CDA56");
 	for (i = 0; i < 2; i++) {
 		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)good[i],
-		    strlen(good[i]), out), 0);
+		    strlen(good[i]), out, NULL), 0);
 		TS_ASSERT_BYTES("S=", out, 20, want, 20);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)bad[i],
-		    strlen(bad[i]), out), PPP_E_BAD_MESSAGE);
+		    strlen(bad[i]), out, NULL), PPP_E_BAD_MESSAGE);
 }
 
 static void
@@ -219,22 +219,22 @@ test_failure_parser(void)
 	size_t i;
 
 	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good,
-	    strlen(good), &e, &r, chal, &v), 0);
+	    strlen(good), &e, &r, chal, &v, NULL), 0);
 	CU_ASSERT_EQUAL(e, 691);
 	CU_ASSERT_EQUAL(r, 0);
 	CU_ASSERT_EQUAL(v, 3);
 	CU_ASSERT_EQUAL(chal[0], 0x01);
 	CU_ASSERT_EQUAL(chal[15], 0xef);
 	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good, 48, &e,
-	    &r, chal, &v), 0);
+	    &r, chal, &v, NULL), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)bad[i],
-		    strlen(bad[i]), &e, &r, chal, &v), PPP_E_BAD_MESSAGE);
+		    strlen(bad[i]), &e, &r, chal, &v, NULL), PPP_E_BAD_MESSAGE);
 	/* Every truncation of the good message either parses (it ends on a
 	 * field boundary) or is refused; none reads past n (ASan). */
 	for (i = 0; i < strlen(good); i++)
 		(void)ppp_mschap_parse_failure((const uint8_t *)good, i, &e, &r,
-		    chal, &v);
+		    chal, &v, NULL);
 }
 
 void
