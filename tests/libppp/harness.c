@@ -21,7 +21,13 @@ h_config(struct ppp_config *cfg, enum ppp_auth_method m)
 static int
 h_rng(void *u, void *buf, size_t len)
 {
-	return ts_rng_cb(&((struct harness *)u)->rng, buf, len);
+	struct harness *h = u;
+
+	if (h->rng_fail > 0) {
+		h->rng_fail--;
+		return -1;
+	}
+	return ts_rng_cb(&h->rng, buf, len);
 }
 
 static void *

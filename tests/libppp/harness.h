@@ -45,6 +45,7 @@ struct harness {
 	bool hold_auth;			/* do not answer AUTH_REQUEST */
 	struct ppp_auth_request pending;
 	unsigned drop_pct, dup_pct, reorder_pct;
+	unsigned rng_fail;		/* the next calls of the rng hook fail */
 	size_t frames;
 };
 
