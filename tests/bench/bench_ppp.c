@@ -272,7 +272,7 @@ main(void)
 		fails++;
 	}
 	{
-		double n1, d1, n10k, d10k;
+		double n1 = 0, d1 = 0, n10k = 0, d10k = 0;
 
 		if (bench_timers(sctx, 100, &n1, &d1) != 0 ||
 		    bench_timers(sctx, 10000, &n10k, &d10k) != 0) {
