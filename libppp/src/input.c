@@ -149,6 +149,10 @@ ppp_session_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
 			return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
 			    "ppp: IP packet of %zu bytes before IPCP is "
 			    "opened, dropped", len - off);
+		if (len == off)
+			return ppp_bad(ctx, &ctx->stats.truncated,
+			    PPP_E_TRUNCATED, "ppp: IP frame of %zu bytes "
+			    "carries no packet", len);
 		rx->kind = PPP_RX_IP;
 		rx->off = off;
 		rx->len = len - off;

@@ -69,6 +69,20 @@ test_in_place(void)
 	    len - 3, &rx), PPP_OK);
 	CU_ASSERT_EQUAL(rx.kind, PPP_RX_IP);
 	CU_ASSERT_EQUAL(rx.off, 1);
+	/* A frame with the IP protocol and no packet is refused. */
+	{
+		struct ppp_stats st;
+		size_t lines = H.log.lines;
+
+		CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, frame, 4,
+		    &rx), PPP_E_TRUNCATED);
+		CU_ASSERT_EQUAL(rx.kind, PPP_RX_NONE);
+		CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, frame + 3,
+		    1, &rx), PPP_E_TRUNCATED);
+		ppp_get_stats(H.srv.ctx, &st);
+		CU_ASSERT_EQUAL(st.truncated, 2);
+		CU_ASSERT(H.log.lines >= lines + 2);
+	}
 	/* A control frame is consumed: PPP_RX_NONE. */
 	{
 		uint8_t d[] = { 0xc0, 0x21, CODE_DISCREQ, 1, 0, 8, 0, 0, 0, 0 };

@@ -333,7 +333,8 @@ struct ppp_rx {
  * ppp_next_output, events to ppp_next_event.
  * Returns PPP_OK, or the PPP_E_* code of the bad-input class the frame fell
  * into (counted and logged; rx->kind = PPP_RX_NONE; the session stays
- * usable unless a LINK_DOWN event says otherwise): PPP_E_TRUNCATED,
+ * usable unless a LINK_DOWN event says otherwise): PPP_E_TRUNCATED (also
+ * an IP frame with no packet; the packet itself is not parsed),
  * PPP_E_BAD_LENGTH, PPP_E_BAD_FRAME, PPP_E_BAD_OPTION, PPP_E_DUP_OPTION,
  * PPP_E_BAD_ID, PPP_E_UNKNOWN_PROTO, PPP_E_UNKNOWN_CODE, PPP_E_BAD_MESSAGE,
  * PPP_E_NAME_TOO_LONG, PPP_E_BAD_RESPONSE, PPP_E_DUPLICATE, PPP_E_LATE (IP
