@@ -1,8 +1,9 @@
 /*
  * demo_ppp.c - libppp self-demo: a server (authenticator) and a client
- * session negotiate in memory, first with CHAP-MD5 then with MS-CHAPv2,
- * printing each frame and event and the negotiated addresses and DNS.
- * Public API only.
+ * session, each in its own context, negotiate in memory, first with
+ * CHAP-MD5 then with MS-CHAPv2, printing each frame and event, the
+ * negotiated addresses and DNS, one IP packet framed and received in place,
+ * and what `show` would print.  Public API only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,22 +57,20 @@ ipstr(char *b, size_t n, uint32_t a)
 }
 
 static int
-events(struct ppp_ctx *ctx, struct ppp_session *s, const char *who,
-    uint64_t now)
+events(struct ppp_ctx *ctx, const char *who, uint64_t now)
 {
 	struct ppp_event ev;
 	struct ppp_auth_result res;
 	char a[16], b[16], d1[16], d2[16];
 	int up = 0;
 
-	while (ppp_session_next_event(s, &ev)) {
+	while (ppp_next_event(ctx, &ev)) {
+		printf("  %s: event %s (session tag %llu)", who,
+		    ppp_event_name(ev.type), (unsigned long long)ev.user);
 		switch (ev.type) {
-		case PPP_EV_LINK_UP:
-			printf("  %s: event LINK_UP\n", who);
-			break;
 		case PPP_EV_AUTH_REQUEST:
-			printf("  %s: event AUTH_REQUEST user \"%s\" method %d\n",
-			    who, ev.auth.user, (int)ev.auth.method);
+			printf(" user \"%s\" method %s\n", ev.auth.user,
+			    ppp_auth_method_name(ev.auth.method));
 			memset(&res, 0, sizeof(res));
 			res.size = sizeof(res);
 			/* A per-user static address, as in "add user=... ip=". */
@@ -79,33 +78,36 @@ events(struct ppp_ctx *ctx, struct ppp_session *s, const char *who,
 			if (ppp_auth_check_password(ctx, &ev.auth, "clientPass",
 			    10, &res) != 0)
 				res.accept = false;
+			res.message = res.accept ? "Welcome to roadgate" :
+			    "Access denied";
 			printf("  %s: password check %s\n", who,
 			    res.accept ? "ok" : "FAILED");
-			ppp_session_auth_reply(s, now, &res);
+			if (ppp_session_auth_reply(ev.sess, now, &res) != PPP_OK)
+				printf("  %s: auth_reply refused\n", who);
 			break;
 		case PPP_EV_AUTH_RESULT:
-			printf("  %s: event AUTH_RESULT %s\n", who,
-			    ev.auth_ok ? "success" : "failure");
+			printf(" %s%s%s\n", ev.auth_ok ? "success" : "failure",
+			    ev.auth_message[0] != '\0' ? ", message: " : "",
+			    ev.auth_message);
 			break;
 		case PPP_EV_ADDRESS_WANTED:
-			printf("  %s: event ADDRESS_WANTED\n", who);
-			ppp_session_set_peer_address(s, now, 0xc0a864c8);
+			printf("\n");
+			(void)ppp_session_set_peer_address(ev.sess, now,
+			    0xc0a864c8);
 			break;
 		case PPP_EV_IP_UP:
 			ipstr(a, sizeof(a), ev.ip.local_addr);
 			ipstr(b, sizeof(b), ev.ip.peer_addr);
 			ipstr(d1, sizeof(d1), ev.ip.dns[0]);
 			ipstr(d2, sizeof(d2), ev.ip.dns[1]);
-			printf("  %s: event IP_UP local %s peer %s dns %s %s\n",
-			    who, a, b, d1, d2);
+			printf(" local %s peer %s dns %s %s\n", a, b, d1, d2);
 			up = 1;
 			break;
-		case PPP_EV_IP_PACKET:
-			printf("  %s: event IP_PACKET %zu bytes\n", who, ev.len);
-			break;
 		case PPP_EV_LINK_DOWN:
-			printf("  %s: event LINK_DOWN reason %d\n", who,
-			    (int)ev.reason);
+			printf(" reason %s\n", ppp_down_reason_name(ev.reason));
+			break;
+		default:
+			printf("\n");
 			break;
 		}
 		ppp_event_wipe(&ev);
@@ -113,78 +115,130 @@ events(struct ppp_ctx *ctx, struct ppp_session *s, const char *who,
 	return up;
 }
 
+/* Moves every frame queued in `from` to the session `to`. */
+static int
+deliver(struct ppp_ctx *from, struct ppp_session *to, const char *dir,
+    uint64_t now)
+{
+	unsigned char buf[PPP_MAX_FRAME];
+	struct ppp_rx rx;
+	size_t len;
+	int moved = 0, rc;
+
+	while (ppp_next_output(from, buf, sizeof(buf), &len, NULL, NULL) ==
+	    PPP_OK) {
+		printf("  %s  %-4s code %u, %zu bytes\n", dir,
+		    proto_name(buf, len), len > 4 ? buf[4] : 0, len);
+		if ((rc = ppp_session_input(to, now, buf, len, &rx)) != PPP_OK)
+			printf("      refused: %s\n", ppp_strerror(rc));
+		moved++;
+	}
+	return moved;
+}
+
+static void
+show(struct ppp_ctx *ctx, const char *who, uint64_t now)
+{
+	struct ppp_session_info info;
+	struct ppp_session *s;
+	char a[16], b[16];
+	size_t cursor = 0;
+
+	while (ppp_session_next(ctx, &cursor, &s)) {
+		if (ppp_session_get_info(s, now, &info) != PPP_OK)
+			continue;
+		ipstr(a, sizeof(a), info.local_addr);
+		ipstr(b, sizeof(b), info.peer_addr);
+		printf("  show %s: tag %llu %s phase %s LCP %s IPCP %s, %s "
+		    "\"%s\", %s <-> %s, MRU %u/%u, IP in %llu/%llu B out "
+		    "%llu/%llu B, %zu bytes of state\n", who,
+		    (unsigned long long)info.user, ppp_role_name(info.role),
+		    ppp_phase_name(info.phase), info.lcp_state,
+		    info.ipcp_state, ppp_auth_method_name(info.auth_method),
+		    info.auth_name, a, b, (unsigned)info.local_mru,
+		    (unsigned)info.peer_mru,
+		    (unsigned long long)info.ip_packets_in,
+		    (unsigned long long)info.ip_bytes_in,
+		    (unsigned long long)info.ip_packets_out,
+		    (unsigned long long)info.ip_bytes_out,
+		    ppp_session_memory(s));
+	}
+}
+
 static int
 run(enum ppp_auth_method m, const char *title)
 {
 	struct ppp_config cfg;
 	struct ppp_hooks hk;
-	struct ppp_session_config sc;
+	struct ppp_session_config tmpl, sc;
 	struct ppp_ctx *sctx = NULL, *cctx = NULL;
 	struct ppp_session *srv = NULL, *cli = NULL;
+	struct ppp_rx rx;
 	unsigned long seed = 12345;
-	unsigned char buf[PPP_MAX_FRAME];
-	size_t len;
+	/* An IP packet with PPP_HEADROOM bytes free in front of it. */
+	unsigned char pkt[PPP_HEADROOM + 28] = { [PPP_HEADROOM] = 0x45, 0, 0,
+	    28 };
+	size_t off, len;
 	uint64_t now = 1000000000ULL;
 	int up = 0, moved, rounds = 0, rc = 1;
-	unsigned char ping[28] = { 0x45, 0, 0, 28 };
 
 	printf("== %s\n", title);
 	memset(&hk, 0, sizeof(hk));
 	hk.user = &seed;
 	hk.rng = demo_rng;
 	hk.log = demo_log;
+	/* Context defaults; the template below overrides some per session. */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.size = sizeof(cfg);
-	cfg.auth[0] = m;
-	cfg.n_auth = 1;
 	cfg.local_addr = 0xc0a86401;		/* 192.168.100.1 */
 	cfg.dns[0] = 0x08080808;
 	cfg.dns[1] = 0x01010101;
-	cfg.echo_interval_s = 30;
 	cfg.name = "roadgate";
 	if (ppp_ctx_new(&sctx, &cfg, &hk) != 0 ||
-	    ppp_ctx_new(&cctx, &cfg, &hk) != 0)
+	    ppp_ctx_new(&cctx, NULL, &hk) != 0)
 		goto out;
+	/* The router's PPP template for this L2TP range. */
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.size = sizeof(tmpl);
+	tmpl.user = 1001;			/* the gateway's own handle */
+	tmpl.auth[0] = m;
+	tmpl.n_auth = 1;
+	tmpl.echo_interval_ns = 30 * 1000000000ULL;
+	tmpl.name = "office-gw";
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	sc.user = "User";
-	sc.user_len = 4;
+	sc.user = 2002;
+	sc.username = "User";
+	sc.username_len = 4;
 	sc.password = "clientPass";
 	sc.password_len = 10;
-	if (ppp_session_new(sctx, PPP_ROLE_SERVER, now, NULL, &srv) != 0 ||
-	    ppp_session_new(cctx, PPP_ROLE_CLIENT, now, &sc, &cli) != 0)
+	if (ppp_session_new(sctx, now, PPP_ROLE_SERVER, &tmpl, &srv) != 0 ||
+	    ppp_session_new(cctx, now, PPP_ROLE_CLIENT, &sc, &cli) != 0)
 		goto out;
 	do {
-		moved = 0;
-		while (ppp_session_next_output(srv, buf, sizeof(buf),
-		    &len) == 1) {
-			printf("  server -> client  %-4s code %u, %zu bytes\n",
-			    proto_name(buf, len), len > 4 ? buf[4] : 0, len);
-			ppp_session_input(cli, now, buf, len);
-			moved++;
-		}
-		up += events(cctx, cli, "client", now);
-		while (ppp_session_next_output(cli, buf, sizeof(buf),
-		    &len) == 1) {
-			printf("  client -> server  %-4s code %u, %zu bytes\n",
-			    proto_name(buf, len), len > 4 ? buf[4] : 0, len);
-			ppp_session_input(srv, now, buf, len);
-			moved++;
-		}
-		up += events(sctx, srv, "server", now);
+		moved = deliver(sctx, cli, "server -> client", now);
+		up += events(cctx, "client", now);
+		moved += deliver(cctx, srv, "client -> server", now);
+		up += events(sctx, "server", now);
 	} while (moved > 0 && ++rounds < 50);
-	if (up == 2 && ppp_session_send_ip(cli, now, ping, sizeof(ping)) == 0 &&
-	    ppp_session_next_output(cli, buf, sizeof(buf), &len) == 1) {
-		printf("  client -> server  %-4s %zu bytes\n",
-		    proto_name(buf, len), len);
-		ppp_session_input(srv, now, buf, len);
-		events(sctx, srv, "server", now);
+	/* The data path: framed in the headroom, returned in place. */
+	off = PPP_HEADROOM;
+	len = 28;
+	if (up == 2 && ppp_session_encap(cli, pkt, sizeof(pkt), &off, &len) ==
+	    PPP_OK) {
+		printf("  client -> server  %-4s %zu bytes (framed in place)\n",
+		    proto_name(pkt + off, len), len);
+		if (ppp_session_input(srv, now, pkt + off, len, &rx) ==
+		    PPP_OK && rx.kind == PPP_RX_IP)
+			printf("  server: IP packet of %zu bytes at offset %zu "
+			    "of the frame (session tag %llu)\n", rx.len,
+			    rx.off, (unsigned long long)rx.user);
 	}
-	printf("  server session state: %zu bytes\n", ppp_session_memory(srv));
+	show(sctx, "server", now);
+	show(cctx, "client", now);
 	rc = up == 2 ? 0 : 1;
 out:
-	ppp_session_free(srv);
-	ppp_session_free(cli);
+	/* ppp_ctx_free frees the sessions still alive. */
 	ppp_ctx_free(sctx);
 	ppp_ctx_free(cctx);
 	printf("== %s: %s\n\n", title, rc == 0 ? "up" : "FAILED");

@@ -45,8 +45,53 @@ ppp_cr_md5_chap(struct ppp_ctx *ctx, uint8_t id, const uint8_t *secret,
 }
 
 /*
+ * Decodes the UTF-8 character at p[*i] (RFC 3629): advances *i and stores
+ * the code point.  Returns -1 (with *i unchanged) for an invalid sequence:
+ * a stray continuation byte, a truncated sequence, an overlong form
+ * (C0 80, E0 80 80, ...), a surrogate (U+D800..U+DFFF) or a value above
+ * U+10FFFF.
+ */
+int
+ppp_utf8_next(const uint8_t *p, size_t len, size_t *i, uint32_t *cp)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t k = *i, n, j;
+	uint32_t c;
+
+	if (k >= len)
+		return -1;
+	c = p[k];
+	if (c < 0x80)
+		n = 1;
+	else if ((c & 0xe0) == 0xc0) {
+		n = 2;
+		c &= 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3;
+		c &= 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4;
+		c &= 0x07;
+	} else
+		return -1;
+	if (n > len - k)
+		return -1;
+	for (j = 1; j < n; j++) {
+		if ((p[k + j] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (p[k + j] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	*cp = c;
+	*i = k + n;
+	return 0;
+}
+
+/*
  * RFC 2759 §8.3 NtPasswordHash: MD4 of the UTF-16LE password.  The password
- * is UTF-8; code points outside the BMP and invalid sequences are refused.
+ * is UTF-8 (strictly decoded, see ppp_utf8_next); characters outside the
+ * BMP become surrogate pairs, as Windows encodes them.
  */
 int
 ppp_cr_nt_hash(struct ppp_ctx *ctx, const char *pw, size_t len, uint8_t out[16])
@@ -54,28 +99,26 @@ ppp_cr_nt_hash(struct ppp_ctx *ctx, const char *pw, size_t len, uint8_t out[16])
 	uint8_t u[2 * PPP_MAX_SECRET];
 	const uint8_t *p = (const uint8_t *)pw;
 	size_t i = 0, o = 0;
-	uint32_t cp;
+	uint32_t cp, hi, lo;
 	int rc = PPP_E_INVAL;
 
 	if (len > PPP_MAX_SECRET)
 		goto out;
+	/* Each UTF-8 byte yields at most 2 bytes of UTF-16. */
 	while (i < len) {
-		if (p[i] < 0x80) {
-			cp = p[i++];
-		} else if ((p[i] & 0xe0) == 0xc0 && i + 1 < len &&
-		    (p[i + 1] & 0xc0) == 0x80) {
-			cp = ((uint32_t)(p[i] & 0x1f) << 6) | (p[i + 1] & 0x3f);
-			i += 2;
-		} else if ((p[i] & 0xf0) == 0xe0 && i + 2 < len &&
-		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80) {
-			cp = ((uint32_t)(p[i] & 0x0f) << 12) |
-			    ((uint32_t)(p[i + 1] & 0x3f) << 6) |
-			    (p[i + 2] & 0x3f);
-			i += 3;
-		} else
+		if (ppp_utf8_next(p, len, &i, &cp) != 0)
 			goto out;
-		u[o++] = (uint8_t)cp;
-		u[o++] = (uint8_t)(cp >> 8);
+		if (cp >= 0x10000) {
+			hi = 0xd800 + ((cp - 0x10000) >> 10);
+			lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+			u[o++] = (uint8_t)hi;
+			u[o++] = (uint8_t)(hi >> 8);
+			u[o++] = (uint8_t)lo;
+			u[o++] = (uint8_t)(lo >> 8);
+		} else {
+			u[o++] = (uint8_t)cp;
+			u[o++] = (uint8_t)(cp >> 8);
+		}
 	}
 	rc = digest(ctx, ctx->md4, u, o, NULL, 0, NULL, 0, out);
 out:

@@ -1,5 +1,6 @@
 /*
- * ctx.c - context life cycle, hooks, logging, counters and error names.
+ * ctx.c - context life cycle, configuration defaults, hooks, logging and
+ * counters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,41 +94,10 @@ ppp_escape(char *dst, size_t cap, const uint8_t *src, size_t len)
 int
 ppp_random(struct ppp_ctx *ctx, void *buf, size_t len)
 {
-	return ctx->hooks.rng(ctx->hooks.user, buf, len) == 0 ? 0 :
-	    PPP_E_CRYPTO;
-}
-
-const char *
-ppp_strerror(int err)
-{
-	switch (err) {
-	case 0: return "success";
-	case PPP_E_INVAL: return "invalid argument";
-	case PPP_E_NOMEM: return "out of memory";
-	case PPP_E_TRUNCATED: return "truncated frame";
-	case PPP_E_BAD_LENGTH: return "bad length field";
-	case PPP_E_BAD_OPTION: return "malformed option";
-	case PPP_E_DUP_OPTION: return "duplicated option";
-	case PPP_E_BAD_ID: return "identifier mismatch";
-	case PPP_E_UNKNOWN_PROTO: return "unknown protocol";
-	case PPP_E_UNKNOWN_CODE: return "unknown code";
-	case PPP_E_BAD_MESSAGE: return "malformed authentication message";
-	case PPP_E_NAME_TOO_LONG: return "name or value too long";
-	case PPP_E_BAD_RESPONSE: return "response of the wrong size";
-	case PPP_E_DUPLICATE: return "duplicate message";
-	case PPP_E_LATE: return "message in the wrong phase";
-	case PPP_E_NOT_CONVERGED: return "negotiation did not converge";
-	case PPP_E_RATE_LIMITED: return "rate limited";
-	case PPP_E_LOOPBACK: return "looped-back link";
-	case PPP_E_QUEUE_FULL: return "queue full";
-	case PPP_E_TOO_BIG: return "larger than MRU";
-	case PPP_E_STATE: return "wrong state";
-	case PPP_E_AUTH: return "authentication failed";
-	case PPP_E_CRYPTO: return "crypto failure";
-	case PPP_E_BUFFER: return "buffer too small";
-	case PPP_E_BAD_FRAME: return "bad frame header";
-	}
-	return "unknown";
+	if (ctx->hooks.rng(ctx->hooks.user, buf, len) == 0)
+		return 0;
+	return ppp_bad(ctx, &ctx->stats.rng_fail, PPP_E_RNG,
+	    "ppp: rng hook failed (%zu bytes wanted)", len);
 }
 
 static void
@@ -146,20 +116,17 @@ crypto_free(struct ppp_ctx *ctx)
 	OSSL_LIB_CTX_free(ctx->libctx);
 }
 
-static bool
-wants_mschap(const struct ppp_config *cfg)
+bool
+ppp_have_mschap(const struct ppp_ctx *ctx)
 {
-	size_t i;
-
-	for (i = 0; i < cfg->n_auth; i++)
-		if (cfg->auth[i] == PPP_AUTH_MSCHAPV2)
-			return true;
-	return false;
+	return ctx->md4 != NULL && ctx->des != NULL;
 }
 
 static int
 crypto_init(struct ppp_ctx *ctx)
 {
+	size_t i;
+
 	if ((ctx->libctx = OSSL_LIB_CTX_new()) == NULL)
 		return PPP_E_CRYPTO;
 	ctx->prov_default = OSSL_PROVIDER_load(ctx->libctx, "default");
@@ -178,39 +145,103 @@ crypto_init(struct ppp_ctx *ctx)
 		ctx->md4 = EVP_MD_fetch(ctx->libctx, "MD4", NULL);
 		ctx->des = EVP_CIPHER_fetch(ctx->libctx, "DES-ECB", NULL);
 	}
-	if ((ctx->md4 == NULL || ctx->des == NULL) && wants_mschap(&ctx->cfg)) {
-		ppp_log(ctx, PPP_LOG_ERR, "ppp: MS-CHAPv2 configured but "
-		    "the OpenSSL legacy provider (MD4, DES) is unavailable");
-		return PPP_E_CRYPTO;
+	if (ppp_have_mschap(ctx))
+		return 0;
+	for (i = 0; i < ctx->cfg.n_auth; i++)
+		if (ctx->cfg.auth[i] == PPP_AUTH_MSCHAPV2) {
+			ppp_log(ctx, PPP_LOG_ERROR, "ppp: MS-CHAPv2 configured "
+			    "but the OpenSSL legacy provider (MD4, DES) is "
+			    "unavailable");
+			return PPP_E_CRYPTO;
+		}
+	return 0;
+}
+
+/*
+ * Checks an auth[] list: known methods, no duplicates, NONE only alone
+ * (a server has nothing else to propose; a client list may say "or none").
+ * Returns 0 or PPP_E_INVAL.  The role-specific rule about NONE is checked
+ * by the caller.
+ */
+int
+ppp_check_methods(const enum ppp_auth_method *m, size_t n)
+{
+	size_t i, j;
+
+	if (n > PPP_MAX_AUTH_METHODS)
+		return PPP_E_INVAL;
+	for (i = 0; i < n; i++) {
+		if (m[i] < PPP_AUTH_NONE || m[i] > PPP_AUTH_MSCHAPV2)
+			return PPP_E_INVAL;
+		for (j = 0; j < i; j++)
+			if (m[j] == m[i])
+				return PPP_E_INVAL;
 	}
 	return 0;
+}
+
+static int
+check_config(const struct ppp_config *cfg)
+{
+	if (cfg->size != sizeof(*cfg))
+		return PPP_E_INVAL;
+	if (ppp_check_methods(cfg->auth, cfg->n_auth) != 0)
+		return PPP_E_INVAL;
+	if (cfg->mru != 0 && (cfg->mru < 128 || cfg->mru > 1500))
+		return PPP_E_INVAL;
+	if (cfg->name != NULL && strlen(cfg->name) > PPP_MAX_NAME)
+		return PPP_E_INVAL;
+	return 0;
+}
+
+static void
+set_defaults(struct ppp_config *c)
+{
+	if (c->restart_ns == 0)
+		c->restart_ns = 3 * NS_PER_S;
+	if (c->max_configure == 0)
+		c->max_configure = 10;
+	if (c->max_terminate == 0)
+		c->max_terminate = 2;
+	if (c->max_failure == 0)
+		c->max_failure = 5;
+	if (c->echo_max_misses == 0)
+		c->echo_max_misses = 3;
+	if (c->mru == 0)
+		c->mru = 1500;
+	if (c->auth_timeout_ns == 0)
+		c->auth_timeout_ns = 30 * NS_PER_S;
+	if (c->echo_rate == 0)
+		c->echo_rate = 10;
+	if (c->max_sessions == 0)
+		c->max_sessions = 65536;
+	if (c->max_events == 0)
+		c->max_events = 16;
+	if (c->max_output == 0)
+		c->max_output = 32;
+	if (c->ctx_max_events == 0)
+		c->ctx_max_events = 16384;
+	if (c->ctx_max_output == 0)
+		c->ctx_max_output = 16384;
 }
 
 int
 ppp_ctx_new(struct ppp_ctx **out, const struct ppp_config *cfg,
     const struct ppp_hooks *hooks)
 {
+	struct ppp_config def;
 	struct ppp_ctx *ctx;
-	size_t i, j;
 	int rc;
 
 	if (out == NULL)
 		return PPP_E_INVAL;
 	*out = NULL;
-	if (cfg == NULL || hooks == NULL || hooks->rng == NULL ||
-	    cfg->size != sizeof(*cfg) || cfg->n_auth > PPP_MAX_AUTH_METHODS)
-		return PPP_E_INVAL;
-	for (i = 0; i < cfg->n_auth; i++) {
-		if (cfg->auth[i] < PPP_AUTH_PAP ||
-		    cfg->auth[i] > PPP_AUTH_MSCHAPV2)
-			return PPP_E_INVAL;
-		for (j = 0; j < i; j++)
-			if (cfg->auth[j] == cfg->auth[i])
-				return PPP_E_INVAL;
+	if (cfg == NULL) {
+		memset(&def, 0, sizeof(def));
+		def.size = sizeof(def);
+		cfg = &def;
 	}
-	if (cfg->mru != 0 && (cfg->mru < 128 || cfg->mru > 1500))
-		return PPP_E_INVAL;
-	if (cfg->name != NULL && strlen(cfg->name) > PPP_MAX_NAME)
+	if (hooks == NULL || hooks->rng == NULL || check_config(cfg) != 0)
 		return PPP_E_INVAL;
 	if (hooks->alloc != NULL)
 		ctx = hooks->alloc(hooks->user, sizeof(*ctx));
@@ -221,24 +252,7 @@ ppp_ctx_new(struct ppp_ctx **out, const struct ppp_config *cfg,
 	ctx->hooks = *hooks;
 	ctx->cfg = *cfg;
 	ctx->cfg.name = NULL;
-	if (ctx->cfg.restart_ms == 0)
-		ctx->cfg.restart_ms = 3000;
-	if (ctx->cfg.max_configure == 0)
-		ctx->cfg.max_configure = 10;
-	if (ctx->cfg.max_terminate == 0)
-		ctx->cfg.max_terminate = 2;
-	if (ctx->cfg.max_failure == 0)
-		ctx->cfg.max_failure = 5;
-	if (ctx->cfg.echo_max_misses == 0)
-		ctx->cfg.echo_max_misses = 3;
-	if (ctx->cfg.mru == 0)
-		ctx->cfg.mru = 1500;
-	if (ctx->cfg.max_events == 0)
-		ctx->cfg.max_events = 16;
-	if (ctx->cfg.max_output == 0)
-		ctx->cfg.max_output = 32;
-	if (ctx->cfg.echo_rate == 0)
-		ctx->cfg.echo_rate = 10;
+	set_defaults(&ctx->cfg);
 	if (cfg->name != NULL) {
 		ctx->name_len = strlen(cfg->name);
 		memcpy(ctx->name, cfg->name, ctx->name_len);
@@ -246,6 +260,7 @@ ppp_ctx_new(struct ppp_ctx **out, const struct ppp_config *cfg,
 		ctx->name_len = strlen("roadgate");
 		memcpy(ctx->name, "roadgate", ctx->name_len);
 	}
+	rg_heap_init(&ctx->timers);
 	if ((rc = crypto_init(ctx)) != 0) {
 		crypto_free(ctx);
 		ppp_free(ctx, ctx);
@@ -255,6 +270,12 @@ ppp_ctx_new(struct ppp_ctx **out, const struct ppp_config *cfg,
 	return 0;
 }
 
+static void
+heap_free(void *user, void *p)
+{
+	ppp_free(user, p);
+}
+
 void
 ppp_ctx_free(struct ppp_ctx *ctx)
 {
@@ -262,9 +283,15 @@ ppp_ctx_free(struct ppp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
-	if (ctx->sessions > 0)
-		ppp_log(ctx, PPP_LOG_ERR, "ppp: context freed with %zu live "
-		    "sessions (caller bug)", ctx->sessions);
+	if (ctx->n_sess > 0)
+		ppp_log(ctx, PPP_LOG_DEBUG, "ppp: context freed with %u live "
+		    "sessions, freeing them", (unsigned)ctx->n_sess);
+	/* From the end: ppp_session_free moves the last entry into the
+	 * freed slot, so this never moves one. */
+	while (ctx->n_sess > 0)
+		ppp_session_free(ctx->sess[ctx->n_sess - 1]);
+	ppp_free(ctx, ctx->sess);
+	rg_heap_fini(&ctx->timers, heap_free, ctx);
 	h = ctx->hooks;
 	crypto_free(ctx);
 	sodium_memzero(ctx, sizeof(*ctx));
@@ -275,9 +302,10 @@ ppp_ctx_free(struct ppp_ctx *ctx)
 }
 
 void
-ppp_ctx_stats(const struct ppp_ctx *ctx, struct ppp_stats *out)
+ppp_get_stats(const struct ppp_ctx *ctx, struct ppp_stats *out)
 {
 	if (ctx == NULL || out == NULL)
 		return;
 	*out = ctx->stats;
+	out->sessions_live = ctx->n_sess;
 }

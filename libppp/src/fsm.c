@@ -35,14 +35,14 @@ ppp_fsm_event_name(int e)
 
 void
 ppp_fsm_init(struct fsm *f, const struct fsm_ops *ops, struct ppp_session *s,
-    uint32_t restart_ms, uint8_t max_configure, uint8_t max_terminate)
+    uint64_t restart_ns, uint8_t max_configure, uint8_t max_terminate)
 {
 	memset(f, 0, sizeof(*f));
 	f->ops = ops;
 	f->sess = s;
 	f->timer = UINT64_MAX;
 	f->state = ST_INITIAL;
-	f->restart_ms = restart_ms;
+	f->restart_ns = restart_ns;
 	f->max_configure = max_configure;
 	f->max_terminate = max_terminate;
 	f->nextid = 1;
@@ -51,7 +51,7 @@ ppp_fsm_init(struct fsm *f, const struct fsm_ops *ops, struct ppp_session *s,
 static void
 arm(struct fsm *f)
 {
-	f->timer = f->now + (uint64_t)f->restart_ms * NS_PER_MS;
+	f->timer = f->now + f->restart_ns;
 }
 
 /* irc: Initialize-Restart-Count. */

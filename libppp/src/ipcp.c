@@ -69,6 +69,7 @@ ipcp_tlu(struct fsm *f)
 	if (s->ip_up_reported)
 		return;
 	s->ip_up_reported = 1;
+	s->ip_up_ns = s->now;
 	if (s->ctx->hooks.log == NULL)
 		goto event;
 	snprintf(a, sizeof(a), "%u.%u.%u.%u", s->local_addr >> 24,
@@ -80,7 +81,7 @@ ipcp_tlu(struct fsm *f)
 	ppp_log(s->ctx, PPP_LOG_INFO, "ppp: IPCP opened, local %s peer %s",
 	    a, b);
 event:
-	if ((ev = ppp_sess_event(s, PPP_EV_IP_UP, 0)) == NULL)
+	if ((ev = ppp_sess_event(s, PPP_EV_IP_UP)) == NULL)
 		return;
 	ev->ip.local_addr = s->local_addr;
 	ev->ip.peer_addr = s->peer_addr;
@@ -125,13 +126,7 @@ ppp_ipcp_start(struct ppp_session *s)
 	if (s->role == PPP_ROLE_SERVER && s->peer_addr == 0 &&
 	    !s->addr_wanted) {
 		s->addr_wanted = 1;
-		ppp_sess_event(s, PPP_EV_ADDRESS_WANTED, 0);
-	}
-	if (s->role == PPP_ROLE_SERVER) {
-		s->dns[0] = s->ctx->cfg.dns[0];
-		s->dns[1] = s->ctx->cfg.dns[1];
-		s->nbns[0] = s->ctx->cfg.nbns[0];
-		s->nbns[1] = s->ctx->cfg.nbns[1];
+		ppp_sess_event(s, PPP_EV_ADDRESS_WANTED);
 	}
 	s->ipcp.now = s->now;
 	s->ipcp.rcr = 0;
@@ -157,15 +152,16 @@ static int
 rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 {
 	struct ppp_ctx *ctx = s->ctx;
-	uint8_t nak[PPP_MAX_FRAME], rej[PPP_MAX_FRAME];
-	size_t naklen = 0, rejlen = 0, off;
-	struct fsm_arg a;
+	struct cp_reply r;
+	uint8_t o[6];
+	size_t off;
 	int rc;
 
 	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
 		return rc;
 	if ((rc = ppp_fsm_count_rcv(&s->ipcp)) != 0)
 		return rc;
+	ppp_cp_reply_init(&r);
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
 		uint8_t t = opt[0], l = opt[1];
@@ -179,8 +175,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 				    "has length %u", t, l);
 		} else {
 			/* IP-Addresses, VJ compression, anything else. */
-			memcpy(rej + rejlen, opt, l);
-			rejlen += l;
+			ppp_cp_rej(&r, opt);
 			continue;
 		}
 		v = get32(opt + 2);
@@ -188,10 +183,8 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 			/* The server tells us its own address. */
 			if (t == IPCP_ADDR)
 				s->peer_addr = v;
-			else {
-				memcpy(rej + rejlen, opt, l);
-				rejlen += l;
-			}
+			else
+				ppp_cp_rej(&r, opt);
 			continue;
 		}
 		if (t == IPCP_ADDR) {
@@ -204,57 +197,28 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 			}
 			want = s->peer_addr;
 		} else if ((want = server_value(s, t)) == 0) {
-			memcpy(rej + rejlen, opt, l);
-			rejlen += l;
+			ppp_cp_rej(&r, opt);
 			continue;
 		}
 		if (v != want) {
-			opt32(nak + naklen, t, want);
-			naklen += 6;
+			opt32(o, t, want);
+			ppp_cp_nak(&r, opt, o, 6);
 		}
 	}
-	a.id = id;
-	if (rejlen > 0) {
-		a.code = CODE_CONFREJ;
-		a.data = rej;
-		a.len = rejlen;
-	} else if (naklen > 0) {
-		a.code = s->ipcp.failures >= ctx->cfg.max_failure ?
-		    CODE_CONFREJ : CODE_CONFNAK;
-		a.data = a.code == CODE_CONFNAK ? nak : p;
-		a.len = a.code == CODE_CONFNAK ? naklen : n;
-	} else {
-		a.code = CODE_CONFACK;
-		a.data = p;
-		a.len = n;
-	}
-	ppp_fsm_event(&s->ipcp, a.code == CODE_CONFACK ? EV_RCR_PLUS :
-	    EV_RCR_MINUS, &a);
+	ppp_cp_reply_send(&s->ipcp, &r, id, p, n, NULL);
 	return 0;
 }
 
 static int
-rcv_reply(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
+rcv_nakrej(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
     size_t n)
 {
-	struct ppp_ctx *ctx = s->ctx;
-	uint8_t mine[64];
-	size_t off, len;
+	size_t off;
 	int rc;
 
-	if (id != s->ipcp.reqid)
-		return ppp_bad(ctx, &ctx->stats.bad_id, PPP_E_BAD_ID,
-		    "ppp: IPCP reply code %u id %u, expected %u", code, id,
-		    s->ipcp.reqid);
-	if (code == CODE_CONFACK) {
-		len = ipcp_build_req(&s->ipcp, mine, sizeof(mine));
-		if (len != n || memcmp(mine, p, n) != 0)
-			return ppp_bad(ctx, &ctx->stats.bad_option,
-			    PPP_E_BAD_OPTION, "ppp: IPCP Configure-Ack of %zu "
-			    "bytes differs from our request of %zu", n, len);
-		ppp_fsm_event(&s->ipcp, EV_RCA, NULL);
-		return 0;
-	}
+	if ((rc = ppp_cp_check_id(&s->ipcp, id, code == CODE_CONFNAK ?
+	    "Configure-Nak" : "Configure-Reject")) != 0)
+		return rc;
 	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
 		return rc;
 	if ((rc = ppp_fsm_count_rcv(&s->ipcp)) != 0)
@@ -304,9 +268,10 @@ ppp_ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p
 	case CODE_CONFREQ:
 		return rcv_confreq(s, id, p, n);
 	case CODE_CONFACK:
+		return ppp_cp_rcv_ack(&s->ipcp, id, p, n);
 	case CODE_CONFNAK:
 	case CODE_CONFREJ:
-		return rcv_reply(s, code, id, p, n);
+		return rcv_nakrej(s, code, id, p, n);
 	case CODE_TERMREQ:
 		ppp_fsm_event(&s->ipcp, EV_RTR, &a);
 		return 0;
@@ -317,14 +282,6 @@ ppp_ipcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p
 		ppp_fsm_event(&s->ipcp, EV_RXJ_MINUS, &a);
 		return 0;
 	default:
-		a.data = p - 4;
-		a.len = n + 4;
-		/* RFC 1661 §5.6: truncated to the peer's MRU (Code-Reject
-		 * header included). */
-		if (a.len > s->peer_mru - 4u)
-			a.len = s->peer_mru - 4u;
-		ppp_fsm_event(&s->ipcp, EV_RUC, &a);
-		return ppp_bad(s->ctx, &s->ctx->stats.unknown_code,
-		    PPP_E_UNKNOWN_CODE, "ppp: IPCP code %u rejected", code);
+		return ppp_cp_unknown_code(&s->ipcp, code, p, n);
 	}
 }

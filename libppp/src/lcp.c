@@ -16,58 +16,6 @@
 #define CHAP_ALG_MD5	5
 #define CHAP_ALG_MSV2	0x81
 
-/* Reply under construction: what to Ack, Nak and Reject. */
-struct reply {
-	uint8_t nak[PPP_MAX_FRAME], rej[PPP_MAX_FRAME];
-	size_t naklen, rejlen;
-};
-
-static void
-add(uint8_t *buf, size_t *len, const uint8_t *opt, size_t olen)
-{
-	/* The reply is never longer than the frame it answers. */
-	if (*len + olen > PPP_MAX_FRAME)
-		return;
-	memcpy(buf + *len, opt, olen);
-	*len += olen;
-}
-
-/*
- * Validates the option list: every option 2 bytes at least, within the
- * packet, and present once.  RFC 1661 §6 (Validate first, interpret later.)
- */
-int
-ppp_opts_validate(struct ppp_session *s, const char *proto, const uint8_t *p,
-    size_t n)
-{
-	struct ppp_ctx *ctx = s->ctx;
-	uint8_t seen[32];
-	size_t off = 0;
-
-	memset(seen, 0, sizeof(seen));
-	while (off < n) {
-		uint8_t t, l;
-
-		if (n - off < 2)
-			return ppp_bad(ctx, &ctx->stats.bad_option,
-			    PPP_E_BAD_OPTION, "ppp: %s option header "
-			    "truncated at offset %zu of %zu", proto, off, n);
-		t = p[off];
-		l = p[off + 1];
-		if (l < 2 || l > n - off)
-			return ppp_bad(ctx, &ctx->stats.bad_option,
-			    PPP_E_BAD_OPTION, "ppp: %s option %u length %u "
-			    "at offset %zu of %zu", proto, t, l, off, n);
-		if (seen[t >> 3] & (1u << (t & 7)))
-			return ppp_bad(ctx, &ctx->stats.dup_option,
-			    PPP_E_DUP_OPTION, "ppp: %s option %u duplicated",
-			    proto, t);
-		seen[t >> 3] |= (uint8_t)(1u << (t & 7));
-		off += l;
-	}
-	return 0;
-}
-
 static uint8_t
 auth_wire(uint8_t method, uint8_t *opt)
 {
@@ -105,26 +53,16 @@ auth_method(const uint8_t *opt)
 	return 0;
 }
 
+/* Client: whether we authenticate with method m (0: none asked). */
 static bool
 client_accepts(struct ppp_session *s, uint8_t m)
 {
-	const struct ppp_config *c = &s->ctx->cfg;
 	size_t i;
 
-	if (c->n_auth == 0)
-		return m != 0;
-	for (i = 0; i < c->n_auth; i++)
-		if (c->auth[i] == m)
+	for (i = 0; i < s->n_auth; i++)
+		if (s->auth_list[i] == m)
 			return true;
 	return false;
-}
-
-static uint8_t
-client_preferred(struct ppp_session *s)
-{
-	const struct ppp_config *c = &s->ctx->cfg;
-
-	return c->n_auth > 0 ? (uint8_t)c->auth[0] : PPP_AUTH_MSCHAPV2;
 }
 
 static size_t
@@ -141,8 +79,7 @@ lcp_build_req(struct fsm *f, uint8_t *buf, size_t cap)
 		n += 2;
 	}
 	if (s->req_auth)
-		n += auth_wire((uint8_t)s->ctx->cfg.auth[s->auth_idx],
-		    buf + n);
+		n += auth_wire(s->auth_list[s->auth_idx], buf + n);
 	if (s->req_magic) {
 		buf[n++] = LCP_MAGIC;
 		buf[n++] = 6;
@@ -168,10 +105,9 @@ lcp_tlu(struct fsm *f)
 	ctx->stats.sessions_up++;
 	ppp_log(ctx, PPP_LOG_INFO, "ppp: LCP opened (peer MRU %u)",
 	    (unsigned)s->peer_mru);
-	ppp_sess_event(s, PPP_EV_LINK_UP, 0);
-	if (ctx->cfg.echo_interval_s > 0)
-		s->echo_timer = s->now +
-		    (uint64_t)ctx->cfg.echo_interval_s * NS_PER_S;
+	ppp_sess_event(s, PPP_EV_LINK_UP);
+	if (s->echo_interval_ns > 0)
+		s->echo_timer = s->now + s->echo_interval_ns;
 	s->echo_misses = 0;
 	s->phase = PH_AUTH;
 	ppp_auth_start(s);
@@ -216,23 +152,39 @@ const struct fsm_ops ppp_lcp_ops = {
 	"LCP", lcp_tlu, lcp_tld, lcp_tls, lcp_tlf, lcp_build_req, lcp_send
 };
 
+/* Commits what the peer asked for in the request we Ack. */
+static void
+lcp_commit(struct ppp_session *s, const uint8_t *p, size_t n)
+{
+	size_t off;
+
+	s->peer_mru = 1500;
+	s->peer_auth = 0;
+	for (off = 0; off < n; off += p[off + 1]) {
+		if (p[off] == LCP_MRU && get16(p + off + 2) < 1500)
+			s->peer_mru = get16(p + off + 2);
+		else if (p[off] == LCP_MAGIC)
+			s->peer_magic = get32(p + off + 2);
+		else if (p[off] == LCP_AUTH)
+			s->peer_auth = auth_method(p + off);
+	}
+}
+
 /* RFC 1661 §5.1: decide Ack/Nak/Reject for each option of a request. */
 static int
 rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 {
 	struct ppp_ctx *ctx = s->ctx;
-	struct reply r;
-	struct fsm_arg a;
+	struct cp_reply r;
 	size_t off;
 	uint8_t o[8];
-	bool nak_as_rej = s->lcp.failures >= ctx->cfg.max_failure;
 	int rc;
 
 	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
 		return rc;
 	if ((rc = ppp_fsm_count_rcv(&s->lcp)) != 0)
 		return rc;
-	r.naklen = r.rejlen = 0;
+	ppp_cp_reply_init(&r);
 	for (off = 0; off < n; off += p[off + 1]) {
 		const uint8_t *opt = p + off;
 		uint8_t t = opt[0], l = opt[1];
@@ -246,7 +198,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 				o[0] = LCP_MRU;
 				o[1] = 4;
 				put16(o + 2, 1500);
-				add(r.nak, &r.naklen, o, 4);
+				ppp_cp_nak(&r, opt, o, 4);
 			}
 			break;
 		case LCP_ACCM:
@@ -258,13 +210,18 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 			if (l < 4)
 				goto badlen;
 			if (s->role == PPP_ROLE_SERVER) {
-				add(r.rej, &r.rejlen, opt, l);
+				ppp_cp_rej(&r, opt);
 				break;
 			}
-			if (!client_accepts(s, auth_method(opt))) {
-				add(r.nak, &r.naklen, o,
-				    auth_wire(client_preferred(s), o));
-			}
+			if (client_accepts(s, auth_method(opt)))
+				break;
+			/* Suggest our preferred method; with none to
+			 * offer, refuse to authenticate. */
+			if (s->n_auth > 0)
+				ppp_cp_nak(&r, opt, o,
+				    auth_wire(s->auth_list[0], o));
+			else
+				ppp_cp_rej(&r, opt);
 			break;
 		case LCP_MAGIC:
 			if (l != 6)
@@ -282,15 +239,15 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 					ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
 					return rc;
 				}
-				if (ppp_random(ctx, &v, sizeof(v)) != 0)
-					return PPP_E_CRYPTO;
+				if ((rc = ppp_random(ctx, &v, sizeof(v))) != 0)
+					return rc;
 				s->magic = v ^ 0x5a5a5a5a;
 				if (s->magic == 0)
 					s->magic = 1;
 				o[0] = LCP_MAGIC;
 				o[1] = 6;
 				put32(o + 2, v | 1);
-				add(r.nak, &r.naklen, o, 6);
+				ppp_cp_nak(&r, opt, o, 6);
 			}
 			break;
 		case LCP_PFC:
@@ -299,106 +256,15 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 				goto badlen;
 			break;
 		default:
-			add(r.rej, &r.rejlen, opt, l);
+			ppp_cp_rej(&r, opt);
 			break;
 		}
 	}
-	a.id = id;
-	if (r.rejlen > 0) {
-		a.code = CODE_CONFREJ;
-		a.data = r.rej;
-		a.len = r.rejlen;
-	} else if (r.naklen > 0) {
-		/* RFC 1661 §4.6 Max-Failure: Naks become Rejects. */
-		a.code = nak_as_rej ? CODE_CONFREJ : CODE_CONFNAK;
-		a.data = r.nak;
-		a.len = r.naklen;
-		if (nak_as_rej) {
-			/* Reject the options as the peer sent them. */
-			r.rejlen = 0;
-			for (off = 0; off < n; off += p[off + 1])
-				if (p[off] == LCP_MRU || p[off] == LCP_MAGIC ||
-				    p[off] == LCP_AUTH)
-					add(r.rej, &r.rejlen, p + off,
-					    p[off + 1]);
-			a.data = r.rej;
-			a.len = r.rejlen;
-		}
-	} else {
-		a.code = CODE_CONFACK;
-		a.data = p;
-		a.len = n;
-	}
-	if (a.code == CODE_CONFACK) {
-		/* Commit what the peer asked for. */
-		s->peer_mru = 1500;
-		s->peer_auth = 0;
-		for (off = 0; off < n; off += p[off + 1]) {
-			if (p[off] == LCP_MRU && get16(p + off + 2) < 1500)
-				s->peer_mru = get16(p + off + 2);
-			else if (p[off] == LCP_MAGIC)
-				s->peer_magic = get32(p + off + 2);
-			else if (p[off] == LCP_AUTH)
-				s->peer_auth = auth_method(p + off);
-		}
-	}
-	ppp_fsm_event(&s->lcp, a.code == CODE_CONFACK ? EV_RCR_PLUS : EV_RCR_MINUS,
-	    &a);
+	ppp_cp_reply_send(&s->lcp, &r, id, p, n, lcp_commit);
 	return 0;
 badlen:
 	return ppp_bad(ctx, &ctx->stats.bad_option, PPP_E_BAD_OPTION,
 	    "ppp: LCP option %u has length %u", p[off], p[off + 1]);
-}
-
-/*
- * Counts a Configure packet received before the automaton is opened; far
- * more than Max-Configure of them means the negotiation does not converge
- * (a peer Nak-ing or requesting forever): the link is closed.
- */
-int
-ppp_fsm_count_rcv(struct fsm *f)
-{
-	struct ppp_session *s = f->sess;
-	struct ppp_ctx *ctx = s->ctx;
-	int rc;
-
-	if (f->state == ST_OPENED || ++f->rcr <=
-	    4u * ctx->cfg.max_configure + ctx->cfg.max_failure)
-		return 0;
-	rc = ppp_bad(ctx, &ctx->stats.not_converged, PPP_E_NOT_CONVERGED,
-	    "ppp: %s did not converge after %u Configure packets",
-	    f->ops->name, (unsigned)f->rcr);
-	ppp_sess_link_down(s, PPP_DOWN_NEGOTIATION_FAILED);
-	ppp_fsm_event(&s->lcp, EV_CLOSE, NULL);
-	return rc;
-}
-
-static int
-check_id(struct ppp_session *s, struct fsm *f, uint8_t id, const char *what)
-{
-	if (id != f->reqid)
-		return ppp_bad(s->ctx, &s->ctx->stats.bad_id, PPP_E_BAD_ID,
-		    "ppp: %s %s id %u, expected %u", f->ops->name, what, id,
-		    f->reqid);
-	return 0;
-}
-
-static int
-rcv_confack(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
-{
-	uint8_t mine[64];
-	size_t len;
-	int rc;
-
-	if ((rc = check_id(s, &s->lcp, id, "Configure-Ack")) != 0)
-		return rc;
-	len = lcp_build_req(&s->lcp, mine, sizeof(mine));
-	if (len != n || memcmp(mine, p, n) != 0)
-		return ppp_bad(s->ctx, &s->ctx->stats.bad_option,
-		    PPP_E_BAD_OPTION, "ppp: LCP Configure-Ack of %zu bytes "
-		    "differs from our request of %zu", n, len);
-	ppp_fsm_event(&s->lcp, EV_RCA, NULL);
-	return 0;
 }
 
 /* Index of method m in the server's list, -1 if absent. */
@@ -407,8 +273,8 @@ server_method_index(struct ppp_session *s, uint8_t m)
 {
 	size_t i;
 
-	for (i = 0; i < s->ctx->cfg.n_auth; i++)
-		if ((uint8_t)s->ctx->cfg.auth[i] == m)
+	for (i = 0; i < s->n_auth; i++)
+		if (s->auth_list[i] == m)
 			return (int)i;
 	return -1;
 }
@@ -433,7 +299,7 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 	size_t off;
 	int rc, idx;
 
-	if ((rc = check_id(s, &s->lcp, id, code == CODE_CONFNAK ?
+	if ((rc = ppp_cp_check_id(&s->lcp, id, code == CODE_CONFNAK ?
 	    "Configure-Nak" : "Configure-Reject")) != 0)
 		return rc;
 	if ((rc = ppp_opts_validate(s, "LCP", p, n)) != 0)
@@ -448,7 +314,7 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 		case LCP_MRU:
 			if (code == CODE_CONFREJ || opt[1] != 4 ||
 			    get16(opt + 2) < 128 ||
-			    get16(opt + 2) > ctx->cfg.mru)
+			    get16(opt + 2) > s->cfg_mru)
 				s->req_mru = 0;
 			else
 				s->local_mru = get16(opt + 2);
@@ -464,7 +330,7 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 			 * cannot make us cycle between methods. */
 			if (idx < 0 || idx <= s->auth_idx) {
 				idx = s->auth_idx + 1;
-				if ((size_t)idx >= ctx->cfg.n_auth)
+				if (idx >= s->n_auth)
 					return no_common_auth(s);
 			}
 			s->auth_idx = (uint8_t)idx;
@@ -474,8 +340,8 @@ rcv_confnakrej(struct ppp_session *s, uint8_t code, uint8_t id,
 				s->req_magic = 0;
 				break;
 			}
-			if (ppp_random(ctx, &v, sizeof(v)) != 0)
-				return PPP_E_CRYPTO;
+			if ((rc = ppp_random(ctx, &v, sizeof(v))) != 0)
+				return rc;
 			s->magic = v != 0 ? v : 1;
 			break;
 		default:
@@ -548,7 +414,7 @@ ppp_lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 	case CODE_CONFREQ:
 		return rcv_confreq(s, id, p, n);
 	case CODE_CONFACK:
-		return rcv_confack(s, id, p, n);
+		return ppp_cp_rcv_ack(&s->lcp, id, p, n);
 	case CODE_CONFNAK:
 	case CODE_CONFREJ:
 		return rcv_confnakrej(s, code, id, p, n);
@@ -603,15 +469,7 @@ ppp_lcp_input(struct ppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
 		ctx->stats.discard++;
 		return 0;
 	default:
-		a.data = p - 4;
-		a.len = n + 4;
-		/* RFC 1661 §5.6: truncated to the peer's MRU (Code-Reject
-		 * header included). */
-		if (a.len > s->peer_mru - 4u)
-			a.len = s->peer_mru - 4u;
-		ppp_fsm_event(&s->lcp, EV_RUC, &a);
-		return ppp_bad(ctx, &ctx->stats.unknown_code,
-		    PPP_E_UNKNOWN_CODE, "ppp: LCP code %u rejected", code);
+		return ppp_cp_unknown_code(&s->lcp, code, p, n);
 	}
 }
 
@@ -624,7 +482,7 @@ ppp_lcp_echo_timer(struct ppp_session *s)
 
 	if (s->lcp.state != ST_OPENED || s->down_reported)
 		return;
-	if (s->echo_misses >= ctx->cfg.echo_max_misses) {
+	if (s->echo_misses >= s->echo_max_misses) {
 		ppp_bad(ctx, &ctx->stats.echo_timeout, PPP_E_STATE,
 		    "ppp: %u LCP Echo-Requests unanswered, peer is dead",
 		    (unsigned)s->echo_misses);
@@ -635,5 +493,5 @@ ppp_lcp_echo_timer(struct ppp_session *s)
 	put32(m, s->req_magic ? s->magic : 0);
 	ppp_sess_send(s, PROTO_LCP, CODE_ECHOREQ, ++s->echo_id, m, sizeof(m));
 	s->echo_misses++;
-	s->echo_timer = s->now + (uint64_t)ctx->cfg.echo_interval_s * NS_PER_S;
+	s->echo_timer = s->now + s->echo_interval_ns;
 }

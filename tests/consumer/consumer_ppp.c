@@ -1,6 +1,7 @@
 /* Out-of-tree consumer of libppp: built only with pkg-config's flags.
- * Creates and frees a real context and a server session through the
- * public API. */
+ * Creates a real context and a server session through the public API,
+ * pulls its first frame from the context, enumerates it and frees the
+ * context with the session still alive. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,10 +20,13 @@ main(void)
 {
 	struct ppp_config cfg;
 	struct ppp_hooks hooks;
+	struct ppp_session_config sc;
+	struct ppp_session_info info;
 	struct ppp_ctx *ctx;
-	struct ppp_session *s;
+	struct ppp_session *s, *from = NULL, *it;
 	unsigned char frame[PPP_MAX_FRAME];
-	size_t len;
+	uint64_t user = 0;
+	size_t len, cursor = 0;
 	int rc;
 
 	if (strcmp(ppp_version(), PPP_VERSION_STRING) != 0) {
@@ -38,24 +42,31 @@ main(void)
 	cfg.local_addr = 0xc0a80001;
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.rng = rng;
-	if ((rc = ppp_ctx_new(&ctx, &cfg, &hooks)) != 0) {
+	if ((rc = ppp_ctx_new(&ctx, &cfg, &hooks)) != PPP_OK) {
 		fprintf(stderr, "libppp: ppp_ctx_new: %s\n", ppp_strerror(rc));
 		return 1;
 	}
-	if ((rc = ppp_session_new(ctx, PPP_ROLE_SERVER, 0, NULL, &s)) != 0) {
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.user = 42;
+	if ((rc = ppp_session_new(ctx, 0, PPP_ROLE_SERVER, &sc, &s)) !=
+	    PPP_OK) {
 		fprintf(stderr, "libppp: ppp_session_new: %s\n",
 		    ppp_strerror(rc));
 		ppp_ctx_free(ctx);
 		return 1;
 	}
-	rc = ppp_session_next_output(s, frame, sizeof(frame), &len);
-	ppp_session_free(s);
-	ppp_ctx_free(ctx);
-	if (rc != 1) {
+	rc = ppp_next_output(ctx, frame, sizeof(frame), &len, &from, &user);
+	if (!ppp_session_next(ctx, &cursor, &it) || it != s ||
+	    ppp_session_get_info(it, 0, &info) != PPP_OK)
+		rc = PPP_E_STATE;
+	ppp_ctx_free(ctx);	/* frees the session too */
+	if (rc != PPP_OK || from != s || user != 42) {
 		fprintf(stderr, "libppp: no LCP Configure-Request queued\n");
 		return 1;
 	}
 	printf("consumer: libppp %s linked, LCP Configure-Request of %zu "
-	    "bytes\n", ppp_version(), len);
+	    "bytes, %s session in phase %s\n", ppp_version(), len,
+	    ppp_role_name(info.role), ppp_phase_name(info.phase));
 	return 0;
 }

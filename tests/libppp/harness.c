@@ -21,7 +21,13 @@ h_config(struct ppp_config *cfg, enum ppp_auth_method m)
 static int
 h_rng(void *u, void *buf, size_t len)
 {
-	return ts_rng_cb(&((struct harness *)u)->rng, buf, len);
+	struct harness *h = u;
+
+	if (h->rng_fail > 0) {
+		h->rng_fail--;
+		return -1;
+	}
+	return ts_rng_cb(&h->rng, buf, len);
 }
 
 static void *
@@ -74,14 +80,14 @@ h_init(struct harness *h, const struct ppp_config *scfg,
 		return rc;
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	sc.user = user;
-	sc.user_len = strlen(user);
+	sc.username = user;
+	sc.username_len = strlen(user);
 	sc.password = pw;
 	sc.password_len = strlen(pw);
-	if ((rc = ppp_session_new(h->srv.ctx, PPP_ROLE_SERVER, h->now, NULL,
+	if ((rc = ppp_session_new(h->srv.ctx, h->now, PPP_ROLE_SERVER, NULL,
 	    &h->srv.sess)) != 0)
 		return rc;
-	return ppp_session_new(h->cli.ctx, PPP_ROLE_CLIENT, h->now, &sc,
+	return ppp_session_new(h->cli.ctx, h->now, PPP_ROLE_CLIENT, &sc,
 	    &h->cli.sess);
 }
 
@@ -102,7 +108,11 @@ h_events(struct harness *h, struct h_side *side, bool server)
 	struct ppp_event ev;
 	struct ppp_auth_result res;
 
-	while (ppp_session_next_event(side->sess, &ev)) {
+	if (side->ctx == NULL)
+		return;
+	while (ppp_next_event(side->ctx, &ev)) {
+		side->events++;
+		side->last_user = ev.user;
 		switch (ev.type) {
 		case PPP_EV_LINK_UP:
 			side->link_up = true;
@@ -119,25 +129,23 @@ h_events(struct harness *h, struct h_side *side, bool server)
 			    h->password, strlen(h->password), &res) != 0)
 				res.accept = false;
 			res.peer_addr = h->static_addr;
-			ppp_session_auth_reply(side->sess, h->now, &res);
+			(void)ppp_session_auth_reply(ev.sess, h->now, &res);
 			break;
 		case PPP_EV_AUTH_RESULT:
 			side->auth_done = true;
 			side->auth_ok = ev.auth_ok;
 			side->auth_error = ev.auth_error;
+			memcpy(side->auth_message, ev.auth_message,
+			    sizeof(side->auth_message));
 			break;
 		case PPP_EV_ADDRESS_WANTED:
 			if (server)
-				ppp_session_set_peer_address(side->sess,
+				(void)ppp_session_set_peer_address(ev.sess,
 				    h->now, h->pool_addr);
 			break;
 		case PPP_EV_IP_UP:
 			side->ip_up = true;
 			side->ip = ev.ip;
-			break;
-		case PPP_EV_IP_PACKET:
-			side->ip_packets++;
-			side->last_ip_len = ev.len;
 			break;
 		case PPP_EV_LINK_DOWN:
 			side->down = true;
@@ -146,6 +154,43 @@ h_events(struct harness *h, struct h_side *side, bool server)
 		}
 		ppp_event_wipe(&ev);
 	}
+}
+
+int
+h_input(struct harness *h, struct h_side *side, const uint8_t *f, size_t len)
+{
+	struct ppp_rx rx;
+	int rc;
+
+	rc = ppp_session_input(side->sess, h->now, f, len, &rx);
+	if (rc == PPP_OK && rx.kind == PPP_RX_IP) {
+		side->ip_packets++;
+		side->last_ip_len = rx.len;
+	}
+	return rc;
+}
+
+int
+h_out(struct ppp_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
+{
+	return ppp_next_output(ctx, buf, cap, len, NULL, NULL);
+}
+
+int
+h_send_ip(struct h_side *side, uint8_t *buf, size_t cap, size_t len,
+    size_t *flen)
+{
+	size_t off = PPP_HEADROOM;
+	int rc;
+
+	if (len + PPP_HEADROOM > cap)
+		return PPP_E_BUFFER;
+	memset(buf + off, 0x45, len);
+	rc = ppp_session_encap(side->sess, buf, cap, &off, &len);
+	if (rc == PPP_OK && off != 0)
+		return PPP_E_INVAL;
+	*flen = len;
+	return rc;
 }
 
 static unsigned
@@ -162,8 +207,8 @@ transfer(struct harness *h, struct h_side *from, struct h_side *to)
 	size_t n = 0, i, moved = 0;
 	size_t len;
 
-	while (n < H_MAXQ && ppp_session_next_output(from->sess, q[n].data,
-	    sizeof(q[n].data), &len) == 1) {
+	while (n < H_MAXQ && h_out(from->ctx, q[n].data, sizeof(q[n].data),
+	    &len) == PPP_OK) {
 		q[n].len = len;
 		n++;
 	}
@@ -177,10 +222,9 @@ transfer(struct harness *h, struct h_side *from, struct h_side *to)
 		moved++;
 		if (h->drop_pct > 0 && pct(h) < h->drop_pct)
 			continue;
-		ppp_session_input(to->sess, h->now, q[i].data, q[i].len);
+		(void)h_input(h, to, q[i].data, q[i].len);
 		if (h->dup_pct > 0 && pct(h) < h->dup_pct)
-			ppp_session_input(to->sess, h->now, q[i].data,
-			    q[i].len);
+			(void)h_input(h, to, q[i].data, q[i].len);
 	}
 	h->frames += moved;
 	return moved;
@@ -213,16 +257,16 @@ h_run(struct harness *h, int max_rounds)
 			return r;
 		if (h->srv.down && h->cli.down)
 			return r;
-		t = ppp_session_next_timeout(h->srv.sess);
-		t2 = ppp_session_next_timeout(h->cli.sess);
+		t = ppp_next_timeout(h->srv.ctx);
+		t2 = ppp_next_timeout(h->cli.ctx);
 		if (t2 < t)
 			t = t2;
 		if (t == UINT64_MAX)
 			return r;
 		if (t > h->now)
 			h->now = t;
-		ppp_session_handle_timeout(h->srv.sess, h->now);
-		ppp_session_handle_timeout(h->cli.sess, h->now);
+		(void)ppp_handle_timeout(h->srv.ctx, h->now);
+		(void)ppp_handle_timeout(h->cli.ctx, h->now);
 	}
 	return r;
 }

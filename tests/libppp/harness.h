@@ -1,6 +1,9 @@
 /*
- * harness.h - two libppp sessions (server, client) joined by an in-memory
- * link with optional loss, duplication and reordering; simulated time.
+ * harness.h - two libppp sessions (server, client), each in its own
+ * context, joined by an in-memory link with optional loss, duplication and
+ * reordering; simulated time.  Everything goes through the context-level
+ * API (ppp_next_output / ppp_next_event / ppp_next_timeout /
+ * ppp_handle_timeout).
  */
 #ifndef PPP_HARNESS_H
 #define PPP_HARNESS_H
@@ -22,9 +25,11 @@ struct h_side {
 	struct ppp_ctx *ctx;
 	struct ppp_session *sess;
 	bool link_up, auth_done, auth_ok, ip_up, down;
-	int down_reason, auth_error, auth_requests, ip_packets;
+	int down_reason, auth_error, auth_requests, ip_packets, events;
 	struct ppp_ip_info ip;
 	size_t last_ip_len;
+	char auth_message[PPP_MAX_MESSAGE + 1];
+	uint64_t last_user;		/* tag of the last event */
 };
 
 struct harness {
@@ -40,6 +45,7 @@ struct harness {
 	bool hold_auth;			/* do not answer AUTH_REQUEST */
 	struct ppp_auth_request pending;
 	unsigned drop_pct, dup_pct, reorder_pct;
+	unsigned rng_fail;		/* the next calls of the rng hook fail */
 	size_t frames;
 };
 
@@ -58,5 +64,14 @@ int h_run(struct harness *h, int max_rounds);
 size_t h_pump(struct harness *h);
 /* Drains the events of one side. */
 void h_events(struct harness *h, struct h_side *side, bool server);
+/* Feeds a frame to a side's session, counting IP packets it returns. */
+int h_input(struct harness *h, struct h_side *side, const uint8_t *f,
+    size_t len);
+/* Pops the next frame a context queued (PPP_OK / PPP_E_AGAIN / ...). */
+int h_out(struct ppp_ctx *ctx, uint8_t *buf, size_t cap, size_t *len);
+/* Frames an IP packet of len bytes (content 0x45...) from a side and
+ * returns the frame in buf (cap >= len + PPP_HEADROOM). */
+int h_send_ip(struct h_side *side, uint8_t *buf, size_t cap, size_t len,
+    size_t *flen);
 
 #endif

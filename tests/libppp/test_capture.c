@@ -39,16 +39,31 @@ hx(uint8_t *b, size_t cap, const char *h)
 	return n;
 }
 
-/* Pulls the next frame of a protocol, skipping others. */
+/* Pulls the next frame of a protocol, skipping others; checks it is the
+ * session's. */
 static size_t
-next_of(struct ppp_session *s, uint16_t proto, uint8_t *out, size_t cap)
+next_of(struct ppp_ctx *ctx, struct ppp_session *s, uint16_t proto,
+    uint8_t *out, size_t cap)
 {
+	struct ppp_session *from;
 	size_t len;
 
-	while (ppp_session_next_output(s, out, cap, &len) == 1)
+	while (ppp_next_output(ctx, out, cap, &len, &from, NULL) == PPP_OK) {
+		CU_ASSERT_PTR_EQUAL(from, s);
 		if (len >= 4 && get16(out + 2) == proto)
 			return len;
+	}
 	return 0;
+}
+
+static int
+input(struct ppp_session *s, uint64_t now, const uint8_t *f, size_t n)
+{
+	struct ppp_rx rx;
+	int rc = ppp_session_input(s, now, f, n, &rx);
+
+	CU_ASSERT_EQUAL(rx.kind, PPP_RX_NONE);
+	return rc;
 }
 
 static void
@@ -73,46 +88,48 @@ test_client_vs_capture(void)
 	CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&ctx, &cc, &h.hooks), 0);
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	sc.user = "user";
-	sc.user_len = 4;
+	sc.username = "user";
+	sc.username_len = 4;
 	sc.password = "secret";
 	sc.password_len = 6;
-	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 1, &sc,
+	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, 1, PPP_ROLE_CLIENT, &sc,
 	    &c), 0);
 	/* LCP: our request is Acked by the "LNS", we Ack frame 8. */
-	len = next_of(c, PROTO_LCP, out, sizeof(out));
+	len = next_of(ctx, c, PROTO_LCP, out, sizeof(out));
 	CU_ASSERT_FATAL(len > 8 && out[4] == CODE_CONFREQ);
 	out[4] = CODE_CONFACK;
-	CU_ASSERT_EQUAL(ppp_session_input(c, 2, out, len), 0);
+	CU_ASSERT_EQUAL(input(c, 2, out, len), 0);
 	n = hx(in, sizeof(in), f8);
-	CU_ASSERT_EQUAL(ppp_session_input(c, 3, in, n), 0);
-	len = next_of(c, PROTO_LCP, out, sizeof(out));
+	CU_ASSERT_EQUAL(input(c, 3, in, n), 0);
+	len = next_of(ctx, c, PROTO_LCP, out, sizeof(out));
 	CU_ASSERT_EQUAL(out[4], CODE_CONFACK);
 	CU_ASSERT_EQUAL(c->lcp.state, ST_OPENED);
 	CU_ASSERT_EQUAL(c->peer_auth, PPP_AUTH_CHAP_MD5);
 	/* CHAP: the Response equals the captured frame 11. */
 	n = hx(in, sizeof(in), f10);
-	CU_ASSERT_EQUAL(ppp_session_input(c, 4, in, n), 0);
-	len = next_of(c, PROTO_CHAP, out, sizeof(out));
+	CU_ASSERT_EQUAL(input(c, 4, in, n), 0);
+	len = next_of(ctx, c, PROTO_CHAP, out, sizeof(out));
 	wl = hx(want, sizeof(want), f11);
 	TS_ASSERT_BYTES("CHAP Response (frame 11)", out, len, want, wl);
 	/* Success, then our IPCP request equals frame 13. */
 	n = hx(in, sizeof(in), f12);
-	CU_ASSERT_EQUAL(ppp_session_input(c, 5, in, n), 0);
-	len = next_of(c, PROTO_IPCP, out, sizeof(out));
+	CU_ASSERT_EQUAL(input(c, 5, in, n), 0);
+	len = next_of(ctx, c, PROTO_IPCP, out, sizeof(out));
 	wl = hx(want, sizeof(want), f13);
 	TS_ASSERT_BYTES("IPCP Configure-Request (frame 13)", out, len, want,
 	    wl);
 	/* The Nak'd address and DNS are requested next, id 2. */
 	n = hx(in, sizeof(in), f14);
-	CU_ASSERT_EQUAL(ppp_session_input(c, 6, in, n), 0);
-	len = next_of(c, PROTO_IPCP, out, sizeof(out));
+	CU_ASSERT_EQUAL(input(c, 6, in, n), 0);
+	len = next_of(ctx, c, PROTO_IPCP, out, sizeof(out));
 	wl = hx(want, sizeof(want),
 	    "ff0380210102001603060aff0002810609090909830601010101");
 	TS_ASSERT_BYTES("IPCP request after Nak", out, len, want, wl);
-	while (ppp_session_next_event(c, &ev))
+	while (ppp_next_event(ctx, &ev)) {
+		CU_ASSERT_PTR_EQUAL(ev.sess, c);
 		if (ev.type == PPP_EV_AUTH_RESULT)
 			auth_ok = ev.auth_ok;
+	}
 	CU_ASSERT_TRUE(auth_ok);
 	ppp_session_free(c);
 	ppp_ctx_free(ctx);
@@ -141,24 +158,24 @@ test_server_vs_capture(void)
 	h_hooks(&h);
 	h_config(&sc, PPP_AUTH_CHAP_MD5);
 	CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&ctx, &sc, &h.hooks), 0);
-	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, PPP_ROLE_SERVER, 1, NULL,
+	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, 1, PPP_ROLE_SERVER, NULL,
 	    &s), 0);
-	len = next_of(s, PROTO_LCP, out, sizeof(out));
+	len = next_of(ctx, s, PROTO_LCP, out, sizeof(out));
 	out[4] = CODE_CONFACK;
-	CU_ASSERT_EQUAL(ppp_session_input(s, 2, out, len), 0);
+	CU_ASSERT_EQUAL(input(s, 2, out, len), 0);
 	/* Frame 9, client: LCP Configure-Request MRU 1400, Magic. */
 	n = hx(in, sizeof(in), "ff03c0210101000e01040578050611223344");
-	CU_ASSERT_EQUAL(ppp_session_input(s, 3, in, n), 0);
+	CU_ASSERT_EQUAL(input(s, 3, in, n), 0);
 	CU_ASSERT_EQUAL(s->lcp.state, ST_OPENED);
 	CU_ASSERT_EQUAL(s->peer_mru, 1400);
 	/* Replace our random challenge by the captured one, id 1. */
-	len = next_of(s, PROTO_CHAP, out, sizeof(out));
+	len = next_of(ctx, s, PROTO_CHAP, out, sizeof(out));
 	CU_ASSERT_EQUAL(out[4], 1);
 	hx(s->challenge, 16, "000102030405060708090a0b0c0d0e0f");
 	CU_ASSERT_EQUAL(s->auth_id, 1);
 	n = hx(in, sizeof(in), f11);
-	CU_ASSERT_EQUAL(ppp_session_input(s, 4, in, n), 0);
-	while (ppp_session_next_event(s, &ev)) {
+	CU_ASSERT_EQUAL(input(s, 4, in, n), 0);
+	while (ppp_next_event(ctx, &ev)) {
 		if (ev.type != PPP_EV_AUTH_REQUEST)
 			continue;
 		requests++;
@@ -171,7 +188,7 @@ test_server_vs_capture(void)
 		ppp_event_wipe(&ev);
 	}
 	CU_ASSERT_EQUAL(requests, 1);
-	len = next_of(s, PROTO_CHAP, out, sizeof(out));
+	len = next_of(ctx, s, PROTO_CHAP, out, sizeof(out));
 	CU_ASSERT_EQUAL(out[4], 3);	/* Success */
 	ppp_session_free(s);
 	ppp_ctx_free(ctx);

@@ -192,12 +192,12 @@ test_success_parser(void)
 	hex(want, 20, "407A5589115FD0D6209F510FE9C04566932CDA56");
 	for (i = 0; i < 2; i++) {
 		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)good[i],
-		    strlen(good[i]), out), 0);
+		    strlen(good[i]), out, NULL), 0);
 		TS_ASSERT_BYTES("S=", out, 20, want, 20);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(ppp_mschap_parse_success((const uint8_t *)bad[i],
-		    strlen(bad[i]), out), PPP_E_BAD_MESSAGE);
+		    strlen(bad[i]), out, NULL), PPP_E_BAD_MESSAGE);
 }
 
 static void
@@ -219,22 +219,84 @@ test_failure_parser(void)
 	size_t i;
 
 	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good,
-	    strlen(good), &e, &r, chal, &v), 0);
+	    strlen(good), &e, &r, chal, &v, NULL), 0);
 	CU_ASSERT_EQUAL(e, 691);
 	CU_ASSERT_EQUAL(r, 0);
 	CU_ASSERT_EQUAL(v, 3);
 	CU_ASSERT_EQUAL(chal[0], 0x01);
 	CU_ASSERT_EQUAL(chal[15], 0xef);
 	CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)good, 48, &e,
-	    &r, chal, &v), 0);
+	    &r, chal, &v, NULL), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(ppp_mschap_parse_failure((const uint8_t *)bad[i],
-		    strlen(bad[i]), &e, &r, chal, &v), PPP_E_BAD_MESSAGE);
+		    strlen(bad[i]), &e, &r, chal, &v, NULL), PPP_E_BAD_MESSAGE);
 	/* Every truncation of the good message either parses (it ends on a
 	 * field boundary) or is refused; none reads past n (ASan). */
 	for (i = 0; i < strlen(good); i++)
 		(void)ppp_mschap_parse_failure((const uint8_t *)good, i, &e, &r,
-		    chal, &v);
+		    chal, &v, NULL);
+}
+
+/*
+ * The UTF-8 decoder behind NtPasswordHash is strict (RFC 3629): overlong
+ * forms, surrogates, values past U+10FFFF and truncated sequences are
+ * refused (an overlong "/" or NUL used to be accepted, so two different
+ * byte strings gave one NT hash).  Characters outside the BMP become a
+ * UTF-16 surrogate pair, as Windows hashes them.
+ */
+static void
+test_utf8_strict(void)
+{
+	static const char *bad[] = {
+		"\xc0\x80",		/* overlong NUL */
+		"\xc0\xaf",		/* overlong '/' */
+		"\xc1\xbf",		/* overlong 0x7f */
+		"\xe0\x80\xaf",	/* overlong '/', 3 bytes */
+		"\xe0\x9f\xbf",	/* overlong U+07FF */
+		"\xf0\x8f\xbf\xbf",	/* overlong U+FFFF */
+		"\xed\xa0\x80",	/* surrogate U+D800 */
+		"\xed\xbf\xbf",	/* surrogate U+DFFF */
+		"\xf4\x90\x80\x80",	/* U+110000 */
+		"\xf8\x88\x80\x80\x80",	/* 5-byte form */
+		"\x80",		/* stray continuation */
+		"a\xc3",		/* truncated */
+		"\xe2\x82",		/* truncated */
+	};
+	uint8_t h[16], w[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, bad[i], strlen(bad[i]), h),
+		    PPP_E_INVAL);
+	/* The edges that are valid. */
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "\xc2\x80", 2, h), 0);
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "\xe0\xa0\x80", 3, h), 0);
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "\xef\xbf\xbf", 3, h), 0);
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "\xf4\x8f\xbf\xbf", 4, h), 0);
+	/*
+	 * "a\U0001F600\u00e9" = 61 f0 9f 98 80 c3 a9 in UTF-8, UTF-16LE
+	 * 61 00 3d d8 00 de e9 00; MD4 of it computed independently with
+	 * `openssl dgst -md4 -provider legacy -provider default`.
+	 */
+	CU_ASSERT_EQUAL(ppp_cr_nt_hash(ctx, "a\xf0\x9f\x98\x80\xc3\xa9", 7,
+	    h), 0);
+	hex(w, 16, "6b367104d57ac1629ba28ab2d539144b");
+	TS_ASSERT_BYTES("NT hash with a surrogate pair", h, 16, w, 16);
+	/* The helper refuses such a password with PPP_E_INVAL. */
+	{
+		struct ppp_auth_request req;
+		struct ppp_auth_result res;
+
+		memset(&req, 0, sizeof(req));
+		req.method = PPP_AUTH_MSCHAPV2;
+		req.challenge_len = 16;
+		req.response_len = 49;
+		memset(&res, 0, sizeof(res));
+		res.size = sizeof(res);
+		CU_ASSERT_EQUAL(ppp_auth_check_password(ctx, &req,
+		    "\xc0\xaf", 2, &res), PPP_E_INVAL);
+		CU_ASSERT_FALSE(res.accept);
+	}
 }
 
 void
@@ -249,4 +311,6 @@ test_crypto_register(void)
 	CU_add_test(s, "PAP helper", test_pap_helper);
 	CU_add_test(s, "MS-CHAPv2 S= parser", test_success_parser);
 	CU_add_test(s, "MS-CHAPv2 E= R= C= V= parser", test_failure_parser);
+	CU_add_test(s, "strict UTF-8, surrogate pairs in the NT hash",
+	    test_utf8_strict);
 }

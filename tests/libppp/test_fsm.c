@@ -132,7 +132,7 @@ test_every_cell(void)
 
 	for (e = 0; e < EV_COUNT; e++) {
 		for (s = 0; s <= ST_OPENED; s++) {
-			ppp_fsm_init(&f, &test_ops, NULL, 1000, 10, 2);
+			ppp_fsm_init(&f, &test_ops, NULL, 1000 * NS_PER_MS, 10, 2);
 			f.state = (uint8_t)s;
 			f.restart = 5;
 			f.now = 100;
@@ -181,7 +181,7 @@ test_timer_states(void)
 {
 	struct fsm f;
 
-	ppp_fsm_init(&f, &test_ops, NULL, 1000, 3, 2);
+	ppp_fsm_init(&f, &test_ops, NULL, 1000 * NS_PER_MS, 3, 2);
 	f.now = 0;
 	trace[0] = '\0';
 	ppp_fsm_event(&f, EV_UP, NULL);

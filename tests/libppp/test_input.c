@@ -34,6 +34,15 @@ up(enum ppp_auth_method m, bool hold)
 		CU_ASSERT_TRUE_FATAL(H.srv.ip_up);
 }
 
+/* The side a session belongs to (each has its own context). */
+static struct h_side *
+side_of(struct ppp_session *s)
+{
+	return s == H.srv.sess ? &H.srv : &H.cli;
+}
+
+#define CTX(s) (side_of(s)->ctx)
+
 static int
 inject(struct ppp_session *s, const char *hex)
 {
@@ -41,7 +50,14 @@ inject(struct ppp_session *s, const char *hex)
 	size_t n = ts_hex2bin(buf, sizeof(buf), hex);
 
 	CU_ASSERT_FATAL(n != (size_t)-1);
-	return ppp_session_input(s, H.now, buf, n);
+	return h_input(&H, side_of(s), buf, n);
+}
+
+/* The next frame the session's context queued: PPP_OK or PPP_E_AGAIN. */
+static int
+out_of(struct ppp_session *s, uint8_t *out, size_t cap, size_t *len)
+{
+	return h_out(CTX(s), out, cap, len);
 }
 
 /* Checks rc, that the counter moved by one and that a line was logged. */
@@ -49,9 +65,9 @@ inject(struct ppp_session *s, const char *hex)
 	struct ppp_stats b_, a_;					\
 	size_t l_ = H.log.lines;					\
 	int rc_;							\
-	ppp_ctx_stats((S_) == H.srv.sess ? H.srv.ctx : H.cli.ctx, &b_); \
+	ppp_get_stats(CTX(S_), &b_);					\
 	rc_ = (call);							\
-	ppp_ctx_stats((S_) == H.srv.sess ? H.srv.ctx : H.cli.ctx, &a_); \
+	ppp_get_stats(CTX(S_), &a_);					\
 	CU_ASSERT_EQUAL(rc_, (err));					\
 	CU_ASSERT_EQUAL(a_.counter, b_.counter + 1);			\
 	CU_ASSERT(H.log.lines > l_);					\
@@ -64,14 +80,14 @@ inject(struct ppp_session *s, const char *hex)
 static void
 still_up(void)
 {
-	uint8_t pkt[20];
+	uint8_t pkt[64];
+	size_t flen;
 
-	memset(pkt, 0x45, sizeof(pkt));
 	h_pump(&H);
 	CU_ASSERT_FALSE(H.srv.down);
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.cli.sess, H.now, pkt, 20), 0);
+	CU_ASSERT_EQUAL(h_send_ip(&H.cli, pkt, sizeof(pkt), 20, &flen), 0);
 	H.srv.ip_packets = 0;
-	h_pump(&H);
+	CU_ASSERT_EQUAL(h_input(&H, &H.srv, pkt, flen), 0);
 	CU_ASSERT_EQUAL(H.srv.ip_packets, 1);
 }
 
@@ -108,7 +124,7 @@ test_framing(void)
 		memset(big, 0, sizeof(big));
 		big[0] = 0x21;
 		EXPECT(s, too_big, PPP_E_TOO_BIG,
-		    ppp_session_input(s, H.now, big, 1502));
+		    h_input(&H, &H.srv, big, 1502));
 	}
 	still_up();
 	h_free(&H);
@@ -161,7 +177,7 @@ test_reject_protocols(void)
 	/* CCP Configure-Request with MPPE: Protocol-Reject. */
 	EXPECT(s, unknown_proto, PPP_E_UNKNOWN_PROTO,
 	    inject(s, "ff03 80fd 01 01 000a 1206 01000001"));
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	/* ff 03 c0 21 08 id len | 80 fd | rejected packet. */
 	CU_ASSERT_EQUAL(len, 4 + 4 + 2 + 10);
 	CU_ASSERT_EQUAL(out[4], CODE_PROTREJ);
@@ -169,18 +185,18 @@ test_reject_protocols(void)
 	/* IPV6CP as well. */
 	EXPECT(s, unknown_proto, PPP_E_UNKNOWN_PROTO,
 	    inject(s, "8057 01 01 000e 010a 0011223344556677"));
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(get16(out + 8), 0x8057);
 	/* Unknown LCP code 0x20: Code-Reject carrying the packet. */
 	EXPECT(s, unknown_code, PPP_E_UNKNOWN_CODE,
 	    inject(s, "c021 20 05 0006 abcd"));
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(out[4], CODE_CODEREJ);
 	CU_ASSERT_EQUAL(len, 8 + 6);
 	CU_ASSERT_EQUAL(out[8], 0x20);
 	/* Discard-Request is counted and ignored. */
 	CU_ASSERT_EQUAL(inject(s, "c021 0b 01 0008 00000000"), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 0);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_E_AGAIN);
 	still_up();
 	h_free(&H);
 }
@@ -238,8 +254,7 @@ test_chap_responses(void)
 		uint8_t out[PPP_MAX_FRAME];
 		size_t len;
 
-		CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out),
-		    &len), 1);
+		CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 		CU_ASSERT_EQUAL(out[4], 3);	/* Success */
 	}
 	memset(&H.pending, 0, sizeof(H.pending));
@@ -253,15 +268,14 @@ open_server_lcp(struct ppp_session *s)
 	uint8_t out[PPP_MAX_FRAME];
 	size_t len;
 
-	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1) {
+	while (out_of(s, out, sizeof(out), &len) == PPP_OK) {
 		if (get16(out + 2) == PROTO_LCP && out[4] == CODE_CONFREQ) {
 			out[4] = CODE_CONFACK;
-			CU_ASSERT_EQUAL(ppp_session_input(s, H.now, out, len),
-			    0);
+			CU_ASSERT_EQUAL(h_input(&H, &H.srv, out, len), 0);
 		}
 	}
 	CU_ASSERT_EQUAL(inject(s, "c021 01 01 0004"), 0);
-	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+	while (out_of(s, out, sizeof(out), &len) == PPP_OK)
 		;
 	h_events(&H, &H.srv, true);
 	CU_ASSERT_TRUE(H.srv.link_up);
@@ -342,22 +356,22 @@ test_pap_retransmit_new_id(void)
 	/* Retransmitted as 8 while the application verifies. */
 	EXPECT(s, duplicate, PPP_E_DUPLICATE,
 	    inject(s, "c023 01 08 000d 05 6672616e6b 02 7077"));
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 0);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_E_AGAIN);
 	memset(&res, 0, sizeof(res));
 	res.size = sizeof(res);
 	CU_ASSERT_EQUAL(ppp_auth_check_password(H.srv.ctx, &H.pending, "pw", 2,
 	    &res), 0);
 	CU_ASSERT_EQUAL(ppp_session_auth_reply(s, H.now, &res), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
 	CU_ASSERT_EQUAL(out[4], 2);	/* Authenticate-Ack ... */
 	CU_ASSERT_EQUAL(out[5], 8);	/* ... for the latest request */
-	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+	while (out_of(s, out, sizeof(out), &len) == PPP_OK)
 		;
 	/* The Ack was lost: retransmission 9 gets the Ack again. */
 	EXPECT(s, duplicate, PPP_E_DUPLICATE,
 	    inject(s, "c023 01 09 000d 05 6672616e6b 02 7077"));
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(get16(out + 2), PROTO_PAP);
 	CU_ASSERT_EQUAL(out[4], 2);
 	CU_ASSERT_EQUAL(out[5], 9);
@@ -383,7 +397,7 @@ test_no_converge(void)
 	s = H.srv.sess;
 	for (i = 0; i < 100 && rc == 0; i++) {
 		rc = inject(s, "c021 01 33 0008 0104 0040 0000");
-		while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		while (out_of(s, out, sizeof(out), &len) == PPP_OK)
 			if (out[2] == 0xc0 && out[4] == CODE_CONFNAK)
 				naks++;
 			else if (out[2] == 0xc0 && out[4] == CODE_CONFREJ)
@@ -407,7 +421,7 @@ test_no_converge(void)
 		char hex[64];
 		uint8_t id = 0;
 
-		while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+		while (out_of(s, out, sizeof(out), &len) == PPP_OK)
 			if (out[4] == CODE_CONFREQ)
 				id = out[5];
 		snprintf(hex, sizeof(hex), "c021 03 %02x 000a 0506 %08x", id,
@@ -483,10 +497,10 @@ test_max_options(void)
 		n += l;
 	}
 	put16(f + 4, (uint16_t)(n - 2));
-	rc = ppp_session_input(s, H.now, f, n);
+	rc = h_input(&H, &H.srv, f, n);
 	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(out[4], CODE_CONFREJ);
 	CU_ASSERT(len <= PPP_MAX_FRAME);
 	CU_ASSERT_EQUAL(get16(out + 6), n - 2);
@@ -495,8 +509,8 @@ test_max_options(void)
 	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "g", "pw"), 0);
 	s = H.srv.sess;
 	CU_ASSERT_EQUAL(inject(s, "c021 01 05 0008 0104 ffff"), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(out[4], CODE_CONFACK);
 	CU_ASSERT_EQUAL(s->peer_mru, 1500);
 	h_free(&H);
@@ -618,13 +632,13 @@ test_ipcp_options(void)
 	/* Reopen IPCP from the peer's side: a fresh Configure-Request. */
 	CU_ASSERT_EQUAL(inject(s, "8021 01 40 0010 0306 0a000064 0206 002d0f01"),
 	    0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	wl = ts_hex2bin(want, sizeof(want), "ff03 8021 04 40 000a 0206 002d0f01");
 	TS_ASSERT_BYTES("IPCP Reject of VJ", out, len, want, wl);
 	CU_ASSERT_EQUAL(inject(s, "8021 01 41 0016 0306 0a000064 8206 00000000"
 	    " 8406 00000000"), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 	/* No NBNS configured: both name server options are rejected. */
 	wl = ts_hex2bin(want, sizeof(want),
 	    "ff03 8021 04 41 0010 8206 00000000 8406 00000000");
@@ -642,10 +656,8 @@ test_ipcp_options(void)
 		s = H.srv.sess;
 		CU_ASSERT_EQUAL(inject(s, "8021 01 42 0010 0306 0a000064"
 		    " 8206 00000000"), 0);
-		CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out),
-		    &len), 1);
-		CU_ASSERT_EQUAL(ppp_session_next_output(s, out, sizeof(out),
-		    &len), 1);
+		CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
+		CU_ASSERT_EQUAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 		wl = ts_hex2bin(want, sizeof(want),
 		    "ff03 8021 03 42 000a 8206 0a000089");
 		TS_ASSERT_BYTES("IPCP Nak of NBNS1", out, len, want, wl);
@@ -683,9 +695,8 @@ test_code_reject_mru(void)
 		f[3] = 0x31;
 		put16(f + 4, 4 + 600);
 		EXPECT(s, unknown_code, PPP_E_UNKNOWN_CODE,
-		    ppp_session_input(s, H.now, f, 2 + 4 + 600));
-		CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out,
-		    sizeof(out), &len), 1);
+		    h_input(&H, &H.srv, f, 2 + 4 + 600));
+		CU_ASSERT_EQUAL_FATAL(out_of(s, out, sizeof(out), &len), PPP_OK);
 		CU_ASSERT_EQUAL(get16(out + 2), proto[i]);
 		CU_ASSERT_EQUAL(out[4], CODE_CODEREJ);
 		/* FF 03, protocol, then at most the peer's MRU. */
@@ -736,26 +747,31 @@ test_api_args(void)
 	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), PPP_E_INVAL);
 	cfg.n_auth = 1;
 	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), 0);
-	CU_ASSERT_EQUAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 0, NULL, NULL),
+	CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, PPP_ROLE_CLIENT, NULL, NULL),
 	    PPP_E_INVAL);
 	{
 		struct ppp_session *s;
 
-		CU_ASSERT_EQUAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 0, NULL,
+		CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, PPP_ROLE_CLIENT, NULL,
 		    &s), PPP_E_INVAL);
-		CU_ASSERT_EQUAL(ppp_session_new(ctx, (enum ppp_role)9, 0, NULL,
+		CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, (enum ppp_role)9, NULL,
 		    &s), PPP_E_INVAL);
 	}
-	/* A failing rng hook: no session without a magic number. */
+	/* A failing rng hook: no session without a magic number (the
+	 * common error block has its own code for it: PPP_E_RNG). */
 	hk.rng = failing_rng;
 	{
 		struct ppp_ctx *c2;
 		struct ppp_session *s2 = NULL;
+		struct ppp_stats st;
 
 		CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&c2, &cfg, &hk), 0);
-		CU_ASSERT_EQUAL(ppp_session_new(c2, PPP_ROLE_SERVER, 0, NULL,
-		    &s2), PPP_E_CRYPTO);
+		CU_ASSERT_EQUAL(ppp_session_new(c2, 0, PPP_ROLE_SERVER, NULL,
+		    &s2), PPP_E_RNG);
 		CU_ASSERT_PTR_NULL(s2);
+		ppp_get_stats(c2, &st);
+		CU_ASSERT_EQUAL(st.rng_fail, 1);
+		CU_ASSERT_EQUAL(st.sessions_live, 0);
 		ppp_ctx_free(c2);
 	}
 	CU_ASSERT_STRING_EQUAL(ppp_strerror(PPP_E_LOOPBACK),

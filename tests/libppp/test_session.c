@@ -137,7 +137,7 @@ test_client_requires_auth(void)
 	CU_ASSERT_FALSE(H.cli.ip_up);
 	CU_ASSERT_TRUE(H.cli.down);
 	CU_ASSERT_EQUAL(H.cli.down_reason, PPP_DOWN_NO_COMMON_AUTH);
-	CU_ASSERT_EQUAL(ppp_session_next_timeout(H.cli.sess), UINT64_MAX);
+	CU_ASSERT_EQUAL(ppp_next_timeout(H.cli.ctx), UINT64_MAX);
 	h_free(&H);
 }
 
@@ -159,7 +159,7 @@ test_async_static(void)
 	CU_ASSERT_STRING_EQUAL(H.pending.user, "CORP\\carol");
 	/* Nothing is retransmitted while the application verifies. */
 	H.now += 2 * 3000 * NS_PER_MS;
-	CU_ASSERT_EQUAL(ppp_session_handle_timeout(H.srv.sess, H.now), 0);
+	CU_ASSERT_EQUAL(ppp_handle_timeout(H.srv.ctx, H.now), 0);
 	CU_ASSERT_EQUAL(h_pump(&H), 0);
 	CU_ASSERT_EQUAL(H.srv.auth_requests, 1);
 	memset(&res, 0, sizeof(res));
@@ -215,15 +215,14 @@ test_mschap_late_challenge(void)
 	n += 16;
 	f[n++] = 'g';
 	f[n++] = 'w';
-	CU_ASSERT_EQUAL(ppp_session_input(c, H.now, f, n), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(c, out, sizeof(out), &len), 1);
+	CU_ASSERT_EQUAL(h_input(&H, &H.cli, f, n), 0);
+	CU_ASSERT_EQUAL(h_out(H.cli.ctx, out, sizeof(out), &len), PPP_OK);
 	CU_ASSERT_EQUAL(get16(out + 2), PROTO_CHAP);
 	CU_ASSERT_EQUAL(out[4], 2);
 	CU_ASSERT(len >= 9 + 49 && memcmp(out + 9, resp, 49) == 0);
 	CU_ASSERT(memcmp(c->creds->expect_s, s_want, 20) == 0);
 	/* The server repeats its Success for that Response. */
-	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, out, len),
-	    PPP_E_DUPLICATE);
+	CU_ASSERT_EQUAL(h_input(&H, &H.srv, out, len), PPP_E_DUPLICATE);
 	h_pump(&H);
 	CU_ASSERT_FALSE(H.cli.down);
 	CU_ASSERT_FALSE(H.srv.down);
@@ -261,30 +260,50 @@ test_bad_authenticator(void)
 static void
 test_ip_packets(void)
 {
-	uint8_t pkt[1400], buf[PPP_MAX_FRAME];
-	size_t len;
+	uint8_t buf[PPP_MAX_FRAME + 8], out[PPP_MAX_FRAME], echo[32];
+	struct ppp_session_info info;
+	size_t len, flen, off, n;
 
 	negotiate(PPP_AUTH_CHAP_MD5, "s3cret", true);
-	memset(pkt, 0x45, sizeof(pkt));
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.cli.sess, H.now, pkt,
-	    sizeof(pkt)), 0);
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.srv.sess, H.now, pkt, 20), 0);
-	h_pump(&H);
+	/* Client -> server 1400 bytes, server -> client 20, in place. */
+	CU_ASSERT_EQUAL(h_send_ip(&H.cli, buf, sizeof(buf), 1400, &flen), 0);
+	CU_ASSERT_EQUAL(flen, 1404);
+	CU_ASSERT_EQUAL(h_input(&H, &H.srv, buf, flen), 0);
+	CU_ASSERT_EQUAL(h_send_ip(&H.srv, buf, sizeof(buf), 20, &flen), 0);
+	CU_ASSERT_EQUAL(h_input(&H, &H.cli, buf, flen), 0);
 	CU_ASSERT_EQUAL(H.srv.ip_packets, 1);
-	CU_ASSERT_EQUAL(H.srv.last_ip_len, sizeof(pkt));
+	CU_ASSERT_EQUAL(H.srv.last_ip_len, 1400);
 	CU_ASSERT_EQUAL(H.cli.ip_packets, 1);
 	CU_ASSERT_EQUAL(H.cli.last_ip_len, 20);
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.cli.sess, H.now, buf, 1501),
-	    PPP_E_TOO_BIG);
-	/* Too small a caller buffer keeps the frame queued. */
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.cli.sess, H.now, pkt, 100), 0);
-	CU_ASSERT_EQUAL(ppp_session_next_output(H.cli.sess, buf, 50, &len),
-	    PPP_E_BUFFER);
-	CU_ASSERT_EQUAL(ppp_session_next_output(H.cli.sess, buf, sizeof(buf),
-	    &len), 1);
-	CU_ASSERT_EQUAL(len, 104);
-	CU_ASSERT_EQUAL(ppp_session_next_output(H.cli.sess, buf, sizeof(buf),
-	    &len), 0);
+	/* Larger than the peer's MRU. */
+	off = PPP_HEADROOM;
+	len = 1501;
+	CU_ASSERT_EQUAL(ppp_session_encap(H.cli.sess, buf, sizeof(buf), &off,
+	    &len), PPP_E_TOO_BIG);
+	/* Too little headroom: refused, nothing moved. */
+	off = 3;
+	len = 100;
+	CU_ASSERT_EQUAL(ppp_session_encap(H.cli.sess, buf, sizeof(buf), &off,
+	    &len), PPP_E_BUFFER);
+	CU_ASSERT_EQUAL(off, 3);
+	CU_ASSERT_EQUAL(len, 100);
+	/* Too small a caller buffer keeps a frame queued: the Echo-Reply
+	 * to this Echo-Request (4 data bytes) is 16 bytes long. */
+	n = ts_hex2bin(echo, sizeof(echo), "c021 09 01 000c 00000000 61626364");
+	CU_ASSERT_EQUAL(h_input(&H, &H.cli, echo, n), 0);
+	CU_ASSERT_EQUAL(h_out(H.cli.ctx, out, 8, &len), PPP_E_BUFFER);
+	CU_ASSERT_EQUAL(len, 16);
+	CU_ASSERT_EQUAL(h_out(H.cli.ctx, out, sizeof(out), &len), PPP_OK);
+	CU_ASSERT_EQUAL(len, 16);
+	CU_ASSERT_EQUAL(out[4], CODE_ECHOREP);
+	CU_ASSERT_EQUAL(h_out(H.cli.ctx, out, sizeof(out), &len),
+	    PPP_E_AGAIN);
+	/* Per-session IP counters. */
+	CU_ASSERT_EQUAL(ppp_session_get_info(H.cli.sess, H.now, &info), 0);
+	CU_ASSERT_EQUAL(info.ip_packets_out, 1);
+	CU_ASSERT_EQUAL(info.ip_bytes_out, 1400);
+	CU_ASSERT_EQUAL(info.ip_packets_in, 1);
+	CU_ASSERT_EQUAL(info.ip_bytes_in, 20);
 	/* Idle session state stays within the 1 KiB budget. */
 	CU_ASSERT(ppp_session_memory(H.srv.sess) <= 1024);
 	h_free(&H);
@@ -337,7 +356,7 @@ test_black_hole(void)
 	h_run(&H, 100);
 	CU_ASSERT_TRUE(H.srv.down);
 	CU_ASSERT_EQUAL(H.srv.down_reason, PPP_DOWN_NEGOTIATION_FAILED);
-	CU_ASSERT_EQUAL(ppp_session_next_timeout(H.srv.sess), UINT64_MAX);
+	CU_ASSERT_EQUAL(ppp_next_timeout(H.srv.ctx), UINT64_MAX);
 	CU_ASSERT(H.now <= 1000000000ULL + 10 * 3000 * NS_PER_MS);
 	h_free(&H);
 }
@@ -349,7 +368,7 @@ test_echo_timeout(void)
 	uint64_t t0;
 
 	h_config(&sc, PPP_AUTH_CHAP_MD5);
-	sc.echo_interval_s = 30;
+	sc.echo_interval_ns = 30 * NS_PER_S;
 	sc.echo_max_misses = 3;
 	h_config(&cc, PPP_AUTH_NONE);
 	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
@@ -359,8 +378,8 @@ test_echo_timeout(void)
 	/* A live peer answers: several intervals pass without harm. */
 	t0 = H.now;
 	while (H.now < t0 + 200 * NS_PER_S) {
-		H.now = ppp_session_next_timeout(H.srv.sess);
-		ppp_session_handle_timeout(H.srv.sess, H.now);
+		H.now = ppp_next_timeout(H.srv.ctx);
+		CU_ASSERT_EQUAL(ppp_handle_timeout(H.srv.ctx, H.now), 0);
 		h_pump(&H);
 	}
 	CU_ASSERT_FALSE(H.srv.down);
@@ -368,8 +387,8 @@ test_echo_timeout(void)
 	H.drop_pct = 100;
 	t0 = H.now;
 	while (!H.srv.down && H.now < t0 + 1000 * NS_PER_S) {
-		H.now = ppp_session_next_timeout(H.srv.sess);
-		ppp_session_handle_timeout(H.srv.sess, H.now);
+		H.now = ppp_next_timeout(H.srv.ctx);
+		CU_ASSERT_EQUAL(ppp_handle_timeout(H.srv.ctx, H.now), 0);
 		h_pump(&H);
 	}
 	CU_ASSERT_TRUE(H.srv.down);
@@ -385,17 +404,17 @@ test_rechallenge(void)
 	uint64_t t0;
 
 	h_config(&sc, PPP_AUTH_MSCHAPV2);
-	sc.rechallenge_s = 60;
+	sc.rechallenge_ns = 60 * NS_PER_S;
 	h_config(&cc, PPP_AUTH_NONE);
 	CU_ASSERT_EQUAL_FATAL(h_init(&H, &sc, &cc, "eve", "pw"), 0);
 	H.password = "pw";
 	h_run(&H, 50);
 	CU_ASSERT_TRUE_FATAL(H.srv.ip_up);
 	t0 = H.now;
-	while (ppp_session_next_timeout(H.srv.sess) < t0 + 130 * NS_PER_S) {
-		H.now = ppp_session_next_timeout(H.srv.sess);
-		ppp_session_handle_timeout(H.srv.sess, H.now);
-		ppp_session_handle_timeout(H.cli.sess, H.now);
+	while (ppp_next_timeout(H.srv.ctx) < t0 + 130 * NS_PER_S) {
+		H.now = ppp_next_timeout(H.srv.ctx);
+		CU_ASSERT_EQUAL(ppp_handle_timeout(H.srv.ctx, H.now), 0);
+		CU_ASSERT_EQUAL(ppp_handle_timeout(H.cli.ctx, H.now), 0);
 		h_pump(&H);
 	}
 	CU_ASSERT_EQUAL(H.srv.auth_requests, 3);
@@ -404,8 +423,8 @@ test_rechallenge(void)
 	CU_ASSERT_FALSE(H.srv.down);
 	/* The password changes: the next re-challenge ends the link. */
 	H.password = "other";
-	H.now = ppp_session_next_timeout(H.srv.sess);
-	ppp_session_handle_timeout(H.srv.sess, H.now);
+	H.now = ppp_next_timeout(H.srv.ctx);
+	CU_ASSERT_EQUAL(ppp_handle_timeout(H.srv.ctx, H.now), 0);
 	h_pump(&H);
 	CU_ASSERT_TRUE(H.srv.down);
 	CU_ASSERT_EQUAL(H.srv.down_reason, PPP_DOWN_AUTH_FAILED);
@@ -421,9 +440,15 @@ test_renegotiate(void)
 
 	negotiate(PPP_AUTH_CHAP_MD5, "s3cret", true);
 	H.srv.ip_up = H.cli.ip_up = false;
-	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, f, sizeof(f)), 0);
-	CU_ASSERT_EQUAL(ppp_session_send_ip(H.srv.sess, H.now, f, 4),
-	    PPP_E_STATE);
+	CU_ASSERT_EQUAL(h_input(&H, &H.srv, f, sizeof(f)), 0);
+	{
+		uint8_t b[64];
+		size_t off = PPP_HEADROOM, len = 20;
+
+		memset(b, 0x45, sizeof(b));
+		CU_ASSERT_EQUAL(ppp_session_encap(H.srv.sess, b, sizeof(b),
+		    &off, &len), PPP_E_STATE);
+	}
 	h_run(&H, 20);
 	CU_ASSERT_FALSE(H.srv.down);
 	CU_ASSERT_FALSE(H.cli.down);
@@ -457,7 +482,7 @@ test_renegotiate_while_pending(void)
 	CU_ASSERT_EQUAL_FATAL(H.srv.auth_requests, 1);
 	first = H.pending;
 	/* Renegotiation: LCP goes through Req-Sent again and reopens. */
-	CU_ASSERT_EQUAL(ppp_session_input(H.srv.sess, H.now, f, sizeof(f)), 0);
+	CU_ASSERT_EQUAL(h_input(&H, &H.srv, f, sizeof(f)), 0);
 	h_pump(&H);
 	CU_ASSERT_FALSE(H.srv.down);
 	CU_ASSERT_EQUAL(H.srv.sess->lcp.state, ST_OPENED);
@@ -500,7 +525,7 @@ test_close(void)
 	CU_ASSERT_EQUAL(H.cli.down_reason, PPP_DOWN_LOCAL_CLOSE);
 	CU_ASSERT_TRUE(H.srv.down);
 	CU_ASSERT_EQUAL(H.srv.down_reason, PPP_DOWN_PEER_TERMINATED);
-	CU_ASSERT_EQUAL(ppp_session_next_timeout(H.cli.sess), UINT64_MAX);
+	CU_ASSERT_EQUAL(ppp_next_timeout(H.cli.ctx), UINT64_MAX);
 	h_free(&H);
 }
 
@@ -542,19 +567,19 @@ test_oom(void)
 		if (rc == 0)
 			rc = ppp_ctx_new(&h->cli.ctx, &cc, &h->hooks);
 		if (rc == 0)
-			rc = ppp_session_new(h->srv.ctx, PPP_ROLE_SERVER,
-			    h->now, NULL, &h->srv.sess);
+			rc = ppp_session_new(h->srv.ctx, h->now,
+			    PPP_ROLE_SERVER, NULL, &h->srv.sess);
 		if (rc == 0) {
 			struct ppp_session_config c;
 
 			memset(&c, 0, sizeof(c));
 			c.size = sizeof(c);
-			c.user = "eve";
-			c.user_len = 3;
+			c.username = "eve";
+			c.username_len = 3;
 			c.password = "pw";
 			c.password_len = 2;
-			rc = ppp_session_new(h->cli.ctx, PPP_ROLE_CLIENT,
-			    h->now, &c, &h->cli.sess);
+			rc = ppp_session_new(h->cli.ctx, h->now,
+			    PPP_ROLE_CLIENT, &c, &h->cli.sess);
 		}
 		if (rc == 0)
 			h_run(h, 60);
@@ -626,6 +651,7 @@ test_pap_frame_wiped(void)
 	struct ppp_session *s;
 	uint8_t out[PPP_MAX_FRAME], req[] = { 0xff, 0x03, 0xc0, 0x21,
 	    CODE_CONFREQ, 0x01, 0x00, 0x08, 0x03, 0x04, 0xc0, 0x23 };
+	struct ppp_rx rx;
 	size_t len;
 	bool sent_pw = false;
 
@@ -642,21 +668,22 @@ test_pap_frame_wiped(void)
 	CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&ctx, &cc, &hk), 0);
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	sc.user = "u";
-	sc.user_len = 1;
+	sc.username = "u";
+	sc.username_len = 1;
 	sc.password = a.secret;
 	sc.password_len = a.secret_len;
-	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, PPP_ROLE_CLIENT, 0, &sc,
+	CU_ASSERT_EQUAL_FATAL(ppp_session_new(ctx, 0, PPP_ROLE_CLIENT, &sc,
 	    &s), 0);
 	/* Ack our Configure-Request; the peer asks for PAP. */
-	CU_ASSERT_EQUAL_FATAL(ppp_session_next_output(s, out, sizeof(out),
-	    &len), 1);
+	CU_ASSERT_EQUAL_FATAL(ppp_next_output(ctx, out, sizeof(out), &len,
+	    NULL, NULL), PPP_OK);
 	CU_ASSERT_EQUAL_FATAL(out[4], CODE_CONFREQ);
 	out[4] = CODE_CONFACK;
-	CU_ASSERT_EQUAL(ppp_session_input(s, 0, out, len), 0);
-	CU_ASSERT_EQUAL(ppp_session_input(s, 0, req, sizeof(req)), 0);
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, out, len, &rx), 0);
+	CU_ASSERT_EQUAL(ppp_session_input(s, 0, req, sizeof(req), &rx), 0);
 	CU_ASSERT_EQUAL(s->auth_state, AU_CLIENT_SENT);
-	while (ppp_session_next_output(s, out, sizeof(out), &len) == 1)
+	while (ppp_next_output(ctx, out, sizeof(out), &len, NULL, NULL) ==
+	    PPP_OK)
 		if (get16(out + 2) == PROTO_PAP && len == 4 + 4 + 2 + 1 + 9 &&
 		    memcmp(out + 4 + 4 + 2 + 1, a.secret, 9) == 0)
 			sent_pw = true;
