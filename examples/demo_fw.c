@@ -4,10 +4,15 @@
  * Configures the firewall of the seed's configuration script (interfaces
  * vlan1 private, dyn-dynamic private, eth0 public; enhanced NAT for vlan1
  * and dyn-dynamic to eth0; rules 1-3 for ISAKMP, NAT-T and L2TP with
- * encap=ipsec), then pushes hand-built packets through it: a LAN host's TCP
- * connection and a road warrior's UDP flow out through enhanced NAT, a
- * blocked inbound probe, an L2TP packet that arrived through IPsec and the
- * same packet in the clear.  Prints verdicts, translations and counters.
+ * encap=ipsec; a deny for a whole /24 as one address-range rule), brings up
+ * a road warrior's PPP session as a dynamic interface (user tag,
+ * anti-spoofing peer address, MSS clamp 1360), then pushes hand-built
+ * packets through it: a LAN host's TCP connection and a road warrior's UDP
+ * flow out through enhanced NAT, the road warrior's SYN with its MSS
+ * clamped, a spoofed packet from the PPP session, a blocked inbound probe,
+ * an L2TP packet that arrived through one client's IPsec SA, the same
+ * packet in the clear and through another client's SA.  Prints verdicts,
+ * translations and counters.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +29,12 @@
 #define WEB 0xc6336407u       /* 198.51.100.7 */
 #define DNS 0xc6336408u       /* 198.51.100.8 */
 #define PEER 0xc633640au      /* 198.51.100.10, a road warrior's NAT */
+#define BADNET 0xc6336400u    /* 198.51.100.0/24: no telnet (rule 5) */
+
+/* The gateway's tags: its IPsec peer objects and its PPP session object. */
+#define TAG_PEER_A 0x1001u
+#define TAG_PEER_B 0x1002u
+#define TAG_PPP0 0x2001u
 
 #define NS 1000000000ULL
 
@@ -80,13 +91,14 @@ w32(uint8_t *p, uint32_t v)
 	w16(p + 2, v & 0xffff);
 }
 
-/* IPv4 + TCP (flags) or UDP (flags = 0xff) with valid checksums. */
+/* IPv4 + TCP (flags; a SYN carries the MSS option 1460) or UDP
+ * (flags = 0xff) with valid checksums. */
 static size_t
 build(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
     int tcpflags)
 {
-	bool tcp = tcpflags != 0xff;
-	size_t l4 = tcp ? 20 : 8 + 12, tot = 20 + l4;
+	bool tcp = tcpflags != 0xff, syn = tcp && (tcpflags & 0x02);
+	size_t l4 = tcp ? (syn ? 24 : 20) : 8 + 12, tot = 20 + l4;
 	uint32_t ps;
 
 	memset(b, 0, tot);
@@ -102,8 +114,13 @@ build(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
 	ps = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
 	    b[9] + (uint32_t)l4;
 	if (tcp) {
-		b[32] = 5 << 4;
+		b[32] = (uint8_t)((l4 / 4) << 4);
 		b[33] = (uint8_t)tcpflags;
+		if (syn) {
+			b[40] = 2;          /* MSS option: kind 2, length 4 */
+			b[41] = 4;
+			w16(b + 42, 1460);
+		}
 		w16(b + 34, 65535);
 		w16(b + 36, sum(b + 20, l4, ps));
 	} else {
@@ -136,10 +153,11 @@ show(const char *what, const uint8_t *before, const uint8_t *after, int rc,
 	    ((uint32_t)before[18] << 8) | before[19], b),
 	    (before[22] << 8) | before[23]);
 	if (rc != 0) {
-		printf("DROP (%s)\n", fw_strerror(rc));
+		printf("%s (%s)\n", fw_verdict_name(v->action),
+		    fw_strerror(rc));
 		return;
 	}
-	printf("PASS%s", v->new_flow ? " new" : "");
+	printf("%s%s", fw_verdict_name(v->action), v->new_flow ? " new" : "");
 	if (v->rule)
 		printf(" rule=%u", v->rule);
 	if (v->translated)
@@ -150,20 +168,25 @@ show(const char *what, const uint8_t *before, const uint8_t *after, int rc,
 		    ip(((uint32_t)after[16] << 24) | ((uint32_t)after[17] << 16) |
 		    ((uint32_t)after[18] << 8) | after[19], d),
 		    (after[22] << 8) | after[23]);
+	if (v->mss_clamped)
+		printf(" mss %u->%u", (before[42] << 8) | before[43],
+		    (after[42] << 8) | after[43]);
 	printf("\n");
 }
 
+/* One packet through fw_process(); ipsec = the IPsec peer's tag or 0. */
 static int
 send(struct fw_ctx *ctx, uint64_t now, const char *what, uint8_t *b,
-    size_t n, uint16_t in, uint16_t out, unsigned flags)
+    size_t n, uint16_t in, uint16_t out, uint64_t ipsec)
 {
 	uint8_t before[64];
-	struct fw_verdict v;
+	struct fw_pkt p = { .data = b, .len = n, .in_if = in, .out_if = out,
+	    .ipsec = ipsec };
 	int rc;
 
 	memcpy(before, b, n < sizeof(before) ? n : sizeof(before));
-	rc = fw_process(ctx, now, b, n, in, out, flags, &v);
-	show(what, before, b, rc, &v);
+	rc = fw_process(ctx, now, &p);
+	show(what, before, b, rc, &p.verdict);
 	return rc;
 }
 
@@ -178,8 +201,14 @@ main(void)
 	struct fw_nat_cfg nc = { .size = sizeof(nc), .type = FW_NAT_ENHANCED,
 	    .gbl_if = IF_ETH0 };
 	struct fw_rule_cfg rc = { .size = sizeof(rc), .if_id = IF_ETH0,
-	    .action = FW_ALLOW, .protocol = FW_PROTO_UDP, .ip = OFFICE,
-	    .gbl_ip = OFFICE };
+	    .action = FW_ALLOW, .protocol = FW_PROTO_UDP, .ip_min = OFFICE,
+	    .ip_max = OFFICE, .gbl_ip = OFFICE };
+	/* rule=5 int=vlan1 action=deny prot=tcp port=23
+	 * ip=198.51.100.0-198.51.100.255: no telnet to that /24. */
+	struct fw_rule_cfg deny = { .size = sizeof(deny), .number = 5,
+	    .if_id = IF_VLAN1, .action = FW_DENY, .protocol = FW_PROTO_TCP,
+	    .ip_min = BADNET, .ip_max = BADNET | 0xff, .port_min = 23,
+	    .port_max = 23 };
 	static const uint16_t rport[3] = { 500, 4500, 1701 };
 	uint8_t b[64];
 	size_t n, cur;
@@ -220,11 +249,19 @@ main(void)
 		rc.encap_ipsec = i == 2;
 		fails |= fw_rule_add(ctx, &rc);
 	}
-	/* A road warrior's PPP session comes up: a dynamic interface. */
+	fails |= fw_rule_add(ctx, &deny);
+	/* A road warrior's PPP session comes up: a dynamic interface that
+	 * only its peer address may send from, with TCP MSS clamping. */
 	ic.id = IF_PPP0;
 	ic.dynamic = true;
 	ic.address = 0;
+	ic.peer_addr = RW_HOST;
+	ic.mss_clamp = 1360;
+	ic.user = TAG_PPP0;
 	fails |= fw_interface_add(ctx, &ic);
+	printf("ppp0 is a %s interface, user tag %#llx\n",
+	    fw_if_type_name(FW_IF_PRIVATE),
+	    (unsigned long long)fw_interface_user(ctx, IF_PPP0));
 	if (fails != 0) {
 		fprintf(stderr, "configuration failed\n");
 		return 1;
@@ -242,6 +279,11 @@ main(void)
 	fails |= send(ctx, now, "vlan1->eth0 ACK", b, n, IF_VLAN1, IF_ETH0,
 	    0);
 
+	n = build(b, LAN_HOST, 40001, WEB, 23, 0x02);
+	if (send(ctx, now, "vlan1->eth0 telnet SYN", b, n, IF_VLAN1,
+	    IF_ETH0, 0) == 0)
+		fails = 1;
+
 	printf("\n-- road warrior's UDP flow (dyn-dynamic -> eth0)\n");
 	n = build(b, RW_HOST, 53000, DNS, 53, 0xff);
 	fails |= send(ctx, now, "ppp0->eth0 DNS query", b, n, IF_PPP0,
@@ -250,6 +292,14 @@ main(void)
 	n = build(b, DNS, 53, OFFICE, gport, 0xff);
 	fails |= send(ctx, now, "eth0->ppp0 DNS answer", b, n, IF_ETH0,
 	    IF_PPP0, 0);
+
+	n = build(b, RW_HOST, 53001, WEB, 443, 0x02);
+	fails |= send(ctx, now, "ppp0->eth0 SYN (MSS clamped)", b, n,
+	    IF_PPP0, IF_ETH0, 0);
+	n = build(b, LAN_HOST, 53002, DNS, 53, 0xff);
+	if (send(ctx, now, "ppp0->eth0 from a LAN address", b, n, IF_PPP0,
+	    IF_ETH0, 0) == 0)
+		fails = 1;
 
 	printf("\n-- inbound traffic\n");
 	n = build(b, PEER, 4444, OFFICE, 23, 0x02);
@@ -261,21 +311,33 @@ main(void)
 	n = build(b, PEER, 4500, OFFICE, 4500, 0xff);
 	fails |= send(ctx, now, "eth0 NAT-T", b, n, IF_ETH0, FW_IF_LOCAL, 0);
 	n = build(b, PEER, 1701, OFFICE, 1701, 0xff);
-	fails |= send(ctx, now, "eth0 L2TP out of IPsec SA", b, n, IF_ETH0,
-	    FW_IF_LOCAL, FW_PKT_IPSEC);
+	fails |= send(ctx, now, "eth0 L2TP out of peer A's SA", b, n,
+	    IF_ETH0, FW_IF_LOCAL, TAG_PEER_A);
 	n = build(b, PEER, 1701, OFFICE, 1701, 0xff);
 	if (send(ctx, now, "eth0 L2TP in the clear", b, n, IF_ETH0,
 	    FW_IF_LOCAL, 0) == 0)
 		fails = 1;
+	n = build(b, PEER, 1701, OFFICE, 1701, 0xff);
+	if (send(ctx, now, "eth0 L2TP out of peer B's SA", b, n, IF_ETH0,
+	    FW_IF_LOCAL, TAG_PEER_B) == 0)
+		fails = 1;
 
 	printf("\n-- connections (show firewall session)\n");
 	cur = 0;
-	while (fw_conn_next(ctx, now, &cur, &ci))
+	while (fw_conn_next(ctx, now, &cur, &ci)) {
 		printf("  proto %-2u %s:%u -> %s:%u  reply to %s:%u  "
-		    "in %u out %u rule %u%s\n", ci.protocol,
+		    "in %u out %u rule %u%s%s%s", ci.protocol,
 		    ip(ci.orig.src, s1), ci.orig.sport, ip(ci.orig.dst, s2),
 		    ci.orig.dport, ip(ci.reply.dst, s3), ci.reply.dport,
-		    ci.in_if, ci.out_if, ci.rule, ci.nat ? " nat" : "");
+		    ci.in_if, ci.out_if, ci.rule, ci.nat ? " nat" : "",
+		    ci.protocol == FW_PROTO_TCP ? " " : "",
+		    ci.protocol == FW_PROTO_TCP ?
+		    fw_tcp_state_name(ci.tcp_state) : "");
+		if (ci.ipsec != 0)
+			printf(" ipsec peer %#llx",
+			    (unsigned long long)ci.ipsec);
+		printf("\n");
+	}
 	printf("\n-- NAT bindings\n");
 	cur = 0;
 	while (fw_nat_binding_next(ctx, now, &cur, &nb))
@@ -285,17 +347,19 @@ main(void)
 		    nb.remote_port);
 
 	printf("\n-- counters\n");
-	fw_stats_get(ctx, &st);
+	fw_get_stats(ctx, &st);
 	printf("  packets %llu passed %llu dropped %llu flows %llu "
-	    "translated %llu\n", (unsigned long long)st.packets,
-	    (unsigned long long)st.passed, (unsigned long long)st.dropped,
+	    "translated %llu mss clamped %llu\n",
+	    (unsigned long long)st.packets, (unsigned long long)st.passed,
+	    (unsigned long long)st.dropped,
 	    (unsigned long long)st.flows_active,
-	    (unsigned long long)st.nat_translated);
+	    (unsigned long long)st.nat_translated,
+	    (unsigned long long)st.mss_clamped);
 	for (i = 0; i < FW_REASON_MAX; i++)
 		if (st.drops[i] != 0)
 			printf("  drop reason \"%s\": %llu\n", fw_strerror(-i),
 			    (unsigned long long)st.drops[i]);
-	for (i = 1; i <= 3; i++)
+	for (i = 1; i <= 5; i++)
 		if (fw_rule_hits(ctx, (uint32_t)i, &hits) == 0)
 			printf("  rule %d: %llu hits\n", i,
 			    (unsigned long long)hits);
@@ -313,6 +377,11 @@ main(void)
 				    (unsigned long long)is.in_drop,
 				    (unsigned long long)is.out_pass);
 	}
+	/* Live reconfiguration: vlan1 stops being translated; its existing
+	 * connection keeps its binding until it ends. */
+	nc.if_id = IF_VLAN1;
+	printf("\n  delete %s NAT for vlan1: %s\n",
+	    fw_nat_type_name(nc.type), fw_strerror(fw_nat_delete(ctx, &nc)));
 	/* The PPP session ends; an hour later everything has expired. */
 	fw_interface_remove(ctx, IF_PPP0);
 	i = fw_handle_timeout(ctx, now + 3 * 3600 * NS);

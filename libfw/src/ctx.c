@@ -1,6 +1,6 @@
 /*
- * ctx.c - context, configuration objects (interfaces, NAT definitions,
- * rules), counters, logging and introspection.
+ * ctx.c - the context (configuration, allocation, wiping), logging, names
+ * of codes and enums, timers, counters and the connection enumeration.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,24 +44,24 @@ fw_log(struct fw_ctx *ctx, int level, const char *fmt, ...)
 	ctx->hooks.log(ctx->hooks.user, level, buf);
 }
 
-/* A drop log line, at most log_burst per sweep interval. */
-void
-fw_logdrop(struct fw_ctx *ctx, const char *fmt, ...)
+/* A drop log line may be emitted: at most log_burst per sweep interval. */
+bool
+fw_logdrop_budget(struct fw_ctx *ctx)
 {
-	char buf[256];
-	va_list ap;
-
 	if (ctx->log_budget == 0) {
 		ctx->st.log_suppressed++;
-		return;
+		return false;
 	}
 	ctx->log_budget--;
-	if (ctx->hooks.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ctx->hooks.log(ctx->hooks.user, FW_LOG_INFO, buf);
+	return ctx->hooks.log != NULL;
+}
+
+const char *
+fw_ipstr(uint32_t a, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+	return buf;
 }
 
 const char *
@@ -71,14 +71,20 @@ fw_strerror(int err)
 	case FW_OK: return "ok";
 	case FW_E_INVAL: return "invalid argument";
 	case FW_E_NOMEM: return "out of memory";
+	case FW_E_RNG: return "random generator failed";
+	case FW_E_CRYPTO: return "crypto library failed";
+	case FW_E_BUFFER: return "buffer too small";
+	case FW_E_AGAIN: return "nothing to return";
+	case FW_E_LIMIT: return "configured limit reached";
+	case FW_E_STATE: return "not valid in this state";
 	case FW_E_EXISTS: return "already exists";
 	case FW_E_NOT_FOUND: return "not found";
-	case FW_E_LIMIT: return "configured limit reached";
-	case FW_E_RNG: return "random generator failed";
 	case FW_E_TRUNCATED: return "truncated packet";
-	case FW_E_BAD_VERSION: return "not IPv4";
-	case FW_E_BAD_IHL: return "IPv4 header length below 5";
 	case FW_E_BAD_LENGTH: return "IPv4 total length inconsistent";
+	case FW_E_VERSION: return "not IPv4";
+	case FW_E_DUPLICATE: return "duplicate";
+	case FW_E_QUEUE_FULL: return "queue full";
+	case FW_E_BAD_IHL: return "IPv4 header length below 5";
 	case FW_E_BAD_CHECKSUM: return "bad IPv4 header checksum";
 	case FW_E_IP_OPTIONS: return "IPv4 options present";
 	case FW_E_BAD_TCP_OFFSET: return "bad TCP data offset";
@@ -89,9 +95,11 @@ fw_strerror(int err)
 	case FW_E_FRAG_TINY: return "first fragment too short";
 	case FW_E_BAD_ADDRESS: return "bad source address";
 	case FW_E_BAD_IF: return "unknown interface";
+	case FW_E_SPOOFED: return "spoofed source address";
 	case FW_E_POLICY: return "denied by policy";
 	case FW_E_RULE_DENY: return "denied by rule";
 	case FW_E_NEED_IPSEC: return "rule requires IPsec";
+	case FW_E_IPSEC_MISMATCH: return "connection belongs to another IPsec peer";
 	case FW_E_TCP_NO_SYN: return "new TCP connection without SYN";
 	case FW_E_TCP_STATE: return "TCP segment invalid in state";
 	case FW_E_ICMP_NO_FLOW: return "ICMP error for unknown connection";
@@ -101,6 +109,70 @@ fw_strerror(int err)
 	case FW_E_UNSUPPORTED: return "unsupported protocol";
 	default: return "unknown error";
 	}
+}
+
+const char *
+fw_tcp_state_name(enum fw_tcp_state state)
+{
+	switch (state) {
+	case FW_TCP_NONE: return "none";
+	case FW_TCP_SYN_SENT: return "syn-sent";
+	case FW_TCP_SYN_RECV: return "syn-recv";
+	case FW_TCP_ESTABLISHED: return "established";
+	case FW_TCP_FIN_WAIT: return "fin-wait";
+	case FW_TCP_TIME_WAIT: return "time-wait";
+	case FW_TCP_CLOSED: return "closed";
+	default: return "unknown";
+	}
+}
+
+const char *
+fw_if_type_name(enum fw_if_type type)
+{
+	switch (type) {
+	case FW_IF_PRIVATE: return "private";
+	case FW_IF_PUBLIC: return "public";
+	default: return "unknown";
+	}
+}
+
+const char *
+fw_nat_type_name(enum fw_nat_type type)
+{
+	switch (type) {
+	case FW_NAT_ENHANCED: return "enhanced";
+	case FW_NAT_STANDARD: return "standard";
+	default: return "unknown";
+	}
+}
+
+const char *
+fw_action_name(enum fw_action action)
+{
+	switch (action) {
+	case FW_ALLOW: return "allow";
+	case FW_DENY: return "deny";
+	default: return "unknown";
+	}
+}
+
+const char *
+fw_verdict_name(enum fw_verdict_action action)
+{
+	switch (action) {
+	case FW_VERDICT_PASS: return "pass";
+	case FW_VERDICT_DROP: return "drop";
+	default: return "unknown";
+	}
+}
+
+static void
+wipe(void *p, size_t n)
+{
+	volatile uint8_t *v = p;
+
+	while (n-- > 0)
+		*v++ = 0;
 }
 
 static uint64_t
@@ -127,10 +199,9 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	if (cfg != NULL) {
-		if (cfg->size < offsetof(struct fw_config, max_flows) ||
-		    cfg->size > sizeof(c))
+		if (cfg->size != sizeof(c))
 			return FW_E_INVAL;
-		memcpy(&c, cfg, cfg->size);
+		c = *cfg;
 	}
 	c.size = sizeof(c);
 #define DEF(f, v) do { if (c.f == 0) c.f = (v); } while (0)
@@ -141,15 +212,15 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	DEF(max_frags, 1024);
 	DEF(nat_port_min, 1024);
 	DEF(nat_port_max, 65535);
-	DEF(tcp_syn_timeout, 120 * NS);
-	DEF(tcp_est_timeout, 7440 * NS);
-	DEF(tcp_fin_timeout, 120 * NS);
-	DEF(tcp_rst_timeout, 10 * NS);
-	DEF(udp_timeout, 30 * NS);
-	DEF(udp_stream_timeout, 180 * NS);
-	DEF(icmp_timeout, 30 * NS);
-	DEF(frag_timeout, 30 * NS);
-	DEF(sweep_interval, 1 * NS);
+	DEF(tcp_syn_timeout_ns, 120 * NS);
+	DEF(tcp_est_timeout_ns, 7440 * NS);
+	DEF(tcp_fin_timeout_ns, 120 * NS);
+	DEF(tcp_rst_timeout_ns, 10 * NS);
+	DEF(udp_timeout_ns, 30 * NS);
+	DEF(udp_stream_timeout_ns, 180 * NS);
+	DEF(icmp_timeout_ns, 30 * NS);
+	DEF(frag_timeout_ns, 30 * NS);
+	DEF(sweep_interval_ns, 1 * NS);
 	DEF(log_burst, 10);
 #undef DEF
 	if (c.max_flows > (1u << 28) || c.nat_port_min > c.nat_port_max ||
@@ -216,173 +287,10 @@ fw_ctx_free(struct fw_ctx *ctx)
 	mem_free(&h, ctx->ifs);
 	mem_free(&h, ctx->rules);
 	mem_free(&h, ctx->nats);
+	/* The SipHash key keeps the flow table's collisions unpredictable:
+	 * wipe it (libfw links no crypto library, hence the volatile loop). */
+	wipe(ctx, sizeof(*ctx));
 	mem_free(&h, ctx);
-}
-
-const struct ifent *
-fw_if_get(const struct fw_ctx *ctx, uint16_t id)
-{
-	if (id >= ctx->cfg.max_interfaces || !ctx->ifs[id].used)
-		return NULL;
-	return &ctx->ifs[id];
-}
-
-int
-fw_interface_add(struct fw_ctx *ctx, const struct fw_interface_cfg *icfg)
-{
-	struct ifent *e;
-
-	if (ctx == NULL || icfg == NULL ||
-	    icfg->size != sizeof(struct fw_interface_cfg))
-		return FW_E_INVAL;
-	if (icfg->id == FW_IF_DYNAMIC) {
-		if (icfg->dynamic || (icfg->type != FW_IF_PRIVATE &&
-		    icfg->type != FW_IF_PUBLIC))
-			return FW_E_INVAL;
-		if (ctx->dyn_type != 0)
-			return FW_E_EXISTS;
-		ctx->dyn_type = (uint8_t)icfg->type;
-		return 0;
-	}
-	if (icfg->id == FW_IF_LOCAL || icfg->id >= ctx->cfg.max_interfaces)
-		return FW_E_INVAL;
-	if (!icfg->dynamic && icfg->type != FW_IF_PRIVATE &&
-	    icfg->type != FW_IF_PUBLIC)
-		return FW_E_INVAL;
-	if (icfg->dynamic && ctx->dyn_type == 0)
-		return FW_E_NOT_FOUND;
-	e = &ctx->ifs[icfg->id];
-	if (e->used)
-		return FW_E_EXISTS;
-	memset(e, 0, sizeof(*e));
-	e->used = true;
-	e->dynamic = icfg->dynamic;
-	e->type = icfg->dynamic ? 0 : (uint8_t)icfg->type;
-	e->address = icfg->address;
-	fw_log(ctx, FW_LOG_DEBUG, "fw: interface %u added (%s%s)", icfg->id,
-	    icfg->dynamic ? "dynamic " : "",
-	    fw_if_type(ctx, icfg->id) == FW_IF_PUBLIC ? "public" : "private");
-	return 0;
-}
-
-int
-fw_interface_remove(struct fw_ctx *ctx, uint16_t id)
-{
-	uint32_t i, n = 0;
-
-	if (ctx == NULL)
-		return FW_E_INVAL;
-	if (id == FW_IF_LOCAL || fw_if_get(ctx, id) == NULL)
-		return FW_E_NOT_FOUND;
-	for (i = 0; i < ctx->cfg.max_flows; i++) {
-		struct flow *f = &ctx->flows[i];
-
-		if ((f->flags & FL_USED) && (f->in_if == id ||
-		    f->out_if == id)) {
-			fw_flow_remove(ctx, f);
-			n++;
-		}
-	}
-	ctx->st.flows_removed += n;
-	memset(&ctx->ifs[id], 0, sizeof(ctx->ifs[id]));
-	fw_log(ctx, FW_LOG_INFO, "fw: interface %u removed with %u connections",
-	    id, n);
-	return 0;
-}
-
-int
-fw_interface_set_address(struct fw_ctx *ctx, uint16_t id, uint32_t address)
-{
-	if (ctx == NULL)
-		return FW_E_INVAL;
-	if (id == FW_IF_LOCAL || fw_if_get(ctx, id) == NULL)
-		return FW_E_NOT_FOUND;
-	ctx->ifs[id].address = address;
-	return 0;
-}
-
-int
-fw_nat_add(struct fw_ctx *ctx, const struct fw_nat_cfg *ncfg)
-{
-	uint16_t i;
-
-	if (ctx == NULL || ncfg == NULL ||
-	    ncfg->size != sizeof(struct fw_nat_cfg))
-		return FW_E_INVAL;
-	if ((ncfg->type != FW_NAT_ENHANCED && ncfg->type != FW_NAT_STANDARD) ||
-	    ncfg->if_id == FW_IF_LOCAL || ncfg->gbl_if == FW_IF_LOCAL ||
-	    ncfg->gbl_if == FW_IF_DYNAMIC ||
-	    (ncfg->if_id != FW_IF_DYNAMIC &&
-	    ncfg->if_id >= ctx->cfg.max_interfaces) ||
-	    ncfg->gbl_if >= ctx->cfg.max_interfaces ||
-	    (ncfg->type == FW_NAT_STANDARD && (ncfg->ip == 0 ||
-	    ncfg->gbl_ip == 0)))
-		return FW_E_INVAL;
-	for (i = 0; i < ctx->nnats; i++) {
-		const struct fw_nat_cfg *n = &ctx->nats[i];
-
-		if (n->type == ncfg->type && n->if_id == ncfg->if_id &&
-		    n->gbl_if == ncfg->gbl_if && n->ip == ncfg->ip)
-			return FW_E_EXISTS;
-	}
-	if (ctx->nnats >= ctx->cfg.max_nats)
-		return FW_E_LIMIT;
-	ctx->nats[ctx->nnats++] = *ncfg;
-	return 0;
-}
-
-int
-fw_rule_add(struct fw_ctx *ctx, const struct fw_rule_cfg *r)
-{
-	uint16_t i, pos;
-	bool xlat_port;
-
-	if (ctx == NULL || r == NULL || r->size != sizeof(struct fw_rule_cfg))
-		return FW_E_INVAL;
-	if (r->number == 0 || (r->action != FW_ALLOW && r->action != FW_DENY) ||
-	    r->port_min > r->port_max || r->gbl_port_min > r->gbl_port_max ||
-	    r->if_id == FW_IF_LOCAL || (r->if_id != FW_IF_DYNAMIC &&
-	    r->if_id >= ctx->cfg.max_interfaces))
-		return FW_E_INVAL;
-	/* Port translation needs single ports on both sides. */
-	xlat_port = r->gbl_ip != 0 && r->gbl_port_max != 0 &&
-	    r->port_max != 0 && (r->port_min != r->gbl_port_min ||
-	    r->port_max != r->gbl_port_max);
-	if (xlat_port && (r->port_min != r->port_max ||
-	    r->gbl_port_min != r->gbl_port_max))
-		return FW_E_INVAL;
-	for (i = 0; i < ctx->nrules; i++)
-		if (ctx->rules[i].c.number == r->number)
-			return FW_E_EXISTS;
-	if (ctx->nrules >= ctx->cfg.max_rules)
-		return FW_E_LIMIT;
-	for (pos = 0; pos < ctx->nrules; pos++)
-		if (ctx->rules[pos].c.number > r->number)
-			break;
-	memmove(&ctx->rules[pos + 1], &ctx->rules[pos],
-	    (size_t)(ctx->nrules - pos) * sizeof(struct rule));
-	memset(&ctx->rules[pos], 0, sizeof(struct rule));
-	ctx->rules[pos].c = *r;
-	ctx->nrules++;
-	return 0;
-}
-
-int
-fw_rule_delete(struct fw_ctx *ctx, uint32_t number)
-{
-	uint16_t i;
-
-	if (ctx == NULL)
-		return FW_E_INVAL;
-	for (i = 0; i < ctx->nrules; i++) {
-		if (ctx->rules[i].c.number == number) {
-			memmove(&ctx->rules[i], &ctx->rules[i + 1],
-			    (size_t)(ctx->nrules - i - 1) * sizeof(struct rule));
-			ctx->nrules--;
-			return 0;
-		}
-	}
-	return FW_E_NOT_FOUND;
 }
 
 uint64_t
@@ -403,7 +311,7 @@ fw_handle_timeout(struct fw_ctx *ctx, uint64_t now)
 	n = fw_sweep(ctx, now);
 	ctx->log_budget = ctx->cfg.log_burst;
 	ctx->next_sweep = (ctx->st.flows_active || ctx->frags_live) ?
-	    now + ctx->cfg.sweep_interval : UINT64_MAX;
+	    now + ctx->cfg.sweep_interval_ns : UINT64_MAX;
 	if (n > 0)
 		fw_log(ctx, FW_LOG_DEBUG, "fw: %d connections expired", n);
 	return n;
@@ -439,7 +347,8 @@ fw_conn_next(const struct fw_ctx *ctx, uint64_t now, size_t *cursor,
 		info->rule = f->rule;
 		fill_tuple(&info->orig, f, 0);
 		fill_tuple(&info->reply, f, 1);
-		info->expires = f->expires;
+		info->ipsec = f->ipsec;
+		info->expires_ns = f->expires;
 		info->packets[0] = f->packets[0];
 		info->packets[1] = f->packets[1];
 		return true;
@@ -447,81 +356,15 @@ fw_conn_next(const struct fw_ctx *ctx, uint64_t now, size_t *cursor,
 	return false;
 }
 
-bool
-fw_nat_binding_next(const struct fw_ctx *ctx, uint64_t now, size_t *cursor,
-    struct fw_nat_binding *b)
+void
+fw_get_stats(const struct fw_ctx *ctx, struct fw_stats *out)
 {
-	struct fw_conn_info ci;
-
-	if (b == NULL)
-		return false;
-	while (fw_conn_next(ctx, now, cursor, &ci)) {
-		const struct flow *f = &ctx->flows[*cursor - 1];
-
-		if (!ci.nat)
-			continue;
-		memset(b, 0, sizeof(*b));
-		b->protocol = ci.protocol;
-		b->reverse = (f->flags & FL_REVERSE) != 0;
-		if (b->reverse) {
-			/* orig: remote -> global; reply: private -> remote. */
-			b->priv_ip = ci.reply.src;
-			b->priv_port = ci.reply.sport;
-			b->gbl_ip = ci.orig.dst;
-			b->gbl_port = ci.orig.dport;
-			b->remote_ip = ci.orig.src;
-			b->remote_port = ci.orig.sport;
-		} else {
-			/* orig: private -> remote; reply: remote -> global. */
-			b->priv_ip = ci.orig.src;
-			b->priv_port = ci.orig.sport;
-			b->gbl_ip = ci.reply.dst;
-			b->gbl_port = ci.reply.dport;
-			b->remote_ip = ci.reply.src;
-			b->remote_port = ci.reply.sport;
-		}
-		return true;
-	}
-	return false;
-}
-
-int
-fw_stats_get(const struct fw_ctx *ctx, struct fw_stats *st)
-{
-	if (ctx == NULL || st == NULL)
-		return FW_E_INVAL;
-	*st = ctx->st;
-	return 0;
-}
-
-int
-fw_interface_stats(const struct fw_ctx *ctx, uint16_t id,
-    struct fw_if_stats *st)
-{
-	const struct ifent *e;
-
-	if (ctx == NULL || st == NULL)
-		return FW_E_INVAL;
-	if ((e = fw_if_get(ctx, id)) == NULL)
-		return FW_E_NOT_FOUND;
-	*st = e->st;
-	return 0;
-}
-
-int
-fw_rule_hits(const struct fw_ctx *ctx, uint32_t number, uint64_t *hits)
-{
-	uint16_t i;
-
-	if (ctx == NULL || hits == NULL)
-		return FW_E_INVAL;
-	for (i = 0; i < ctx->nrules; i++) {
-		if (ctx->rules[i].c.number == number) {
-			*hits = ctx->rules[i].hits;
-			return 0;
-		}
-	}
-	return FW_E_NOT_FOUND;
+	if (out == NULL)
+		return;
+	if (ctx == NULL)
+		memset(out, 0, sizeof(*out));
+	else
+		*out = ctx->st;
 }
 
 size_t

@@ -1,5 +1,19 @@
 /*
  * fw_int.h - internals of libfw shared by its source files.
+ *
+ * Files by concern (each with its CUnit file in tests/libfw):
+ *   parse.c      IPv4 / transport validation, key extraction   test_badinput.c
+ *   conntrack.c  TCP state machine, timeouts, new connections  test_tcp.c
+ *   policy.c     rules: configuration and matching             test_policy.c
+ *   nat.c        NAT definitions, port allocation, rewriting   test_nat.c
+ *   icmp.c       ICMP error translation                        test_icmp.c
+ *   frag.c       fragment trackers                             test_frag.c
+ *   mss.c        TCP MSS clamping                              test_mss.c
+ *   iface.c      interfaces, anti-spoofing, user tags          test_iface.c
+ *   process.c    fw_process / fw_process_burst, drops, IPsec   test_ipsec.c
+ *   table.c      flow table and index                          test_table.c
+ *   ctx.c        context, logging, names, stats, enumeration   test_ctx.c
+ *   cksum.c      RFC 1071 / RFC 1624 checksums                 test_table.c
  */
 #ifndef FW_INT_H
 #define FW_INT_H
@@ -18,6 +32,15 @@
 #define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule */
 #define FL_SIMOPEN 0x20  /* TCP simultaneous open: SYN+ACK both ways */
 
+/* TCP flags and IPv4 fragment field. */
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+
+#define IP_MF 0x2000
+#define IP_OFFMASK 0x1fff
+
 /*
  * One tracked connection, 64 bytes.  t[d] is the tuple of direction d as it
  * appears on the wire before translation: d = 0 original, d = 1 reply.  A
@@ -35,7 +58,7 @@ struct flow {
 	uint8_t state;            /* enum fw_tcp_state */
 	uint8_t flags;
 	uint8_t fins;             /* bit d: FIN seen in direction d */
-	uint8_t pad[8];
+	uint64_t ipsec;           /* FL_IPSEC: tag of the peer that opened it */
 };
 
 struct frag {
@@ -52,7 +75,10 @@ struct ifent {
 	bool used;
 	bool dynamic;
 	uint8_t type;
+	uint16_t mss_clamp;       /* 0 = off */
 	uint32_t address;
+	uint32_t peer_addr;       /* anti-spoofing source, 0 = none */
+	uint64_t user;
 	struct fw_if_stats st;
 };
 
@@ -79,6 +105,7 @@ struct fw_ctx {
 
 	struct ifent *ifs;
 	uint8_t dyn_type;         /* type of the dynamic class, 0 undefined */
+	uint64_t dyn_user;        /* user tag of the dynamic class */
 	struct rule *rules;
 	uint16_t nrules;
 	struct fw_nat_cfg *nats;
@@ -94,6 +121,27 @@ struct key {
 	uint32_t src, dst;
 	uint16_t sport, dport;
 	uint8_t proto;
+};
+
+/* A parsed packet (parse.c fills it; the rest of the path reads it). */
+struct pkt {
+	uint8_t *ip;
+	size_t tot;       /* IPv4 total length; 0 = header not trustworthy */
+	size_t hl;        /* header length */
+	uint8_t proto;
+	uint16_t ipid;
+	size_t off;       /* fragment offset in bytes */
+	bool mf;
+	bool has_l4;      /* L4 header present (not a later fragment) */
+	uint8_t *l4;
+	size_t l4len;     /* bytes from l4 to end of this packet */
+	uint8_t tcpflags;
+	uint8_t icmp_type;
+	bool icmp_error;
+	struct key k;
+	uint64_t ipsec;   /* the caller's IPsec tag (fw_pkt.ipsec) */
+	uint64_t detail;  /* for the drop log: the connection's tag
+	                   * (IPSEC_MISMATCH) or the peer address (SPOOFED) */
 };
 
 #define FW_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -128,6 +176,32 @@ fw_hash_key(const struct fw_ctx *ctx, const struct key *k)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+static inline bool
+fw_key_eq(const struct key *a, const struct key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto;
+}
+
+/* ICMP types (RFC 792): queries carry an identifier, errors a quote. */
+static inline bool
+fw_icmp_is_query(uint8_t t)
+{
+	return t == 8 || t == 0 || t == 13 || t == 14;
+}
+
+static inline bool
+fw_icmp_is_request(uint8_t t)
+{
+	return t == 8 || t == 13;
+}
+
+static inline bool
+fw_icmp_is_error(uint8_t t)
+{
+	return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+}
+
 /* table.c */
 struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
 /* The same with h = fw_hash_key(ctx, k) already computed. */
@@ -142,9 +216,14 @@ int fw_sweep(struct fw_ctx *ctx, uint64_t now);
 /* ctx.c */
 void fw_log(struct fw_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void fw_logdrop(struct fw_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Takes one drop-log line from the budget; false (and counted as
+ * suppressed) when the budget is spent. */
+bool fw_logdrop_budget(struct fw_ctx *ctx);
+const char *fw_ipstr(uint32_t a, char buf[16]);
+
+/* iface.c */
 const struct ifent *fw_if_get(const struct fw_ctx *ctx, uint16_t id);
+bool fw_if_matches(const struct fw_ctx *ctx, uint16_t rif, uint16_t in_if);
 
 /* Type of an interface (a dynamic member takes its class's), 0 unknown. */
 static inline uint8_t
@@ -157,6 +236,93 @@ fw_if_type(const struct fw_ctx *ctx, uint16_t id)
 	e = &ctx->ifs[id];
 	return e->dynamic ? ctx->dyn_type : e->type;
 }
+
+/* parse.c */
+int fw_parse(struct pkt *p, uint8_t *ip, size_t len);
+bool fw_bad_source(uint32_t a);
+bool fw_peek_key(const uint8_t *ip, size_t len, struct key *k);
+
+/* conntrack.c */
+int fw_tcp_track(struct flow *f, int d, uint8_t fl);
+int fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
+    uint16_t in_if, uint16_t out_if, uint8_t in_type, uint8_t out_type,
+    struct fw_verdict *v, struct flow **out);
+
+/* Idle timeout of a flow in its current state. */
+static inline uint64_t
+fw_flow_timeout(const struct fw_ctx *ctx, const struct flow *f)
+{
+	const struct fw_config *c = &ctx->cfg;
+
+	switch (f->proto) {
+	case FW_PROTO_TCP:
+		switch (f->state) {
+		case FW_TCP_SYN_SENT:
+		case FW_TCP_SYN_RECV:
+			return c->tcp_syn_timeout_ns;
+		case FW_TCP_ESTABLISHED:
+			return c->tcp_est_timeout_ns;
+		case FW_TCP_CLOSED:
+			return c->tcp_rst_timeout_ns;
+		default:
+			return c->tcp_fin_timeout_ns;
+		}
+	case FW_PROTO_ICMP:
+		return c->icmp_timeout_ns;
+	default:
+		return (f->flags & FL_REPLIED) ? c->udp_stream_timeout_ns :
+		    c->udp_timeout_ns;
+	}
+}
+
+/*
+ * encap=ipsec (fw.h): a packet of direction d of f, carrying p->ipsec.  The
+ * peer's side (d = 0) must carry the connection's tag.  The reply direction
+ * is not checked: its packets may come from anywhere, including another
+ * IPsec peer (one road warrior answering another).  Returns 0,
+ * FW_E_NEED_IPSEC or FW_E_IPSEC_MISMATCH (p->detail = the connection's tag,
+ * for the log).
+ */
+static inline int
+fw_ipsec_check(const struct flow *f, int d, struct pkt *p)
+{
+	if (!(f->flags & FL_IPSEC) || d != 0 || p->ipsec == f->ipsec)
+		return 0;
+	if (p->ipsec == 0)
+		return FW_E_NEED_IPSEC;
+	p->detail = f->ipsec;
+	return FW_E_IPSEC_MISMATCH;
+}
+
+/* policy.c */
+struct rule *fw_rule_match(struct fw_ctx *ctx, const struct pkt *p,
+    uint16_t in_if, bool *need_ipsec);
+
+/* nat.c */
+int fw_nat_setup(struct fw_ctx *ctx, uint64_t now, const struct pkt *p,
+    const struct rule *r, uint16_t in_if, uint16_t out_if, uint8_t in_type,
+    uint8_t out_type, struct key *reply, uint8_t *fflags);
+void fw_translate(const struct flow *f, int d, struct pkt *p);
+void fw_rewrite_ip(uint8_t *ip, uint32_t src, uint32_t dst);
+
+/* icmp.c */
+int fw_icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
+    struct fw_verdict *v);
+
+/* frag.c */
+struct frag *fw_frag_slot(struct fw_ctx *ctx, uint64_t now,
+    const struct pkt *p);
+int fw_frag_follow(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
+    struct flow **f, int *d);
+void fw_frag_record(struct fw_ctx *ctx, uint64_t now, struct frag *fr,
+    const struct pkt *p, const struct flow *f, int d);
+
+/* mss.c */
+bool fw_mss_clamp(struct pkt *p, uint16_t clamp);
+
+/* process.c */
+int fw_drop(struct fw_ctx *ctx, const struct pkt *p, uint16_t in_if,
+    int reason, struct fw_verdict *v);
 
 /* cksum.c */
 uint16_t fw_cksum(const uint8_t *p, size_t len);

@@ -149,7 +149,7 @@ main(void)
 	struct fw_nat_cfg nat = { .size = sizeof(nat), .type = FW_NAT_ENHANCED,
 	    .if_id = 2, .gbl_if = 1 };
 	struct fw_ctx *ctx;
-	struct fw_verdict v;
+	struct fw_pkt p1;
 	uint8_t (*pk)[PKTLEN], (*tmpl)[PKTLEN];
 	uint32_t *sel, i, j, rounds;
 	uint16_t *gport;
@@ -176,7 +176,12 @@ main(void)
 		uint8_t b[PKTLEN];
 
 		mk(b, lan_ip(i), lan_port(i), remote_ip(i), 53);
-		if (fw_process(ctx, now, b, PKTLEN, 2, 1, 0, &v) != 0)
+		p1.data = b;
+		p1.len = PKTLEN;
+		p1.in_if = 2;
+		p1.out_if = 1;
+		p1.ipsec = 0;
+		if (fw_process(ctx, now, &p1) != 0)
 			fails++;
 		gport[i] = (uint16_t)((b[20] << 8) | b[21]);
 	}
@@ -185,7 +190,7 @@ main(void)
 	printf("bench: name=fw.new_flows mpps=%.2f ns_per_pkt=%.1f flows=%u "
 	    "failed=%llu ratio=%.2f\n", 1e3 / ns, ns, NFLOWS,
 	    (unsigned long long)fails, (1e3 / ns) / 2.0);
-	fw_stats_get(ctx, &st);
+	fw_get_stats(ctx, &st);
 	bpf = (double)fw_bytes_per_flow(ctx);
 	printf("bench: name=fw.memory bytes_per_flow=%.0f flows=%llu "
 	    "ratio=%.2f\n", bpf, (unsigned long long)st.flows_active,
@@ -233,7 +238,7 @@ main(void)
 						    1 : 2;
 						burst[q].out_if = ((i + q) & 1) ?
 						    2 : 1;
-						burst[q].flags = 0;
+						burst[q].ipsec = 0;
 					}
 					fails += 64 - (uint64_t)fw_process_burst(
 					    ctx, now, burst, 64);
@@ -254,9 +259,12 @@ main(void)
 		for (j = 0; j < rounds; j++) {
 			memcpy(pk, tmpl, sizeof(*pk) * NPKTS);
 			for (i = 0; i < NPKTS; i++) {
-				if (fw_process(ctx, now, pk[i], PKTLEN,
-				    (i & 1) ? 1 : 2, (i & 1) ? 2 : 1, 0,
-				    &v) != 0)
+				p1.data = pk[i];
+				p1.len = PKTLEN;
+				p1.in_if = (i & 1) ? 1 : 2;
+				p1.out_if = (i & 1) ? 2 : 1;
+				p1.ipsec = 0;
+				if (fw_process(ctx, now, &p1) != 0)
 					fails++;
 			}
 			n += NPKTS;

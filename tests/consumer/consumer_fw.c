@@ -22,7 +22,7 @@ main(void)
 	struct fw_interface_cfg lan = { .size = sizeof(lan), .id = 2,
 	    .type = FW_IF_PRIVATE };
 	struct fw_ctx *ctx;
-	struct fw_verdict v;
+	struct fw_pkt p = { .len = 28, .in_if = 2, .out_if = FW_IF_LOCAL };
 	struct fw_stats st;
 	/* 192.168.1.10 -> 192.168.1.1 UDP 1000 -> 53, no UDP checksum. */
 	uint8_t pkt[28] = {
@@ -43,12 +43,13 @@ main(void)
 		return 1;
 	}
 	rc = fw_interface_add(ctx, &lan);
+	p.data = pkt;
 	if (rc == 0)
-		rc = fw_process(ctx, 1, pkt, sizeof(pkt), 2, FW_IF_LOCAL, 0,
-		    &v);
-	fw_stats_get(ctx, &st);
+		rc = fw_process(ctx, 1, &p);
+	fw_get_stats(ctx, &st);
 	fw_ctx_free(ctx);
-	if (rc != 0 || st.flows_active != 1) {
+	if (rc != 0 || p.verdict.action != FW_VERDICT_PASS ||
+	    st.flows_active != 1) {
 		fprintf(stderr, "libfw: %s\n", fw_strerror(rc));
 		return 1;
 	}

@@ -1,15 +1,23 @@
 /*
- * fuzz_fw.c - libFuzzer target over fw_process().
+ * fuzz_fw.c - libFuzzer target over fw_process() and fw_process_burst().
  *
  * Input: a sequence of records [flags:1][len:2 big-endian][packet:len].
  * flags bits 0-1 pick the path (0: LAN -> eth0, 1: eth0 -> LAN,
- * 2: eth0 -> gateway, 3: road warrior -> eth0), bit 2 = came through IPsec,
- * bits 3-7 advance the clock by that many seconds.  A fresh context with the
- * seed's policy processes every record; each packet is copied into a buffer
- * of exactly len bytes so reads past it are caught.  After the run the
- * connection and NAT iterators are walked and the timers fired.  When the
- * last byte's low nibble is 0xf, the first 32 records go through
- * fw_process_burst() instead.
+ * 2: eth0 -> gateway, 3: road warrior -> eth0), bit 2 = came through IPsec
+ * (tag 1, or 2 when bit 7 is set too, so that connections of two IPsec
+ * peers meet), bits 3-7 advance the clock by that many seconds.  A fresh
+ * context with the seed's policy processes every record; the road warrior's
+ * interface has an anti-spoofing peer address and an MSS clamp.  Each packet
+ * is copied into a buffer of exactly len bytes so reads past it are caught.
+ * After the run the connection and NAT iterators are walked and the timers
+ * fired.  When the last byte's low nibble is 0xf, the first 32 records go
+ * through fw_process_burst() instead.
+ *
+ * Invariants checked (abort on violation): the verdict agrees with the
+ * return value; a dropped packet is never modified (fw.h); a passed packet
+ * keeps a valid IPv4 header checksum, and a valid transport checksum when it
+ * had one (unfragmented TCP, UDP with a checksum, ICMP): every rewrite is an
+ * incremental update or a full recomputation.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +29,7 @@
 #define IF_VLAN1 2
 #define IF_PPP0 10
 #define OFFICE 0xcb007101u   /* 203.0.113.1 */
+#define RW_HOST 0xc0a80214u  /* 192.168.2.20, the road warrior (corpus) */
 
 static int
 rng(void *user, void *buf, size_t len)
@@ -43,34 +52,37 @@ setup(struct fw_ctx *ctx)
 	struct fw_nat_cfg n = { .size = sizeof(n), .type = FW_NAT_ENHANCED,
 	    .gbl_if = IF_ETH0 };
 	struct fw_rule_cfg r = { .size = sizeof(r), .if_id = IF_ETH0,
-	    .action = FW_ALLOW, .protocol = FW_PROTO_UDP, .ip = OFFICE,
-	    .gbl_ip = OFFICE };
+	    .action = FW_ALLOW, .protocol = FW_PROTO_UDP, .ip_min = OFFICE,
+	    .ip_max = OFFICE, .gbl_ip = OFFICE };
 	uint16_t ports[3] = { 500, 4500, 1701 };
 	uint32_t k;
+	int rc = 0;
 
 	i.id = IF_VLAN1;
 	i.type = FW_IF_PRIVATE;
-	fw_interface_add(ctx, &i);
+	rc |= fw_interface_add(ctx, &i);
 	i.id = FW_IF_DYNAMIC;
-	fw_interface_add(ctx, &i);
+	rc |= fw_interface_add(ctx, &i);
 	i.id = IF_ETH0;
 	i.type = FW_IF_PUBLIC;
 	i.address = OFFICE;
-	fw_interface_add(ctx, &i);
+	rc |= fw_interface_add(ctx, &i);
 	i.id = IF_PPP0;
 	i.dynamic = true;
 	i.address = 0;
-	fw_interface_add(ctx, &i);
+	i.peer_addr = RW_HOST;
+	i.mss_clamp = 1360;
+	rc |= fw_interface_add(ctx, &i);
 	n.if_id = IF_VLAN1;
-	fw_nat_add(ctx, &n);
+	rc |= fw_nat_add(ctx, &n);
 	n.if_id = FW_IF_DYNAMIC;
-	fw_nat_add(ctx, &n);
+	rc |= fw_nat_add(ctx, &n);
 	for (k = 0; k < 3; k++) {
 		r.number = k + 1;
 		r.port_min = r.port_max = ports[k];
 		r.gbl_port_min = r.gbl_port_max = ports[k];
 		r.encap_ipsec = k == 2;
-		fw_rule_add(ctx, &r);
+		rc |= fw_rule_add(ctx, &r);
 	}
 	/* A port forward: 203.0.113.1:8080/tcp -> 192.168.1.10:80. */
 	memset(&r, 0, sizeof(r));
@@ -79,11 +91,87 @@ setup(struct fw_ctx *ctx)
 	r.if_id = IF_ETH0;
 	r.action = FW_ALLOW;
 	r.protocol = FW_PROTO_TCP;
-	r.ip = 0xc0a8010a;
+	r.ip_min = r.ip_max = 0xc0a8010a;
 	r.port_min = r.port_max = 80;
 	r.gbl_ip = OFFICE;
 	r.gbl_port_min = r.gbl_port_max = 8080;
-	fw_rule_add(ctx, &r);
+	rc |= fw_rule_add(ctx, &r);
+	/* A deny for a source range (198.51.100.128/25) on eth0. */
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.number = 20;
+	r.if_id = IF_ETH0;
+	r.action = FW_DENY;
+	r.remote_min = 0xc6336480;
+	r.remote_max = 0xc63364ff;
+	rc |= fw_rule_add(ctx, &r);
+	if (rc != 0)
+		abort();
+}
+
+static uint16_t
+sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)((p[i] << 8) | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* 1: the transport checksum verifies; 0: it does not; -1: nothing to check
+ * (not a whole option-less TCP/UDP/ICMP datagram, or UDP without one). */
+static int
+l4_sum_ok(const uint8_t *b, size_t len)
+{
+	size_t tot, l4;
+	uint32_t ps;
+
+	if (len < 20 || b[0] != 0x45)
+		return -1;
+	tot = ((size_t)b[2] << 8) | b[3];
+	if (tot < 28 || tot > len || ((b[6] & 0x3f) | b[7]) != 0)
+		return -1;
+	l4 = tot - 20;
+	ps = (uint32_t)((b[12] << 8) | b[13]) + (uint32_t)((b[14] << 8) |
+	    b[15]) + (uint32_t)((b[16] << 8) | b[17]) +
+	    (uint32_t)((b[18] << 8) | b[19]) + b[9] + (uint32_t)l4;
+	switch (b[9]) {
+	case 6:
+		return l4 >= 20 ? sum16(b + 20, l4, ps) == 0 : -1;
+	case 17:
+		if (b[26] == 0 && b[27] == 0)
+			return -1;
+		return sum16(b + 20, l4, ps) == 0;
+	case 1:
+		return sum16(b + 20, l4, 0) == 0;
+	default:
+		return -1;
+	}
+}
+
+/* The invariants of one processed packet (see the top of the file). */
+static void
+check(int rc, const struct fw_verdict *v, const uint8_t *after,
+    const uint8_t *before, size_t len)
+{
+	if (v->action != FW_VERDICT_PASS && v->action != FW_VERDICT_DROP)
+		abort();
+	if (rc != v->reason || (rc == 0) != (v->action == FW_VERDICT_PASS))
+		abort();
+	if (rc != 0) {
+		if (len > 0 && memcmp(after, before, len) != 0)
+			abort();
+		return;
+	}
+	if (sum16(after, (size_t)(after[0] & 0x0f) * 4, 0) != 0)
+		abort();
+	if (l4_sum_ok(before, len) == 1 && l4_sum_ok(after, len) != 1)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -100,7 +188,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t seed = 1;
 	struct fw_hooks h = { .user = &seed, .rng = rng };
 	struct fw_ctx *ctx;
-	struct fw_verdict v;
+	struct fw_pkt pk1;
 	struct fw_conn_info ci;
 	struct fw_nat_binding nb;
 	uint64_t now = 1000000000ULL;
@@ -113,6 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0 && (data[size - 1] & 0x0f) == 0x0f) {
 		/* Burst mode: every record in one fw_process_burst() call. */
 		struct fw_pkt pk[32];
+		const uint8_t *src[32];
 		size_t np = 0, q;
 
 		while (off + 3 <= size && np < 32) {
@@ -131,14 +220,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pk[np].len = len;
 			pk[np].in_if = paths[fl & 3][0];
 			pk[np].out_if = paths[fl & 3][1];
-			pk[np].flags = (fl & 4) ? FW_PKT_IPSEC : 0;
+			pk[np].ipsec = (fl & 4) ? 1 + (fl >> 7) : 0;
+			src[np] = data + off;
 			off += len;
 			np++;
 		}
 		if (fw_process_burst(ctx, now, pk, np) < 0)
 			abort();
-		for (q = 0; q < np; q++)
+		for (q = 0; q < np; q++) {
+			check(pk[q].rc, &pk[q].verdict, pk[q].data, src[q],
+			    pk[q].len);
 			free(pk[q].data);
+		}
 	}
 	while (off + 3 <= size) {
 		uint8_t fl = data[off];
@@ -153,16 +246,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(pkt, data + off, len);
 		now += (uint64_t)(fl >> 3) * 1000000000ULL;
-		rc = fw_process(ctx, now, pkt, len, paths[fl & 3][0],
-		    paths[fl & 3][1], (fl & 4) ? FW_PKT_IPSEC : 0, &v);
-		if (v.action != FW_VERDICT_PASS && v.action != FW_VERDICT_DROP)
+		memset(&pk1, 0, sizeof(pk1));
+		pk1.data = pkt;
+		pk1.len = len;
+		pk1.in_if = paths[fl & 3][0];
+		pk1.out_if = paths[fl & 3][1];
+		pk1.ipsec = (fl & 4) ? 1 + (fl >> 7) : 0;
+		rc = fw_process(ctx, now, &pk1);
+		if (rc != pk1.rc)
 			abort();
-		/* The verdict agrees with the return value, and a dropped
-		 * packet is never modified (fw.h). */
-		if (rc != v.reason || (rc == 0) != (v.action == FW_VERDICT_PASS))
-			abort();
-		if (rc != 0 && len > 0 && memcmp(pkt, data + off, len) != 0)
-			abort();
+		check(rc, &pk1.verdict, pkt, data + off, len);
 		off += len;
 		free(pkt);
 		if (fw_next_timeout(ctx) <= now)

@@ -1,7 +1,31 @@
 /* Helpers of libfw's unit tests (see fwtest.h). */
+#include <CUnit/CUnit.h>
 #include <string.h>
 
 #include "fwtest.h"
+
+int
+fwt_process(struct fw_ctx *ctx, uint64_t now, uint8_t *b, size_t n,
+    uint16_t in_if, uint16_t out_if, uint64_t ipsec, struct fw_verdict *v)
+{
+	struct fw_pkt p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.data = b;
+	p.len = n;
+	p.in_if = in_if;
+	p.out_if = out_if;
+	p.ipsec = ipsec;
+	p.rc = 12345;
+	rc = fw_process(ctx, now, &p);
+	CU_ASSERT_EQUAL(p.rc, rc);
+	CU_ASSERT_EQUAL(p.verdict.reason, rc);
+	CU_ASSERT_EQUAL(p.verdict.action, rc == 0 ? FW_VERDICT_PASS :
+	    FW_VERDICT_DROP);
+	*v = p.verdict;
+	return rc;
+}
 
 static uint16_t
 sum16(const uint8_t *p, size_t len, uint32_t s)
@@ -210,7 +234,8 @@ fwt_seed_policy(struct fw_ctx *ctx)
 	 * gblport=500 */
 	struct fw_rule_cfg r1 = { .size = sizeof(r1), .number = 1,
 	    .if_id = IF_ETH0, .action = FW_ALLOW, .protocol = FW_PROTO_UDP,
-	    .ip = OFFICE, .port_min = 500, .port_max = 500, .gbl_ip = OFFICE,
+	    .ip_min = OFFICE, .ip_max = OFFICE, .port_min = 500, .port_max = 500,
+	    .gbl_ip = OFFICE,
 	    .gbl_port_min = 500, .gbl_port_max = 500 };
 	struct fw_rule_cfg r2 = r1, r3 = r1;
 	int rc;

@@ -31,6 +31,10 @@
 #define REMOTE2 IP(198, 51, 100, 8)
 #define ROUTER IP(198, 51, 100, 254)  /* a router on the path */
 
+/* IPsec peer tags (fw_pkt.ipsec) of two road warriors. */
+#define PEER_A 0xa1a1ULL
+#define PEER_B 0xb2b2ULL
+
 #define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_RST 0x04
@@ -54,6 +58,14 @@ void fwt_fini(struct fwt *t);
 int fwt_seed_policy(struct fw_ctx *ctx);
 /* Adds dynamic interface id (a PPP session). */
 int fwt_add_ppp(struct fw_ctx *ctx, uint16_t id);
+
+/*
+ * fw_process() of the n bytes at b from in_if to out_if, arrived through the
+ * IPsec peer tagged ipsec (0 = in the clear); copies the verdict to *v and
+ * checks that the return value, fw_pkt.rc and the verdict agree.
+ */
+int fwt_process(struct fw_ctx *ctx, uint64_t now, uint8_t *b, size_t n,
+    uint16_t in_if, uint16_t out_if, uint64_t ipsec, struct fw_verdict *v);
 
 /* Builders: return the packet length; checksums are correct. */
 size_t fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,

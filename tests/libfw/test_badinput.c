@@ -19,12 +19,12 @@ expect(uint8_t *b, size_t n, int reason)
 	uint8_t copy[256];
 
 	memcpy(copy, b, n);
-	fw_stats_get(T.ctx, &before);
-	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	fw_get_stats(T.ctx, &before);
+	CU_ASSERT_EQUAL(fwt_process(T.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), reason);
 	CU_ASSERT_EQUAL(v.reason, reason);
 	CU_ASSERT_EQUAL(v.action, FW_VERDICT_DROP);
-	fw_stats_get(T.ctx, &after);
+	fw_get_stats(T.ctx, &after);
 	CU_ASSERT_EQUAL(after.drops[-reason], before.drops[-reason] + 1);
 	CU_ASSERT_TRUE(ts_log_last_contains(&T.log, fw_strerror(reason)));
 	CU_ASSERT_EQUAL(memcmp(b, copy, n), 0);
@@ -44,7 +44,7 @@ test_ip_header(void)
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 8);
 	expect(b, 19, FW_E_TRUNCATED);
 	b[0] = 0x65;                      /* version 6 */
-	expect(b, n, FW_E_BAD_VERSION);
+	expect(b, n, FW_E_VERSION);
 	b[0] = 0x44;                      /* IHL 4 */
 	expect(b, n, FW_E_BAD_IHL);
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 8);
@@ -108,17 +108,38 @@ test_interfaces(void)
 	uint8_t b[256];
 	size_t n;
 	struct fw_verdict v;
+	struct fw_pkt pk;
+	struct fw_stats st;
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&T, NULL, true), 0);
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 8);
-	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), b, n, 77, IF_ETH0, 0, &v),
+	CU_ASSERT_EQUAL(fwt_process(T.ctx, S(1), b, n, 77, IF_ETH0, 0, &v),
 	    FW_E_BAD_IF);
-	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), b, n, IF_VLAN1, 60000, 0,
+	CU_ASSERT_EQUAL(fwt_process(T.ctx, S(1), b, n, IF_VLAN1, 60000, 0,
 	    &v), FW_E_BAD_IF);
-	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
-	    NULL), FW_E_INVAL);
-	CU_ASSERT_EQUAL(fw_process(NULL, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
-	    &v), FW_E_INVAL);
+	/* Caller errors: not counted, but the packet's result says so. */
+	memset(&pk, 0, sizeof(pk));
+	pk.data = b;
+	pk.len = n;
+	pk.in_if = IF_VLAN1;
+	pk.out_if = IF_ETH0;
+	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), NULL), FW_E_INVAL);
+	CU_ASSERT_EQUAL(fw_process(NULL, S(1), &pk), FW_E_INVAL);
+	CU_ASSERT_EQUAL(pk.rc, FW_E_INVAL);
+	CU_ASSERT_EQUAL(pk.verdict.action, FW_VERDICT_DROP);
+	CU_ASSERT_EQUAL(pk.verdict.reason, FW_E_INVAL);
+	pk.data = NULL;
+	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), &pk), FW_E_INVAL);
+	CU_ASSERT_EQUAL(pk.rc, FW_E_INVAL);
+	CU_ASSERT_EQUAL(pk.verdict.action, FW_VERDICT_DROP);
+	fw_get_stats(T.ctx, &st);
+	CU_ASSERT_EQUAL(st.packets, 2);
+	CU_ASSERT_EQUAL(st.dropped, 2);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_BAD_IF], 2);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_INVAL], 0);
+	/* An empty packet is input, not a caller error. */
+	pk.len = 0;
+	CU_ASSERT_EQUAL(fw_process(T.ctx, S(1), &pk), FW_E_TRUNCATED);
 	fwt_fini(&T);
 }
 
@@ -141,7 +162,7 @@ test_prefixes(void)
 			n = fwt_icmp_echo(b, LAN_HOST, REMOTE, 8, 1, 1);
 		for (k = 0; k < n; k++) {
 			memcpy(c, b, k);
-			rc = fw_process(T.ctx, S(1), c, k, IF_VLAN1, IF_ETH0,
+			rc = fwt_process(T.ctx, S(1), c, k, IF_VLAN1, IF_ETH0,
 			    0, &v);
 			CU_ASSERT_TRUE(rc == FW_E_TRUNCATED ||
 			    rc == FW_E_BAD_LENGTH);
@@ -163,13 +184,15 @@ test_log_rate_limit(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&T, &c, true), 0);
 	n = fwt_udp(b, REMOTE, 1, LAN_HOST, 2, 8);
 	for (i = 0; i < 10; i++)
-		fw_process(T.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0, &v);
+		CU_ASSERT_EQUAL(fwt_process(T.ctx, S(1), b, n, IF_ETH0,
+		    IF_VLAN1, 0, &v), FW_E_POLICY);
 	CU_ASSERT_EQUAL(T.log.by_level[FW_LOG_INFO], 3);
-	CU_ASSERT_EQUAL(fw_stats_get(T.ctx, &st), 0);
+	fw_get_stats(T.ctx, &st);
 	CU_ASSERT_EQUAL(st.log_suppressed, 7);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_POLICY], 10);
 	fw_handle_timeout(T.ctx, S(2));
-	fw_process(T.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0, &v);
+	CU_ASSERT_EQUAL(fwt_process(T.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_POLICY);
 	CU_ASSERT_EQUAL(T.log.by_level[FW_LOG_INFO], 4);
 	fwt_fini(&T);
 }

@@ -34,7 +34,7 @@ test_fragmented_udp(void)
 	/* First fragment: UDP header + 16 bytes of a 48-byte datagram. */
 	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(b, 0x4242, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	/* The last fragment (offset 24) follows: address only. */
@@ -42,7 +42,7 @@ test_fragmented_udp(void)
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	memmove(l + 20, l + 20 + 24, 24);
 	n = frag(l, 0x4242, 3, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_TRUE(v.translated);
 	CU_ASSERT_EQUAL(fwt_src(l), OFFICE);
@@ -50,37 +50,37 @@ test_fragmented_udp(void)
 	/* A fragment overlapping the first one (ports) is refused. */
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4242, 1, true, 16);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_OVERLAP);
 	/* A fragment ending past 65535 bytes (ping of death) is refused. */
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4242, 8189, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_BAD_LENGTH);
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4242, 8188, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	/* A later fragment whose first was never seen. */
 	fwt_udp(l, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(l, 0x4343, 3, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_NO_FIRST);
 	/* Inbound reply fragments follow the reply direction. */
 	fwt_udp(b, REMOTE, 6000, OFFICE, 6000, 40);
 	n = frag(b, 0x5151, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
 	fwt_udp(l, REMOTE, 6000, OFFICE, 6000, 40);
 	n = frag(l, 0x5151, 3, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), l, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), l, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(l), LAN_HOST);
 	/* Fragment trackers expire (30 s). */
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(40), l, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(40), l, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_FRAG_NO_FIRST);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.frags_tracked, 2);
 	fwt_fini(&t);
 }
@@ -97,11 +97,11 @@ test_tiny_first(void)
 	/* RFC 1858 tiny fragment: TCP header split after 8 bytes. */
 	fwt_tcp(b, LAN_HOST, 1000, REMOTE, 80, TH_SYN, 40);
 	n = frag(b, 7, 0, true, 8);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_TINY);
 	fwt_udp(b, LAN_HOST, 1000, REMOTE, 80, 40);
 	n = frag(b, 8, 0, true, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_FRAG_TINY);
 	fwt_fini(&t);
 }
@@ -121,7 +121,7 @@ test_frag_table_full(void)
 	for (id = 1; id <= 12; id++) {
 		fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
 		n = frag(b, id, 0, true, 24);
-		int rc = fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+		int rc = fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 		    &v);
 		if (rc == 0)
 			ok++;
@@ -134,7 +134,7 @@ test_frag_table_full(void)
 	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(35)), 1);
 	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(b, 99, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(35), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(35), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	fwt_fini(&t);
 }
@@ -152,12 +152,12 @@ test_frag_reuse_accounting(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(b, 0x4242, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	/* Same first fragment after both flow and tracker expired. */
 	fwt_udp(b, LAN_HOST, 6000, REMOTE, 6000, 40);
 	n = frag(b, 0x4242, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(100), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(100), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(200)), 1);
 	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), UINT64_MAX);
@@ -177,16 +177,16 @@ test_frag_ipsec(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 40);
 	n = frag(b, 0x6161, 0, true, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 3);
 	memset(l, 0, sizeof(l));
 	fwt_udp(l, REMOTE, 1701, OFFICE, 1701, 40);
 	n = frag(l, 0x6161, 3, false, 24);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_NEED_IPSEC);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), l, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	fwt_fini(&t);
 }
 

@@ -39,12 +39,12 @@ test_traceroute_udp(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	/* A Unix traceroute probe from the LAN with TTL 1 past us. */
 	n = fwt_udp(probe, LAN_HOST, 33000, REMOTE, 33434, 12);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), probe, n, IF_VLAN1, IF_ETH0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_VLAN1, IF_ETH0,
 	    0, &v), 0);
 	gport = fwt_sport(probe);
 	/* A router on the path answers Time Exceeded quoting header + 8. */
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_TRUE(v.translated);
 	CU_ASSERT_EQUAL(fwt_src(err), ROUTER);     /* the router stays */
@@ -59,10 +59,10 @@ test_traceroute_udp(void)
 	(void)gport;
 	/* The destination answers Port Unreachable itself. */
 	n = fwt_udp(probe, LAN_HOST, 33000, REMOTE, 33434, 12);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), probe, n, IF_VLAN1, IF_ETH0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), probe, n, IF_VLAN1, IF_ETH0,
 	    0, &v), 0);
 	en = fwt_icmp_error(err, REMOTE, OFFICE, 3, 3, probe, n);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(err), REMOTE);
 	CU_ASSERT_EQUAL(fwt_dst(err), LAN_HOST);
@@ -86,10 +86,10 @@ test_tracert_icmp(void)
 	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP0), 0);
 	/* Windows tracert from a road warrior: ICMP echo, id 512. */
 	n = fwt_icmp_echo(probe, RW_HOST, REMOTE, 8, 512, 9);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), probe, n, IF_PPP0, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_PPP0, IF_ETH0, 0,
 	    &v), 0);
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_PPP0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_PPP0, 0,
 	    &v), 0);
 	in = err + 28;
 	CU_ASSERT_EQUAL(fwt_dst(err), RW_HOST);
@@ -109,17 +109,18 @@ test_error_from_forwarded_server(void)
 	size_t n, en;
 	struct fw_rule_cfg r = { .size = sizeof(r), .number = 10,
 	    .if_id = IF_ETH0, .action = FW_ALLOW, .protocol = FW_PROTO_UDP,
-	    .ip = LAN_HOST, .port_min = 9000, .port_max = 9000,
+	    .ip_min = LAN_HOST, .ip_max = LAN_HOST, .port_min = 9000,
+	    .port_max = 9000,
 	    .gbl_ip = OFFICE, .gbl_port_min = 69, .gbl_port_max = 69 };
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), 0);
 	n = fwt_udp(pkt, REMOTE, 2000, OFFICE, 69, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
 	    0, &v), 0);
 	/* The private server refuses: its error must not leak its address. */
 	en = fwt_icmp_error(err, LAN_HOST, REMOTE, 3, 3, pkt, n);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(err), OFFICE);
 	CU_ASSERT_EQUAL(fwt_dst(err), REMOTE);
@@ -139,18 +140,18 @@ test_bad_errors(void)
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	n = fwt_udp(probe, LAN_HOST, 33000, REMOTE, 33434, 12);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), probe, n, IF_VLAN1, IF_ETH0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_VLAN1, IF_ETH0,
 	    0, &v), 0);
 	/* Only 20 + 4 bytes quoted: no ports. */
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 24);
 	memcpy(copy, err, en);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
 	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
 	/* Garbage instead of an IPv4 header. */
 	memset(probe, 0x66, 28);
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
 	/* Inner IHL below 5, and an inner header (IHL 15) running past the
 	 * quote: refused before any inner field is read or written. */
@@ -158,29 +159,29 @@ test_bad_errors(void)
 	probe[0] = 0x44;
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
 	memcpy(copy, err, en);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
 	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
 	probe[0] = 0x4f;
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 40);
 	memcpy(copy, err, en);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
 	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
 	/* A quoted later fragment carries no ports. */
 	n = fwt_udp(probe, OFFICE, 33000, REMOTE, 33434, 12);
 	probe[7] = 3;
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_BAD_INNER);
 	/* A well formed error about a connection nobody has. */
 	n = fwt_udp(probe, OFFICE, 1234, REMOTE, 53, 12);
 	en = fwt_icmp_error(err, ROUTER, OFFICE, 3, 1, probe, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_ICMP_NO_FLOW);
 	/* An unknown ICMP type. */
 	n = fwt_icmp_echo(probe, REMOTE, OFFICE, 9, 0, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), probe, n, IF_ETH0, IF_VLAN1,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_ETH0, IF_VLAN1,
 	    0, &v), FW_E_UNSUPPORTED);
 	fwt_fini(&t);
 }
@@ -197,18 +198,18 @@ test_error_ipsec(void)
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	n = fwt_udp(pkt, REMOTE, 1701, OFFICE, 1701, 12);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), pkt, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 3);
 	n = fwt_udp(pkt, OFFICE, 1701, REMOTE, 1701, 12);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), pkt, n, FW_IF_LOCAL, IF_ETH0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), pkt, n, FW_IF_LOCAL, IF_ETH0,
 	    0, &v), 0);
 	/* The peer's Port Unreachable about the gateway's answer. */
 	en = fwt_icmp_error(err, REMOTE, OFFICE, 3, 3, pkt, 28);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
 	    0, &v), FW_E_NEED_IPSEC);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	fwt_fini(&t);
 }
 

@@ -18,12 +18,12 @@ test_port_collision(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	/* Two LAN hosts use the same source port to the same server. */
 	n = fwt_udp(b, LAN_HOST, 40000, REMOTE, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	p1 = fwt_sport(b);
 	CU_ASSERT_EQUAL(p1, 40000);
 	n = fwt_udp(b, LAN_HOST2, 40000, REMOTE, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	p2 = fwt_sport(b);
 	CU_ASSERT_NOT_EQUAL(p2, p1);
@@ -31,17 +31,17 @@ test_port_collision(void)
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	/* Replies reach the right host. */
 	n = fwt_udp(b, REMOTE, 53, OFFICE, p2, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST2);
 	CU_ASSERT_EQUAL(fwt_dport(b), 40000);
 	n = fwt_udp(b, REMOTE, 53, OFFICE, p1, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
 	/* The same host's port to another server keeps its mapping port. */
 	n = fwt_udp(b, LAN_HOST, 40000, REMOTE2, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_sport(b), 40000);
 	fwt_fini(&t);
@@ -65,7 +65,7 @@ test_pressure(void)
 	/* Four hosts to one server take the four ports, each once. */
 	for (i = 0; i < 4; i++) {
 		n = fwt_udp(b, LAN_HOST + (uint32_t)i, 5000, REMOTE, 53, 10);
-		CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1,
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1,
 		    IF_ETH0, 0, &v), 0);
 		CU_ASSERT_TRUE(fwt_sport(b) >= 2000 && fwt_sport(b) <= 2003);
 		if (fwt_sport(b) >= 2000 && fwt_sport(b) <= 2003) {
@@ -75,12 +75,12 @@ test_pressure(void)
 	}
 	/* The fifth is refused, counted and logged. */
 	n = fwt_udp(b, LAN_HOST + 4, 5000, REMOTE, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_NAT_EXHAUSTED);
 	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "no free NAT port"));
 	/* Ports are per remote endpoint: another server still works. */
 	n = fwt_udp(b, LAN_HOST + 4, 5000, REMOTE2, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	while (fw_nat_binding_next(t.ctx, S(1), &cur, &nb)) {
 		CU_ASSERT_EQUAL(nb.gbl_ip, OFFICE);
@@ -91,9 +91,9 @@ test_pressure(void)
 	CU_ASSERT_EQUAL(count, 5);
 	/* Once the mappings expire, the ports are free again. */
 	n = fwt_udp(b, LAN_HOST + 4, 5000, REMOTE, 53, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(40), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(40), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_NAT_EXHAUSTED], 1);
 	fwt_fini(&t);
 }
@@ -110,30 +110,30 @@ test_icmp_ident(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	/* Two hosts ping the same server with the same identifier. */
 	n = fwt_icmp_echo(b, LAN_HOST, REMOTE, 8, 1, 1);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	id1 = fwt_sport(b + 4); /* identifier at ICMP offset 4 */
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_icmp_echo(b, LAN_HOST2, REMOTE, 8, 1, 1);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	id2 = fwt_sport(b + 4);
 	CU_ASSERT_NOT_EQUAL(id1, id2);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_icmp_echo(b, REMOTE, OFFICE, 0, id2, 1);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST2);
 	CU_ASSERT_EQUAL(fwt_sport(b + 4), 1);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	/* An unsolicited echo reply is not a connection. */
 	n = fwt_icmp_echo(b, REMOTE, OFFICE, 0, 999, 1);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_POLICY);
 	/* A ping to the office from outside matches no rule. */
 	n = fwt_icmp_echo(b, REMOTE, OFFICE, 8, 5, 1);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_POLICY);
 	fwt_fini(&t);
 }
@@ -153,19 +153,19 @@ test_static_nat(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	CU_ASSERT_EQUAL(fw_nat_add(t.ctx, &sn), 0);
 	n = fwt_tcp(b, LAN_HOST2, 1000, REMOTE, 25, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(b), IP(203, 0, 113, 5));
 	CU_ASSERT_EQUAL(fwt_sport(b), 1000);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_tcp(b, REMOTE, 25, IP(203, 0, 113, 5), 1000, TH_SYN | TH_ACK,
 	    0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST2);
 	/* Other LAN hosts still use enhanced NAT. */
 	n = fwt_tcp(b, LAN_HOST, 1000, REMOTE, 25, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	fwt_fini(&t);
@@ -183,13 +183,14 @@ test_reverse_nat(void)
 	 * gblip=OFFICE gblport=80: port forwarding. */
 	struct fw_rule_cfg r = { .size = sizeof(r), .number = 10,
 	    .if_id = IF_ETH0, .action = FW_ALLOW, .protocol = FW_PROTO_TCP,
-	    .ip = LAN_HOST, .port_min = 8080, .port_max = 8080,
+	    .ip_min = LAN_HOST, .ip_max = LAN_HOST, .port_min = 8080,
+	    .port_max = 8080,
 	    .gbl_ip = OFFICE, .gbl_port_min = 80, .gbl_port_max = 80 };
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), 0);
 	n = fwt_tcp(b, REMOTE, 33000, OFFICE, 80, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 10);
 	CU_ASSERT_TRUE(v.translated);
@@ -198,7 +199,7 @@ test_reverse_nat(void)
 	CU_ASSERT_EQUAL(fwt_src(b), REMOTE);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_tcp(b, LAN_HOST, 8080, REMOTE, 33000, TH_SYN | TH_ACK, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	CU_ASSERT_EQUAL(fwt_sport(b), 80);
@@ -211,7 +212,7 @@ test_reverse_nat(void)
 	CU_ASSERT_EQUAL(nb.remote_ip, REMOTE);
 	/* Port 81 is not forwarded. */
 	n = fwt_tcp(b, REMOTE, 33000, OFFICE, 81, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_POLICY);
 	fwt_fini(&t);
 }
@@ -227,14 +228,14 @@ test_no_global_address(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	CU_ASSERT_EQUAL(fw_interface_set_address(t.ctx, IF_ETH0, 0), 0);
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_NAT_EXHAUSTED);
 	/* Protocols without ports cannot share one address. */
 	CU_ASSERT_EQUAL(fw_interface_set_address(t.ctx, IF_ETH0, OFFICE), 0);
 	n = fwt_udp(b, LAN_HOST, 1, REMOTE, 2, 0);
 	b[9] = 47; /* GRE */
 	fwt_fix_ipsum(b);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_UNSUPPORTED);
 	fwt_fini(&t);
 }

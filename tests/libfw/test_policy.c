@@ -49,7 +49,7 @@ test_lan_udp_bytes(void)
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	memcpy(b, lan_dns, sizeof(b));
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, sizeof(b), IF_VLAN1,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, sizeof(b), IF_VLAN1,
 	    IF_ETH0, 0, &v), 0);
 	CU_ASSERT_EQUAL(v.action, FW_VERDICT_PASS);
 	CU_ASSERT_TRUE(v.new_flow);
@@ -59,7 +59,7 @@ test_lan_udp_bytes(void)
 	    sizeof(lan_dns_nat));
 	/* The answer comes back to the office address and reaches the host. */
 	n = fwt_udp(r, REMOTE, 53, OFFICE, 5353, 20);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), r, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), r, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_TRUE(v.translated);
 	CU_ASSERT_FALSE(v.new_flow);
@@ -81,18 +81,18 @@ test_lan_tcp_out_and_back(void)
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	n = fwt_tcp(b, LAN_HOST, 40000, REMOTE, 80, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	CU_ASSERT_EQUAL(fwt_sport(b), 40000);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_tcp(b, REMOTE, 80, OFFICE, 40000, TH_SYN | TH_ACK, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_tcp(b, LAN_HOST, 40000, REMOTE, 80, TH_ACK | TH_PSH, 100);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	CU_ASSERT_EQUAL(fw_interface_stats(t.ctx, IF_VLAN1, &is), 0);
@@ -112,21 +112,21 @@ test_road_warrior_udp(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP0), 0);
 	n = fwt_udp(b, RW_HOST, 1025, REMOTE2, 53, 30);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_PPP0, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP0, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_TRUE(v.translated);
 	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
 	CU_ASSERT_EQUAL(fwt_sport(b), 1025);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	n = fwt_udp(b, REMOTE2, 53, OFFICE, 1025, 60);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_PPP0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_PPP0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fwt_dst(b), RW_HOST);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	/* The PPP session goes down: its connection goes with it. */
 	CU_ASSERT_EQUAL(fw_interface_remove(t.ctx, IF_PPP0), 0);
 	n = fwt_udp(b, REMOTE2, 53, OFFICE, 1025, 60);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_POLICY);
 	/* A dynamic member needs the class; unknown ids are refused. */
 	CU_ASSERT_EQUAL(fw_interface_remove(t.ctx, IF_PPP0), FW_E_NOT_FOUND);
@@ -146,16 +146,16 @@ test_inbound_probe_blocked(void)
 	/* ssh probe to the office address. */
 	n = fwt_tcp(b, REMOTE, 4444, OFFICE, 22, TH_SYN, 0);
 	memcpy(c, b, n);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_POLICY);
 	CU_ASSERT_EQUAL(v.action, FW_VERDICT_DROP);
 	CU_ASSERT_EQUAL(memcmp(b, c, n), 0);
 	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "denied by policy"));
 	/* Straight at a LAN host. */
 	n = fwt_udp(b, REMOTE, 4444, LAN_HOST, 137, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_POLICY);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_POLICY], 2);
 	CU_ASSERT_EQUAL(st.dropped, 2);
 	CU_ASSERT_EQUAL(st.flows_active, 0);
@@ -174,42 +174,42 @@ test_rules_1_2_3(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	/* Rule 1: ISAKMP. */
 	n = fwt_udp(b, REMOTE, 500, OFFICE, 500, 100);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 1);
 	CU_ASSERT_FALSE(v.translated);
 	/* Rule 2: NAT-T from a client behind a NAT. */
 	n = fwt_udp(b, REMOTE2, 31000, OFFICE, 4500, 100);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 2);
 	/* Rule 3: L2TP only out of an IPsec SA. */
 	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 50);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_NEED_IPSEC);
 	CU_ASSERT_EQUAL(v.rule, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	CU_ASSERT_EQUAL(v.rule, 3);
 	CU_ASSERT_TRUE(v.new_flow);
 	/* The tracked L2TP connection still refuses clear packets. */
 	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 50);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_NEED_IPSEC);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
 	CU_ASSERT_FALSE(v.new_flow);
 	/* The gateway's answer goes out (it will be encrypted). */
 	n = fwt_udp(b, OFFICE, 1701, REMOTE, 1701, 50);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
 	    &v), 0);
 	/* Port 1702 matches no rule. */
 	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1702, 50);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
-	    FW_PKT_IPSEC, &v), FW_E_POLICY);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), FW_E_POLICY);
 	/* The gateway's own replies follow the tracked connections. */
 	n = fwt_udp(b, OFFICE, 500, REMOTE, 500, 100);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_FALSE(v.new_flow);
 	CU_ASSERT_FALSE(v.translated);
@@ -231,7 +231,7 @@ test_rule_order_and_deny(void)
 	/* rule=0.5 style: a deny numbered before rule 1 for one bad peer. */
 	struct fw_rule_cfg deny = { .size = sizeof(deny), .number = 1,
 	    .if_id = IF_ETH0, .action = FW_DENY, .protocol = FW_PROTO_UDP,
-	    .remote_ip = REMOTE2, .remote_mask = 0xffffffff };
+	    .remote_min = REMOTE2, .remote_max = REMOTE2 };
 	/* Outbound deny of telnet from the LAN. */
 	struct fw_rule_cfg telnet = { .size = sizeof(telnet), .number = 9,
 	    .if_id = IF_VLAN1, .action = FW_DENY, .protocol = FW_PROTO_TCP,
@@ -243,11 +243,11 @@ test_rule_order_and_deny(void)
 	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &deny), 0);
 	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &telnet), 0);
 	n = fwt_udp(b, REMOTE2, 500, OFFICE, 500, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), FW_E_RULE_DENY);
 	CU_ASSERT_EQUAL(v.rule, 1);
 	n = fwt_tcp(b, LAN_HOST, 3333, REMOTE, 23, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_RULE_DENY);
 	CU_ASSERT_EQUAL(v.rule, 9);
 	/* Invalid rules. */
@@ -272,12 +272,12 @@ test_private_to_private(void)
 	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP1), 0);
 	/* The road warrior reaches the LAN without translation. */
 	n = fwt_tcp(b, RW_HOST, 50000, LAN_HOST, 445, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_PPP1, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP1, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_FALSE(v.translated);
 	CU_ASSERT_EQUAL(fwt_src(b), RW_HOST);
 	n = fwt_tcp(b, LAN_HOST, 445, RW_HOST, 50000, TH_SYN | TH_ACK, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_PPP1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_PPP1, 0,
 	    &v), 0);
 	CU_ASSERT_FALSE(v.new_flow);
 	fwt_fini(&t);

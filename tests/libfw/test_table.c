@@ -22,35 +22,35 @@ test_full_table(void)
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, &c, true), 0);
 	for (i = 0; i < 8; i++) {
 		n = fwt_udp(b, LAN_HOST, (uint16_t)(10000 + i), REMOTE, 53, 4);
-		CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1,
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1,
 		    IF_ETH0, 0, &v), 0);
 	}
 	/* New flows are refused... */
 	n = fwt_udp(b, LAN_HOST, 10200, REMOTE, 53, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), FW_E_TABLE_FULL);
 	CU_ASSERT_TRUE(t.log.by_level[FW_LOG_WARN] == 1);
 	/* ...existing ones are untouched. */
 	for (i = 0; i < 8; i++) {
 		n = fwt_udp(b, REMOTE, 53, OFFICE, (uint16_t)(10000 + i), 4);
-		CU_ASSERT_EQUAL(fw_process(t.ctx, S(2), b, n, IF_ETH0,
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0,
 		    IF_VLAN1, 0, &v), 0);
 		CU_ASSERT_EQUAL(fwt_dport(b), 10000 + i);
 	}
 	/* Flow 10000 alone is kept alive; the others expire after 180 s and
 	 * are evicted for new ones. */
 	n = fwt_udp(b, LAN_HOST, 10000, REMOTE, 53, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(150), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(150), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	n = fwt_udp(b, LAN_HOST, 10200, REMOTE, 53, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(190), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(190), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.flows_evicted, 1);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_TABLE_FULL], 1);
 	CU_ASSERT_EQUAL(st.flows_peak, 8);
 	n = fwt_udp(b, REMOTE, 53, OFFICE, 10000, 4);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(190), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(190), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	fwt_fini(&t);
 }
@@ -150,10 +150,10 @@ test_introspection(void)
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
 	n = fwt_tcp(b, LAN_HOST, 40000, REMOTE, 80, TH_SYN, 0);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	n = fwt_udp(b, REMOTE, 500, OFFICE, 500, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
 	    &v), 0);
 	while (fw_conn_next(t.ctx, S(1), &cur, &ci)) {
 		count++;
@@ -164,7 +164,7 @@ test_introspection(void)
 			CU_ASSERT_EQUAL(ci.reply.dport, 40000);
 			CU_ASSERT_EQUAL(ci.in_if, IF_VLAN1);
 			CU_ASSERT_EQUAL(ci.packets[0], 1);
-			CU_ASSERT_EQUAL(ci.expires, S(121));
+			CU_ASSERT_EQUAL(ci.expires_ns, S(121));
 		} else {
 			CU_ASSERT_FALSE(ci.nat);
 			CU_ASSERT_EQUAL(ci.rule, 1);
@@ -182,7 +182,7 @@ test_churn(void)
 {
 	struct fwt t;
 	struct fw_config c = { .size = sizeof(c), .max_flows = 1024,
-	    .udp_timeout = S(10), .udp_stream_timeout = S(10) };
+	    .udp_timeout_ns = S(10), .udp_stream_timeout_ns = S(10) };
 	struct fw_verdict v;
 	uint8_t b[256];
 	size_t n;
@@ -194,19 +194,19 @@ test_churn(void)
 		for (i = 0; i < 1000; i++) {
 			n = fwt_udp(b, LAN_HOST + (i % 50), (uint16_t)(3000 + i),
 			    REMOTE + round, 53, 4);
-			CU_ASSERT_EQUAL(fw_process(t.ctx, S(20 * round), b, n,
+			CU_ASSERT_EQUAL(fwt_process(t.ctx, S(20 * round), b, n,
 			    IF_VLAN1, IF_ETH0, 0, &v), 0);
 		}
 		for (i = 0; i < 1000; i += 7) {
 			n = fwt_udp(b, REMOTE + round, 53, OFFICE,
 			    (uint16_t)(3000 + i), 4);
-			CU_ASSERT_EQUAL(fw_process(t.ctx, S(20 * round + 1),
+			CU_ASSERT_EQUAL(fwt_process(t.ctx, S(20 * round + 1),
 			    b, n, IF_ETH0, IF_VLAN1, 0, &v), 0);
 			CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST + (i % 50));
 		}
 		fw_handle_timeout(t.ctx, S(20 * round + 15));
 	}
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.flows_created, 4000);
 	fwt_fini(&t);
 }
@@ -253,11 +253,11 @@ test_burst_equivalence(void)
 		pk[i].len = lens[i];
 		pk[i].in_if = (i % 5 == 1) ? IF_ETH0 : IF_VLAN1;
 		pk[i].out_if = (i % 5 == 1) ? IF_VLAN1 : IF_ETH0;
-		pk[i].flags = 0;
+		pk[i].ipsec = 0;
 	}
 	rc = fw_process_burst(b.ctx, S(1), pk, 40);
 	for (i = 0; i < 40; i++) {
-		int r = fw_process(a.ctx, S(1), bufa[i], lens[i], pk[i].in_if,
+		int r = fwt_process(a.ctx, S(1), bufa[i], lens[i], pk[i].in_if,
 		    pk[i].out_if, 0, &v);
 
 		CU_ASSERT_EQUAL(r, pk[i].rc);

@@ -16,10 +16,10 @@ seg(struct fwt *t, uint64_t now, int dir, uint8_t flags)
 
 	if (dir == 0) {
 		n = fwt_tcp(b, LAN_HOST, 40000, REMOTE, 443, flags, 10);
-		return fw_process(t->ctx, now, b, n, IF_VLAN1, IF_ETH0, 0, &v);
+		return fwt_process(t->ctx, now, b, n, IF_VLAN1, IF_ETH0, 0, &v);
 	}
 	n = fwt_tcp(b, REMOTE, 443, OFFICE, 40000, flags, 10);
-	return fw_process(t->ctx, now, b, n, IF_ETH0, IF_VLAN1, 0, &v);
+	return fwt_process(t->ctx, now, b, n, IF_ETH0, IF_VLAN1, 0, &v);
 }
 
 static enum fw_tcp_state
@@ -95,7 +95,7 @@ test_new_without_syn(void)
 	CU_ASSERT_EQUAL(seg(&t, S(1), 0, TH_SYN | TH_FIN), FW_E_TCP_FLAGS);
 	CU_ASSERT_EQUAL(seg(&t, S(1), 0, TH_FIN), FW_E_TCP_FLAGS);
 	CU_ASSERT_EQUAL(seg(&t, S(1), 0, 0), FW_E_TCP_FLAGS);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_TCP_NO_SYN], 2);
 	CU_ASSERT_EQUAL(st.drops[-FW_E_TCP_FLAGS], 3);
 	CU_ASSERT_EQUAL(st.flows_active, 0);
@@ -124,8 +124,8 @@ static void
 test_tcp_timeouts(void)
 {
 	struct fwt t;
-	struct fw_config c = { .size = sizeof(c), .tcp_syn_timeout = S(5),
-	    .tcp_est_timeout = S(100) };
+	struct fw_config c = { .size = sizeof(c), .tcp_syn_timeout_ns = S(5),
+	    .tcp_est_timeout_ns = S(100) };
 
 	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, &c, true), 0);
 	/* An unanswered SYN expires after the SYN timeout. */
@@ -156,27 +156,27 @@ test_udp_one_way_two_way(void)
 	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), UINT64_MAX);
 	/* One-way: 30 s. */
 	n = fwt_udp(b, LAN_HOST, 7000, REMOTE, 7000, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(0), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(0), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), S(1));
 	n = fwt_udp(b, REMOTE, 7000, OFFICE, 7000, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(30), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(30), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), FW_E_POLICY);
 	/* Two-way: after a reply, 180 s. */
 	n = fwt_udp(b, LAN_HOST, 7001, REMOTE, 7001, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(40), b, n, IF_VLAN1, IF_ETH0, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(40), b, n, IF_VLAN1, IF_ETH0, 0,
 	    &v), 0);
 	n = fwt_udp(b, REMOTE, 7001, OFFICE, 7001, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(41), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(41), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(200)), 0);
 	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), S(201));
 	n = fwt_udp(b, REMOTE, 7001, OFFICE, 7001, 10);
-	CU_ASSERT_EQUAL(fw_process(t.ctx, S(220), b, n, IF_ETH0, IF_VLAN1, 0,
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(220), b, n, IF_ETH0, IF_VLAN1, 0,
 	    &v), 0);
 	CU_ASSERT_EQUAL(fw_handle_timeout(t.ctx, S(400)), 1);
 	CU_ASSERT_EQUAL(fw_next_timeout(t.ctx), UINT64_MAX);
-	CU_ASSERT_EQUAL(fw_stats_get(t.ctx, &st), 0);
+	fw_get_stats(t.ctx, &st);
 	CU_ASSERT_EQUAL(st.flows_active, 0);
 	CU_ASSERT_EQUAL(st.flows_expired, 2);
 	fwt_fini(&t);

@@ -144,6 +144,19 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 	return 20 + l4;
 }
 
+/* One packet through fw_process(), in the clear. */
+static int
+process(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk, uint8_t *b,
+    size_t len, uint16_t in_if, uint16_t out_if)
+{
+	memset(pk, 0, sizeof(*pk));
+	pk->data = b;
+	pk->len = len;
+	pk->in_if = in_if;
+	pk->out_if = out_if;
+	return fw_process(ctx, now, pk);
+}
+
 static uint32_t
 addr(const char *s)
 {
@@ -174,7 +187,7 @@ main(int argc, char **argv)
 	size_t nflows = 0, i, len;
 	char line[256], a[8][32];
 	uint8_t b[256];
-	struct fw_verdict v;
+	struct fw_pkt pk;
 	uint32_t office;
 	uint64_t now = 1000000000ULL;
 	FILE *f;
@@ -191,7 +204,7 @@ main(int argc, char **argv)
 		return 2;
 	for (k = 0; k < 2; k++) {
 		r.number = (uint32_t)k + 1;
-		r.ip = r.gbl_ip = office;
+		r.ip_min = r.ip_max = r.gbl_ip = office;
 		r.port_min = r.port_max = k ? 4500 : 500;
 		r.gbl_port_min = r.gbl_port_max = r.port_min;
 		if (fw_rule_add(ctx, &r) != 0)
@@ -223,8 +236,7 @@ main(int argc, char **argv)
 			}
 			len = build(b, fr->proto, fr->lan, fr->sp, fr->rem, fr->dp,
 			    a[7], n, 8);
-			rc = fw_process(ctx, now, b, len, IF_VLAN1, IF_ETH0, 0,
-			    &v);
+			rc = process(ctx, now, &pk, b, len, IF_VLAN1, IF_ETH0);
 			if (rc == 0) {
 				fr->gport = strcmp(fr->proto, "icmp") == 0 ?
 				    r16(b + 24) : r16(b + 20);
@@ -246,8 +258,8 @@ main(int argc, char **argv)
 			else
 				len = build(b, fr->proto, fr->rem, fr->dp, office,
 				    fr->gport, a[2], n, 0);
-			rc = fw_process(ctx, now, b, len, IF_ETH0, FW_IF_LOCAL, 0,
-			    &v);
+			rc = process(ctx, now, &pk, b, len, IF_ETH0,
+			    FW_IF_LOCAL);
 			if (rc == 0) {
 				struct in_addr ia = { htonl((uint32_t)b[16] << 24 |
 				    (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 |
@@ -285,8 +297,8 @@ main(int argc, char **argv)
 			b[21] = typ == 3 ? 3 : 0;
 			memcpy(b + 28, fr->last, fr->lastlen);
 			w16(b + 22, csum(b + 20, len - 20, 0));
-			rc = fw_process(ctx, now, b, len, IF_ETH0, FW_IF_LOCAL, 0,
-			    &v);
+			rc = process(ctx, now, &pk, b, len, IF_ETH0,
+			    FW_IF_LOCAL);
 			if (rc == 0) {
 				snprintf(o, sizeof(o), "%u.%u.%u.%u", b[16], b[17],
 				    b[18], b[19]);
@@ -302,8 +314,8 @@ main(int argc, char **argv)
 
 			len = build(b, a[1], addr(a[2]), (uint16_t)atoi(a[3]),
 			    dst, (uint16_t)atoi(a[5]), a[6], n, 8);
-			rc = fw_process(ctx, now, b, len, IF_ETH0,
-			    dst == office ? FW_IF_LOCAL : IF_VLAN1, 0, &v);
+			rc = process(ctx, now, &pk, b, len, IF_ETH0,
+			    dst == office ? FW_IF_LOCAL : IF_VLAN1);
 			printf("%d %s -\n", n, rc == 0 ? "PASS" : "DROP");
 		} else {
 			fprintf(stderr, "bad trace line: %s", line);

@@ -1,0 +1,141 @@
+/*
+ * iface.c - interfaces ("add fire policy=main int=X type=..."): the static
+ * ones, the dynamic class and its members (PPP sessions) with their user
+ * tag, anti-spoofing peer address and MSS clamp; per-interface counters.
+ */
+#include <string.h>
+
+#include "fw_int.h"
+
+const struct ifent *
+fw_if_get(const struct fw_ctx *ctx, uint16_t id)
+{
+	if (id >= ctx->cfg.max_interfaces || !ctx->ifs[id].used)
+		return NULL;
+	return &ctx->ifs[id];
+}
+
+/* True if a rule or NAT definition for interface rif applies to in_if (the
+ * dynamic class applies to its members). */
+bool
+fw_if_matches(const struct fw_ctx *ctx, uint16_t rif, uint16_t in_if)
+{
+	if (rif == in_if)
+		return true;
+	return rif == FW_IF_DYNAMIC && ctx->ifs[in_if].dynamic;
+}
+
+int
+fw_interface_add(struct fw_ctx *ctx, const struct fw_interface_cfg *icfg)
+{
+	struct ifent *e;
+	char a[16];
+
+	if (ctx == NULL || icfg == NULL ||
+	    icfg->size != sizeof(struct fw_interface_cfg))
+		return FW_E_INVAL;
+	if (icfg->id == FW_IF_DYNAMIC) {
+		if (icfg->dynamic || icfg->peer_addr != 0 ||
+		    icfg->mss_clamp != 0 || (icfg->type != FW_IF_PRIVATE &&
+		    icfg->type != FW_IF_PUBLIC))
+			return FW_E_INVAL;
+		if (ctx->dyn_type != 0)
+			return FW_E_EXISTS;
+		ctx->dyn_type = (uint8_t)icfg->type;
+		ctx->dyn_user = icfg->user;
+		fw_log(ctx, FW_LOG_DEBUG, "fw: dynamic interface class added "
+		    "(%s)", fw_if_type_name(icfg->type));
+		return 0;
+	}
+	if (icfg->id == FW_IF_LOCAL || icfg->id >= ctx->cfg.max_interfaces)
+		return FW_E_INVAL;
+	if (!icfg->dynamic && icfg->type != FW_IF_PRIVATE &&
+	    icfg->type != FW_IF_PUBLIC)
+		return FW_E_INVAL;
+	/* Anti-spoofing names the one host behind a dynamic member. */
+	if (!icfg->dynamic && icfg->peer_addr != 0)
+		return FW_E_INVAL;
+	if (icfg->dynamic && ctx->dyn_type == 0)
+		return FW_E_NOT_FOUND;
+	e = &ctx->ifs[icfg->id];
+	if (e->used)
+		return FW_E_EXISTS;
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	e->dynamic = icfg->dynamic;
+	e->type = icfg->dynamic ? 0 : (uint8_t)icfg->type;
+	e->address = icfg->address;
+	e->peer_addr = icfg->peer_addr;
+	e->mss_clamp = icfg->mss_clamp;
+	e->user = icfg->user;
+	fw_log(ctx, FW_LOG_DEBUG, "fw: interface %u added (%s%s, peer %s, "
+	    "mss clamp %u)", icfg->id, icfg->dynamic ? "dynamic " : "",
+	    fw_if_type_name((enum fw_if_type)fw_if_type(ctx, icfg->id)),
+	    e->peer_addr != 0 ? fw_ipstr(e->peer_addr, a) : "any",
+	    e->mss_clamp);
+	return 0;
+}
+
+int
+fw_interface_remove(struct fw_ctx *ctx, uint16_t id)
+{
+	uint32_t i, n = 0;
+
+	if (ctx == NULL)
+		return FW_E_INVAL;
+	if (id == FW_IF_LOCAL || fw_if_get(ctx, id) == NULL)
+		return FW_E_NOT_FOUND;
+	for (i = 0; i < ctx->cfg.max_flows; i++) {
+		struct flow *f = &ctx->flows[i];
+
+		if ((f->flags & FL_USED) && (f->in_if == id ||
+		    f->out_if == id)) {
+			fw_flow_remove(ctx, f);
+			n++;
+		}
+	}
+	ctx->st.flows_removed += n;
+	memset(&ctx->ifs[id], 0, sizeof(ctx->ifs[id]));
+	fw_log(ctx, FW_LOG_INFO, "fw: interface %u removed with %u connections",
+	    id, n);
+	return 0;
+}
+
+int
+fw_interface_set_address(struct fw_ctx *ctx, uint16_t id, uint32_t address)
+{
+	if (ctx == NULL)
+		return FW_E_INVAL;
+	if (id == FW_IF_LOCAL || fw_if_get(ctx, id) == NULL)
+		return FW_E_NOT_FOUND;
+	ctx->ifs[id].address = address;
+	return 0;
+}
+
+uint64_t
+fw_interface_user(const struct fw_ctx *ctx, uint16_t id)
+{
+	const struct ifent *e;
+
+	if (ctx == NULL)
+		return 0;
+	if (id == FW_IF_DYNAMIC)
+		return ctx->dyn_type != 0 ? ctx->dyn_user : 0;
+	if (id == FW_IF_LOCAL || (e = fw_if_get(ctx, id)) == NULL)
+		return 0;
+	return e->user;
+}
+
+int
+fw_interface_stats(const struct fw_ctx *ctx, uint16_t id,
+    struct fw_if_stats *st)
+{
+	const struct ifent *e;
+
+	if (ctx == NULL || st == NULL)
+		return FW_E_INVAL;
+	if ((e = fw_if_get(ctx, id)) == NULL)
+		return FW_E_NOT_FOUND;
+	*st = e->st;
+	return 0;
+}
