@@ -140,7 +140,7 @@ struct pstate {
 	const char *file;
 	uint32_t file_idx;
 	uint32_t lineno;
-	uint32_t prev_line;             /* last line that held a command */
+	uint32_t cmd_line;              /* line where the last command began */
 	bool err;                       /* an error in the current command */
 	struct gw_line line;
 	struct gw_line aline;           /* an expanded alias */
@@ -2597,7 +2597,7 @@ parse_lines(struct pstate *ps, const char *buf, size_t len)
 		ps->err = false;
 		if (gw_lex_line(text, tlen, &ps->line, ps->file, ps->lineno,
 		    ps->diag) != 0) {
-			ps->prev_line = ps->lineno;
+			ps->cmd_line = ps->lineno;
 			continue;
 		}
 		if (ps->line.n == 0)
@@ -2614,22 +2614,23 @@ parse_lines(struct pstate *ps, const char *buf, size_t len)
 		ps->ntoks = ps->line.n;
 		ps->first = &ps->toks[0];
 		if (ps->toks[0].kind == GW_TOK_PARAM) {
-			if (ps->prev_line > 0)
+			/* The PDF wraps long commands; the continuation
+			 * must be joined to the line the command began on. */
+			if (ps->cmd_line > 0)
 				perr(ps, &ps->toks[0], 0, "parameter \"%s\" at "
 				    "the start of a line: the command of line %u "
-				    "was wrapped onto this one; join the two "
-				    "lines", ps->toks[0].name,
-				    (unsigned)ps->prev_line);
+				    "was wrapped onto this line; join them into "
+				    "one line", ps->toks[0].name,
+				    (unsigned)ps->cmd_line);
 			else
 				perr(ps, &ps->toks[0], 0, "parameter \"%s\" at "
 				    "the start of a line: a command starts with "
 				    "a verb", ps->toks[0].name);
-			ps->prev_line = ps->lineno;
 			continue;
 		}
+		ps->cmd_line = ps->lineno;
 		if (expand_alias(ps))
 			run_command(ps);
-		ps->prev_line = ps->lineno;
 	}
 }
 

@@ -478,12 +478,8 @@ print_tail(struct out *o, const struct gwconf *c)
 {
 	uint32_t i;
 
-	for (i = 0; i < c->n_aliases; i++) {
-		put(o, "add");
-		kv(o, "alias", c->aliases[i].name);
-		kv(o, "string", c->aliases[i].string);
-		put(o, "\n");
-	}
+	/* Debug switches before the aliases: nothing follows an alias
+	 * definition, so reading the text back never expands one. */
 	if (c->debug & GWCONF_DEBUG_ISAKMP)
 		put(o, "enable isakmp debug\n");
 	if (c->debug & GWCONF_DEBUG_IPSEC)
@@ -492,6 +488,12 @@ print_tail(struct out *o, const struct gwconf *c)
 		put(o, "enable l2tp debug\n");
 	if (c->debug & GWCONF_DEBUG_PPP)
 		put(o, "enable ppp debug\n");
+	for (i = 0; i < c->n_aliases; i++) {
+		put(o, "add");
+		kv(o, "alias", c->aliases[i].name);
+		kv(o, "string", c->aliases[i].string);
+		put(o, "\n");
+	}
 }
 
 int
