@@ -353,13 +353,18 @@ gw_read_file(const char *path, int fd, size_t max, char **buf, size_t *len,
 				rc = GWCONF_E_IO;
 				break;
 			}
-			cap *= 2;
-			nb = realloc(b, cap);
+			/* Grow by hand so the old block is wiped: the file
+			 * may hold keys. */
+			nb = malloc(cap * 2);
 			if (nb == NULL) {
 				rc = GWCONF_E_NOMEM;
 				break;
 			}
+			memcpy(nb, b, n);
+			gw_wipe(b, cap);
+			free(b);
 			b = nb;
+			cap *= 2;
 		}
 		r = read(fd, b + n, cap - n);
 		if (r < 0) {

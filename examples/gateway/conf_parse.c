@@ -470,6 +470,12 @@ parse_value(struct pstate *ps, const struct gw_tok *t, const struct gw_param *p,
 			out->s = "";
 			return true;
 		}
+		if (p->type == T_SECRET) {
+			/* Never echo what may be a secret. */
+			perr(ps, t, t->vcol, "unfilled placeholder for \"%s\": "
+			    "replace it with the real secret", name);
+			return false;
+		}
 		if (p->type != T_ANY) {
 			perr(ps, t, t->vcol, "unfilled placeholder %s for "
 			    "\"%s\": replace it with a real value", v, name);

@@ -494,7 +494,8 @@ test_value_errors(void)
 	    "add ip int=Bad_If ip=10.0.0.1\n"
 	    "create isakmp policy=x peer=dynamic\n"
 	    "create isakmp policy=thisnameiswaytoolongforapolicy peer=any\n"
-	    "add user=b password=\"\"\n", &d, &rc);
+	    "add user=b password=\"\"\n"
+	    "add ip int=eth0 ip=<office Internet address>\n", &d, &rc);
 	CU_ASSERT_EQUAL(rc, GWCONF_E_INVALID);
 	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:1:20: invalid IPv4 address "
 	    "\"203.0.113.300\" for \"ipaddress\""));
@@ -510,8 +511,11 @@ test_value_errors(void)
 	    "\"port\" (expected any, a number from 0 to 65535 or a range A-B)"));
 	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:7:21: invalid value \"32\" for "
 	    "\"template\" (expected a number from 0 to 31)"));
-	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:8:21: unfilled placeholder "
-	    "<password> for \"password\": replace it with a real value"));
+	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:8:21: unfilled placeholder for "
+	    "\"password\": replace it with the real secret"));
+	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:13:20: unfilled placeholder "
+	    "<office Internet address> for \"ipaddress\": replace it with a "
+	    "real value"));
 	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:9:12: invalid interface name "
 	    "\"Bad_If\" for \"interface\" (1 to 15 letters, digits or '-', "
 	    "starting with a letter)"));
@@ -869,7 +873,7 @@ test_limits(void)
 	free(buf);
 
 	/* Too many commands: the rest of the file is ignored. */
-	cap = (GWCONF_MAX_COMMANDS + 10) * 10;
+	cap = (GWCONF_MAX_COMMANDS + 10) * 10 + 1;
 	buf = malloc(cap);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	p = buf;
