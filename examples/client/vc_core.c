@@ -64,6 +64,7 @@ struct vc {
 	struct l2tp_ctx *l2tp;
 	struct ppp_ctx *ppp;
 	uint32_t policy;
+	uint64_t ike_drops;
 	struct vc_conn *conns;
 	uint32_t n, cap;
 	struct rg_heap heap;
@@ -157,9 +158,9 @@ vc_default_p2(struct isakmp_p2_proposal *p, size_t cap)
 	/* Windows Quick Mode: AES-256/SHA-1, AES-128/SHA-1, 3DES/SHA-1,
 	 * lifetime 3600 s / 250,000 KB. */
 	static const struct isakmp_p2_proposal w[] = {
-		{ ISAKMP_ESP_AES_CBC, 256, ISAKMP_AUTH_HMAC_SHA1, 3600, 250000 },
-		{ ISAKMP_ESP_AES_CBC, 128, ISAKMP_AUTH_HMAC_SHA1, 3600, 250000 },
-		{ ISAKMP_ESP_3DES, 0, ISAKMP_AUTH_HMAC_SHA1, 3600, 250000 },
+		{ ISAKMP_ESP_AES_CBC, 256, ISAKMP_INTEG_HMAC_SHA1_96, 3600, 250000 },
+		{ ISAKMP_ESP_AES_CBC, 128, ISAKMP_INTEG_HMAC_SHA1_96, 3600, 250000 },
+		{ ISAKMP_ESP_3DES, 0, ISAKMP_INTEG_HMAC_SHA1_96, 3600, 250000 },
 	};
 	size_t i, n = sizeof(w) / sizeof(w[0]);
 
@@ -225,7 +226,7 @@ vc_new(struct vc **out, const struct vc_params *p, const struct vc_hooks *h,
 	pol.n_p2 = vc->p.n_p2;
 	pol.protocol = 17;
 	pol.local_port = 1701;
-	pol.encap = ISAKMP_ENCAP_TRANSPORT;
+	pol.mode = ISAKMP_MODE_TRANSPORT;
 	pol.natt = true;
 	pol.force_float = vc->p.force_natt;
 	pol.send_deletes = true;
@@ -416,9 +417,9 @@ conn_end(struct vc *vc, uint64_t now, struct vc_conn *c, const char *why, bool f
 		c->ppp = NULL;
 	}
 	(void)l2tp_peer_drop(vc->l2tp, (uint64_t)(uintptr_t)c);
+	/* The IPsec SAs go with the IPSEC_SA_DOWN events this raises. */
 	if (c->peer_id != 0 && c->state != VC_CLOSING)
 		(void)isakmp_peer_delete(vc->ike, now, c->peer_id);
-	sa_free_all(vc, c);
 	c->peer_id = 0;
 	c->tunnel_up = c->session_up = false;
 	c->state = VC_DOWN;
@@ -581,8 +582,10 @@ ike_event(struct vc *vc, uint64_t now, struct isakmp_event *ev)
 		break;
 	}
 	case ISAKMP_EV_IPSEC_SA_DOWN: {
-		struct vc_sa *s = (struct vc_sa *)(uintptr_t)ev->ipsec_user, **pp;
+		struct vc_sa *s, **pp;
 
+		for (s = c->sas; s != NULL && s->ipsec_id != ev->ipsec_id; s = s->next)
+			;
 		if (s == NULL)
 			break;
 		for (pp = &c->sas; *pp != NULL; pp = &(*pp)->next)
@@ -625,7 +628,7 @@ static void
 l2tp_event(struct vc *vc, uint64_t now, const struct l2tp_event *ev)
 {
 	struct vc_conn *c = (struct vc_conn *)(uintptr_t)ev->peer_handle;
-	char why[160];
+	char why[112];
 
 	if (c == NULL || c->state == VC_DOWN)
 		return;
@@ -645,11 +648,11 @@ l2tp_event(struct vc *vc, uint64_t now, const struct l2tp_event *ev)
 		c->state = VC_PPP;
 		memset(&sc, 0, sizeof(sc));
 		sc.size = sizeof(sc);
-		sc.user = c->vc->p.user;
-		sc.user_len = strlen(c->vc->p.user);
+		sc.username = c->vc->p.user;
+		sc.username_len = strlen(c->vc->p.user);
 		sc.password = c->vc->p.password;
 		sc.password_len = strlen(c->vc->p.password);
-		sc.user_tag = (uint64_t)(uintptr_t)c;
+		sc.user = (uint64_t)(uintptr_t)c;
 		for (i = 0; i < vc->p.n_auth; i++)
 			sc.auth[sc.n_auth++] = vc->p.auth[i];
 		if (sc.n_auth == 0) {
@@ -664,7 +667,7 @@ l2tp_event(struct vc *vc, uint64_t now, const struct l2tp_event *ev)
 			(void)in;
 			sc.mru = 1400;
 		}
-		rc = ppp_session_new(vc->ppp, PPP_ROLE_CLIENT, now, &sc, &c->ppp);
+		rc = ppp_session_new(vc->ppp, now, PPP_ROLE_CLIENT, &sc, &c->ppp);
 		if (rc != PPP_OK) {
 			snprintf(why, sizeof(why), "PPP: %s", ppp_strerror(rc));
 			conn_end(vc, now, c, why, true);
@@ -703,7 +706,6 @@ static void
 ppp_event(struct vc *vc, uint64_t now, struct ppp_event *ev)
 {
 	struct vc_conn *c = (struct vc_conn *)(uintptr_t)ev->user;
-	char why[160];
 
 	if (c == NULL || c->ppp == NULL)
 		return;
@@ -752,9 +754,9 @@ ppp_event(struct vc *vc, uint64_t now, struct ppp_event *ev)
 			vc->deferred = true;
 			break;
 		}
-		snprintf(why, sizeof(why), "PPP ended: %s", ppp_down_reason_name(ev->reason));
 		if (c->info.why[0] == '\0')
-			snprintf(c->info.why, sizeof(c->info.why), "%s", why);
+			snprintf(c->info.why, sizeof(c->info.why), "PPP ended: %s",
+			    ppp_down_reason_name(ev->reason));
 		/* Leave orderly: CDN, StopCCN, Deletes. */
 		c->state = VC_CLOSING;
 		c->close_step = 1;
@@ -772,10 +774,14 @@ esp_event(struct vc *vc, uint64_t now, const struct esp_event *ev)
 
 	if (s == NULL)
 		return;
-	if (ev->type == ESP_EV_SOFT_EXPIRE || ev->type == ESP_EV_REKEY)
-		(void)isakmp_ipsec_sa_rekey(vc->ike, now, s->ipsec_id);
-	else if (ev->type == ESP_EV_HARD_EXPIRE)
-		(void)isakmp_ipsec_sa_delete(vc->ike, now, s->ipsec_id, ISAKMP_REASON_EXPIRED);
+	if (ev->type == ESP_EV_SOFT_EXPIRE || ev->type == ESP_EV_REKEY) {
+		if (isakmp_ipsec_sa_rekey(vc->ike, now, s->ipsec_id) != ISAKMP_OK)
+			vlog(vc, s->c->idx, 4, "IPsec SA rekey could not start");
+	} else if (ev->type == ESP_EV_HARD_EXPIRE) {
+		if (isakmp_ipsec_sa_delete(vc->ike, now, s->ipsec_id,
+		    ISAKMP_REASON_EXPIRED) != ISAKMP_OK)
+			vlog(vc, s->c->idx, 4, "IPsec SA delete failed");
+	}
 }
 
 static void
@@ -824,7 +830,7 @@ seal(struct vc *vc, uint64_t now, struct vc_conn *c, struct rg_pkt *p)
 	p->off -= PKT_UDP_HDR;
 	pkt_udp_build(p->buf + p->off, L2TP_UDP_PORT, L2TP_UDP_PORT, (uint16_t)p->len);
 	p->len += PKT_UDP_HDR;
-	if (esp_sa_encrypt(vc->esp, s->out, now, p->buf, p->cap, &p->off, &p->len, 17) !=
+	if (esp_sa_encrypt(vc->esp, now, s->out, 17, p->buf, p->cap, &p->off, &p->len) !=
 	    ESP_OK)
 		return false;
 	p->local = c->out_local;
@@ -916,8 +922,11 @@ vc_input(struct vc *vc, uint64_t now, struct rg_pkt *pkts, size_t n)
 
 			if (p->remote.port != ISAKMP_PORT)
 				k = esp_udp_classify(vc->esp, p->buf + p->off, p->len);
-			if (p->remote.port == ISAKMP_PORT || k == ESP_UDP_IKE)
-				(void)isakmp_input(vc->ike, now, p->buf + p->off, p->len, &from, &to);
+			if (p->remote.port == ISAKMP_PORT || k == ESP_UDP_IKE) {
+				if (isakmp_input(vc->ike, now, p->buf + p->off, p->len, &from,
+				    &to) != ISAKMP_OK)
+					vc->ike_drops++;
+			}
 			else if (k == ESP_UDP_ESP) {
 				esp_in(vc, now, p, &ef);
 				break;
@@ -987,6 +996,16 @@ vc_next_output(struct vc *vc, uint64_t now, struct rg_pkt *p)
 			p->remote.port = to.port;
 			return true;
 		}
+		if (l2tp_next_output(vc->l2tp, now, p->buf + p->off,
+		    p->cap - p->off - RG_TAILROOM, &len, &handle) == L2TP_OK) {
+			struct vc_conn *c = (struct vc_conn *)(uintptr_t)handle;
+
+			p->len = len;
+			if (c == NULL || !seal(vc, now, c, p))
+				continue;
+			p->ctx = c;
+			return true;
+		}
 		if (ppp_next_output(vc->ppp, p->buf + p->off, p->cap - p->off - RG_TAILROOM,
 		    &len, &ps, &user) == PPP_OK) {
 			struct vc_conn *c = (struct vc_conn *)(uintptr_t)user;
@@ -994,16 +1013,6 @@ vc_next_output(struct vc *vc, uint64_t now, struct rg_pkt *p)
 			p->len = len;
 			if (c == NULL || l2tp_session_encap(vc->l2tp, c->tid, c->sid, p->buf,
 			    p->cap, &p->off, &p->len, &handle) != L2TP_OK || !seal(vc, now, c, p))
-				continue;
-			p->ctx = c;
-			return true;
-		}
-		if (l2tp_next_output(vc->l2tp, now, p->buf + p->off,
-		    p->cap - p->off - RG_TAILROOM, &len, &handle) == L2TP_OK) {
-			struct vc_conn *c = (struct vc_conn *)(uintptr_t)handle;
-
-			p->len = len;
-			if (c == NULL || !seal(vc, now, c, p))
 				continue;
 			p->ctx = c;
 			return true;

@@ -164,17 +164,17 @@ vc_parse_esp(const char *s, struct isakmp_p2_proposal *p, size_t cap, size_t *n,
 		if (gcm) {
 			if (h != NULL)
 				return -1;
-			x.auth = ISAKMP_AUTH_NONE;
+			x.integ = ISAKMP_INTEG_NONE;
 		} else if (h == NULL) {
 			return -1;
 		} else if (strcasecmp(h, "md5") == 0) {
-			x.auth = ISAKMP_AUTH_HMAC_MD5;
+			x.integ = ISAKMP_INTEG_HMAC_MD5_96;
 		} else if (strcasecmp(h, "sha1") == 0 || strcasecmp(h, "sha") == 0) {
-			x.auth = ISAKMP_AUTH_HMAC_SHA1;
+			x.integ = ISAKMP_INTEG_HMAC_SHA1_96;
 		} else if (strcasecmp(h, "sha256") == 0) {
-			x.auth = ISAKMP_AUTH_HMAC_SHA256;
+			x.integ = ISAKMP_INTEG_HMAC_SHA256_128;
 		} else if (strcasecmp(h, "sha256_96") == 0) {
-			x.auth = ISAKMP_AUTH_HMAC_SHA256;
+			x.integ = ISAKMP_INTEG_HMAC_SHA256_128;
 			*sha256_96 = true;
 		} else {
 			return -1;

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
-#include <linux/if.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>

@@ -32,7 +32,7 @@
 /* Counters of the gateway itself (the libraries keep their own). */
 struct gw_stats {
 	uint64_t rx_udp, rx_esp, rx_tun, tx_udp, tx_esp, tx_tun;
-	uint64_t ike_in, esp_in, keepalive_in, l2tp_clear_refused;
+	uint64_t ike_in, ike_drop, esp_in, keepalive_in, l2tp_clear_refused;
 	uint64_t esp_drop, l2tp_drop, ppp_drop, fw_drop, tun_drop;
 	uint64_t no_route, no_session, spoofed, too_big_icmp, fragmented;
 	uint64_t bad_ip, not_udp, not_l2tp, unknown_port, no_sa_out;

@@ -68,17 +68,17 @@ p2_from_spec(const struct gwconf_saspec *s, const struct gwconf_bundle *b,
 	default: return -1;
 	}
 	switch (s->hashalg) {
-	case GWCONF_ESPAUTH_NULL: p->auth = ISAKMP_AUTH_NONE; break;
-	case GWCONF_ESPAUTH_MD5: p->auth = ISAKMP_AUTH_HMAC_MD5; break;
-	case GWCONF_ESPAUTH_SHA1: p->auth = ISAKMP_AUTH_HMAC_SHA1; break;
-	case GWCONF_ESPAUTH_SHA256: p->auth = ISAKMP_AUTH_HMAC_SHA256; break;
+	case GWCONF_ESPAUTH_NULL: p->integ = ISAKMP_INTEG_NONE; break;
+	case GWCONF_ESPAUTH_MD5: p->integ = ISAKMP_INTEG_HMAC_MD5_96; break;
+	case GWCONF_ESPAUTH_SHA1: p->integ = ISAKMP_INTEG_HMAC_SHA1_96; break;
+	case GWCONF_ESPAUTH_SHA256: p->integ = ISAKMP_INTEG_HMAC_SHA256_128; break;
 	case GWCONF_ESPAUTH_SHA256_96:
-		p->auth = ISAKMP_AUTH_HMAC_SHA256;
+		p->integ = ISAKMP_INTEG_HMAC_SHA256_128;
 		*sha256_96 = true;
 		break;
 	default: return -1;
 	}
-	if (p->enc == ISAKMP_ESP_AES_GCM_16 && p->auth != ISAKMP_AUTH_NONE)
+	if (p->enc == ISAKMP_ESP_AES_GCM_16 && p->integ != ISAKMP_INTEG_NONE)
 		return -1;
 	p->life_s = b->expiry_seconds;
 	p->life_kb = b->expiry_kbytes;
@@ -210,7 +210,7 @@ apply_isakmp(struct gw *gw, char *err, size_t errlen)
 				continue;
 			}
 			if (s->mode == GWCONF_MODE_TUNNEL)
-				pol.encap = ISAKMP_ENCAP_TUNNEL;
+				pol.mode = ISAKMP_MODE_TUNNEL;
 			pol.n_p2++;
 		}
 		if (pol.n_p2 == 0) {
@@ -218,8 +218,8 @@ apply_isakmp(struct gw *gw, char *err, size_t errlen)
 			    "proposal", ip->name, b->id);
 			return -1;
 		}
-		if (pol.encap == 0)
-			pol.encap = ISAKMP_ENCAP_TRANSPORT;
+		if (pol.mode == 0)
+			pol.mode = ISAKMP_MODE_TRANSPORT;
 		pol.protocol = ip->transport == GWCONF_PROTO_ANY ? 0 : (uint8_t)ip->transport;
 		pol.local_port = ip->lport.any ? 0 : ip->lport.first;
 		pol.natt = kp->natt;

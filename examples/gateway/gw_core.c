@@ -402,6 +402,17 @@ gw_next_output(struct gw *gw, uint64_t now, struct rg_pkt *p)
 			count_out(gw, p);
 			return true;
 		}
+		rc = l2tp_next_output(gw->l2tp, now, p->buf + p->off,
+		    p->cap - p->off - RG_TAILROOM, &len, &handle);
+		if (rc == L2TP_OK) {
+			p->len = len;
+			if (!gw_seal_l2tp(gw, now, (struct gw_l2ep *)(uintptr_t)handle, p)) {
+				gw->st.output_dropped++;
+				continue;
+			}
+			count_out(gw, p);
+			return true;
+		}
 		rc = ppp_next_output(gw->ppp, p->buf + p->off, p->cap - p->off - RG_TAILROOM,
 		    &len, &ps, &user);
 		if (rc == PPP_OK) {
@@ -416,17 +427,6 @@ gw_next_output(struct gw *gw, uint64_t now, struct rg_pkt *p)
 			    &p->off, &p->len, &handle);
 			if (rc != L2TP_OK || !gw_seal_l2tp(gw, now,
 			    (struct gw_l2ep *)(uintptr_t)handle, p)) {
-				gw->st.output_dropped++;
-				continue;
-			}
-			count_out(gw, p);
-			return true;
-		}
-		rc = l2tp_next_output(gw->l2tp, now, p->buf + p->off,
-		    p->cap - p->off - RG_TAILROOM, &len, &handle);
-		if (rc == L2TP_OK) {
-			p->len = len;
-			if (!gw_seal_l2tp(gw, now, (struct gw_l2ep *)(uintptr_t)handle, p)) {
 				gw->st.output_dropped++;
 				continue;
 			}

@@ -124,7 +124,8 @@ ike_in(struct gw *gw, uint64_t now, struct rg_pkt *p)
 		drop(p, &gw->st.fw_drop);
 		return;
 	}
-	(void)isakmp_input(gw->ike, now, p->buf + p->off, p->len, &from, &to);
+	if (isakmp_input(gw->ike, now, p->buf + p->off, p->len, &from, &to) != ISAKMP_OK)
+		gw->st.ike_drop++;	/* counted and logged by libisakmp too */
 	drop(p, NULL);
 }
 
@@ -323,8 +324,8 @@ gw_seal_l2tp(struct gw *gw, uint64_t now, struct gw_l2ep *ep, struct rg_pkt *p)
 	p->off -= PKT_UDP_HDR;
 	pkt_udp_build(p->buf + p->off, L2TP_UDP_PORT, ep->port, (uint16_t)p->len);
 	p->len += PKT_UDP_HDR;
-	rc = esp_sa_encrypt(gw->esp, sa->out, now, p->buf, p->cap, &p->off, &p->len,
-	    PKT_PROTO_UDP);
+	rc = esp_sa_encrypt(gw->esp, now, sa->out, PKT_PROTO_UDP, p->buf, p->cap,
+	    &p->off, &p->len);
 	if (rc != ESP_OK) {
 		gw_log_rl(gw, GW_LOG_IPSEC, 4, "peer %s: ESP encrypt: %s", peer->id,
 		    esp_strerror(rc));
@@ -496,7 +497,11 @@ fw_stage(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n)
 	}
 	if (k == 0)
 		return;
-	(void)fw_process_burst(gw->fw, now, fp, k);
+	if (fw_process_burst(gw->fw, now, fp, k) < 0) {
+		for (i = 0; i < k; i++)
+			drop(&pkts[idx[i]], &gw->st.fw_drop);
+		return;
+	}
 	for (i = 0; i < k; i++) {
 		struct rg_pkt *p = &pkts[idx[i]];
 		struct gw_sess *s;

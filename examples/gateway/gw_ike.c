@@ -233,8 +233,14 @@ gw_isakmp_event(struct gw *gw, uint64_t now, struct isakmp_event *ev)
 		ipsec_up(gw, now, ev);
 		break;
 	case ISAKMP_EV_IPSEC_SA_DOWN: {
-		struct gw_ipsec *s = (struct gw_ipsec *)(uintptr_t)ev->ipsec_user;
+		struct gw_ipsec *s;
 
+		/* Found by id in its peer's list, not by the tag alone: a peer
+		 * torn down at once may have freed it already. */
+		if ((p = peer_of(gw, now, ev, false)) == NULL)
+			break;
+		for (s = p->sas; s != NULL && s->ipsec_id != ev->ipsec_id; s = s->next)
+			;
 		if (s == NULL)
 			break;
 		gw_log(gw, GW_LOG_IPSEC, 6, "IPsec SA %08x/%08x with peer %s down: %s",
@@ -252,7 +258,9 @@ gw_isakmp_event(struct gw *gw, uint64_t now, struct isakmp_event *ev)
 			struct esp_endpoint e = { .ip = ev->remote.ip, .port = ev->remote.port };
 
 			for (s = p->sas; s != NULL; s = s->next)
-				(void)esp_sa_set_peer(gw->esp, s->out, &e);
+				if (esp_sa_set_peer(gw->esp, s->out, &e) != ESP_OK)
+					gw_log(gw, GW_LOG_IPSEC, 4, "peer %s: ESP SA %08x "
+					    "not moved", p->id, esp_sa_spi(s->out));
 		}
 		gw_log(gw, GW_LOG_ISAKMP, 6, "peer %s moved to %s (NAT rebinding)", p->id,
 		    gw_ep_str(&p->remote, a, sizeof(a)));
@@ -268,6 +276,7 @@ void
 gw_esp_event(struct gw *gw, uint64_t now, const struct esp_event *ev)
 {
 	struct gw_ipsec *s = (struct gw_ipsec *)(uintptr_t)ev->user;
+	int rc;
 
 	if (s == NULL)
 		return;
@@ -276,12 +285,17 @@ gw_esp_event(struct gw *gw, uint64_t now, const struct esp_event *ev)
 	case ESP_EV_REKEY:
 		gw_log(gw, GW_LOG_IPSEC, 6, "IPsec SA %08x of peer %s: %s, rekeying",
 		    ev->spi, s->peer->id, esp_event_name(ev->type));
-		(void)isakmp_ipsec_sa_rekey(gw->ike, now, s->ipsec_id);
+		if ((rc = isakmp_ipsec_sa_rekey(gw->ike, now, s->ipsec_id)) != ISAKMP_OK)
+			gw_log(gw, GW_LOG_IPSEC, 4, "IPsec SA %08x: rekey not started: %s",
+			    ev->spi, isakmp_strerror(rc));
 		break;
 	case ESP_EV_HARD_EXPIRE:
 		gw_log(gw, GW_LOG_IPSEC, 6, "IPsec SA %08x of peer %s: hard limit, deleting",
 		    ev->spi, s->peer->id);
-		(void)isakmp_ipsec_sa_delete(gw->ike, now, s->ipsec_id, ISAKMP_REASON_EXPIRED);
+		if ((rc = isakmp_ipsec_sa_delete(gw->ike, now, s->ipsec_id,
+		    ISAKMP_REASON_EXPIRED)) != ISAKMP_OK)
+			gw_log(gw, GW_LOG_IPSEC, 4, "IPsec SA %08x: delete: %s", ev->spi,
+			    isakmp_strerror(rc));
 		break;
 	case ESP_EV_PEER_MOVED: {
 		struct gw_peer *p = s->peer;
@@ -292,9 +306,12 @@ gw_esp_event(struct gw *gw, uint64_t now, const struct esp_event *ev)
 		p->remote.ip = r.ip;
 		p->remote.port = r.port;
 		for (x = p->sas; x != NULL; x = x->next)
-			if (x != s)
-				(void)esp_sa_set_peer(gw->esp, x->out, &ev->endpoint);
-		(void)isakmp_peer_moved(gw->ike, now, p->peer_id, &r);
+			if (x != s && esp_sa_set_peer(gw->esp, x->out, &ev->endpoint) != ESP_OK)
+				gw_log(gw, GW_LOG_IPSEC, 4, "peer %s: ESP SA %08x not moved",
+				    p->id, esp_sa_spi(x->out));
+		if ((rc = isakmp_peer_moved(gw->ike, now, p->peer_id, &r)) != ISAKMP_OK)
+			gw_log(gw, GW_LOG_ISAKMP, 4, "peer %s: IKE not moved: %s", p->id,
+			    isakmp_strerror(rc));
 		gw_log(gw, GW_LOG_IPSEC, 6, "peer %s moved to %s (ESP from a new address)",
 		    p->id, gw_ep_str(&p->remote, a, sizeof(a)));
 		break;

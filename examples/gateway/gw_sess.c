@@ -22,6 +22,8 @@
 
 /* ---- pools ------------------------------------------------------------ */
 
+static bool pool_index_of(const struct gw_pool *p, uint32_t addr, uint32_t *idx);
+
 int
 gw_pools_init(struct gw *gw)
 {
@@ -293,7 +295,7 @@ sess_new(struct gw *gw, uint64_t now, const struct l2tp_event *ev)
 
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	sc.user_tag = (uint64_t)(uintptr_t)s;
+	sc.user = (uint64_t)(uintptr_t)s;
 	sc.mru = s->mtu;
 	sc.local_addr = gw->lan_ip;
 	sc.dns[0] = gw->conf->ppp.dns[0];
@@ -305,7 +307,7 @@ sess_new(struct gw *gw, uint64_t now, const struct l2tp_event *ev)
 			sc.auth[sc.n_auth++] = tpl->auth[i] == GWCONF_AUTH_PAP ? PPP_AUTH_PAP :
 			    tpl->auth[i] == GWCONF_AUTH_CHAP ? PPP_AUTH_CHAP_MD5 :
 			    PPP_AUTH_MSCHAPV2;
-		sc.echo_interval_ns = (uint64_t)tpl->echo * NS_PER_S;
+		sc.echo_interval_ns = tpl->echo ? (uint64_t)tpl->echo * NS_PER_S : PPP_TIMER_OFF;
 		if (tpl->mru != 0 && tpl->mru < sc.mru)
 			sc.mru = (uint16_t)tpl->mru;
 	} else {
@@ -315,7 +317,7 @@ sess_new(struct gw *gw, uint64_t now, const struct l2tp_event *ev)
 		sc.auth[sc.n_auth++] = PPP_AUTH_CHAP_MD5;
 	}
 	s->mtu = sc.mru;
-	rc = ppp_session_new(gw->ppp, PPP_ROLE_SERVER, now, &sc, &s->ppp);
+	rc = ppp_session_new(gw->ppp, now, PPP_ROLE_SERVER, &sc, &s->ppp);
 	if (rc != PPP_OK) {
 		gw_log(gw, GW_LOG_PPP, 3, "PPP session for %s not created: %s", peer->id,
 		    ppp_strerror(rc));
