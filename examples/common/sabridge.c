@@ -9,6 +9,24 @@
 
 #include "sabridge.h"
 
+/* The one vocabulary: every value and size the copy relies on is equal in
+ * the two headers (checked here, at build time, against the real ones). */
+_Static_assert((int)ISAKMP_ESP_DES == (int)ESP_ENC_DES_CBC, "DES");
+_Static_assert((int)ISAKMP_ESP_3DES == (int)ESP_ENC_3DES_CBC, "3DES");
+_Static_assert((int)ISAKMP_ESP_NULL == (int)ESP_ENC_NULL, "NULL");
+_Static_assert((int)ISAKMP_ESP_AES_CBC == (int)ESP_ENC_AES_CBC, "AES-CBC");
+_Static_assert((int)ISAKMP_ESP_AES_GCM_16 == (int)ESP_ENC_AES_GCM_16, "AES-GCM");
+_Static_assert((int)ISAKMP_INTEG_NONE == (int)ESP_INTEG_NONE, "none");
+_Static_assert((int)ISAKMP_INTEG_HMAC_MD5_96 == (int)ESP_INTEG_HMAC_MD5_96, "MD5");
+_Static_assert((int)ISAKMP_INTEG_HMAC_SHA1_96 == (int)ESP_INTEG_HMAC_SHA1_96, "SHA1");
+_Static_assert((int)ISAKMP_INTEG_HMAC_SHA256_128 == (int)ESP_INTEG_HMAC_SHA256_128, "SHA256");
+_Static_assert((int)ISAKMP_INTEG_HMAC_SHA256_96 == (int)ESP_INTEG_HMAC_SHA256_96, "SHA256-96");
+_Static_assert((int)ISAKMP_MODE_TRANSPORT == (int)ESP_MODE_TRANSPORT, "transport");
+_Static_assert((int)ISAKMP_MODE_TUNNEL == (int)ESP_MODE_TUNNEL, "tunnel");
+_Static_assert((int)ISAKMP_ESP_KEY_MAX == (int)ESP_KEY_MAX, "key size");
+_Static_assert((int)ISAKMP_ESP_INTEG_KEY_MAX == (int)ESP_INTEG_KEY_MAX, "integrity key size");
+_Static_assert((int)ISAKMP_SALT_LEN == (int)ESP_SALT_LEN, "salt size");
+
 void
 sabridge_esp_config(const struct isakmp_ipsec_sa *sa, enum esp_dir dir,
     uint64_t user, struct esp_sa *pair, struct esp_sa_config *c)
