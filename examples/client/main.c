@@ -159,7 +159,7 @@ tun_configure(const struct vc_info *in)
 	char a[16], b[16], g[16];
 	size_t i;
 
-	if (nio_tun_up(C.tun, in->mtu, in->addr) != 0) {
+	if (nio_tun_up(C.tun, in->mtu, 0) != 0) {
 		say("TUN %s: %s", C.tun, strerror(errno));
 		return;
 	}

@@ -147,8 +147,10 @@ http.server.HTTPServer(("198.51.100.99", 80), H).serve_forever()'
 
 gw_start() {  # gw_start [ARGS...]
 	GWLOG=$tmp/gateway.log
+	local ctlopt=()
+	[ -x "$CTL" ] && ctlopt=(--ctl "$tmp/ctl.sock")
 	bg "$GWLOG" rgd-gw "$GW" -c "$src/examples/gateway/seed.cfg" \
-		--map eth0=eth0 --map vlan1=vlan1 --ctl "$tmp/ctl.sock" "$@"
+		--map eth0=eth0 --map vlan1=vlan1 "${ctlopt[@]}" "$@"
 	GWPID=$BGPID
 	waitfor "$GWLOG" "serving on UDP" 10
 }
@@ -234,6 +236,7 @@ import urllib.request; print(urllib.request.urlopen("http://198.51.100.99/", tim
 		grep -E 'IPsec SA up|L2TP session|PPP user .* up' "$GWLOG" | sed 's/^/    /'
 	fi
 
+	if [ "${HOLD:-0}" != 0 ]; then say "  (HOLD: pausing $HOLD s before the teardown)"; sleep "$HOLD"; fi
 	step "8. The laptops disconnect (PPP Terminate, CDN, StopCCN, Deletes), then the gateway stops"
 	for n in rgd-road1 rgd-road2 rgd-road3; do
 		local v="CPID_${n//-/_}"
