@@ -72,6 +72,13 @@ ppp_sanitize_text(char *dst, size_t cap, const uint8_t *src, size_t len)
 	uint32_t cp;
 
 	while (i < len) {
+		if (src[i] >= 0x20 && src[i] < 0x7f) {
+			/* Printable ASCII, the common case. */
+			if (o + 1 >= cap)
+				break;
+			dst[o++] = (char)src[i++];
+			continue;
+		}
 		start = i;
 		if (ppp_utf8_next(src, len, &i, &cp) != 0) {
 			i = start + 1;

@@ -246,6 +246,75 @@ test_ctx_free_live(void)
 	memset(&H.pending, 0, sizeof(H.pending));
 }
 
+static int
+failing_rng(void *user, void *buf, size_t len)
+{
+	(void)user;
+	(void)buf;
+	(void)len;
+	return -1;
+}
+
+static void
+test_api_args(void)
+{
+	struct ppp_config cfg;
+	struct ppp_hooks hk;
+	struct ppp_ctx *ctx;
+	struct ts_rng r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&hk, 0, sizeof(hk));
+	ts_rng_init(&r, 3);
+	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), PPP_E_INVAL);
+	cfg.size = sizeof(cfg);
+	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), PPP_E_INVAL);
+	hk.rng = ts_rng_cb;
+	hk.user = &r;
+	cfg.mru = 64;
+	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), PPP_E_INVAL);
+	cfg.mru = 0;
+	cfg.auth[0] = PPP_AUTH_PAP;
+	cfg.auth[1] = PPP_AUTH_PAP;
+	cfg.n_auth = 2;
+	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), PPP_E_INVAL);
+	cfg.n_auth = 1;
+	CU_ASSERT_EQUAL(ppp_ctx_new(&ctx, &cfg, &hk), 0);
+	CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, PPP_ROLE_CLIENT, NULL, NULL),
+	    PPP_E_INVAL);
+	{
+		struct ppp_session *s;
+
+		CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, PPP_ROLE_CLIENT, NULL,
+		    &s), PPP_E_INVAL);
+		CU_ASSERT_EQUAL(ppp_session_new(ctx, 0, (enum ppp_role)9, NULL,
+		    &s), PPP_E_INVAL);
+	}
+	/* A failing rng hook: no session without a magic number (the
+	 * common error block has its own code for it: PPP_E_RNG). */
+	hk.rng = failing_rng;
+	{
+		struct ppp_ctx *c2;
+		struct ppp_session *s2 = NULL;
+		struct ppp_stats st;
+
+		CU_ASSERT_EQUAL_FATAL(ppp_ctx_new(&c2, &cfg, &hk), 0);
+		CU_ASSERT_EQUAL(ppp_session_new(c2, 0, PPP_ROLE_SERVER, NULL,
+		    &s2), PPP_E_RNG);
+		CU_ASSERT_PTR_NULL(s2);
+		ppp_get_stats(c2, &st);
+		CU_ASSERT_EQUAL(st.rng_fail, 1);
+		CU_ASSERT_EQUAL(st.sessions_live, 0);
+		ppp_ctx_free(c2);
+	}
+	CU_ASSERT_STRING_EQUAL(ppp_strerror(PPP_E_LOOPBACK),
+	    "looped-back link");
+	CU_ASSERT_STRING_EQUAL(ppp_strerror(12345), "unknown");
+	ppp_ctx_free(ctx);
+	ppp_ctx_free(NULL);
+	ppp_session_free(NULL);
+}
+
 void
 test_ctx_register(void)
 {
@@ -258,4 +327,5 @@ test_ctx_register(void)
 	CU_add_test(s, "name functions", test_names);
 	CU_add_test(s, "max_sessions", test_session_limit);
 	CU_add_test(s, "ppp_ctx_free frees live sessions", test_ctx_free_live);
+	CU_add_test(s, "API argument checks", test_api_args);
 }

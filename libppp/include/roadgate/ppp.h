@@ -265,11 +265,12 @@ struct ppp_session_config {
 					 * info of the session (0 = none) */
 	/* Methods, as in struct ppp_config; n_auth = 0: the context's.  The
 	 * single entry PPP_AUTH_NONE: no authentication (server), only a
-	 * server asking for none (client). */
+	 * server asking for none (client); a client list may end with
+	 * PPP_AUTH_NONE ("this method, or none"). */
 	enum ppp_auth_method auth[PPP_MAX_AUTH_METHODS];
 	size_t n_auth;
 	uint64_t echo_interval_ns;	/* or PPP_TIMER_OFF */
-	uint8_t echo_max_misses;
+	uint8_t echo_max_misses;	/* 0: the context's */
 	uint64_t rechallenge_ns;	/* or PPP_TIMER_OFF */
 	uint16_t mru;			/* 128..1500 */
 	uint32_t local_addr;		/* server; or PPP_ADDR_NONE */
@@ -291,10 +292,10 @@ struct ppp_session_config {
  * owned by the caller until ppp_session_free (or ppp_ctx_free).  now: ns.
  * Errors: PPP_E_INVAL (NULL, bad role or size, bad method list (a
  * server's, its own or the context's, with PPP_AUTH_NONE among others),
- * mru, name, lengths), PPP_E_LIMIT (max_sessions live), PPP_E_NOMEM, PPP_E_RNG (no
- * Magic-Number), PPP_E_CRYPTO (MS-CHAPv2 configured, legacy provider
- * missing), PPP_E_QUEUE_FULL (the context's output queue is full: the
- * first Configure-Request could not be queued).
+ * mru, name, lengths), PPP_E_LIMIT (max_sessions live; counted, logged),
+ * PPP_E_NOMEM, PPP_E_RNG (no Magic-Number), PPP_E_CRYPTO (MS-CHAPv2
+ * configured, legacy provider missing), PPP_E_QUEUE_FULL (the context's
+ * output queue is full: the first Configure-Request could not be queued).
  */
 PPP_API PPP_WUR int ppp_session_new(struct ppp_ctx *ctx, uint64_t now,
     enum ppp_role role, const struct ppp_session_config *scfg,
