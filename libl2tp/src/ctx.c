@@ -154,7 +154,6 @@ l2tp_next_event(struct l2tp_ctx *ctx, struct l2tp_event *ev)
 	ctx->ev_last_owned_len = s->owned_len;
 	s->owned = NULL;
 	s->owned_len = 0;
-	sodium_memzero(&s->ev, sizeof(s->ev));
 	ctx->ev_head = (ctx->ev_head + 1) % ctx->cfg.max_events;
 	ctx->ev_count--;
 	return true;

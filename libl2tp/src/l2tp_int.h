@@ -165,7 +165,8 @@ struct session {
 struct tunnel {
 	struct tunnel *hnext;           /* ctx->tun_by_id: by our ID */
 	struct tunnel *pnext;           /* ctx->tun_by_peer: by (peer handle, peer's ID) */
-	struct tunnel *hdlnext;         /* ctx->tun_by_hdl: by peer handle */
+	struct tunnel *hdlnext;         /* ctx->tun_by_hdl: by peer handle, */
+	struct tunnel **hdlpprev;       /* doubly linked (O(1) unlink) */
 	struct session *sessions;
 	struct ctl_msg *txq, *txq_tail; /* unacked + unsent, in Ns order */
 	struct ooo_msg *ooo;
@@ -214,6 +215,7 @@ struct l2tp_ctx {
 	struct session **sess;
 	size_t sess_mask;
 	unsigned ntunnels, nhalf_open;
+	unsigned nhalf_open_ours;       /* of those, ours (LAC: SCCRQ sent) */
 	struct rg_heap tun_timers;      /* struct tunnel.timer */
 	struct rg_heap sess_timers;     /* struct session.timer */
 	struct out_dgram *outq, *outq_tail;
@@ -287,7 +289,9 @@ int session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct ses
 void session_remove(struct l2tp_ctx *ctx, struct session *s);
 void tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t);
 void half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t);
+void half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t);
 size_t tables_size(size_t n);
+int tables_check(const struct l2tp_ctx *ctx);
 
 /* reliable.c */
 int ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);

@@ -188,6 +188,9 @@ tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **ou
 	*pp = t;
 	pp = &ctx->tun_by_hdl[hhash(peer) & ctx->tun_mask];
 	t->hdlnext = *pp;
+	if (*pp != NULL)
+		(*pp)->hdlpprev = &t->hdlnext;
+	t->hdlpprev = pp;
 	*pp = t;
 	ctx->ntunnels++;
 	ctx->nhalf_open++;
@@ -257,12 +260,22 @@ session_remove(struct l2tp_ctx *ctx, struct session *s)
 	ctx_free_mem(ctx, s);
 }
 
+/* Marks a half-open tunnel of ours (l2tp_tunnel_open). */
+void
+half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t)
+{
+	t->initiator = true;
+	ctx->nhalf_open_ours++;
+}
+
 void
 half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	if (t->half_open) {
 		t->half_open = false;
 		ctx->nhalf_open--;
+		if (t->initiator)
+			ctx->nhalf_open_ours--;
 	}
 }
 
@@ -283,13 +296,9 @@ tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
 			break;
 		}
 	}
-	for (pp = &ctx->tun_by_hdl[hhash(t->peer) & ctx->tun_mask]; *pp != NULL;
-	    pp = &(*pp)->hdlnext) {
-		if (*pp == t) {
-			*pp = t->hdlnext;
-			break;
-		}
-	}
+	*t->hdlpprev = t->hdlnext;
+	if (t->hdlnext != NULL)
+		t->hdlnext->hdlpprev = t->hdlpprev;
 	tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
 	half_open_clear(ctx, t);
 	rg_heap_release(&ctx->tun_timers, &t->timer);
@@ -297,6 +306,50 @@ tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
 	ctx->stats.tunnels_open--;
 	sodium_memzero(t->challenge, sizeof(t->challenge));
 	ctx_free_mem(ctx, t);
+}
+
+/* Consistency check for the tests and the fuzz target: counters and
+ * gauges match the tables, every tunnel is in its peer-handle chain with
+ * a correct back link and findable by its ID, every session by its IDs.
+ * Returns 0 or a negative count of mismatches. */
+int
+tables_check(const struct l2tp_ctx *ctx)
+{
+	const struct tunnel *t, *u;
+	const struct session *s;
+	unsigned nt = 0, nh = 0, nho = 0, ns, nst = 0;
+	size_t b;
+	int bad = 0;
+
+	for (b = 0; b <= ctx->tun_mask; b++) {
+		for (t = ctx->tun_by_id[b]; t != NULL; t = t->hnext) {
+			nt++;
+			nh += t->half_open;
+			nho += t->half_open && t->initiator;
+			if (tunnel_find(ctx, t->id) != t || *t->hdlpprev != t)
+				bad--;
+			for (u = tunnel_first_of_peer(ctx, t->peer); u != NULL && u != t;
+			    u = tunnel_next_of_peer(u))
+				;
+			if (u != t)
+				bad--;
+			if (t->peer_hashed && tunnel_find_peer(ctx, t->peer, t->peer_id) == NULL)
+				bad--;
+			ns = 0;
+			for (s = t->sessions; s != NULL; s = s->tnext) {
+				ns++;
+				if (s->t != t || s->tid != t->id || session_find(ctx, t->id, s->id) != s)
+					bad--;
+			}
+			if (ns != t->nsessions)
+				bad--;
+			nst += ns;
+		}
+	}
+	if (nt != ctx->ntunnels || nt != ctx->stats.tunnels_open || nh != ctx->nhalf_open ||
+	    nho != ctx->nhalf_open_ours || nst != ctx->stats.sessions_open)
+		bad--;
+	return bad;
 }
 
 /* ---- user tags ---- */

@@ -39,7 +39,12 @@ tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 void
 tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t)
 {
-	rg_heap_set(&ctx->tun_timers, &t->timer, tunnel_deadline(ctx, t));
+	uint64_t d = tunnel_deadline(ctx, t);
+
+	/* Unchanged (the common case: several updates per message). */
+	if (d == t->timer.when && (t->timer.pos != 0 || d == UINT64_MAX))
+		return;
+	rg_heap_set(&ctx->tun_timers, &t->timer, d);
 }
 
 void

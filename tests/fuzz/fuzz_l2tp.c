@@ -17,7 +17,8 @@
  * refuse exactly as documented (BUFFER for too little headroom, INVAL past
  * 16 bits), and on the established LAC/LNS pair the peer must return
  * exactly the same bytes - an oracle for both sides of the data path.  After every step the timer heaps must agree with the
- * tunnels' and sessions' deadlines (timers_check).
+ * tunnels' and sessions' deadlines (timers_check) and the tables with
+ * their counters (tables_check).
  * Each run builds a fresh LAC/LNS pair with an established tunnel and
  * session (deterministic rng), so runs are independent.
  */
@@ -129,7 +130,8 @@ deliver(struct side *to, struct side *other, uint64_t now, const uint8_t *d, siz
 static void
 check(struct side *lac, struct side *lns)
 {
-	if (timers_check(lac->ctx) != 0 || timers_check(lns->ctx) != 0)
+	if (timers_check(lac->ctx) != 0 || timers_check(lns->ctx) != 0 ||
+	    tables_check(lac->ctx) != 0 || tables_check(lns->ctx) != 0)
 		abort();
 }
 

@@ -79,6 +79,8 @@ test_heap_matches_brute_force(void)
 		steps++;
 		CU_ASSERT_EQUAL(timers_check(p.lac.ctx), 0);
 		CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
+		CU_ASSERT_EQUAL(tables_check(p.lac.ctx), 0);
+		CU_ASSERT_EQUAL(tables_check(p.lns.ctx), 0);
 		CU_ASSERT_EQUAL(l2tp_next_timeout(p.lac.ctx), brute_force_deadline(p.lac.ctx));
 		CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), brute_force_deadline(p.lns.ctx));
 		CU_ASSERT_TRUE(l2tp_next_timeout(p.lac.ctx) > p.now);
