@@ -70,23 +70,22 @@ fw_tcp_track(struct flow *f, int d, uint8_t fl)
 }
 
 /*
- * A packet that matches no connection: rules by number, then the policy;
- * NAT decides the reply tuple; the connection is inserted with direction 0
- * = this packet.  Returns 0 with *out set, or the drop reason (v->rule set
+ * A packet that matches no connection (h = fw_hash_key of its key): rules
+ * by number, then the policy; NAT decides the reply tuple; the connection is
+ * inserted with direction 0 = this packet.  Returns 0 with *out set, or the drop reason (v->rule set
  * when a rule decided).  Nothing changes on a refusal except a deny rule's
  * hit counter and the removal of a stale expired flow.
  */
 int
-fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
-    uint16_t out_if, uint8_t in_type, uint8_t out_type, struct fw_verdict *v,
-    struct flow **out)
+fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
+    uint16_t in_if, uint16_t out_if, uint8_t in_type, uint8_t out_type,
+    struct fw_verdict *v, struct flow **out)
 {
 	bool need_ipsec;
 	struct rule *r = fw_rule_match(ctx, p, in_if, &need_ipsec);
-	struct key reply;
-	struct flow *f, *old;
-	uint8_t fflags = 0;
-	int rc, dd;
+	struct reply rp;
+	struct flow *f;
+	int rc;
 
 	if (r != NULL && r->c.action == FW_DENY) {
 		r->hits++;
@@ -101,19 +100,18 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
 	if (p->proto == FW_PROTO_ICMP && !fw_icmp_is_request(p->icmp_type))
 		return FW_E_ICMP_NO_FLOW;
 	rc = fw_nat_setup(ctx, now, p, r, in_if, out_if, in_type, out_type,
-	    &reply, &fflags);
+	    &rp);
 	if (rc != 0)
 		return rc;
 	/* The reply tuple must be free; a stale (expired) flow holding it is
 	 * removed before the new one is indexed. */
-	old = fw_flow_lookup(ctx, &reply, &dd);
-	if (old != NULL && old->expires > now)
+	if (rp.holder != NULL && rp.holder->expires > now)
 		return FW_E_NAT_EXHAUSTED;
-	if (old != NULL) {
-		fw_flow_remove(ctx, old);
+	if (rp.holder != NULL) {
+		fw_flow_remove(ctx, rp.holder);
 		ctx->st.flows_expired++;
 	}
-	rc = fw_flow_insert(ctx, now, &p->k, &reply, &f);
+	rc = fw_flow_insert(ctx, now, &p->k, h, &rp.k, rp.h, &f);
 	if (rc != 0) {
 		if (ctx->st.drops[-rc] == 0)
 			fw_log(ctx, FW_LOG_WARN, "fw: connection table full "
@@ -121,7 +119,7 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint16_t in_if,
 			    ctx->cfg.max_flows);
 		return rc;
 	}
-	f->flags |= fflags;
+	f->flags |= rp.fflags;
 	f->in_if = in_if;
 	f->out_if = out_if;
 	if (p->proto == FW_PROTO_TCP)

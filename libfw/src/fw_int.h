@@ -208,9 +208,8 @@ struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
 struct flow *fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k,
     uint64_t h, int *dir);
 int fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    const struct key *reply, struct flow **out);
+    uint64_t ho, const struct key *reply, uint64_t hr, struct flow **out);
 void fw_flow_remove(struct fw_ctx *ctx, struct flow *f);
-bool fw_key_in_use(struct fw_ctx *ctx, uint64_t now, const struct key *k);
 int fw_sweep(struct fw_ctx *ctx, uint64_t now);
 
 /* ctx.c */
@@ -223,7 +222,16 @@ const char *fw_ipstr(uint32_t a, char buf[16]);
 
 /* iface.c */
 const struct ifent *fw_if_get(const struct fw_ctx *ctx, uint16_t id);
-bool fw_if_matches(const struct fw_ctx *ctx, uint16_t rif, uint16_t in_if);
+
+/* True if a rule or NAT definition for interface rif applies to in_if (a
+ * known interface; the dynamic class applies to its members). */
+static inline bool
+fw_if_matches(const struct fw_ctx *ctx, uint16_t rif, uint16_t in_if)
+{
+	if (rif == in_if)
+		return true;
+	return rif == FW_IF_DYNAMIC && ctx->ifs[in_if].dynamic;
+}
 
 /* Type of an interface (a dynamic member takes its class's), 0 unknown. */
 static inline uint8_t
@@ -239,12 +247,18 @@ fw_if_type(const struct fw_ctx *ctx, uint16_t id)
 
 /* parse.c */
 int fw_parse(struct pkt *p, uint8_t *ip, size_t len);
-bool fw_bad_source(uint32_t a);
-bool fw_peek_key(const uint8_t *ip, size_t len, struct key *k);
+
+/* Sources nobody may send from: 0.0.0.0, loopback, multicast, broadcast. */
+static inline bool
+fw_bad_source(uint32_t a)
+{
+	return a == 0 || (a >> 24) == 127 || (a >> 28) == 0xe ||
+	    a == 0xffffffffu;
+}
 
 /* conntrack.c */
 int fw_tcp_track(struct flow *f, int d, uint8_t fl);
-int fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
+int fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
     uint16_t in_if, uint16_t out_if, uint8_t in_type, uint8_t out_type,
     struct fw_verdict *v, struct flow **out);
 
@@ -299,9 +313,17 @@ struct rule *fw_rule_match(struct fw_ctx *ctx, const struct pkt *p,
     uint16_t in_if, bool *need_ipsec);
 
 /* nat.c */
+/* The reply side of a new connection (fw_nat_setup). */
+struct reply {
+	struct key k;             /* the reply tuple */
+	uint64_t h;               /* fw_hash_key(k) */
+	struct flow *holder;      /* the flow indexed under k (live or
+	                           * expired), NULL if none */
+	uint8_t fflags;           /* FL_NAT, FL_REVERSE */
+};
 int fw_nat_setup(struct fw_ctx *ctx, uint64_t now, const struct pkt *p,
     const struct rule *r, uint16_t in_if, uint16_t out_if, uint8_t in_type,
-    uint8_t out_type, struct key *reply, uint8_t *fflags);
+    uint8_t out_type, struct reply *rp);
 void fw_translate(const struct flow *f, int d, struct pkt *p);
 void fw_rewrite_ip(uint8_t *ip, uint32_t src, uint32_t dst);
 

@@ -15,16 +15,6 @@ fw_if_get(const struct fw_ctx *ctx, uint16_t id)
 	return &ctx->ifs[id];
 }
 
-/* True if a rule or NAT definition for interface rif applies to in_if (the
- * dynamic class applies to its members). */
-bool
-fw_if_matches(const struct fw_ctx *ctx, uint16_t rif, uint16_t in_if)
-{
-	if (rif == in_if)
-		return true;
-	return rif == FW_IF_DYNAMIC && ctx->ifs[in_if].dynamic;
-}
-
 int
 fw_interface_add(struct fw_ctx *ctx, const struct fw_interface_cfg *icfg)
 {

@@ -34,24 +34,37 @@ nat_match(const struct fw_ctx *ctx, uint16_t in_if, uint16_t out_if,
 }
 
 /*
+ * Looks up the flow holding rp->k (rp->h, rp->holder); true if that is none
+ * or an expired one, i.e. the tuple is free for a new connection.
+ */
+static bool
+reply_free(struct fw_ctx *ctx, uint64_t now, struct reply *rp)
+{
+	int d;
+
+	rp->h = fw_hash_key(ctx, &rp->k);
+	rp->holder = fw_flow_lookup_h(ctx, &rp->k, rp->h, &d);
+	return rp->holder == NULL || rp->holder->expires <= now;
+}
+
+/*
  * Enhanced NAT port / identifier allocation: the reply tuple
  * (remote -> gbl:X) must not be in use by any live flow (RFC 4787 REQ-2,
  * address pooling "paired").  The private port is kept when free (port
  * preservation), else the range is scanned from a random point; at most 4096
- * candidates are tried.
+ * candidates are tried.  The port (or ICMP identifier) is dport of the
+ * reply tuple.
  */
 static int
-nat_alloc(struct fw_ctx *ctx, uint64_t now, struct key *reply, uint16_t want)
+nat_alloc(struct fw_ctx *ctx, uint64_t now, struct reply *rp, uint16_t want)
 {
 	uint32_t lo = ctx->cfg.nat_port_min, hi = ctx->cfg.nat_port_max;
 	uint32_t range = hi - lo + 1, start, i, tries;
 	uint32_t rnd;
-	/* The port (or ICMP identifier) is dport of the reply tuple. */
-	uint16_t *slot = &reply->dport;
 
 	if (want >= lo && want <= hi) {
-		*slot = want;
-		if (!fw_key_in_use(ctx, now, reply))
+		rp->k.dport = want;
+		if (reply_free(ctx, now, rp))
 			return 0;
 	}
 	if (ctx->hooks.rng(ctx->hooks.user, &rnd, sizeof(rnd)) != 0)
@@ -59,61 +72,66 @@ nat_alloc(struct fw_ctx *ctx, uint64_t now, struct key *reply, uint16_t want)
 	start = rnd % range;
 	tries = range < 4096 ? range : 4096;
 	for (i = 0; i < tries; i++) {
-		*slot = (uint16_t)(lo + (start + i) % range);
-		if (!fw_key_in_use(ctx, now, reply))
+		rp->k.dport = (uint16_t)(lo + (start + i) % range);
+		if (reply_free(ctx, now, rp))
 			return 0;
 	}
 	return FW_E_NAT_EXHAUSTED;
 }
 
 /*
- * The reply tuple of a new connection p admitted by rule r (or the policy
+ * The reply side of a new connection p admitted by rule r (or the policy
  * when r is NULL): the swapped tuple, translated by reverse NAT (r's ip/port
- * differ from its gbl_ip/port) or by the NAT definition for in_if -> out_if.
- * Sets FL_NAT / FL_REVERSE in *fflags.  Returns 0 or the drop reason.
+ * differ from its gbl_ip/port) or by the NAT definition for in_if -> out_if;
+ * its hash and the flow holding it (the caller refuses a live holder and
+ * removes an expired one); FL_NAT / FL_REVERSE.  Returns 0 or the drop
+ * reason.
  */
 int
 fw_nat_setup(struct fw_ctx *ctx, uint64_t now, const struct pkt *p,
     const struct rule *r, uint16_t in_if, uint16_t out_if, uint8_t in_type,
-    uint8_t out_type, struct key *reply, uint8_t *fflags)
+    uint8_t out_type, struct reply *rp)
 {
 	const struct key *orig = &p->k;
 	const struct fw_nat_cfg *n;
 	int rc;
 
-	reply->src = orig->dst;
-	reply->dst = orig->src;
-	reply->sport = orig->dport;
-	reply->dport = orig->sport;
-	reply->proto = orig->proto;
+	rp->k.src = orig->dst;
+	rp->k.dst = orig->src;
+	rp->k.sport = orig->dport;
+	rp->k.dport = orig->sport;
+	rp->k.proto = orig->proto;
+	rp->fflags = 0;
 	if (r != NULL && r->c.gbl_ip != 0 && ((r->c.ip_min != 0 &&
 	    r->c.ip_min != r->c.gbl_ip) || (r->c.port_max != 0 &&
 	    r->c.port_min != r->c.gbl_port_min))) {
 		/* Reverse NAT / port forwarding (ip_min == ip_max). */
 		if (r->c.ip_min != 0)
-			reply->src = r->c.ip_min;
+			rp->k.src = r->c.ip_min;
 		if (r->c.port_max != 0 && (p->proto == FW_PROTO_TCP ||
 		    p->proto == FW_PROTO_UDP))
-			reply->sport = r->c.port_min;
-		*fflags |= FL_NAT | FL_REVERSE;
-		return 0;
+			rp->k.sport = r->c.port_min;
+		rp->fflags = FL_NAT | FL_REVERSE;
+	} else if (in_type != FW_IF_PUBLIC && out_type == FW_IF_PUBLIC &&
+	    (n = nat_match(ctx, in_if, out_if, orig->src)) != NULL) {
+		rp->k.dst = n->gbl_ip != 0 ? n->gbl_ip :
+		    ctx->ifs[n->gbl_if].address;
+		if (rp->k.dst == 0)
+			return FW_E_NAT_EXHAUSTED;
+		if (n->type == FW_NAT_ENHANCED) {
+			if (p->proto != FW_PROTO_TCP &&
+			    p->proto != FW_PROTO_UDP &&
+			    p->proto != FW_PROTO_ICMP)
+				return FW_E_UNSUPPORTED;
+			if ((rc = nat_alloc(ctx, now, rp, orig->sport)) != 0)
+				return rc;
+		}
+		if (rp->k.dst != orig->src || rp->k.dport != orig->sport)
+			rp->fflags = FL_NAT;
+		if (n->type == FW_NAT_ENHANCED)
+			return 0; /* nat_alloc looked it up */
 	}
-	if (in_type == FW_IF_PUBLIC || out_type != FW_IF_PUBLIC ||
-	    (n = nat_match(ctx, in_if, out_if, orig->src)) == NULL)
-		return 0;
-	reply->dst = n->gbl_ip != 0 ? n->gbl_ip : ctx->ifs[n->gbl_if].address;
-	if (reply->dst == 0)
-		return FW_E_NAT_EXHAUSTED;
-	if (n->type == FW_NAT_ENHANCED) {
-		if (p->proto != FW_PROTO_TCP && p->proto != FW_PROTO_UDP &&
-		    p->proto != FW_PROTO_ICMP)
-			return FW_E_UNSUPPORTED;
-		rc = nat_alloc(ctx, now, reply, orig->sport);
-		if (rc != 0)
-			return rc;
-	}
-	if (reply->dst != orig->src || reply->dport != orig->sport)
-		*fflags |= FL_NAT;
+	(void)reply_free(ctx, now, rp);
 	return 0;
 }
 

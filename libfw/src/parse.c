@@ -1,22 +1,23 @@
 /*
  * parse.c - validation of one IPv4 packet (RFC 791) and its transport header
- * (RFC 793, RFC 768, RFC 792), key extraction, and the unvalidated key peek
- * of fw_process_burst's prefetcher.  Validate first, interpret later: nothing
- * here touches state.
+ * (RFC 793, RFC 768, RFC 792) and extraction of its connection key.
+ * Validate first, interpret later: nothing here touches state.
  */
-#include <string.h>
-
 #include "fw_int.h"
 
-/* fw_cksum() of an option-less 20-byte IPv4 header, unrolled. */
+/*
+ * fw_cksum() of an option-less 20-byte IPv4 header: five 32-bit words summed
+ * and folded to 16 bits with end-around carries, which gives the same
+ * one's-complement sum (RFC 1071 section 2, "parallel summation").
+ */
 static inline uint16_t
 cksum20(const uint8_t *ip)
 {
-	uint32_t s = 0;
-	int i;
+	uint64_t s = (uint64_t)rd32(ip) + rd32(ip + 4) + rd32(ip + 8) +
+	    rd32(ip + 12) + rd32(ip + 16);
 
-	for (i = 0; i < 20; i += 2)
-		s += rd16(ip + i);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
@@ -31,8 +32,19 @@ fw_parse(struct pkt *p, uint8_t *ip, size_t len)
 {
 	uint16_t fo;
 
-	memset(p, 0, sizeof(*p));
+	/* Only what a caller may read on every path (memset costs more). */
 	p->ip = ip;
+	p->tot = 0;
+	p->proto = 0;
+	p->off = 0;
+	p->mf = false;
+	p->has_l4 = false;
+	p->icmp_error = false;
+	p->k.src = p->k.dst = 0;
+	p->k.sport = p->k.dport = 0;
+	p->k.proto = 0;
+	p->ipsec = 0;
+	p->detail = 0;
 	if (len < 20)
 		return FW_E_TRUNCATED;
 	if ((ip[0] >> 4) != 4)
@@ -114,44 +126,4 @@ fw_parse(struct pkt *p, uint8_t *ip, size_t len)
 		break;
 	}
 	return 0;
-}
-
-/* Sources nobody may send from: 0/8's 0, loopback, multicast, broadcast. */
-bool
-fw_bad_source(uint32_t a)
-{
-	return a == 0 || (a >> 24) == 127 || (a >> 28) == 0xe ||
-	    a == 0xffffffffu;
-}
-
-/*
- * Peeks at the key of a plain (unfragmented, option-less) TCP/UDP/ICMP query
- * packet without validating it; false when there is nothing to prefetch.
- */
-bool
-fw_peek_key(const uint8_t *ip, size_t len, struct key *k)
-{
-	if (len < 28 || ip[0] != 0x45 || (rd16(ip + 6) & IP_OFFMASK) != 0)
-		return false;
-	memset(k, 0, sizeof(*k));
-	k->proto = ip[9];
-	k->src = rd32(ip + 12);
-	k->dst = rd32(ip + 16);
-	switch (k->proto) {
-	case FW_PROTO_TCP:
-	case FW_PROTO_UDP:
-		k->sport = rd16(ip + 20);
-		k->dport = rd16(ip + 22);
-		return true;
-	case FW_PROTO_ICMP:
-		if (fw_icmp_is_request(ip[20]))
-			k->sport = rd16(ip + 24);
-		else if (fw_icmp_is_query(ip[20]))
-			k->dport = rd16(ip + 24);
-		else
-			return false;
-		return true;
-	default:
-		return false;
-	}
 }

@@ -140,10 +140,9 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 		goto pass;
 	}
 
-	if (hk != NULL && fw_key_eq(hk, &p.k))
-		f = fw_flow_lookup_h(ctx, &p.k, h, &d);
-	else
-		f = fw_flow_lookup(ctx, &p.k, &d);
+	if (hk == NULL || !fw_key_eq(hk, &p.k))
+		h = fw_hash_key(ctx, &p.k);
+	f = fw_flow_lookup_h(ctx, &p.k, h, &d);
 	if (f != NULL && f->expires <= now) {
 		fw_flow_remove(ctx, f);
 		ctx->st.flows_expired++;
@@ -159,7 +158,7 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 		if (d == 1)
 			f->flags |= FL_REPLIED;
 	} else {
-		rc = fw_conn_new(ctx, now, &p, in_if, out_if, in_type,
+		rc = fw_conn_new(ctx, now, &p, h, in_if, out_if, in_type,
 		    out_type, v, &f);
 		if (rc != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
@@ -204,6 +203,39 @@ fw_process(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *p)
 	return p->rc = process_one(ctx, now, p, NULL, 0);
 }
 
+/*
+ * Peeks at the key of a plain (unfragmented, option-less) TCP/UDP/ICMP query
+ * packet without validating it (fw_parse will); false when there is nothing
+ * to prefetch.
+ */
+static inline bool
+peek_key(const uint8_t *ip, size_t len, struct key *k)
+{
+	if (len < 28 || ip[0] != 0x45 || (rd16(ip + 6) & IP_OFFMASK) != 0)
+		return false;
+	memset(k, 0, sizeof(*k));
+	k->proto = ip[9];
+	k->src = rd32(ip + 12);
+	k->dst = rd32(ip + 16);
+	switch (k->proto) {
+	case FW_PROTO_TCP:
+	case FW_PROTO_UDP:
+		k->sport = rd16(ip + 20);
+		k->dport = rd16(ip + 22);
+		return true;
+	case FW_PROTO_ICMP:
+		if (fw_icmp_is_request(ip[20]))
+			k->sport = rd16(ip + 24);
+		else if (fw_icmp_is_query(ip[20]))
+			k->dport = rd16(ip + 24);
+		else
+			return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 #define BURST_AHEAD 8
 
 int
@@ -231,7 +263,7 @@ fw_process_burst(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pkts,
 			q = j & (2 * BURST_AHEAD - 1);
 			slot[q] = UINT64_MAX;
 			have[q] = pkts[j].data != NULL &&
-			    fw_peek_key(pkts[j].data, pkts[j].len, &key[q]);
+			    peek_key(pkts[j].data, pkts[j].len, &key[q]);
 			if (have[q]) {
 				uint64_t s;
 

@@ -59,20 +59,11 @@ fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k, uint64_t h,
 	return NULL;
 }
 
-/* True if a live (unexpired) flow has a direction matching k. */
-bool
-fw_key_in_use(struct fw_ctx *ctx, uint64_t now, const struct key *k)
-{
-	int d;
-	struct flow *f = fw_flow_lookup(ctx, k, &d);
-
-	return f != NULL && f->expires > now;
-}
-
+/* Indexes direction d of flow fi under h = fw_hash_key() of its tuple. */
 static void
-idx_put(struct fw_ctx *ctx, const struct key *k, uint32_t fi, int d)
+idx_put(struct fw_ctx *ctx, uint64_t h, uint32_t fi, int d)
 {
-	uint32_t tag = (uint32_t)(fw_hash_key(ctx, k) >> 32);
+	uint32_t tag = (uint32_t)(h >> 32);
 	uint64_t i = tag & ctx->idx_mask;
 
 	while (ctx->idx[i] != 0)
@@ -125,13 +116,14 @@ fw_flow_remove(struct fw_ctx *ctx, struct flow *f)
 }
 
 /*
- * Inserts a flow with the two tuples.  When the table is full, up to 64
- * flows after the clock hand are examined and the first expired one is
- * reused; otherwise FW_E_TABLE_FULL (existing flows are never touched).
+ * Inserts a flow with the two tuples, ho and hr being their fw_hash_key().
+ * When the table is full, up to 64 flows after the clock hand are examined
+ * and the first expired one is reused; otherwise FW_E_TABLE_FULL (existing
+ * flows are never touched).
  */
 int
 fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    const struct key *reply, struct flow **out)
+    uint64_t ho, const struct key *reply, uint64_t hr, struct flow **out)
 {
 	struct flow *f;
 	uint32_t fi, n;
@@ -163,8 +155,8 @@ fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
 	f->port[1][1] = reply->dport;
 	f->proto = orig->proto;
 	f->flags = FL_USED;
-	idx_put(ctx, orig, fi, 0);
-	idx_put(ctx, reply, fi, 1);
+	idx_put(ctx, ho, fi, 0);
+	idx_put(ctx, hr, fi, 1);
 	ctx->st.flows_active++;
 	ctx->st.flows_created++;
 	if (ctx->st.flows_active > ctx->st.flows_peak)
