@@ -8,6 +8,7 @@
  * round-trip property; a difference aborts).  The same bytes are then
  * merged as a key file into the model and read as an interface map, so the
  * three readers of untrusted text are all exercised.
+ * tests/fuzz/gwconf.dict lists the language's keywords for -dict=.
  */
 #include <stdint.h>
 #include <stdio.h>
