@@ -55,6 +55,8 @@ struct vc_params {
 	uint16_t mru;			/* PPP MRU we ask for, 0 = from the suite */
 	uint32_t lcp_echo_s;		/* 0 = 30 s, as pppd with lcp-echo-interval */
 	uint32_t dpd_s;			/* IKE DPD interval, 0 = 30 s */
+	bool l2tp_random_port;		/* L2TP from a random UDP port (macOS),
+					 * else from 1701 (Windows) */
 };
 
 enum vc_state {

@@ -47,6 +47,7 @@ struct vc_conn {
 	struct vc_sa *sas, *cur;
 	struct rg_ep out_local, out_remote;	/* current ESP endpoints */
 	uint16_t tid, sid;
+	uint16_t l2tp_port;			/* our L2TP UDP source port */
 	bool tunnel_up, session_up;
 	struct ppp_session *ppp;
 	bool ppp_done;
@@ -447,6 +448,13 @@ vc_connect(struct vc *vc, uint64_t now, uint32_t idx)
 	c->info.started_ns = now;
 	c->ppp_done = false;
 	c->close_step = 0;
+	c->l2tp_port = L2TP_UDP_PORT;
+	if (vc->p.l2tp_random_port) {
+		uint16_t r = 0;
+
+		(void)vc->h.rng(vc->h.user, &r, sizeof(r));
+		c->l2tp_port = (uint16_t)(49152 + r % 16384);
+	}
 	local.ip = c->local_ip;
 	local.port = ISAKMP_PORT;
 	remote.ip = vc->p.gw_ip;
@@ -692,7 +700,8 @@ l2tp_event(struct vc *vc, uint64_t now, const struct l2tp_event *ev)
 				close_step(vc, now, c);
 			break;
 		}
-		snprintf(why, sizeof(why), "L2TP tunnel closed%s%s", ev->result ? ": " : "",
+		snprintf(why, sizeof(why), "L2TP tunnel closed%s%s",
+		    ev->result || ev->reason ? ": " : "",
 		    ev->result ? l2tp_result_str(true, ev->result) :
 		    ev->reason ? l2tp_strerror(ev->reason) : "");
 		conn_end(vc, now, c, why, c->state != VC_UP);
@@ -828,7 +837,7 @@ seal(struct vc *vc, uint64_t now, struct vc_conn *c, struct rg_pkt *p)
 	    p->off + p->len + ESP_TAILROOM > p->cap)
 		return false;
 	p->off -= PKT_UDP_HDR;
-	pkt_udp_build(p->buf + p->off, L2TP_UDP_PORT, L2TP_UDP_PORT, (uint16_t)p->len);
+	pkt_udp_build(p->buf + p->off, c->l2tp_port, L2TP_UDP_PORT, (uint16_t)p->len);
 	p->len += PKT_UDP_HDR;
 	if (esp_sa_encrypt(vc->esp, now, s->out, 17, p->buf, p->cap, &p->off, &p->len) !=
 	    ESP_OK)

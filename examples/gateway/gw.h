@@ -115,6 +115,10 @@ int gw_reload(struct gw *gw, uint64_t now, const struct gwconf *conf);
 /* The internet address the core uses (public interface). */
 uint32_t gw_public_ip(const struct gw *gw);
 
+/* libfw's counters (false when the firewall is off). */
+struct fw_stats;
+bool gw_fw_stats(const struct gw *gw, struct fw_stats *st);
+
 /* Counts. */
 void gw_get_stats(const struct gw *gw, struct gw_stats *st);
 size_t gw_peer_count(const struct gw *gw);

@@ -568,6 +568,15 @@ gw_get_stats(const struct gw *gw, struct gw_stats *st)
 	*st = gw->st;
 }
 
+bool
+gw_fw_stats(const struct gw *gw, struct fw_stats *st)
+{
+	if (gw->fw == NULL)
+		return false;
+	fw_get_stats(gw->fw, st);
+	return true;
+}
+
 size_t
 gw_peer_count(const struct gw *gw)
 {

@@ -190,10 +190,13 @@ esp_in(struct gw *gw, uint64_t now, struct rg_pkt *p, const struct esp_endpoint 
 	l2 = u + PKT_UDP_HDR;
 	/* L2TP control messages (T bit) meet the firewall: the seed's rule 3
 	 * (port 1701, encap=ipsec).  The client's outer port stands in for
-	 * the source port, so clients behind one NAT are distinct flows. */
+	 * the source port, so clients behind one NAT are distinct flows, and
+	 * the IPsec tag is that outer address and port: a client redialing
+	 * from the same NAT mapping (a new IKE peer) keeps its flow, while no
+	 * other client can present it. */
 	if ((l2[0] & 0x80) && !fw_local_udp(gw, now, l2, ulen - PKT_UDP_HDR,
 	    peer->remote.ip, peer->remote.port, gw->public_ip, L2TP_UDP_PORT,
-	    (uint64_t)(uintptr_t)peer)) {
+	    1ull << 63 | (uint64_t)peer->remote.ip << 16 | peer->remote.port)) {
 		drop(p, &gw->st.fw_drop);
 		return;
 	}

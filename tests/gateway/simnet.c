@@ -266,6 +266,31 @@ outside_answers(struct sim *s, uint8_t *ip, size_t len)
 			s->office_frag_mtu = pkt_get16(ip + h.hlen + 6);
 		return;
 	}
+	if (h.dst == SIM_OFFICE_IP)
+		s->office_last_src = h.src;
+	if (h.dst == SIM_OFFICE_IP && h.proto == PKT_PROTO_TCP && h.tot_len >= h.hlen + 20u) {
+		const uint8_t *tcp = ip + h.hlen;
+		size_t olen = (size_t)((tcp[12] >> 4) * 4), i = 20;
+
+		if (tcp[13] & 0x02) {
+			s->office_syns++;
+			s->office_last_mss = 0;
+			while (i + 1 < olen && i + 1 < (size_t)(h.tot_len - h.hlen)) {
+				if (tcp[i] == 0)
+					break;
+				if (tcp[i] == 1) {
+					i++;
+					continue;
+				}
+				if (tcp[i] == 2 && tcp[i + 1] == 4)
+					s->office_last_mss = pkt_get16(tcp + i + 2);
+				if (tcp[i + 1] < 2)
+					break;
+				i += tcp[i + 1];
+			}
+		}
+		return;
+	}
 	if (h.dst == SIM_INET_IP) {
 		s->inet_packets++;
 		s->inet_src = h.src;
@@ -698,4 +723,38 @@ sim_office_ping(struct sim *s, uint32_t dst, size_t len, bool df)
 		ip[i] = (uint8_t)i;
 	pkt_put16(ip + 22, icmp_csum(ip + 20, len - 20));
 	enqueue(s, -1, RG_PATH_TUN, &z, &z, ip, len);
+}
+
+int
+sim_inner_raw(struct sim *s, int hi, uint8_t *ip, size_t len)
+{
+	return inner_send(s, hi, ip, len);
+}
+
+int
+sim_tcp_syn(struct sim *s, int hi, uint32_t dst, uint16_t dport, uint16_t mss)
+{
+	uint8_t ip[44];
+	struct vc_info in;
+	uint32_t sum;
+
+	if (!vc_get_info(s->hosts[hi].vc, 0, &in) || in.addr == 0)
+		return -1;
+	memset(ip, 0, sizeof(ip));
+	pkt_ip_build(ip, in.addr, dst, PKT_PROTO_TCP, 24, 64, 9);
+	pkt_put16(ip + 20, 40001);
+	pkt_put16(ip + 22, dport);
+	pkt_put32(ip + 24, 0x11223344u);
+	ip[32] = 6 << 4;		/* data offset: 24 bytes */
+	ip[33] = 0x02;			/* SYN */
+	pkt_put16(ip + 34, 65535);
+	ip[40] = 2;			/* MSS option */
+	ip[41] = 4;
+	pkt_put16(ip + 42, mss);
+	/* TCP checksum over the pseudo header. */
+	sum = pkt_csum_add(0, ip + 12, 8);
+	sum += PKT_PROTO_TCP + 24;
+	sum = pkt_csum_add(sum, ip + 20, 24);
+	pkt_put16(ip + 36, pkt_csum_fold(sum));
+	return inner_send(s, hi, ip, sizeof(ip));
 }

@@ -64,6 +64,9 @@ struct sim {
 					 * hosts this one (same cookies, SPIs,
 					 * tunnel IDs: the collision cases) */
 	uint32_t office_icmp_errors;	/* ICMP errors the office host got */
+	uint32_t office_syns;		/* TCP SYNs the office host got */
+	uint16_t office_last_mss;	/* their MSS option, 0 = none */
+	uint32_t office_last_src;	/* source of the last packet it got */
 	uint16_t office_frag_mtu;
 	char log[64][256];		/* the last gateway log lines */
 	int log_n;
@@ -102,6 +105,11 @@ void sim_udp_to_gw(struct sim *s, int host, uint16_t sport, uint16_t dport,
 /* Re-maps every NAT binding of nat to new public ports (a home router
  * that rebooted or timed the mapping out). */
 void sim_nat_rebind(struct sim *s, int nat);
+
+/* The host injects a raw inner IPv4 packet (any source) as from its TUN. */
+int sim_inner_raw(struct sim *s, int host, uint8_t *ip, size_t len);
+/* A TCP SYN with an MSS option of mss from the host's address to dst:dport. */
+int sim_tcp_syn(struct sim *s, int host, uint32_t dst, uint16_t dport, uint16_t mss);
 
 /* The office host sends an ICMP echo request of len bytes to dst. */
 void sim_office_ping(struct sim *s, uint32_t dst, size_t len, bool df);

@@ -14,6 +14,9 @@
 
 #include <CUnit/CUnit.h>
 
+#include <roadgate/fw.h>
+
+#include "pkt.h"
 #include "simnet.h"
 #include "vcopt.h"
 #include "testsupport.h"
@@ -485,6 +488,133 @@ test_modern_windows_client(void)
 	sim_free(&s);
 }
 
+
+static int
+connect_seed(struct sim *s, const char *user, const char *pw, uint32_t ip)
+{
+	struct vc_params p;
+	int h;
+
+	seed_client(&p, user, pw);
+	h = sim_add_host(s, sim_add_nat(s), ip, &p);
+	(void)vc_connect(s->hosts[h].vc, s->now, 0);
+	if (!sim_run(s, 30 * S, sim_cond_up, (void *)(intptr_t)h))
+		return -1;
+	return h;
+}
+
+static void
+test_spoofed_source_dropped(void)
+{
+	struct sim s;
+	struct gw_stats st;
+	struct fw_stats fs;
+	uint8_t ip[84];
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	h = connect_seed(&s, "dialin2", "friend2", 0x0a000002u);
+	CU_ASSERT_FATAL(h >= 0);
+	/* The VPN user sends as another user's address (dialin1's). */
+	memset(ip, 0, sizeof(ip));
+	pkt_ip_build(ip, 0xc0a80832u, SIM_OFFICE_IP, PKT_PROTO_ICMP, 64, 64, 1);
+	ip[20] = 8;
+	pkt_put16(ip + 22, pkt_csum_fold(pkt_csum_add(0, ip + 20, 64)));
+	(void)sim_inner_raw(&s, h, ip, sizeof(ip));
+	sim_advance(&s, S);
+	CU_ASSERT_EQUAL(s.office_echoes, 0);
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_TRUE(st.fw_drop >= 1 || st.spoofed >= 1);
+	CU_ASSERT_TRUE(gw_fw_stats(s.gw, &fs));
+	CU_ASSERT_TRUE(fs.drops[-FW_E_SPOOFED] >= 1);
+	/* Its own address still works. */
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 2), 2);
+	sim_free(&s);
+}
+
+static void
+test_mss_clamped(void)
+{
+	struct sim s;
+	struct vc_info in;
+	int h;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	h = connect_seed(&s, "dialin2", "friend2", 0x0a000002u);
+	CU_ASSERT_FATAL(h >= 0);
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_EQUAL(sim_tcp_syn(&s, h, SIM_OFFICE_IP, 80, 1460), 0);
+	sim_advance(&s, S);
+	CU_ASSERT_EQUAL(s.office_syns, 1);
+	/* The SYN's MSS fits the tunnel: at most its MTU minus 40. */
+	CU_ASSERT_TRUE(s.office_last_mss > 0 && s.office_last_mss <= in.mtu - 40);
+	sim_free(&s);
+}
+
+static void
+test_reload_adds_a_user(void)
+{
+	struct sim s;
+	struct gwconf *c2 = NULL;
+	struct gwconf_diag d;
+	int h1, h2;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	h1 = connect_seed(&s, "dialin2", "friend2", 0x0a000002u);
+	CU_ASSERT_FATAL(h1 >= 0);
+	/* SIGHUP with one more user: the established client stays. */
+	gwconf_diag_init(&d);
+	CU_ASSERT_EQUAL_FATAL(gwconf_parse_file(SEED_CFG, &c2, &d), GWCONF_OK);
+	snprintf(c2->users[c2->n_users].name, sizeof(c2->users[0].name), "newbie");
+	snprintf(c2->users[c2->n_users].password, sizeof(c2->users[0].password), "s3cret");
+	c2->users[c2->n_users].privilege = GWCONF_PRIV_USER;
+	c2->n_users++;
+	CU_ASSERT_EQUAL(gwconf_check(c2, &d), GWCONF_OK);
+	CU_ASSERT_EQUAL(gw_reload(s.gw, s.now, c2), 0);
+	gwconf_free(c2);
+	gwconf_diag_free(&d);
+	CU_ASSERT_TRUE(s.hosts[h1].up);
+	h2 = connect_seed(&s, "newbie", "s3cret", 0x0a000003u);
+	CU_ASSERT(h2 >= 0);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 2);
+	CU_ASSERT_EQUAL(pings(&s, h1, SIM_OFFICE_IP, 2), 2);
+	sim_free(&s);
+}
+
+static void
+test_auth_failures_stay_bounded(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_stats st;
+	int h, i, good;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, MODERN_CFG), 0);
+	good = -1;
+	modern_client(&p, "dialin2", "wrong-password");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	/* One client fails its password 200 times, redialing at once. */
+	for (i = 0; i < 200; i++) {
+		(void)vc_connect(s.hosts[h].vc, s.now, 0);
+		s.hosts[h].failed = s.hosts[h].down = false;
+		if (!sim_run(&s, 60 * S, sim_cond_ended, (void *)(intptr_t)h))
+			break;
+		sim_advance(&s, S / 10);
+	}
+	CU_ASSERT_EQUAL(i, 200);
+	sim_advance(&s, 30 * S);
+	gw_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_fail, 200);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	CU_ASSERT_EQUAL(gw_peer_count(s.gw), 0);
+	/* The gateway still serves a good client. */
+	modern_client(&p, "dialin3", "friend3");
+	good = sim_add_host(&s, sim_add_nat(&s), 0x0a000005u, &p);
+	(void)vc_connect(s.hosts[good].vc, s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&s, 30 * S, sim_cond_up, (void *)(intptr_t)good));
+	sim_free(&s);
+}
+
 void register_compose(void);
 
 void
@@ -510,6 +640,10 @@ register_compose(void)
 	CU_add_test(su, "shutdown: PPP, L2TP, IPsec in order", test_shutdown_in_order);
 	CU_add_test(su, "a packet storm while a client connects", test_storm_while_connecting);
 	CU_add_test(su, "modern: Windows 10 proposals, MS-CHAPv2", test_modern_windows_client);
+	CU_add_test(su, "a VPN user cannot send as another", test_spoofed_source_dropped);
+	CU_add_test(su, "TCP MSS clamped to the tunnel", test_mss_clamped);
+	CU_add_test(su, "reload adds a user, established clients stay", test_reload_adds_a_user);
+	CU_add_test(su, "200 failed logins leave nothing behind", test_auth_failures_stay_bounded);
 }
 
 int
