@@ -13,7 +13,9 @@
  *      message ID, and it is fed to the responder, so the encrypted phases'
  *      parsers are reached;
  *   4: like 3 but fed to the initiator;
- *   5: established pair, the raw datagram (cookies patched, not encrypted).
+ *   5: established pair, the raw datagram (cookies patched, not encrypted);
+ *   6: like 3 but the sealed message arrives from a new source port (the
+ *      NAT rebinding checks: no NAT-T on this SA, so nothing may move).
  * The RNG is deterministic; DH uses MODP768 to keep executions fast.
  */
 #include <stdint.h>
@@ -205,7 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > ISAKMP_MAX_PACKET)
 		return 0;
-	mode = data[0] % 6;
+	mode = data[0] % 7;
 	data++;
 	size--;
 #ifdef FUZZ_CORPUS_DIR
@@ -279,8 +281,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		goto out;
 	}
-	if (mode == 3) {
+	if (mode == 3 || mode == 6) {
 		n = seal(s.ctx, newest(s.ctx), data, size, buf);
+		if (mode == 6)
+			from.port = 31337;
 		if (n > 0)
 			last_rc = isakmp_input(s.ctx, 0, buf, n, &from, &to);
 		pump(&c, &s, 8);

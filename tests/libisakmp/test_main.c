@@ -15,6 +15,7 @@ void test_show_register(void);
 void test_payload_register(void);
 void test_proposal_register(void);
 void test_tables_register(void);
+void test_msgcrypt_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -31,6 +32,7 @@ static const ts_register_fn suites[] = {
 	test_payload_register,
 	test_proposal_register,
 	test_tables_register,
+	test_msgcrypt_register,
 };
 
 int
