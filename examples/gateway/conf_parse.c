@@ -141,7 +141,6 @@ struct pstate {
 	uint32_t file_idx;
 	uint32_t lineno;
 	uint32_t cmd_line;              /* line where the last command began */
-	bool err;                       /* an error in the current command */
 	struct gw_line line;
 	struct gw_line aline;           /* an expanded alias */
 	struct gw_line vline;           /* scratch: validating an alias */
@@ -170,8 +169,6 @@ pvmsg(struct pstate *ps, enum gwconf_severity sev, const struct gw_tok *t,
 	if (col == 0 && t != NULL)
 		col = t->col;
 	gw_diag_add(ps->diag, sev, ps->file, ps->lineno, col, "%s", text);
-	if (sev == GWCONF_SEV_ERROR)
-		ps->err = true;
 }
 
 static void GW_PRINTF(4, 5)
@@ -2600,7 +2597,6 @@ parse_lines(struct pstate *ps, const char *buf, size_t len)
 
 	while (gw_next_line(buf, len, &pos, &text, &tlen)) {
 		ps->lineno++;
-		ps->err = false;
 		if (gw_lex_line(text, tlen, &ps->line, ps->file, ps->lineno,
 		    ps->diag) != 0) {
 			ps->cmd_line = ps->lineno;
