@@ -24,7 +24,7 @@ check() {  # check DESCRIPTION CONDITION...
 "$bin" "$ex/seed.cfg" >"$tmp/out" 2>"$tmp/err"
 check "seed.cfg exits 0" test $? -eq 0
 check "seed.cfg prints the isakmp policy" \
-	grep -qx 'create isakmp policy=roaming1 peer=any key=1 authtype=preshared encalg=des hashalg=sha group=1 expiryseconds=86400 mode=main localid=local senddeletes=true sendnotify=true sendidalways=false nattraversal=true heartbeatmode=none msgbackoff=incremental msgretrylimit=8 msgtimeout=4 retryikeattempts=0 phase2xchglimit=none' "$tmp/out"
+	grep -qx 'create isakmp policy=roaming1 peer=any key=1 authtype=preshared encalg=3desouter hashalg=sha group=2 expiryseconds=86400 mode=main localid=local senddeletes=true sendnotify=true sendidalways=false nattraversal=true heartbeatmode=none msgbackoff=incremental msgretrylimit=8 msgtimeout=4 retryikeattempts=0 phase2xchglimit=none' "$tmp/out"
 check "seed.cfg prints no secret" bash -c "! grep -q -e friend1 -e labsecret '$tmp/out'"
 check "seed.cfg notices" grep -q 'seed.cfg:78:1: notice: "enable ssh server" ignored' "$tmp/err"
 

@@ -242,9 +242,11 @@ test_seed_model(void)
 	CU_ASSERT_TRUE(ip->senddeletes);
 	CU_ASSERT_STRING_EQUAL(ip->localid, "local");
 	CU_ASSERT_TRUE(ip->natt);
-	CU_ASSERT_EQUAL(ip->encalg, GWCONF_IKE_DES);
+	/* The one line seed.cfg adds to the How To: 3DES, group 2 (the
+	 * router's defaults, DES and group 1, are checked elsewhere). */
+	CU_ASSERT_EQUAL(ip->encalg, GWCONF_IKE_3DES);
 	CU_ASSERT_EQUAL(ip->hashalg, GWCONF_IKE_SHA1);
-	CU_ASSERT_EQUAL(ip->group, GWCONF_GROUP_MODP768);
+	CU_ASSERT_EQUAL(ip->group, GWCONF_GROUP_MODP1024);
 	CU_ASSERT_EQUAL(ip->expiry_seconds, 86400);
 
 	/* Aliases, kept verbatim; none is used, so no debug is on. */
@@ -259,7 +261,7 @@ test_seed_model(void)
 	CU_ASSERT_EQUAL(c->debug, 0);
 
 	CU_ASSERT_EQUAL(c->n_ignored, 8);
-	CU_ASSERT_EQUAL(c->n_commands, 58);
+	CU_ASSERT_EQUAL(c->n_commands, 59);
 	gwconf_free(c);
 	gwconf_diag_free(&d);
 }
@@ -285,7 +287,7 @@ test_seed_notices(void)
 		    "host's own SSH server" },
 		{ 79, "\"add ssh user\" ignored: remote management is the host's "
 		    "own SSH server" },
-		{ 117, "\"set config\" ignored: the gateway reads the "
+		{ 121, "\"set config\" ignored: the gateway reads the "
 		    "configuration file it is given" },
 	};
 	struct gwconf_diag d;

@@ -82,7 +82,7 @@ static const char seed_printed[] =
     "respondbadspi=false\n"
     "enable ipsec\n"
     "create isakmp policy=roaming1 peer=any key=1 authtype=preshared "
-    "encalg=des hashalg=sha group=1 expiryseconds=86400 mode=main "
+    "encalg=3desouter hashalg=sha group=2 expiryseconds=86400 mode=main "
     "localid=local senddeletes=true sendnotify=true sendidalways=false "
     "nattraversal=true heartbeatmode=none msgbackoff=incremental "
     "msgretrylimit=8 msgtimeout=4 retryikeattempts=0 "
