@@ -301,7 +301,9 @@ struct isakmp_config {
 	uint32_t max_events;           /* event queue capacity; 0 = 256 */
 	uint64_t retransmit_ns;        /* first retransmission delay, doubling; 0 = 2 s */
 	uint32_t retransmit_max;       /* retransmissions before giving up; 0 = 5 */
-	uint64_t half_open_timeout_ns; /* negotiations (phase 1, Quick Mode responder); 0 = 30 s */
+	uint64_t half_open_timeout_ns; /* negotiations (phase 1, Quick Mode responder), and
+	                                  how long a finished Quick Mode is kept to answer
+	                                  retransmissions; 0 = 30 s */
 };
 
 /*
