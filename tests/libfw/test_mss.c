@@ -257,6 +257,22 @@ test_with_nat(void)
 	CU_ASSERT_EQUAL(fwt_dst(b), RW_HOST);
 	CU_ASSERT_EQUAL(mss_at(b, 22), CLAMP);
 	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
+	/* Routed as fw.h says: a reply to the NAT port is for the gateway
+	 * (out_if = FW_IF_LOCAL) until translated; the connection came in
+	 * through the road warrior's interface, so it is clamped all the
+	 * same. */
+	n = fwt_tcp_opts(b, RW_HOST, 50002, REMOTE, 443, TH_SYN, mss1460, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP0, IF_ETH0, 0,
+	    &v), 0);
+	n = fwt_tcp_opts(b, REMOTE, 443, OFFICE, 50002, TH_SYN | TH_ACK,
+	    mss1460, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    0, &v), 0);
+	CU_ASSERT_TRUE(v.translated);
+	CU_ASSERT_TRUE(v.mss_clamped);
+	CU_ASSERT_EQUAL(fwt_dst(b), RW_HOST);
+	CU_ASSERT_EQUAL(mss_at(b, 22), CLAMP);
+	CU_ASSERT_TRUE(fwt_checksums_ok(b, n));
 	fwt_fini(&t);
 }
 
