@@ -56,15 +56,27 @@ fw_drop(struct fw_ctx *ctx, const struct pkt *p, uint16_t in_if, int reason,
 	return reason;
 }
 
-/* The MSS clamp of a segment from in_if to out_if: the lower one set. */
+/* The lower of two clamps, 0 meaning none. */
 static inline uint16_t
-mss_clamp_of(const struct fw_ctx *ctx, uint16_t in_if, uint16_t out_if)
+min_clamp(uint16_t a, uint16_t b)
 {
-	uint16_t a = ctx->ifs[in_if].mss_clamp, b = ctx->ifs[out_if].mss_clamp;
+	return (a == 0 || (b != 0 && b < a)) ? b : a;
+}
 
-	if (a == 0 || (b != 0 && b < a))
-		return b;
-	return a;
+/*
+ * The MSS clamp of a segment of f from in_if to out_if: the lowest set on
+ * those interfaces and on the connection's own.  The connection's matter
+ * for a reply addressed to an enhanced-NAT port: the caller passes it with
+ * out_if = FW_IF_LOCAL, yet it leaves through the interface the connection
+ * came in by (f->in_if).
+ */
+static inline uint16_t
+mss_clamp_of(const struct fw_ctx *ctx, uint16_t in_if, uint16_t out_if,
+    const struct flow *f)
+{
+	return min_clamp(min_clamp(ctx->ifs[in_if].mss_clamp,
+	    ctx->ifs[out_if].mss_clamp), min_clamp(ctx->ifs[f->in_if].mss_clamp,
+	    ctx->ifs[f->out_if].mss_clamp));
 }
 
 /*
@@ -170,7 +182,7 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 		fw_frag_record(ctx, now, fr, &p, f, d);
 	/* Nothing refuses the packet from here on: it may be rewritten. */
 	if (p.proto == FW_PROTO_TCP && (p.tcpflags & TH_SYN) &&
-	    (clamp = mss_clamp_of(ctx, in_if, out_if)) != 0 &&
+	    (clamp = mss_clamp_of(ctx, in_if, out_if, f)) != 0 &&
 	    fw_mss_clamp(&p, clamp)) {
 		v->mss_clamped = true;
 		ctx->st.mss_clamped++;

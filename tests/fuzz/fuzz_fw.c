@@ -45,6 +45,15 @@ rng(void *user, void *buf, size_t len)
 	return 0;
 }
 
+/* Log lines are formatted (that code is fuzzed too), then dropped. */
+static void
+fuzz_log(void *user, int level, const char *msg)
+{
+	(void)user;
+	if (level < 0 || msg == NULL || msg[0] == '\0')
+		abort();
+}
+
 static void
 setup(struct fw_ctx *ctx)
 {
@@ -186,7 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fw_config cfg = { .size = sizeof(cfg), .max_flows = 64,
 	    .max_frags = 16, .nat_port_min = 40000, .nat_port_max = 40015 };
 	uint32_t seed = 1;
-	struct fw_hooks h = { .user = &seed, .rng = rng };
+	struct fw_hooks h = { .user = &seed, .rng = rng, .log = fuzz_log };
 	struct fw_ctx *ctx;
 	struct fw_pkt pk1;
 	struct fw_conn_info ci;

@@ -120,6 +120,27 @@ fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
 }
 
 size_t
+fwt_tcp_opts(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, uint8_t flags, const uint8_t *opts, size_t optlen)
+{
+	uint8_t *t = b + 20;
+	size_t l4 = 20 + optlen;
+
+	iphdr(b, 6, src, dst, 20 + l4);
+	memset(t, 0, 20);
+	put16(t, sp);
+	put16(t + 2, dp);
+	put32(t + 4, 1000);       /* sequence */
+	put32(t + 8, (flags & TH_ACK) ? 2000 : 0);
+	t[12] = (uint8_t)((l4 / 4) << 4); /* data offset */
+	t[13] = flags;
+	put16(t + 14, 65535);     /* window */
+	memcpy(t + 20, opts, optlen);
+	put16(t + 16, sum16(t, l4, pseudo(b, 6, l4)));
+	return 20 + l4;
+}
+
+size_t
 fwt_udp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
     size_t payload)
 {
@@ -208,6 +229,17 @@ fwt_add_ppp(struct fw_ctx *ctx, uint16_t id)
 {
 	struct fw_interface_cfg i = { .size = sizeof(i), .id = id,
 	    .dynamic = true };
+
+	return fw_interface_add(ctx, &i);
+}
+
+int
+fwt_add_ppp_cfg(struct fw_ctx *ctx, uint16_t id, uint32_t peer,
+    uint16_t mss_clamp, uint64_t user)
+{
+	struct fw_interface_cfg i = { .size = sizeof(i), .id = id,
+	    .dynamic = true, .peer_addr = peer, .mss_clamp = mss_clamp,
+	    .user = user };
 
 	return fw_interface_add(ctx, &i);
 }

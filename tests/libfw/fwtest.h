@@ -58,6 +58,9 @@ void fwt_fini(struct fwt *t);
 int fwt_seed_policy(struct fw_ctx *ctx);
 /* Adds dynamic interface id (a PPP session). */
 int fwt_add_ppp(struct fw_ctx *ctx, uint16_t id);
+/* The same with an anti-spoofing peer address, an MSS clamp and a tag. */
+int fwt_add_ppp_cfg(struct fw_ctx *ctx, uint16_t id, uint32_t peer,
+    uint16_t mss_clamp, uint64_t user);
 
 /*
  * fw_process() of the n bytes at b from in_if to out_if, arrived through the
@@ -70,6 +73,9 @@ int fwt_process(struct fw_ctx *ctx, uint64_t now, uint8_t *b, size_t n,
 /* Builders: return the packet length; checksums are correct. */
 size_t fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
     uint16_t dp, uint8_t flags, size_t payload);
+/* TCP with optlen (a multiple of 4) bytes of options after the header. */
+size_t fwt_tcp_opts(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, uint8_t flags, const uint8_t *opts, size_t optlen);
 size_t fwt_udp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
     uint16_t dp, size_t payload);
 size_t fwt_icmp_echo(uint8_t *b, uint32_t src, uint32_t dst, uint8_t type,

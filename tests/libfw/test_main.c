@@ -1,4 +1,7 @@
-/* CUnit entry point of libfw's unit tests: one register function per file. */
+/*
+ * CUnit entry point of libfw's unit tests: one register function per file,
+ * one file per source concern (see the table in libfw/src/fw_int.h).
+ */
 #include "testsupport.h"
 
 void test_version_register(void);
@@ -9,6 +12,10 @@ void test_icmp_register(void);
 void test_frag_register(void);
 void test_badinput_register(void);
 void test_table_register(void);
+void test_mss_register(void);
+void test_iface_register(void);
+void test_ipsec_register(void);
+void test_ctx_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -19,6 +26,10 @@ static const ts_register_fn suites[] = {
 	test_frag_register,
 	test_badinput_register,
 	test_table_register,
+	test_mss_register,
+	test_iface_register,
+	test_ipsec_register,
+	test_ctx_register,
 };
 
 int

@@ -318,6 +318,196 @@ test_config_errors(void)
 	fwt_fini(&t);
 }
 
+/* Address ranges exactly as the router writes them: a /24 is one rule. */
+static void
+test_address_ranges(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t b[256];
+	size_t n, i;
+	uint64_t hits;
+	/* rule=1 int=eth0 action=deny remoteip=198.51.100.0-198.51.100.255,
+	 * ahead of ISAKMP (moved to rule 4). */
+	struct fw_rule_cfg deny = { .size = sizeof(deny), .number = 1,
+	    .if_id = IF_ETH0, .action = FW_DENY,
+	    .remote_min = IP(198, 51, 100, 0),
+	    .remote_max = IP(198, 51, 100, 255) };
+	struct fw_rule_cfg isakmp = { .size = sizeof(isakmp), .number = 4,
+	    .if_id = IF_ETH0, .action = FW_ALLOW, .protocol = FW_PROTO_UDP,
+	    .ip_min = OFFICE, .ip_max = OFFICE, .port_min = 500,
+	    .port_max = 500, .gbl_ip = OFFICE, .gbl_port_min = 500,
+	    .gbl_port_max = 500 };
+	/* rule=9 int=vlan1 action=deny prot=tcp port=23
+	 * ip=192.0.2.0-192.0.2.255: no telnet to that /24. */
+	struct fw_rule_cfg telnet = { .size = sizeof(telnet), .number = 9,
+	    .if_id = IF_VLAN1, .action = FW_DENY, .protocol = FW_PROTO_TCP,
+	    .ip_min = IP(192, 0, 2, 0), .ip_max = IP(192, 0, 2, 255),
+	    .port_min = 23, .port_max = 23 };
+	static const struct {
+		uint32_t src;
+		int rc;
+	} srcs[] = {
+		{ IP(198, 51, 100, 0), FW_E_RULE_DENY },
+		{ IP(198, 51, 100, 7), FW_E_RULE_DENY },
+		{ IP(198, 51, 100, 255), FW_E_RULE_DENY },
+		{ IP(198, 51, 99, 255), 0 },
+		{ IP(198, 51, 101, 0), 0 },
+	};
+	static const struct {
+		uint32_t dst;
+		int rc;
+	} dsts[] = {
+		{ IP(192, 0, 1, 255), 0 },
+		{ IP(192, 0, 2, 0), FW_E_RULE_DENY },
+		{ IP(192, 0, 2, 128), FW_E_RULE_DENY },
+		{ IP(192, 0, 2, 255), FW_E_RULE_DENY },
+		{ IP(192, 0, 3, 0), 0 },
+	};
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fw_rule_delete(t.ctx, 1), 0);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &deny), 0);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &isakmp), 0);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &telnet), 0);
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		n = fwt_udp(b, srcs[i].src, 500, OFFICE, 500, 10);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0,
+		    FW_IF_LOCAL, 0, &v), srcs[i].rc);
+		CU_ASSERT_EQUAL(v.rule, srcs[i].rc == 0 ? 4 : 1);
+	}
+	CU_ASSERT_EQUAL(fw_rule_hits(t.ctx, 1, &hits), 0);
+	CU_ASSERT_EQUAL(hits, 3);
+	for (i = 0; i < sizeof(dsts) / sizeof(dsts[0]); i++) {
+		n = fwt_tcp(b, LAN_HOST, (uint16_t)(2000 + i), dsts[i].dst, 23,
+		    TH_SYN, 0);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1,
+		    IF_ETH0, 0, &v), dsts[i].rc);
+	}
+	/* Port 22 to the same /24 is not the rule's. */
+	n = fwt_tcp(b, LAN_HOST, 2100, IP(192, 0, 2, 1), 22, TH_SYN, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	fwt_fini(&t);
+}
+
+static void
+test_range_errors(void)
+{
+	struct fwt t;
+	struct fw_rule_cfg r = { .size = sizeof(r), .number = 30,
+	    .if_id = IF_ETH0, .action = FW_ALLOW,
+	    .ip_min = IP(192, 168, 1, 20), .ip_max = IP(192, 168, 1, 10) };
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), FW_E_INVAL);
+	r.ip_max = IP(192, 168, 1, 30);
+	r.remote_min = 2;
+	r.remote_max = 1;
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), FW_E_INVAL);
+	/* Reverse NAT to a range: which host? */
+	r.remote_min = r.remote_max = 0;
+	r.gbl_ip = OFFICE;
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), FW_E_INVAL);
+	r.ip_max = r.ip_min;
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), 0);
+	/* gbl_ip with 0/0: matched on the global address, not translated. */
+	r.number = 31;
+	r.ip_min = r.ip_max = 0;
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), 0);
+	r.size = sizeof(r) + 1;
+	r.number = 32;
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &r), FW_E_INVAL);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, NULL), FW_E_INVAL);
+	CU_ASSERT_EQUAL(fw_rule_delete(t.ctx, 99), FW_E_NOT_FOUND);
+	CU_ASSERT_EQUAL(fw_rule_delete(NULL, 30), FW_E_INVAL);
+	fwt_fini(&t);
+}
+
+/* Live reconfiguration: a deleted NAT definition stops translating new
+ * connections; the ones it translated keep their binding. */
+static void
+test_nat_delete(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	uint8_t b[256];
+	size_t n;
+	struct fw_nat_cfg nat = { .size = sizeof(nat),
+	    .type = FW_NAT_ENHANCED, .if_id = IF_VLAN1, .gbl_if = IF_ETH0,
+	    .gbl_ip = IP(1, 2, 3, 4) /* ignored: not part of the identity */ };
+	struct fw_nat_cfg sn = { .size = sizeof(sn), .type = FW_NAT_STANDARD,
+	    .if_id = IF_VLAN1, .gbl_if = IF_ETH0, .ip = LAN_HOST2,
+	    .gbl_ip = IP(203, 0, 113, 5) };
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fw_nat_add(t.ctx, &sn), 0);
+	n = fwt_udp(b, LAN_HOST, 6000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, &nat), 0);
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, &nat), FW_E_NOT_FOUND);
+	/* The existing connection keeps its translation both ways. */
+	n = fwt_udp(b, REMOTE, 53, OFFICE, 6000, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, IF_VLAN1, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
+	n = fwt_udp(b, LAN_HOST, 6000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_TRUE(v.translated);
+	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
+	/* A new one leaves untranslated. */
+	n = fwt_udp(b, LAN_HOST, 6001, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_FALSE(v.translated);
+	CU_ASSERT_EQUAL(fwt_src(b), LAN_HOST);
+	/* The static NAT (another identity: its ip) is still there. */
+	n = fwt_udp(b, LAN_HOST2, 6000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), IP(203, 0, 113, 5));
+	sn.ip = LAN_HOST;
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, &sn), FW_E_NOT_FOUND);
+	sn.ip = LAN_HOST2;
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, &sn), 0);
+	/* The road warriors' NAT is untouched. */
+	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP0), 0);
+	n = fwt_udp(b, RW_HOST, 6000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_PPP0, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
+	/* Added again, it translates new connections again. */
+	CU_ASSERT_EQUAL(fw_nat_add(t.ctx, &nat), 0);
+	n = fwt_udp(b, LAN_HOST, 6002, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), IP(1, 2, 3, 4));
+	nat.size = 1;
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, &nat), FW_E_INVAL);
+	CU_ASSERT_EQUAL(fw_nat_delete(t.ctx, NULL), FW_E_INVAL);
+	CU_ASSERT_EQUAL(fw_nat_delete(NULL, &sn), FW_E_INVAL);
+	fwt_fini(&t);
+}
+
+static void
+test_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(fw_action_name(FW_ALLOW), "allow");
+	CU_ASSERT_STRING_EQUAL(fw_action_name(FW_DENY), "deny");
+	CU_ASSERT_STRING_EQUAL(fw_action_name((enum fw_action)0), "unknown");
+	CU_ASSERT_STRING_EQUAL(fw_nat_type_name(FW_NAT_ENHANCED), "enhanced");
+	CU_ASSERT_STRING_EQUAL(fw_nat_type_name(FW_NAT_STANDARD), "standard");
+	CU_ASSERT_STRING_EQUAL(fw_nat_type_name((enum fw_nat_type)7),
+	    "unknown");
+	CU_ASSERT_STRING_EQUAL(fw_verdict_name(FW_VERDICT_PASS), "pass");
+	CU_ASSERT_STRING_EQUAL(fw_verdict_name(FW_VERDICT_DROP), "drop");
+	CU_ASSERT_STRING_EQUAL(fw_verdict_name((enum fw_verdict_action)0),
+	    "unknown");
+}
+
 void
 test_policy_register(void)
 {
@@ -331,4 +521,9 @@ test_policy_register(void)
 	CU_add_test(s, "rule order and deny", test_rule_order_and_deny);
 	CU_add_test(s, "private to private", test_private_to_private);
 	CU_add_test(s, "configuration errors", test_config_errors);
+	CU_add_test(s, "address ranges (a /24 is one rule)",
+	    test_address_ranges);
+	CU_add_test(s, "range errors", test_range_errors);
+	CU_add_test(s, "NAT definition deleted live", test_nat_delete);
+	CU_add_test(s, "names", test_names);
 }

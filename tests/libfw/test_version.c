@@ -10,6 +10,9 @@ static void
 test_version_matches_header(void)
 {
 	CU_ASSERT_STRING_EQUAL(fw_version(), FW_VERSION_STRING);
+	/* API 1.0 (issue #10). */
+	CU_ASSERT_EQUAL(FW_VERSION_MAJOR, 1);
+	CU_ASSERT_STRING_EQUAL(FW_VERSION_STRING, "1.0.0");
 }
 
 void

@@ -245,12 +245,16 @@ struct fw_interface_cfg {
 	                       * address); anything else entering through it
 	                       * is dropped with FW_E_SPOOFED.  0 = no check */
 	uint16_t mss_clamp;   /* TCP SYN and SYN+ACK segments entering or
-	                       * leaving through this interface have an MSS
-	                       * option above this value lowered to it (the
-	                       * checksum is updated incrementally; a segment
-	                       * without an MSS option is left alone).  When
-	                       * both interfaces clamp, the lower value wins.
-	                       * 0 = off.  Not for the class or FW_IF_LOCAL */
+	                       * leaving through this interface, or of a
+	                       * connection that does, have an MSS option
+	                       * above this value lowered to it (the checksum
+	                       * is updated incrementally; a segment without
+	                       * an MSS option is left alone).  So a reply to
+	                       * an enhanced-NAT port, passed with out_if =
+	                       * FW_IF_LOCAL, is clamped for the interface it
+	                       * goes back to.  Where several interfaces
+	                       * clamp, the lowest value wins.  0 = off.  Not
+	                       * for the class */
 	uint64_t user;        /* the caller's tag (fw_interface_user) */
 };
 

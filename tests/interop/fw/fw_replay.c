@@ -23,6 +23,8 @@ struct flowrec {
 	size_t lastlen;
 };
 
+static int pk_step;           /* the trace step being replayed */
+
 static int
 rng(void *user, void *buf, size_t len)
 {
@@ -67,19 +69,30 @@ r16(const uint8_t *p)
 static uint8_t
 tcpflags(const char *f)
 {
-	if (strcmp(f, "S") == 0) return 0x02;
-	if (strcmp(f, "SA") == 0) return 0x12;
+	if (strcmp(f, "S") == 0 || strcmp(f, "SM") == 0 ||
+	    strcmp(f, "SL") == 0) return 0x02;
+	if (strcmp(f, "SA") == 0 || strcmp(f, "SAM") == 0 ||
+	    strcmp(f, "SAL") == 0) return 0x12;
 	if (strcmp(f, "A") == 0) return 0x10;
 	if (strcmp(f, "PA") == 0) return 0x18;
 	return 0;
 }
 
 /* trace.py's SEQACK: client ISN 1000, server ISN 5000 (all < 65536). */
+/* trace.py's MSSOPT: the MSS option a SYN / SYN+ACK carries, 0 = none. */
+static uint16_t
+mssopt(const char *f)
+{
+	if (strcmp(f, "SM") == 0 || strcmp(f, "SAM") == 0) return 1460;
+	if (strcmp(f, "SL") == 0 || strcmp(f, "SAL") == 0) return 1200;
+	return 0;
+}
+
 static uint16_t
 seqack(const char *f, int ack)
 {
-	if (strcmp(f, "S") == 0) return ack ? 0 : 1000;
-	if (strcmp(f, "SA") == 0) return ack ? 1001 : 5000;
+	if (tcpflags(f) == 0x02) return ack ? 0 : 1000;
+	if (tcpflags(f) == 0x12) return ack ? 1001 : 5000;
 	if (strcmp(f, "A") == 0) return ack ? 5001 : 1001;
 	if (strcmp(f, "PA") == 0) return ack ? 1001 : 5001;
 	return 0;
@@ -96,7 +109,7 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 	char tok[16];
 
 	snprintf(tok, sizeof(tok), "RGFW%04d", n);
-	memset(b, 0, 128); /* the largest packet built here is 48 bytes */
+	memset(b, 0, 128); /* the largest packet built here is 52 bytes */
 	if (strcmp(proto, "udp") == 0) {
 		l4 = 16;
 		w16(t, sp);
@@ -105,16 +118,23 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 		memcpy(t + 8, tok, 8);
 		b[9] = 17;
 	} else if (strcmp(proto, "tcp") == 0) {
-		l4 = 28;
+		size_t opt = mssopt(fl) != 0 ? 4 : 0;
+
+		l4 = 28 + opt;
 		w16(t, sp);
 		w16(t + 2, dp);
 		/* Same sequence / acknowledgement numbers as trace.py. */
 		w16(t + 6, seqack(fl, 0));
 		w16(t + 10, seqack(fl, 1));
-		t[12] = 0x50;
+		t[12] = (uint8_t)((5 + opt / 4) << 4);
 		t[13] = tcpflags(fl);
 		w16(t + 14, 65535);
-		memcpy(t + 20, tok, 8);
+		if (opt != 0) {
+			t[20] = 2;          /* MSS option: kind 2, length 4 */
+			t[21] = 4;
+			w16(t + 22, mssopt(fl));
+		}
+		memcpy(t + 20 + opt, tok, 8);
 		b[9] = 6;
 	} else {
 		l4 = 16;
@@ -144,17 +164,56 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 	return 20 + l4;
 }
 
-/* One packet through fw_process(), in the clear. */
+/* trace.py's mss_field(): " mss=N" for a TCP segment with an MSS option
+ * first, else "". */
+static const char *
+mss_field(const uint8_t *b, char *s, size_t cap)
+{
+	s[0] = '\0';
+	if (b[9] == 6 && (b[32] >> 4) > 5 && b[40] == 2)
+		snprintf(s, cap, " mss=%u", r16(b + 42));
+	return s;
+}
+
+/* True if the IPv4 header and TCP/UDP/ICMP checksums of b verify. */
+static int
+sums_ok(const uint8_t *b, size_t len)
+{
+	size_t l4 = len - 20;
+	uint32_t ps = (uint32_t)r16(b + 12) + r16(b + 14) + r16(b + 16) +
+	    r16(b + 18) + b[9] + (uint32_t)l4;
+
+	if (csum(b, 20, 0) != 0)
+		return 0;
+	if (b[9] == 17 && r16(b + 26) == 0)
+		return 1;
+	if (b[9] == 6 || b[9] == 17)
+		return csum(b + 20, l4, ps) == 0;
+	return csum(b + 20, l4, 0) == 0;
+}
+
+/*
+ * One packet through fw_process(), in the clear.  A packet that passes with
+ * a checksum that no longer verifies is reported as "BADSUM" instead of
+ * PASS, which the comparison with nftables flags.
+ */
 static int
 process(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk, uint8_t *b,
     size_t len, uint16_t in_if, uint16_t out_if)
 {
+	int rc;
+
 	memset(pk, 0, sizeof(*pk));
 	pk->data = b;
 	pk->len = len;
 	pk->in_if = in_if;
 	pk->out_if = out_if;
-	return fw_process(ctx, now, pk);
+	rc = fw_process(ctx, now, pk);
+	if (rc == 0 && !sums_ok(b, len)) {
+		printf("%d BADSUM -\n", pk_step);
+		return 1;
+	}
+	return rc;
 }
 
 static uint32_t
@@ -176,7 +235,14 @@ main(int argc, char **argv)
 	struct fw_hooks h = { .user = &seed, .rng = rng };
 	struct fw_ctx *ctx;
 	struct fw_interface_cfg lan = { .size = sizeof(lan), .id = IF_VLAN1,
-	    .type = FW_IF_PRIVATE };
+	    .type = FW_IF_PRIVATE, .mss_clamp = 1400 };
+	/* rule=3 int=vlan1 action=deny prot=tcp port=23
+	 * ip=198.51.100.0-198.51.100.127 */
+	struct fw_rule_cfg telnet = { .size = sizeof(telnet), .number = 3,
+	    .if_id = IF_VLAN1, .action = FW_DENY, .protocol = FW_PROTO_TCP,
+	    .ip_min = 0xc6336400u, .ip_max = 0xc633647fu, .port_min = 23,
+	    .port_max = 23 };
+	char ms[32];
 	struct fw_interface_cfg wan = { .size = sizeof(wan), .id = IF_ETH0,
 	    .type = FW_IF_PUBLIC };
 	struct fw_nat_cfg nat = { .size = sizeof(nat), .type = FW_NAT_ENHANCED,
@@ -210,6 +276,8 @@ main(int argc, char **argv)
 		if (fw_rule_add(ctx, &r) != 0)
 			return 2;
 	}
+	if (fw_rule_add(ctx, &telnet) != 0)
+		return 2;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		int m = sscanf(line, "%31s %31s %31s %31s %31s %31s %31s %31s",
 		    a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
@@ -218,6 +286,7 @@ main(int argc, char **argv)
 		if (m <= 0)
 			continue;
 		now += 1000000ULL;
+		pk_step = n;
 		if (strcmp(a[0], "out") == 0 && m == 8) {
 			for (i = 0; i < nflows; i++)
 				if (strcmp(flows[i].name, a[1]) == 0)
@@ -242,8 +311,9 @@ main(int argc, char **argv)
 				    r16(b + 24) : r16(b + 20);
 				memcpy(fr->last, b, len);
 				fr->lastlen = len;
-				printf("%d PASS %u\n", n, fr->gport);
-			} else {
+				printf("%d PASS %u%s\n", n, fr->gport,
+				    mss_field(b, ms, sizeof(ms)));
+			} else if (rc < 0) {
 				printf("%d DROP -\n", n);
 			}
 		} else if (strcmp(a[0], "in") == 0 && m == 3) {
@@ -265,10 +335,11 @@ main(int argc, char **argv)
 				    (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 |
 				    b[19]) };
 
-				printf("%d PASS %s:%u\n", n, inet_ntoa(ia),
+				printf("%d PASS %s:%u%s\n", n, inet_ntoa(ia),
 				    strcmp(fr->proto, "icmp") == 0 ?
-				    r16(b + 24) : r16(b + 22));
-			} else {
+				    r16(b + 24) : r16(b + 22),
+				    mss_field(b, ms, sizeof(ms)));
+			} else if (rc < 0) {
 				printf("%d DROP -\n", n);
 			}
 		} else if (strcmp(a[0], "err") == 0 && m == 3) {
@@ -306,7 +377,7 @@ main(int argc, char **argv)
 				    q[13], q[14], q[15]);
 				printf("%d PASS %s/%s:%u\n", n, o, in,
 				    q[9] == 1 ? r16(q + 24) : r16(q + 20));
-			} else {
+			} else if (rc < 0) {
 				printf("%d DROP -\n", n);
 			}
 		} else if (strcmp(a[0], "probe") == 0 && m == 7) {
@@ -316,7 +387,9 @@ main(int argc, char **argv)
 			    dst, (uint16_t)atoi(a[5]), a[6], n, 8);
 			rc = process(ctx, now, &pk, b, len, IF_ETH0,
 			    dst == office ? FW_IF_LOCAL : IF_VLAN1);
-			printf("%d %s -\n", n, rc == 0 ? "PASS" : "DROP");
+			if (rc <= 0)
+				printf("%d %s -\n", n, rc == 0 ? "PASS" :
+				    "DROP");
 		} else {
 			fprintf(stderr, "bad trace line: %s", line);
 			return 2;

@@ -52,9 +52,16 @@ ip -n rg-fw-wan route add 203.0.113.0/24 dev wan0
 ip -n rg-fw-wan route add 192.168.1.0/24 via 203.0.113.1
 
 # The seed's policy in nftables: vlan1 (gwl) private, eth0 (gww) public,
-# enhanced NAT = masquerade, rules 1 and 2 = UDP 500/4500 to the gateway.
+# enhanced NAT = masquerade, rules 1 and 2 = UDP 500/4500 to the gateway;
+# rule 3 = no telnet from vlan1 to 198.51.100.0-198.51.100.127 (a range);
+# vlan1 clamps the MSS of SYN and SYN+ACK to 1400 both ways.
 ip netns exec rg-fw-gw nft -f - <<'NFT'
 table ip fw {
+	chain mss {
+		type filter hook forward priority -150; policy accept;
+		iifname "gwl" tcp flags & syn == syn tcp option maxseg size > 1400 tcp option maxseg size set 1400
+		oifname "gwl" tcp flags & syn == syn tcp option maxseg size > 1400 tcp option maxseg size set 1400
+	}
 	chain input {
 		type filter hook input priority 0; policy drop;
 		ct state established,related accept
@@ -66,6 +73,7 @@ table ip fw {
 	chain forward {
 		type filter hook forward priority 0; policy drop;
 		ct state established,related accept
+		iifname "gwl" ip daddr 198.51.100.0/25 tcp dport 23 drop
 		iifname "gwl" oifname "gww" accept
 	}
 	chain postrouting {

@@ -62,13 +62,25 @@ err T 11
 out W icmp 192.168.1.10 512 198.51.100.7 0 -
 err W 11
 err A 3
+out M tcp 192.168.1.10 40010 198.51.100.7 80 SM
+in M SAM
+out L tcp 192.168.1.11 40011 198.51.100.7 80 SL
+in L SAL
+out X tcp 192.168.1.10 40012 198.51.100.7 23 S
+out Y tcp 192.168.1.10 40013 198.51.100.7 22 S
 """
 
-FLAGS = {"S": 0x02, "SA": 0x12, "A": 0x10, "PA": 0x18, "-": 0}
+FLAGS = {"S": 0x02, "SA": 0x12, "A": 0x10, "PA": 0x18, "-": 0,
+         "SM": 0x02, "SAM": 0x12, "SL": 0x02, "SAL": 0x12}
 # Sequence / acknowledgement numbers of a plausible handshake (conntrack
 # checks them): client ISN 1000, server ISN 5000.
 SEQACK = {"S": (1000, 0), "SA": (5000, 1001), "A": (1001, 5001),
-          "PA": (5001, 1001), "-": (0, 0)}
+          "PA": (5001, 1001), "-": (0, 0), "SM": (1000, 0),
+          "SAM": (5000, 1001), "SL": (1000, 0), "SAL": (5000, 1001)}
+# SYN / SYN+ACK carrying an MSS option: 1460 is above the LAN's clamp
+# (1400, both systems), 1200 below it.  Results then end in "mss=N", the
+# MSS as delivered, and the two systems must agree on it.
+MSSOPT = {"SM": 1460, "SAM": 1460, "SL": 1200, "SAL": 1200}
 
 
 def csum(b):
@@ -90,8 +102,12 @@ def build(proto, src, sp, dst, dp, flags, token, icmp_type=8):
     elif proto == "tcp":
         fl = FLAGS[flags]
         seq, ack = SEQACK[flags]
+        opt = b""
+        if flags in MSSOPT:
+            opt = struct.pack("!BBH", 2, 4, MSSOPT[flags])
         l4 = struct.pack("!HHIIBBHHH", sp, dp, seq, ack,
-                         0x50, fl, 65535, 0, 0) + token
+                         (5 + len(opt) // 4) << 4, fl, 65535, 0, 0) + \
+            opt + token
         c = csum(s + d + struct.pack("!BBH", 0, 6, len(l4)) + l4)
         l4 = l4[:16] + struct.pack("!H", c) + l4[18:]
         p = 6
@@ -174,6 +190,13 @@ def wait_token(socks, token, timeout):
                 return s, data
 
 
+def mss_field(data):
+    """" mss=N" for a delivered TCP segment with an MSS option first."""
+    if data[9] != 6 or (data[32] >> 4) <= 5 or data[40] != 2:
+        return ""
+    return " mss=%d" % struct.unpack("!H", data[42:44])[0]
+
+
 def token_of(pkt):
     i = pkt.find(b"RGFW")
     return pkt[i:i + 8]
@@ -211,7 +234,7 @@ def run_nft(trace):
                 gport = struct.unpack("!H", data[24:26] if proto == "icmp"
                                       else data[20:22])[0]
                 flows[name] = flows[name][:5] + (gport, data)
-                out.append("%d PASS %d" % (n, gport))
+                out.append("%d PASS %d%s" % (n, gport, mss_field(data)))
         elif t[0] == "in":
             _, name, fl = t
             proto, lip, sp, rip, dp, gport = flows[name][:6]
@@ -227,7 +250,8 @@ def run_nft(trace):
                 dst = socket.inet_ntoa(data[16:20])
                 port = struct.unpack("!H", data[24:26] if proto == "icmp"
                                      else data[22:24])[0]
-                out.append("%d PASS %s:%d" % (n, dst, port))
+                out.append("%d PASS %s:%d%s" % (n, dst, port,
+                                                 mss_field(data)))
         elif t[0] == "err":
             _, name, typ = t
             sent = flows[name][6]
@@ -292,6 +316,16 @@ def compare(trace, a, b):
         va, vb = a[n].split()[1], b[n].split()[1]
         if va != vb:
             errs.append("step %d (%s): nft %s, libfw %s" % (n, " ".join(t), va, vb))
+        ma, mb = a[n].split()[3:], b[n].split()[3:]
+        if ma != mb:
+            errs.append("step %d (%s): nft %s, libfw %s" %
+                        (n, " ".join(t), " ".join(ma) or "no mss",
+                         " ".join(mb) or "no mss"))
+        if t[0] in ("out", "in") and t[-1] in MSSOPT and va == "PASS":
+            want = "mss=%d" % min(MSSOPT[t[-1]], 1400)
+            if ma != [want]:
+                errs.append("step %d (%s): delivered %s, want %s" %
+                            (n, " ".join(t), " ".join(ma), want))
     errs += check_mapping(trace, a, "nft")
     errs += check_mapping(trace, b, "libfw")
     return errs
