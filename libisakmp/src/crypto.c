@@ -26,7 +26,7 @@ priv_bits(int group)
 }
 
 size_t
-ikc_ke_len(int group)
+iki_ikc_ke_len(int group)
 {
 	switch (group) {
 	case 1: return 96;
@@ -42,9 +42,9 @@ ikc_ke_len(int group)
 }
 
 bool
-ikc_group_ok(int group)
+iki_ikc_group_ok(int group)
 {
-	return ikc_ke_len(group) != 0;
+	return iki_ikc_ke_len(group) != 0;
 }
 
 static BIGNUM *
@@ -100,7 +100,7 @@ out:
 }
 
 int
-ikc_init(struct isakmp_ctx *ctx)
+iki_ikc_init(struct isakmp_ctx *ctx)
 {
 	static const char *const mdn[7] = { NULL, "MD5", "SHA1", NULL, "SHA2-256",
 	    "SHA2-384", "SHA2-512" };
@@ -132,7 +132,7 @@ ikc_init(struct isakmp_ctx *ctx)
  * is added.
  */
 int
-ikc_load_legacy(struct isakmp_ctx *ctx)
+iki_ikc_load_legacy(struct isakmp_ctx *ctx)
 {
 	if (ctx->c_des != NULL)
 		return 0;
@@ -145,7 +145,7 @@ ikc_load_legacy(struct isakmp_ctx *ctx)
 }
 
 void
-ikc_fini(struct isakmp_ctx *ctx)
+iki_ikc_fini(struct isakmp_ctx *ctx)
 {
 	size_t i;
 
@@ -168,7 +168,7 @@ ikc_fini(struct isakmp_ctx *ctx)
 
 /* Resolves hash/cipher objects and sizes of a phase 1 proposal. */
 int
-ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a)
+iki_ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a)
 {
 	if (a->p.hash >= 7 || (a->md = ctx->md[a->p.hash]) == NULL)
 		return ISAKMP_E_NO_PROPOSAL;
@@ -196,14 +196,14 @@ ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a)
 	if (a->cipher == NULL)
 		return ISAKMP_E_NO_PROPOSAL;
 	a->blk = (size_t)EVP_CIPHER_get_block_size(a->cipher);
-	if (!ikc_group_ok(a->p.group))
+	if (!iki_ikc_group_ok(a->p.group))
 		return ISAKMP_E_NO_PROPOSAL;
 	return 0;
 }
 
 /* prf(key, parts...) = HMAC with the negotiated hash (RFC 2409 section 5). */
 int
-ikc_prf(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *key, size_t klen,
+iki_ikc_prf(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *key, size_t klen,
     const uint8_t *const *parts, const size_t *lens, size_t n, uint8_t *out)
 {
 	EVP_MAC_CTX *m = EVP_MAC_CTX_new(ctx->hmac);
@@ -230,7 +230,7 @@ out:
 }
 
 int
-ikc_hash(const EVP_MD *md, const uint8_t *const *parts, const size_t *lens, size_t n,
+iki_ikc_hash(const EVP_MD *md, const uint8_t *const *parts, const size_t *lens, size_t n,
     uint8_t *out)
 {
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
@@ -253,7 +253,7 @@ out:
 }
 
 int
-ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group)
+iki_ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group)
 {
 	EVP_PKEY_CTX *pc = NULL;
 	BIGNUM *y = NULL;
@@ -261,9 +261,9 @@ ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group)
 	size_t elen = 0;
 	int rc = ISAKMP_E_CRYPTO;
 
-	ikc_dh_free(dh);
+	iki_ikc_dh_free(dh);
 	dh->group = group;
-	dh->publen = ikc_ke_len(group);
+	dh->publen = iki_ikc_ke_len(group);
 	if (dh->publen == 0)
 		return ISAKMP_E_NO_PROPOSAL;
 	if (group == 19 || group == 20) {
@@ -293,12 +293,12 @@ out:
 	BN_free(y);
 	EVP_PKEY_CTX_free(pc);
 	if (rc != 0)
-		ikc_dh_free(dh);
+		iki_ikc_dh_free(dh);
 	return rc;
 }
 
 void
-ikc_dh_free(struct dh *dh)
+iki_ikc_dh_free(struct dh *dh)
 {
 	EVP_PKEY_free(dh->key);
 	dh->key = NULL;
@@ -306,13 +306,13 @@ ikc_dh_free(struct dh *dh)
 
 /* Rejects public values of the wrong size and the degenerate 0, 1, p-1 (MODP). */
 int
-ikc_dh_check_peer(int group, const uint8_t *pub, size_t len)
+iki_ikc_dh_check_peer(int group, const uint8_t *pub, size_t len)
 {
 	size_t i;
 	BIGNUM *p, *y;
 	int ok;
 
-	if (len != ikc_ke_len(group))
+	if (len != iki_ikc_ke_len(group))
 		return ISAKMP_E_KE;
 	if (group == 19 || group == 20)
 		return 0;  /* point validity is checked by OpenSSL at import */
@@ -333,7 +333,7 @@ ikc_dh_check_peer(int group, const uint8_t *pub, size_t len)
 }
 
 int
-ikc_dh_shared(struct isakmp_ctx *ctx, struct dh *dh, const uint8_t *peer, size_t len,
+iki_ikc_dh_shared(struct isakmp_ctx *ctx, struct dh *dh, const uint8_t *peer, size_t len,
     uint8_t *out, size_t *outlen)
 {
 	EVP_PKEY *pk = NULL;
@@ -378,7 +378,7 @@ out:
 }
 
 int
-ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv,
+iki_ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv,
     const uint8_t *in, size_t len, uint8_t *out)
 {
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
@@ -403,7 +403,7 @@ out:
  * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1).
  */
 int
-ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e, size_t h,
+iki_ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e, size_t h,
     size_t keylen, uint8_t *out)
 {
 	uint8_t c = 0, k[MAX_HASH * 4];
@@ -416,11 +416,11 @@ ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e
 		return 0;
 	}
 	parts[0] = &c; lens[0] = 1;
-	if ((rc = ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k)) != 0)
+	if ((rc = iki_ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k)) != 0)
 		goto out;
 	for (have = h; have < keylen && have + h <= sizeof(k); have += h) {
 		parts[0] = k + have - h; lens[0] = h;
-		if ((rc = ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k + have)) != 0)
+		if ((rc = iki_ikc_prf(ctx, md, skeyid_e, h, parts, lens, 1, k + have)) != 0)
 			goto out;
 	}
 	if (have < keylen) {
@@ -443,7 +443,7 @@ out:
  *   phase 1 IV = hash(g^xi | g^xr)
  */
 int
-ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk, size_t psklen,
+iki_ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk, size_t psklen,
     const uint8_t *gxy, size_t gxylen)
 {
 	const EVP_MD *md = sa->alg.md;
@@ -455,28 +455,28 @@ ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk, size_
 
 	parts[0] = sa->ni; lens[0] = sa->nilen;
 	parts[1] = sa->nr; lens[1] = sa->nrlen;
-	if ((rc = ikc_prf(ctx, md, psk, psklen, parts, lens, 2, sa->skeyid)) != 0)
+	if ((rc = iki_ikc_prf(ctx, md, psk, psklen, parts, lens, 2, sa->skeyid)) != 0)
 		goto out;
 	parts[1] = gxy; lens[1] = gxylen;
 	parts[2] = sa->icookie; lens[2] = 8;
 	parts[3] = sa->rcookie; lens[3] = 8;
 	parts[4] = &c; lens[4] = 1;
 	c = 0;
-	if ((rc = ikc_prf(ctx, md, sa->skeyid, h, parts + 1, lens + 1, 4, sa->skeyid_d)) != 0)
+	if ((rc = iki_ikc_prf(ctx, md, sa->skeyid, h, parts + 1, lens + 1, 4, sa->skeyid_d)) != 0)
 		goto out;
 	c = 1;
 	parts[0] = sa->skeyid_d; lens[0] = h;
-	if ((rc = ikc_prf(ctx, md, sa->skeyid, h, parts, lens, 5, sa->skeyid_a)) != 0)
+	if ((rc = iki_ikc_prf(ctx, md, sa->skeyid, h, parts, lens, 5, sa->skeyid_a)) != 0)
 		goto out;
 	c = 2;
 	parts[0] = sa->skeyid_a;
-	if ((rc = ikc_prf(ctx, md, sa->skeyid, h, parts, lens, 5, sa->skeyid_e)) != 0)
+	if ((rc = iki_ikc_prf(ctx, md, sa->skeyid, h, parts, lens, 5, sa->skeyid_e)) != 0)
 		goto out;
-	if ((rc = ikc_expand_key(ctx, md, sa->skeyid_e, h, sa->alg.keylen, sa->enckey)) != 0)
+	if ((rc = iki_ikc_expand_key(ctx, md, sa->skeyid_e, h, sa->alg.keylen, sa->enckey)) != 0)
 		goto out;
 	parts[0] = sa->gxi; lens[0] = sa->gxlen;
 	parts[1] = sa->gxr; lens[1] = sa->gxlen;
-	rc = ikc_hash(md, parts, lens, 2, k);
+	rc = iki_ikc_hash(md, parts, lens, 2, k);
 	if (rc == 0)
 		memcpy(sa->iv, k, sa->alg.blk);
 out:
@@ -490,7 +490,7 @@ out:
  *   Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b).
  */
 int
-ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
+iki_ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
     const struct qm *q, uint8_t *out, size_t need)
 {
 	uint8_t sp[4], k[MAX_HASH * 4 + MAX_HASH];
@@ -509,7 +509,7 @@ ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t sp
 	while (have < need && have + h <= sizeof(k)) {
 		parts[0] = have ? k + have - h : NULL;
 		lens[0] = have ? h : 0;
-		if ((rc = ikc_prf(ctx, sa->alg.md, sa->skeyid_d, h, parts, lens, 6,
+		if ((rc = iki_ikc_prf(ctx, sa->alg.md, sa->skeyid_d, h, parts, lens, 6,
 		    k + have)) != 0)
 			goto out;
 		have += h;

@@ -10,7 +10,7 @@
 #include "exchange.h"
 
 void *
-ik_alloc(struct isakmp_ctx *ctx, size_t n)
+iki_ik_alloc(struct isakmp_ctx *ctx, size_t n)
 {
 	if (ctx->hooks.alloc != NULL)
 		return ctx->hooks.alloc(ctx->hooks.user, n);
@@ -18,7 +18,7 @@ ik_alloc(struct isakmp_ctx *ctx, size_t n)
 }
 
 void
-ik_free(struct isakmp_ctx *ctx, void *p)
+iki_ik_free(struct isakmp_ctx *ctx, void *p)
 {
 	if (p == NULL)
 		return;
@@ -29,7 +29,7 @@ ik_free(struct isakmp_ctx *ctx, void *p)
 }
 
 void
-ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
+iki_ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -43,14 +43,14 @@ ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
 }
 
 int
-ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len)
+iki_ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len)
 {
 	return ctx->hooks.rng(ctx->hooks.user, buf, len) == 0 ? 0 : ISAKMP_E_RNG;
 }
 
 /* Fresh object ids: nonzero, never reused (a 64-bit counter does not wrap). */
 uint64_t
-ik_new_id(struct isakmp_ctx *ctx)
+iki_ik_new_id(struct isakmp_ctx *ctx)
 {
 	return ctx->next_id++;
 }
@@ -102,16 +102,16 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 		ctx->cfg.half_open_timeout_ns = 30 * NS;
 	ctx->next_id = 1;
 	rg_heap_init(&ctx->heap);
-	if ((rc = ik_rng(ctx, ctx->hkey, sizeof(ctx->hkey))) != 0)
+	if ((rc = iki_ik_rng(ctx, ctx->hkey, sizeof(ctx->hkey))) != 0)
 		goto fail;
-	ctx->events = ik_alloc(ctx, ctx->cfg.max_events * sizeof(*ctx->events));
-	if (ctx->events == NULL || ht_init(ctx, &ctx->ike_cookie) != 0 ||
-	    ht_init(ctx, &ctx->ike_id) != 0 || ht_init(ctx, &ctx->peer_id) != 0 ||
-	    ht_init(ctx, &ctx->peer_tuple) != 0 || ht_init(ctx, &ctx->ipsec_id) != 0) {
+	ctx->events = iki_ik_alloc(ctx, ctx->cfg.max_events * sizeof(*ctx->events));
+	if (ctx->events == NULL || iki_ht_init(ctx, &ctx->ike_cookie) != 0 ||
+	    iki_ht_init(ctx, &ctx->ike_id) != 0 || iki_ht_init(ctx, &ctx->peer_id) != 0 ||
+	    iki_ht_init(ctx, &ctx->peer_tuple) != 0 || iki_ht_init(ctx, &ctx->ipsec_id) != 0) {
 		rc = ISAKMP_E_NOMEM;
 		goto fail;
 	}
-	if ((rc = ikc_init(ctx)) != 0)
+	if ((rc = iki_ikc_init(ctx)) != 0)
 		goto fail;
 	*out = ctx;
 	return 0;
@@ -129,33 +129,33 @@ isakmp_ctx_free(struct isakmp_ctx *ctx)
 		return;
 	/* No events: the caller is done with everything. */
 	while (ctx->ipsecs.n > 0)
-		ipsec_destroy(ctx, ctx->ipsecs.v[ctx->ipsecs.n - 1]);
+		iki_ipsec_destroy(ctx, ctx->ipsecs.v[ctx->ipsecs.n - 1]);
 	while (ctx->ikes.n > 0)
-		sa_destroy(ctx, ctx->ikes.v[ctx->ikes.n - 1]);
+		iki_sa_destroy(ctx, ctx->ikes.v[ctx->ikes.n - 1]);
 	while (ctx->peers.n > 0)
-		peer_destroy(ctx, ctx->peers.v[ctx->peers.n - 1]);
-	pol_free_all(ctx);
+		iki_peer_destroy(ctx, ctx->peers.v[ctx->peers.n - 1]);
+	iki_pol_free_all(ctx);
 	while ((o = ctx->out_head) != NULL) {
 		ctx->out_head = o->next;
-		ik_free(ctx, o);
+		iki_ik_free(ctx, o);
 	}
 	if (ctx->events != NULL) {
 		sodium_memzero(ctx->events, ctx->cfg.max_events * sizeof(*ctx->events));
-		ik_free(ctx, ctx->events);
+		iki_ik_free(ctx, ctx->events);
 	}
-	ht_fini(ctx, &ctx->ike_cookie);
-	ht_fini(ctx, &ctx->ike_id);
-	ht_fini(ctx, &ctx->peer_id);
-	ht_fini(ctx, &ctx->peer_tuple);
-	ht_fini(ctx, &ctx->ipsec_id);
-	vec_fini(ctx, &ctx->ikes);
-	vec_fini(ctx, &ctx->peers);
-	vec_fini(ctx, &ctx->ipsecs);
-	rg_heap_fini(&ctx->heap, heap_free_cb, ctx);
-	ikc_fini(ctx);
+	iki_ht_fini(ctx, &ctx->ike_cookie);
+	iki_ht_fini(ctx, &ctx->ike_id);
+	iki_ht_fini(ctx, &ctx->peer_id);
+	iki_ht_fini(ctx, &ctx->peer_tuple);
+	iki_ht_fini(ctx, &ctx->ipsec_id);
+	iki_vec_fini(ctx, &ctx->ikes);
+	iki_vec_fini(ctx, &ctx->peers);
+	iki_vec_fini(ctx, &ctx->ipsecs);
+	rg_heap_fini(&ctx->heap, iki_heap_free_cb, ctx);
+	iki_ikc_fini(ctx);
 	sodium_memzero(ctx->hkey, sizeof(ctx->hkey));
 	sodium_memzero(&ctx->cfg, sizeof(ctx->cfg));
-	ik_free(ctx, ctx);
+	iki_ik_free(ctx, ctx);
 }
 
 static int
@@ -167,11 +167,11 @@ queue_raw(struct isakmp_ctx *ctx, const struct isakmp_addr *from, const struct i
 	/* isakmp_next_output() promises ISAKMP_MAX_PACKET always suffices. */
 	if (len > ISAKMP_MAX_PACKET - marker) {
 		ctx->st.tx_oversize++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes (+%zu marker) exceeds %d, "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes (+%zu marker) exceeds %d, "
 		    "not sent", len, marker, ISAKMP_MAX_PACKET);
 		return ISAKMP_E_BUFFER;
 	}
-	if ((o = ik_alloc(ctx, sizeof(*o) + len + marker)) == NULL)
+	if ((o = iki_ik_alloc(ctx, sizeof(*o) + len + marker)) == NULL)
 		return ISAKMP_E_NOMEM;
 	o->from = *from;
 	o->to = *to;
@@ -188,7 +188,7 @@ queue_raw(struct isakmp_ctx *ctx, const struct isakmp_addr *from, const struct i
 
 /* Queues an IKE datagram; prepends the non-ESP marker when sent from port 4500. */
 int
-out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
+iki_out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
     const struct isakmp_addr *to, const uint8_t *d, size_t len)
 {
 	return queue_raw(ctx, from, to, d, len, from->port == ISAKMP_NATT_PORT ? 4 : 0);
@@ -196,7 +196,7 @@ out_queue(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
 
 /* Queues a NAT-T keepalive (RFC 3948 2.3): one 0xff byte, no marker. */
 int
-out_keepalive(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
+iki_out_keepalive(struct isakmp_ctx *ctx, const struct isakmp_addr *from,
     const struct isakmp_addr *to)
 {
 	static const uint8_t ka = 0xff;
@@ -226,22 +226,22 @@ isakmp_next_output(struct isakmp_ctx *ctx, uint64_t now, uint8_t *buf, size_t ca
 		ctx->out_tail = NULL;
 	ctx->st.tx_packets++;
 	ctx->st.tx_bytes += o->len;
-	ik_free(ctx, o);
+	iki_ik_free(ctx, o);
 	return 0;
 }
 
 size_t
-ev_room(const struct isakmp_ctx *ctx)
+iki_ev_room(const struct isakmp_ctx *ctx)
 {
 	return ctx->cfg.max_events - ctx->ev_count;
 }
 
 void
-ev_push(struct isakmp_ctx *ctx, const struct isakmp_event *ev)
+iki_ev_push(struct isakmp_ctx *ctx, const struct isakmp_event *ev)
 {
 	if (ctx->ev_count == ctx->cfg.max_events) {
 		ctx->st.events_dropped++;
-		ik_log(ctx, ISAKMP_LOG_ERROR, "event queue full (%u), event %s dropped",
+		iki_ik_log(ctx, ISAKMP_LOG_ERROR, "event queue full (%u), event %s dropped",
 		    ctx->cfg.max_events, isakmp_event_name(ev->type));
 		return;
 	}
@@ -280,13 +280,13 @@ isakmp_get_stats(const struct isakmp_ctx *ctx, struct isakmp_stats *out)
 
 /* rg_heap's allocator callbacks over the context's hooks. */
 void *
-heap_alloc_cb(void *user, size_t n)
+iki_heap_alloc_cb(void *user, size_t n)
 {
-	return ik_alloc(user, n);
+	return iki_ik_alloc(user, n);
 }
 
 void
-heap_free_cb(void *user, void *p)
+iki_heap_free_cb(void *user, void *p)
 {
-	ik_free(user, p);
+	iki_ik_free(user, p);
 }

@@ -46,7 +46,7 @@ static const struct script {
 
 /* Checks m's payloads against its script.  0 or ISAKMP_E_PAYLOAD (counted, logged). */
 int
-script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, enum msg_kind k)
+iki_script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, enum msg_kind k)
 {
 	const struct script *sc = &scripts[k];
 	uint32_t have = 0, missing;
@@ -58,9 +58,9 @@ script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, enu
 		if (!(sc->allowed & b)) {
 			ctx->st.rx_script++;
 			ctx->st.rx_bad_payload++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s: payload %s (%u) not allowed",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s: payload %s (%u) not allowed",
 			    sa != NULL ? (unsigned long long)sa->id : 0ull, sc->name,
-			    pl_name(m->pl[i].type), m->pl[i].type);
+			    iki_pl_name(m->pl[i].type), m->pl[i].type);
 			return ISAKMP_E_PAYLOAD;
 		}
 		have |= b;
@@ -70,9 +70,9 @@ script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, enu
 			;
 		ctx->st.rx_script++;
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s without its required %s payload",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s without its required %s payload",
 		    sa != NULL ? (unsigned long long)sa->id : 0ull, sc->name,
-		    pl_name(i == 14 ? PL_NATD : (uint8_t)i));
+		    iki_pl_name(i == 14 ? PL_NATD : (uint8_t)i));
 		return ISAKMP_E_PAYLOAD;
 	}
 	return 0;
@@ -90,29 +90,29 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 
 	if (!(m->flags & FL_E)) {
 		ctx->st.rx_bad_state++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: unencrypted exchange %u after keys",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: unencrypted exchange %u after keys",
 		    (unsigned long long)sa->id, m->exch);
 		return ISAKMP_E_STATE;
 	}
 	if (m->exch == EX_MAIN && sa->state == S_R_MM4) {
-		rc = r_mm5_by_psk(ctx, now, sa, m, pkt, len, from, to);
+		rc = iki_r_mm5_by_psk(ctx, now, sa, m, pkt, len, from, to);
 		goto out;
 	} else if (m->exch == EX_MAIN) {
 		memcpy(iv, sa->iv, sa->alg.blk);
-	} else if (m->exch == EX_QUICK && (q = qm_find(sa, m->msgid)) != NULL) {
-		if (same_as(q->last_rx, q->last_rx_len, pkt, len))
-			return resend(ctx, sa, q->last_tx, q->last_tx_len);
+	} else if (m->exch == EX_QUICK && (q = iki_qm_find(sa, m->msgid)) != NULL) {
+		if (iki_same_as(q->last_rx, q->last_rx_len, pkt, len))
+			return iki_resend(ctx, sa, q->last_tx, q->last_tx_len);
 		memcpy(iv, q->iv, sa->alg.blk);
 	} else {
-		if ((rc = p2_iv(sa, m->msgid, iv)) != 0)
+		if ((rc = iki_p2_iv(sa, m->msgid, iv)) != 0)
 			return rc;
 	}
-	if ((rc = decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
+	if ((rc = iki_decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
 		goto out;
-	if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
+	if ((rc = iki_pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
 		if (m->exch == EX_MAIN) {
 			ctx->st.rx_auth_failed++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Main Mode message did not "
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Main Mode message did not "
 			    "decrypt to valid payloads: wrong pre-shared key?",
 			    (unsigned long long)sa->id);
 			rc = ISAKMP_E_AUTH;
@@ -122,38 +122,38 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 	if (m->exch == EX_MAIN) {
 		if (sa->state != S_I_MM5)
 			goto state;
-		if ((rc = script_check(ctx, sa, m, MSG_MM6)) == 0)
-			rc = i_mm6(ctx, now, sa, m, next_iv);
+		if ((rc = iki_script_check(ctx, sa, m, MSG_MM6)) == 0)
+			rc = iki_i_mm6(ctx, now, sa, m, next_iv);
 		goto out;
 	}
 	if (sa->state != S_ESTABLISHED)
 		goto state;
-	if ((rc = first_hash(ctx, sa, m)) != 0)
+	if ((rc = iki_first_hash(ctx, sa, m)) != 0)
 		goto out;
-	if ((rc = script_check(ctx, sa, m, m->exch == EX_INFO ? MSG_INFO : q == NULL ? MSG_QM1 :
+	if ((rc = iki_script_check(ctx, sa, m, m->exch == EX_INFO ? MSG_INFO : q == NULL ? MSG_QM1 :
 	    q->ready ? MSG_QM_DONE : q->initiator ? MSG_QM2 : MSG_QM3)) != 0)
 		goto out;
 	if (m->exch == EX_INFO) {
-		rc = info_input(ctx, now, sa, m, &removed);
+		rc = iki_info_input(ctx, now, sa, m, &removed);
 		goto out;
 	}
 	if (q == NULL) {
 		/* Either side may start a Quick Mode (the responder rekeys too). */
-		rc = r_qm1(ctx, now, sa, m, next_iv, pkt, len);
+		rc = iki_r_qm1(ctx, now, sa, m, next_iv, pkt, len);
 		/* HASH(1) verified: tell the authenticated peer why (RFC 2408 5.5). */
 		if (rc == ISAKMP_E_NO_PROPOSAL)
-			(void)send_notify(ctx, sa, N_NO_PROPOSAL_CHOSEN, NULL, 0);
+			(void)iki_send_notify(ctx, sa, N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		else if (rc == ISAKMP_E_ID)
-			(void)send_notify(ctx, sa, N_INVALID_ID_INFORMATION, NULL, 0);
+			(void)iki_send_notify(ctx, sa, N_INVALID_ID_INFORMATION, NULL, 0);
 	} else if (!q->initiator && q->state == 2) {
-		rc = r_qm3(ctx, now, sa, q, m, next_iv, pkt, len);
+		rc = iki_r_qm3(ctx, now, sa, q, m, next_iv, pkt, len);
 	} else if (q->initiator && q->state == 1) {
-		rc = i_qm2(ctx, now, sa, q, m, next_iv);
-		if (rc == 0 && (rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
+		rc = iki_i_qm2(ctx, now, sa, q, m, next_iv);
+		if (rc == 0 && (rc = iki_store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 			goto out;
 	} else if (q->ready) {
 		/* Windows sends a fourth Quick Mode message (CONNECTED notify). */
-		ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: extra Quick Mode message for "
+		iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: extra Quick Mode message for "
 		    "completed exchange %08x ignored", (unsigned long long)sa->id, m->msgid);
 		rc = 0;
 	} else {
@@ -162,7 +162,7 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 	goto out;
 state:
 	ctx->st.rx_bad_state++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: exchange %u not expected in state %d",
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: exchange %u not expected in state %d",
 	    (unsigned long long)sa->id, m->exch, sa->state);
 	rc = ISAKMP_E_STATE;
 out:
@@ -170,7 +170,7 @@ out:
 	if (!removed) {
 		if (rc < 0)
 			sa->last_err = rc;
-		ike_rearm(ctx, sa);
+		iki_ike_rearm(ctx, sa);
 	}
 	return rc;
 }
@@ -193,9 +193,9 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 			ctx->st.rx_keepalives++;
 			return 0;
 		}
-		if (len < 4 || memcmp(pkt, zero8, 4) != 0) {
+		if (len < 4 || memcmp(pkt, iki_zero8, 4) != 0) {
 			ctx->st.rx_bad_marker++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes on port 4500 without "
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "datagram of %zu bytes on port 4500 without "
 			    "non-ESP marker", len);
 			return ISAKMP_E_MARKER;
 		}
@@ -204,20 +204,20 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 	}
 	if (len < HDR_LEN) {
 		ctx->st.rx_truncated++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "ISAKMP message of %zu bytes (header is %d)", len,
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "ISAKMP message of %zu bytes (header is %d)", len,
 		    HDR_LEN);
 		return ISAKMP_E_TRUNCATED;
 	}
 	hlen = rd32(pkt + 24);
 	if (hlen < HDR_LEN || hlen > len || hlen > ISAKMP_MAX_PACKET) {
 		ctx->st.rx_bad_length++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "ISAKMP length %zu, datagram %zu", hlen, len);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "ISAKMP length %zu, datagram %zu", hlen, len);
 		return ISAKMP_E_BAD_LENGTH;
 	}
 	len = hlen;
 	if ((pkt[17] >> 4) != 1) {
 		ctx->st.rx_bad_version++;
-		ik_log(ctx, ISAKMP_LOG_DEBUG, "ISAKMP version %u.%u ignored", pkt[17] >> 4,
+		iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "ISAKMP version %u.%u ignored", pkt[17] >> 4,
 		    pkt[17] & 15);
 		return ISAKMP_E_VERSION;
 	}
@@ -233,70 +233,70 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 	m.now = now;
 	if (m.exch != EX_MAIN && m.exch != EX_QUICK && m.exch != EX_INFO) {
 		ctx->st.rx_bad_exchange++;
-		ik_log(ctx, ISAKMP_LOG_INFO, "exchange type %u not supported", m.exch);
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "exchange type %u not supported", m.exch);
 		return ISAKMP_E_EXCHANGE;
 	}
-	if (memcmp(m.icookie, zero8, 8) == 0) {
+	if (memcmp(m.icookie, iki_zero8, 8) == 0) {
 		ctx->st.rx_no_sa++;
-		ik_log(ctx, ISAKMP_LOG_DEBUG, "zero initiator cookie");
+		iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "zero initiator cookie");
 		return ISAKMP_E_COOKIE;
 	}
-	sa = sa_lookup(ctx, &m, from, to);
+	sa = iki_sa_lookup(ctx, &m, from, to);
 	if (sa == NULL) {
-		if (m.exch != EX_MAIN || memcmp(m.rcookie, zero8, 8) != 0 || m.msgid != 0 ||
+		if (m.exch != EX_MAIN || memcmp(m.rcookie, iki_zero8, 8) != 0 || m.msgid != 0 ||
 		    (m.flags & FL_E)) {
 			/* No state: count and log at debug only, never answer. */
 			ctx->st.rx_no_sa++;
-			ik_log(ctx, ISAKMP_LOG_DEBUG, "exchange %u for unknown IKE SA dropped", m.exch);
+			iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "exchange %u for unknown IKE SA dropped", m.exch);
 			return ISAKMP_E_NO_SA;
 		}
-		if ((rc = pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0 ||
-		    (rc = script_check(ctx, NULL, &m, MSG_MM1)) != 0)
+		if ((rc = iki_pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0 ||
+		    (rc = iki_script_check(ctx, NULL, &m, MSG_MM1)) != 0)
 			return rc;
-		return r_mm1(ctx, now, &m, pkt, len, from, to);
+		return iki_r_mm1(ctx, now, &m, pkt, len, from, to);
 	}
-	if (same_as(sa->last_rx, sa->last_rx_len, pkt, len))
-		return resend(ctx, sa, sa->last_tx, sa->last_tx_len);
+	if (iki_same_as(sa->last_rx, sa->last_rx_len, pkt, len))
+		return iki_resend(ctx, sa, sa->last_tx, sa->last_tx_len);
 	if (sa->state == S_R_MM2 || sa->state == S_I_MM1 || sa->state == S_I_MM3) {
 		if (m.exch != EX_MAIN || (m.flags & FL_E) || m.msgid != 0) {
 			ctx->st.rx_bad_state++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: exchange %u flags %u before keys",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: exchange %u flags %u before keys",
 			    (unsigned long long)sa->id, m.exch, m.flags);
 			return ISAKMP_E_STATE;
 		}
-		if (sa->state == S_R_MM2 && memcmp(m.rcookie, zero8, 8) == 0) {
+		if (sa->state == S_R_MM2 && memcmp(m.rcookie, iki_zero8, 8) == 0) {
 			/* A different first message for the same tuple and cookie. */
 			ctx->st.rx_bad_state++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: second different MM1",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: second different MM1",
 			    (unsigned long long)sa->id);
 			return ISAKMP_E_STATE;
 		}
-		if ((rc = pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0)
+		if ((rc = iki_pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, &m)) != 0)
 			goto fail;
 		if (sa->state == S_R_MM2) {
 			if (from->ip != sa->remote.ip || from->port != sa->remote.port) {
 				ctx->st.rx_bad_state++;
-				ik_log(ctx, ISAKMP_LOG_WARN, "MM3 from another address than MM1");
+				iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM3 from another address than MM1");
 				rc = ISAKMP_E_STATE;
 				goto fail;
 			}
-			if ((rc = script_check(ctx, sa, &m, MSG_MM3)) == 0)
-				rc = r_mm3(ctx, sa, &m, pkt, len);
+			if ((rc = iki_script_check(ctx, sa, &m, MSG_MM3)) == 0)
+				rc = iki_r_mm3(ctx, sa, &m, pkt, len);
 		} else if (sa->state == S_I_MM1) {
-			if ((rc = script_check(ctx, sa, &m, MSG_MM2)) == 0)
-				rc = i_mm2(ctx, now, sa, &m);
-		} else if ((rc = script_check(ctx, sa, &m, MSG_MM4)) == 0) {
-			rc = i_mm4(ctx, now, sa, &m);
+			if ((rc = iki_script_check(ctx, sa, &m, MSG_MM2)) == 0)
+				rc = iki_i_mm2(ctx, now, sa, &m);
+		} else if ((rc = iki_script_check(ctx, sa, &m, MSG_MM4)) == 0) {
+			rc = iki_i_mm4(ctx, now, sa, &m);
 		}
 fail:
 		if (rc < 0)
 			sa->last_err = rc;
-		ike_rearm(ctx, sa);
+		iki_ike_rearm(ctx, sa);
 		return rc;
 	}
 	if (m.msgid == 0 && m.exch != EX_MAIN) {
 		ctx->st.rx_bad_state++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "exchange %u with message ID 0", m.exch);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "exchange %u with message ID 0", m.exch);
 		return ISAKMP_E_STATE;
 	}
 	return encrypted_input(ctx, now, sa, &m, pkt, len, from, to);

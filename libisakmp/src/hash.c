@@ -17,9 +17,9 @@
 #define HT_MIN 64
 
 int
-ht_init(struct isakmp_ctx *ctx, struct htab *t)
+iki_ht_init(struct isakmp_ctx *ctx, struct htab *t)
 {
-	t->b = ik_alloc(ctx, HT_MIN * sizeof(*t->b));
+	t->b = iki_ik_alloc(ctx, HT_MIN * sizeof(*t->b));
 	if (t->b == NULL)
 		return ISAKMP_E_NOMEM;
 	t->mask = HT_MIN - 1;
@@ -28,14 +28,14 @@ ht_init(struct isakmp_ctx *ctx, struct htab *t)
 }
 
 void
-ht_fini(struct isakmp_ctx *ctx, struct htab *t)
+iki_ht_fini(struct isakmp_ctx *ctx, struct htab *t)
 {
-	ik_free(ctx, t->b);
+	iki_ik_free(ctx, t->b);
 	memset(t, 0, sizeof(*t));
 }
 
 uint64_t
-ht_hash(const struct isakmp_ctx *ctx, const void *key, size_t len)
+iki_ht_hash(const struct isakmp_ctx *ctx, const void *key, size_t len)
 {
 	uint8_t out[crypto_shorthash_BYTES];
 	uint64_t h = 0;
@@ -55,7 +55,7 @@ ht_grow(struct isakmp_ctx *ctx, struct htab *t)
 
 	if (nb == 0 || nb > (1u << 24))
 		return;
-	if ((b = ik_alloc(ctx, (size_t)nb * sizeof(*b))) == NULL)
+	if ((b = iki_ik_alloc(ctx, (size_t)nb * sizeof(*b))) == NULL)
 		return;  /* keep the old buckets */
 	for (i = 0; i <= t->mask; i++)
 		for (l = t->b[i]; l != NULL; l = nx) {
@@ -63,13 +63,13 @@ ht_grow(struct isakmp_ctx *ctx, struct htab *t)
 			l->next = b[l->h & (nb - 1)];
 			b[l->h & (nb - 1)] = l;
 		}
-	ik_free(ctx, t->b);
+	iki_ik_free(ctx, t->b);
 	t->b = b;
 	t->mask = nb - 1;
 }
 
 void
-ht_insert(struct isakmp_ctx *ctx, struct htab *t, struct hlink *l, uint64_t h)
+iki_ht_insert(struct isakmp_ctx *ctx, struct htab *t, struct hlink *l, uint64_t h)
 {
 	struct hlink **head;
 
@@ -83,7 +83,7 @@ ht_insert(struct isakmp_ctx *ctx, struct htab *t, struct hlink *l, uint64_t h)
 }
 
 void
-ht_remove(struct htab *t, struct hlink *l)
+iki_ht_remove(struct htab *t, struct hlink *l)
 {
 	struct hlink **pp;
 
@@ -98,7 +98,7 @@ ht_remove(struct htab *t, struct hlink *l)
 
 /* First link of hash h's chain whose stored hash equals h (then ht_next). */
 struct hlink *
-ht_first(const struct htab *t, uint64_t h)
+iki_ht_first(const struct htab *t, uint64_t h)
 {
 	struct hlink *l;
 
@@ -108,7 +108,7 @@ ht_first(const struct htab *t, uint64_t h)
 }
 
 struct hlink *
-ht_next(const struct hlink *l)
+iki_ht_next(const struct hlink *l)
 {
 	uint64_t h = l->h;
 
@@ -119,17 +119,17 @@ ht_next(const struct hlink *l)
 
 /* Appends obj; *idx receives its position.  Fails only on allocation. */
 int
-vec_add(struct isakmp_ctx *ctx, struct vec *v, void *obj, uint32_t *idx)
+iki_vec_add(struct isakmp_ctx *ctx, struct vec *v, void *obj, uint32_t *idx)
 {
 	if (v->n == v->cap) {
 		uint32_t nc = v->cap ? v->cap * 2 : 16;
 		void **nv;
 
-		if (nc < v->cap || (nv = ik_alloc(ctx, (size_t)nc * sizeof(*nv))) == NULL)
+		if (nc < v->cap || (nv = iki_ik_alloc(ctx, (size_t)nc * sizeof(*nv))) == NULL)
 			return ISAKMP_E_NOMEM;
 		if (v->v != NULL) {
 			memcpy(nv, v->v, (size_t)v->n * sizeof(*nv));
-			ik_free(ctx, v->v);
+			iki_ik_free(ctx, v->v);
 		}
 		v->v = nv;
 		v->cap = nc;
@@ -144,7 +144,7 @@ vec_add(struct isakmp_ctx *ctx, struct vec *v, void *obj, uint32_t *idx)
  * the moved object (whose index the caller updates to idx), or NULL.
  */
 void *
-vec_del(struct vec *v, uint32_t idx)
+iki_vec_del(struct vec *v, uint32_t idx)
 {
 	void *last;
 
@@ -159,8 +159,8 @@ vec_del(struct vec *v, uint32_t idx)
 }
 
 void
-vec_fini(struct isakmp_ctx *ctx, struct vec *v)
+iki_vec_fini(struct isakmp_ctx *ctx, struct vec *v)
 {
-	ik_free(ctx, v->v);
+	iki_ik_free(ctx, v->v);
 	memset(v, 0, sizeof(*v));
 }

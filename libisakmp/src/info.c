@@ -24,29 +24,29 @@ send_info(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t type, const uint8_t
 	int rc;
 
 	do {
-		if ((rc = ik_rng(ctx, &msgid, 4)) != 0)
+		if ((rc = iki_ik_rng(ctx, &msgid, 4)) != 0)
 			return rc;
 	} while (msgid == 0);
-	if ((rc = p2_iv(sa, msgid, iv)) != 0)
+	if ((rc = iki_p2_iv(sa, msgid, iv)) != 0)
 		return rc;
-	wb_header(&w, sa->icookie, sa->rcookie, EX_INFO, 0, msgid);
-	add_hash_placeholder(sa, &w, &hoff);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_INFO, 0, msgid);
+	iki_add_hash_placeholder(sa, &w, &hoff);
 	st = w.len;
-	s = wb_begin(&w, type);
-	wb_put(&w, body, blen);
-	wb_end(&w, s);
+	s = iki_wb_begin(&w, type);
+	iki_wb_put(&w, body, blen);
+	iki_wb_end(&w, s);
 	if (w.err)
 		return ISAKMP_E_BUFFER;
-	if ((rc = qm_hash(ctx, sa, false, msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		return rc;
 	memcpy(w.p + hoff, h, sa->alg.hlen);
-	if ((rc = encrypt_msg(sa, &w, iv)) != 0)
+	if ((rc = iki_encrypt_msg(sa, &w, iv)) != 0)
 		return rc;
-	return send_msg(ctx, sa, w.p, w.len);
+	return iki_send_msg(ctx, sa, w.p, w.len);
 }
 
 int
-send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type, const uint8_t *data,
+iki_send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type, const uint8_t *data,
     size_t dlen)
 {
 	uint8_t b[64];
@@ -68,14 +68,14 @@ send_notify(struct isakmp_ctx *ctx, struct ike_sa *sa, uint16_t type, const uint
 
 /* Delete (RFC 2408 3.15) for one of our inbound ESP SPIs, over the peer's current IKE SA. */
 void
-send_delete_esp(struct isakmp_ctx *ctx, struct peer *p, uint32_t spi_in)
+iki_send_delete_esp(struct isakmp_ctx *ctx, struct peer *p, uint32_t spi_in)
 {
-	struct ike_sa *sa = peer_current_ike(p);
+	struct ike_sa *sa = iki_peer_current_ike(p);
 	uint8_t b[12] = { 0, 0, 0, 1, 3, 4, 0, 1, (uint8_t)(spi_in >> 24),
 	    (uint8_t)(spi_in >> 16), (uint8_t)(spi_in >> 8), (uint8_t)spi_in };
 
 	if (sa == NULL) {
-		ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: no IKE SA to send Delete %08x over",
+		iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: no IKE SA to send Delete %08x over",
 		    (unsigned long long)p->id, spi_in);
 		return;
 	}
@@ -85,7 +85,7 @@ send_delete_esp(struct isakmp_ctx *ctx, struct peer *p, uint32_t spi_in)
 
 /* Delete for the ISAKMP SA itself (SPI = the cookie pair). */
 void
-send_delete_isakmp(struct isakmp_ctx *ctx, struct ike_sa *sa)
+iki_send_delete_isakmp(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
 	uint8_t b[24] = { 0, 0, 0, 1, 1, 16, 0, 1 };
 
@@ -97,7 +97,7 @@ send_delete_isakmp(struct isakmp_ctx *ctx, struct ike_sa *sa)
 
 /* R-U-THERE (RFC 3706) with the peer's next sequence number over sa. */
 void
-dpd_probe(struct isakmp_ctx *ctx, struct ike_sa *sa, struct peer *p)
+iki_dpd_probe(struct isakmp_ctx *ctx, struct ike_sa *sa, struct peer *p)
 {
 	uint8_t seq[4];
 
@@ -107,9 +107,9 @@ dpd_probe(struct isakmp_ctx *ctx, struct ike_sa *sa, struct peer *p)
 	seq[2] = (uint8_t)(p->dpd_seq >> 8);
 	seq[3] = (uint8_t)p->dpd_seq;
 	p->dpd_outstanding++;
-	if (send_notify(ctx, sa, N_DPD_R_U_THERE, seq, 4) == 0)
+	if (iki_send_notify(ctx, sa, N_DPD_R_U_THERE, seq, 4) == 0)
 		ctx->st.dpd_tx++;
-	ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE %u", (unsigned long long)p->id,
+	iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE %u", (unsigned long long)p->id,
 	    p->dpd_seq);
 }
 
@@ -134,20 +134,20 @@ p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct pa
 
 	if (spisz != 16) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME with SPI "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME with SPI "
 		    "size %zu, not 16", (unsigned long long)sa->id, spisz);
 		return ISAKMP_E_PAYLOAD;
 	}
 	p = n->body + 8 + 16;
 	if (p == end) {
 		ctx->st.rx_bad_attr++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME without "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME without "
 		    "attributes", (unsigned long long)sa->id);
 		return ISAKMP_E_ATTR;
 	}
 	while (p < end) {
 		size_t off = (size_t)(p - n->body);
-		int rc = attr_next(&p, end, &a);
+		int rc = iki_attr_next(&p, end, &a);
 
 		if (rc == 0 && (a.type == 11 || a.type == 1) && (a.val == 1 || a.val == 2)) {
 			ltype = (uint16_t)a.val;
@@ -160,17 +160,17 @@ p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct pa
 			continue;
 		}
 		ctx->st.rx_bad_attr++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME: bad "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: phase 1 RESPONDER-LIFETIME: bad "
 		    "attribute at offset %zu of %zu", (unsigned long long)sa->id, off, n->len);
 		return ISAKMP_E_ATTR;
 	}
 	if (memcmp(n->body + 8, sa->icookie, 8) != 0 || memcmp(n->body + 16, sa->rcookie, 8) != 0) {
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME for another ISAKMP "
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME for another ISAKMP "
 		    "SA ignored", (unsigned long long)sa->id);
 		return 0;
 	}
 	if (!sa->initiator || secs == 0 || secs >= sa->alg.p.life_s) {
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s not adopted "
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s not adopted "
 		    "(ours %u s)", (unsigned long long)sa->id, secs, sa->alg.p.life_s);
 		return 0;
 	}
@@ -178,14 +178,14 @@ p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct pa
 	sa->expires = sa->up_at + (uint64_t)secs * NS;
 	if (sa->p1_rekey_at != 0 && !sa->p1_rekeyed)
 		sa->p1_rekey_at = sa->up_at + (uint64_t)secs * NS / 10 * 9;
-	ike_rearm(ctx, sa);
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME adopted, %u s",
+	iki_ike_rearm(ctx, sa);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME adopted, %u s",
 	    (unsigned long long)sa->id, secs);
 	return 0;
 }
 
 int
-info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
+iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     bool *removed)
 {
 	const uint8_t *after = m->pl[0].raw + 4 + m->pl[0].len;
@@ -194,15 +194,15 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 	uint8_t h[MAX_HASH];
 	int rc;
 
-	if ((rc = qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
 		return rc;
 	if (CRYPTO_memcmp(h, m->pl[0].body, sa->alg.hlen) != 0) {
 		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Informational HASH(1) does not verify",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Informational HASH(1) does not verify",
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
-	msg_authenticated(ctx, sa, m, false);
+	iki_msg_authenticated(ctx, sa, m, false);
 	for (i = 1; i < m->n; i++) {
 		p = &m->pl[i];
 		if (p->type == PL_N && p->len >= 8) {
@@ -211,21 +211,21 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 
 			if (8 + spisz > p->len) {
 				ctx->st.rx_bad_length++;
-				ik_log(ctx, ISAKMP_LOG_WARN, "Notify SPI size %zu > %zu", spisz, p->len);
+				iki_ik_log(ctx, ISAKMP_LOG_WARN, "Notify SPI size %zu > %zu", spisz, p->len);
 				return ISAKMP_E_BAD_LENGTH;
 			}
 			if (t == N_DPD_R_U_THERE && p->len == 8 + spisz + 4) {
 				ctx->st.dpd_rx++;
-				rc = send_notify(ctx, sa, N_DPD_R_U_THERE_ACK, p->body + 8 + spisz, 4);
+				rc = iki_send_notify(ctx, sa, N_DPD_R_U_THERE_ACK, p->body + 8 + spisz, 4);
 				if (rc != 0)
 					return rc;
 			} else if (t == N_RESPONDER_LIFETIME && p->body[4] == 1) {
 				if ((rc = p1_responder_lifetime(ctx, sa, p)) != 0)
 					return rc;
 			} else if (t == N_DPD_R_U_THERE_ACK && p->len == 8 + spisz + 4) {
-				dpd_ack(ctx, now, sa->peer, rd32(p->body + 8 + spisz));
+				iki_dpd_ack(ctx, now, sa->peer, rd32(p->body + 8 + spisz));
 			} else {
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Notify %s (%u)",
+				iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Notify %s (%u)",
 				    (unsigned long long)sa->id, isakmp_notify_name(t), t);
 			}
 		} else if (p->type == PL_D && p->len >= 8) {
@@ -233,7 +233,7 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 
 			if (p->len != 8 + spisz * nspi) {
 				ctx->st.rx_bad_length++;
-				ik_log(ctx, ISAKMP_LOG_WARN, "Delete: %zu SPIs of %zu bytes in %zu",
+				iki_ik_log(ctx, ISAKMP_LOG_WARN, "Delete: %zu SPIs of %zu bytes in %zu",
 				    nspi, spisz, p->len - 8);
 				return ISAKMP_E_BAD_LENGTH;
 			}
@@ -246,13 +246,13 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 					if (memcmp(spi, sa->icookie, 8) != 0 ||
 					    memcmp(spi + 8, sa->rcookie, 8) != 0)
 						continue;
-					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
+					iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu deleted by peer",
 					    (unsigned long long)sa->id);
 					*removed = true;
-					ike_remove(ctx, now, sa, ISAKMP_REASON_DELETED, false);
+					iki_ike_remove(ctx, now, sa, ISAKMP_REASON_DELETED, false);
 					return 0;
 				}
-				ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for another "
+				iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for another "
 				    "ISAKMP SA ignored", (unsigned long long)sa->id);
 				continue;
 			}
@@ -260,12 +260,12 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 				/* The SPIs the peer receives on: our outbound ones. */
 				for (k = 0; k < nspi; k++) {
 					uint32_t spi = rd32(p->body + 8 + 4 * k);
-					struct ipsec *x = ipsec_by_spi_out(sa->peer, spi);
+					struct ipsec *x = iki_ipsec_by_spi_out(sa->peer, spi);
 
 					if (x != NULL)
-						ipsec_remove(ctx, now, x, ISAKMP_REASON_DELETED, false);
+						iki_ipsec_remove(ctx, now, x, ISAKMP_REASON_DELETED, false);
 					else
-						ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for "
+						iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: Delete for "
 						    "unknown SPI %08x", (unsigned long long)sa->id, spi);
 				}
 			}
@@ -276,10 +276,10 @@ info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct
 
 /* R-U-THERE-ACK: answers one of the outstanding probes. */
 void
-dpd_ack(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, uint32_t seq)
+iki_dpd_ack(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, uint32_t seq)
 {
 	if (p->dpd_first == 0 || seq < p->dpd_first_seq || seq > p->dpd_seq) {
-		ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE-ACK %u not outstanding",
+		iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "peer %llu: R-U-THERE-ACK %u not outstanding",
 		    (unsigned long long)p->id, seq);
 		return;
 	}
@@ -288,5 +288,5 @@ dpd_ack(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, uint32_t seq)
 	p->dpd_outstanding = 0;
 	if (p->dpd_due != 0)
 		p->dpd_due = now + p->pol->p.dpd_interval_ns;
-	peer_rearm(ctx, p);
+	iki_peer_rearm(ctx, p);
 }

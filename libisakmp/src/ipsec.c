@@ -16,7 +16,7 @@ ev_ipsec(struct isakmp_ctx *ctx, const struct ipsec *x, enum isakmp_event_type t
 {
 	struct isakmp_event ev;
 
-	ev_peer(x->peer, &ev, type);
+	iki_ev_peer(x->peer, &ev, type);
 	if (type == ISAKMP_EV_IPSEC_SA_UP)
 		ev.ike_id = x->ike_id;
 	ev.ipsec_id = x->id;
@@ -24,16 +24,16 @@ ev_ipsec(struct isakmp_ctx *ctx, const struct ipsec *x, enum isakmp_event_type t
 	ev.reason = reason;
 	ev.replaces = replaces;
 	ev.sa = keyed != NULL ? *keyed : x->sa;
-	ev_push(ctx, &ev);
+	iki_ev_push(ctx, &ev);
 	sodium_memzero(&ev, sizeof(ev));
 }
 
 struct ipsec *
-ipsec_by_id(const struct isakmp_ctx *ctx, uint64_t id)
+iki_ipsec_by_id(const struct isakmp_ctx *ctx, uint64_t id)
 {
 	struct hlink *l;
 
-	for (l = ht_first(&ctx->ipsec_id, id_hash(ctx, id)); l != NULL; l = ht_next(l)) {
+	for (l = iki_ht_first(&ctx->ipsec_id, iki_id_hash(ctx, id)); l != NULL; l = iki_ht_next(l)) {
 		struct ipsec *x = HT_ENTRY(l, struct ipsec, by_id);
 
 		if (x->id == id)
@@ -58,18 +58,18 @@ peer_unlink_ipsec(struct peer *p, struct ipsec *x)
 }
 
 void
-ipsec_destroy(struct isakmp_ctx *ctx, struct ipsec *x)
+iki_ipsec_destroy(struct isakmp_ctx *ctx, struct ipsec *x)
 {
 	struct ipsec *moved;
 
 	if (x->peer != NULL)
 		peer_unlink_ipsec(x->peer, x);
-	ht_remove(&ctx->ipsec_id, &x->by_id);
-	if ((moved = vec_del(&ctx->ipsecs, x->vidx)) != NULL)
+	iki_ht_remove(&ctx->ipsec_id, &x->by_id);
+	if ((moved = iki_vec_del(&ctx->ipsecs, x->vidx)) != NULL)
 		moved->vidx = x->vidx;
 	rg_heap_release(&ctx->heap, &x->tm.node);
 	sodium_memzero(x, sizeof(*x));
-	ik_free(ctx, x);
+	iki_ik_free(ctx, x);
 }
 
 /*
@@ -78,38 +78,38 @@ ipsec_destroy(struct isakmp_ctx *ctx, struct ipsec *x)
  * SA it had replaced becomes current again.
  */
 void
-ipsec_remove(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x, enum isakmp_reason cause,
+iki_ipsec_remove(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x, enum isakmp_reason cause,
     bool deletes)
 {
 	struct peer *p = x->peer;
 	struct ipsec *y;
 
 	if (deletes && p->pol->p.send_deletes)
-		send_delete_esp(ctx, p, x->sa.spi_in);
+		iki_send_delete_esp(ctx, p, x->sa.spi_in);
 	ev_ipsec(ctx, x, ISAKMP_EV_IPSEC_SA_DOWN,
 	    x->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause, NULL, 0);
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: IPsec SA %llu (in %08x out %08x) down: %s",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: IPsec SA %llu (in %08x out %08x) down: %s",
 	    (unsigned long long)p->id, (unsigned long long)x->id, x->sa.spi_in, x->sa.spi_out,
 	    isakmp_reason_name(x->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause));
 	if (!p->dying)
 		for (y = p->ipsecs; y != NULL; y = y->peer_next)
 			if (y->replaced_by == x->id) {
 				y->replaced_by = 0;
-				ipsec_rearm(ctx, y);
+				iki_ipsec_rearm(ctx, y);
 			}
-	ipsec_destroy(ctx, x);
-	peer_gone_check(ctx, p, cause);
+	iki_ipsec_destroy(ctx, x);
+	iki_peer_gone_check(ctx, p, cause);
 	(void)now;
 }
 
 /* True if the peer may have one more IPsec SA (else counted and logged). */
 bool
-ipsec_room(struct isakmp_ctx *ctx, const struct peer *p)
+iki_ipsec_room(struct isakmp_ctx *ctx, const struct peer *p)
 {
 	if (p->n_ipsec < ctx->cfg.max_ipsec_per_peer && ctx->ipsecs.n < ctx->cfg.max_ipsec_sas)
 		return true;
 	ctx->st.ipsec_limit_refused++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu: IPsec SA limit reached (%u of %u for the peer, "
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu: IPsec SA limit reached (%u of %u for the peer, "
 	    "%u of %u in all)", (unsigned long long)p->id, p->n_ipsec,
 	    ctx->cfg.max_ipsec_per_peer, ctx->ipsecs.n, ctx->cfg.max_ipsec_sas);
 	return false;
@@ -128,27 +128,27 @@ same_selectors(const struct isakmp_ipsec_sa *a, const struct isakmp_ipsec_sa *b)
  * the keys, which are not kept.  Sets *out.
  */
 int
-ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
+iki_ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
     const struct isakmp_ipsec_sa *e, struct ipsec **out)
 {
 	struct peer *p = sa->peer;
 	struct ipsec *x, *y, *old = NULL;
 	uint64_t life = (uint64_t)e->life_s * NS, jitter = 0;
 
-	if ((x = ik_alloc(ctx, sizeof(*x))) == NULL)
+	if ((x = iki_ik_alloc(ctx, sizeof(*x))) == NULL)
 		return ISAKMP_E_NOMEM;
-	if (rg_heap_reserve(&ctx->heap, heap_alloc_cb, heap_free_cb, ctx) != 0) {
-		ik_free(ctx, x);
+	if (rg_heap_reserve(&ctx->heap, iki_heap_alloc_cb, iki_heap_free_cb, ctx) != 0) {
+		iki_ik_free(ctx, x);
 		return ISAKMP_E_NOMEM;
 	}
-	if (vec_add(ctx, &ctx->ipsecs, x, &x->vidx) != 0) {
+	if (iki_vec_add(ctx, &ctx->ipsecs, x, &x->vidx) != 0) {
 		rg_heap_release(&ctx->heap, &x->tm.node);
-		ik_free(ctx, x);
+		iki_ik_free(ctx, x);
 		return ISAKMP_E_NOMEM;
 	}
 	x->tm.kind = T_IPSEC;
 	x->tm.node.when = UINT64_MAX;
-	x->id = ik_new_id(ctx);
+	x->id = iki_ik_new_id(ctx);
 	x->peer = p;
 	x->ike_id = sa->id;
 	x->sa = *e;
@@ -165,7 +165,7 @@ ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
 	 * jitter; the responder at 97% if nothing replaced it by then.
 	 */
 	if (e->initiator) {
-		if (ik_rng(ctx, &jitter, sizeof(jitter)) != 0)
+		if (iki_ik_rng(ctx, &jitter, sizeof(jitter)) != 0)
 			jitter = 0;
 		jitter %= life / 20 + 1;
 		x->rekey_at = now + life / 10 * 9 - jitter;
@@ -179,16 +179,16 @@ ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
 	x->peer_next = p->ipsecs;
 	p->ipsecs = x;
 	p->n_ipsec++;
-	ht_insert(ctx, &ctx->ipsec_id, &x->by_id, id_hash(ctx, x->id));
+	iki_ht_insert(ctx, &ctx->ipsec_id, &x->by_id, iki_id_hash(ctx, x->id));
 	if (old != NULL) {
 		old->replaced_by = x->id;
 		old->rekeying = false;
-		ipsec_rearm(ctx, old);
+		iki_ipsec_rearm(ctx, old);
 	}
 	ctx->st.phase2_up++;
 	ev_ipsec(ctx, x, ISAKMP_EV_IPSEC_SA_UP, ISAKMP_REASON_NONE, e, old != NULL ? old->id : 0);
-	ipsec_rearm(ctx, x);
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: IPsec SA %llu in %08x out %08x up%s",
+	iki_ipsec_rearm(ctx, x);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: IPsec SA %llu in %08x out %08x up%s",
 	    (unsigned long long)p->id, (unsigned long long)x->id, e->spi_in, e->spi_out,
 	    old != NULL ? " (rekey)" : "");
 	if (out != NULL)
@@ -198,7 +198,7 @@ ipsec_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa,
 
 /* The peer's IPsec SA whose outbound SPI is spi (what the peer's Delete names). */
 struct ipsec *
-ipsec_by_spi_out(const struct peer *p, uint32_t spi)
+iki_ipsec_by_spi_out(const struct peer *p, uint32_t spi)
 {
 	struct ipsec *x;
 
@@ -215,7 +215,7 @@ isakmp_ipsec_sa_set_user(struct isakmp_ctx *ctx, uint64_t ipsec_id, uint64_t use
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((x = ipsec_by_id(ctx, ipsec_id)) == NULL)
+	if ((x = iki_ipsec_by_id(ctx, ipsec_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	x->user = user;
 	return 0;
@@ -229,8 +229,8 @@ isakmp_ipsec_sa_delete(struct isakmp_ctx *ctx, uint64_t now, uint64_t ipsec_id,
 
 	if (ctx == NULL || reason <= ISAKMP_REASON_NONE || reason > ISAKMP_REASON_TIMEOUT)
 		return ISAKMP_E_INVAL;
-	if ((x = ipsec_by_id(ctx, ipsec_id)) == NULL)
+	if ((x = iki_ipsec_by_id(ctx, ipsec_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
-	ipsec_remove(ctx, now, x, reason, true);
+	iki_ipsec_remove(ctx, now, x, reason, true);
 	return 0;
 }

@@ -268,41 +268,41 @@ struct isakmp_ctx {
 };
 
 /* ctx.c */
-void *ik_alloc(struct isakmp_ctx *ctx, size_t n);
-void ik_free(struct isakmp_ctx *ctx, void *p);
-void ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
+void *iki_ik_alloc(struct isakmp_ctx *ctx, size_t n);
+void iki_ik_free(struct isakmp_ctx *ctx, void *p);
+void iki_ik_log(struct isakmp_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len);
+int iki_ik_rng(struct isakmp_ctx *ctx, void *buf, size_t len);
 
 /* crypto.c */
-int ikc_init(struct isakmp_ctx *ctx);
-void ikc_fini(struct isakmp_ctx *ctx);
-int ikc_load_legacy(struct isakmp_ctx *ctx);
-int ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a);
-size_t ikc_ke_len(int group);
-bool ikc_group_ok(int group);
-int ikc_prf(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *key, size_t klen,
+int iki_ikc_init(struct isakmp_ctx *ctx);
+void iki_ikc_fini(struct isakmp_ctx *ctx);
+int iki_ikc_load_legacy(struct isakmp_ctx *ctx);
+int iki_ikc_alg_setup(struct isakmp_ctx *ctx, struct p1alg *a);
+size_t iki_ikc_ke_len(int group);
+bool iki_ikc_group_ok(int group);
+int iki_ikc_prf(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *key, size_t klen,
     const uint8_t *const *parts, const size_t *lens, size_t n, uint8_t *out);
-int ikc_hash(const EVP_MD *md, const uint8_t *const *parts, const size_t *lens,
+int iki_ikc_hash(const EVP_MD *md, const uint8_t *const *parts, const size_t *lens,
     size_t n, uint8_t *out);
-int ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group);
-void ikc_dh_free(struct dh *dh);
-int ikc_dh_check_peer(int group, const uint8_t *pub, size_t len);
-int ikc_dh_shared(struct isakmp_ctx *ctx, struct dh *dh, const uint8_t *peer,
+int iki_ikc_dh_new(struct isakmp_ctx *ctx, struct dh *dh, int group);
+void iki_ikc_dh_free(struct dh *dh);
+int iki_ikc_dh_check_peer(int group, const uint8_t *pub, size_t len);
+int iki_ikc_dh_shared(struct isakmp_ctx *ctx, struct dh *dh, const uint8_t *peer,
     size_t len, uint8_t *out, size_t *outlen) __attribute__((warn_unused_result));
-int ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv,
+int iki_ikc_cbc(const EVP_CIPHER *c, bool enc, const uint8_t *key, const uint8_t *iv,
     const uint8_t *in, size_t len, uint8_t *out) __attribute__((warn_unused_result));
-int ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk,
+int iki_ikc_skeyids(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *psk,
     size_t psklen, const uint8_t *gxy, size_t gxylen);
-int ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e,
+int iki_ikc_expand_key(struct isakmp_ctx *ctx, const EVP_MD *md, const uint8_t *skeyid_e,
     size_t h, size_t keylen, uint8_t *out);
-int ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
+int iki_ikc_keymat(struct isakmp_ctx *ctx, struct ike_sa *sa, uint8_t proto, uint32_t spi,
     const struct qm *q, uint8_t *out, size_t need);
 
 /* payload.c */
-int pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
+int iki_pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
     __attribute__((warn_unused_result));
-const struct payload *pl_find(const struct msg *m, uint8_t type, size_t nth);
+const struct payload *iki_pl_find(const struct msg *m, uint8_t type, size_t nth);
 
 struct wbuf {
 	uint8_t *p;
@@ -310,32 +310,32 @@ struct wbuf {
 	bool err;
 	size_t last_next;   /* offset of the previous payload's next byte */
 };
-void wb_put(struct wbuf *w, const void *d, size_t n);
-void wb_u8(struct wbuf *w, uint8_t v);
-void wb_u16(struct wbuf *w, uint16_t v);
-void wb_u32(struct wbuf *w, uint32_t v);
-size_t wb_begin(struct wbuf *w, uint8_t type);
-void wb_end(struct wbuf *w, size_t start);
-size_t wb_sub(struct wbuf *w, uint8_t next);
-void wb_header(struct wbuf *w, const uint8_t *ic, const uint8_t *rc, uint8_t exch,
+void iki_wb_put(struct wbuf *w, const void *d, size_t n);
+void iki_wb_u8(struct wbuf *w, uint8_t v);
+void iki_wb_u16(struct wbuf *w, uint16_t v);
+void iki_wb_u32(struct wbuf *w, uint32_t v);
+size_t iki_wb_begin(struct wbuf *w, uint8_t type);
+void iki_wb_end(struct wbuf *w, size_t start);
+size_t iki_wb_sub(struct wbuf *w, uint8_t next);
+void iki_wb_header(struct wbuf *w, const uint8_t *ic, const uint8_t *rc, uint8_t exch,
     uint8_t flags, uint32_t msgid);
-void wb_attr(struct wbuf *w, uint16_t type, uint32_t v);
+void iki_wb_attr(struct wbuf *w, uint16_t type, uint32_t v);
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static inline uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-const char *pl_name(uint8_t type);
+const char *iki_pl_name(uint8_t type);
 
 /* Attribute iteration over a transform body. */
 struct attr { uint16_t type; uint32_t val; bool tlv_long; };
-int attr_next(const uint8_t **p, const uint8_t *end, struct attr *a)
+int iki_attr_next(const uint8_t **p, const uint8_t *end, struct attr *a)
     __attribute__((warn_unused_result));
 
 /* natt.c */
-extern const uint8_t VID_RFC3947[16], VID_DRAFT02N[16], VID_DRAFT02[16], VID_DRAFT03[16],
-    VID_DRAFT00[16], VID_DRAFT01[16], VID_DPD[16];
-int natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
+extern const uint8_t iki_VID_RFC3947[16], iki_VID_DRAFT02N[16], iki_VID_DRAFT02[16], iki_VID_DRAFT03[16],
+    iki_VID_DRAFT00[16], iki_VID_DRAFT01[16], iki_VID_DPD[16];
+int iki_natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
     uint8_t *out);
 
 #endif

@@ -12,11 +12,11 @@
 #include "exchange.h"
 
 int
-check_nonce(struct isakmp_ctx *ctx, const struct payload *n)
+iki_check_nonce(struct isakmp_ctx *ctx, const struct payload *n)
 {
 	if (n == NULL || n->len < 8 || n->len > 256) {
 		ctx->st.rx_bad_nonce++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "nonce of %zu bytes (must be 8..256)",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "nonce of %zu bytes (must be 8..256)",
 		    n != NULL ? n->len : 0);
 		return ISAKMP_E_NONCE;
 	}
@@ -26,11 +26,11 @@ check_nonce(struct isakmp_ctx *ctx, const struct payload *n)
 static int
 check_ke(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *ke)
 {
-	if (ke == NULL || ikc_dh_check_peer(sa->alg.p.group, ke->body, ke->len) != 0) {
+	if (ke == NULL || iki_ikc_dh_check_peer(sa->alg.p.group, ke->body, ke->len) != 0) {
 		ctx->st.rx_bad_ke++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "KE of %zu bytes for group %u (need %zu, not "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "KE of %zu bytes for group %u (need %zu, not "
 		    "0/1/p-1)", ke != NULL ? ke->len : 0, sa->alg.p.group,
-		    ikc_ke_len(sa->alg.p.group));
+		    iki_ikc_ke_len(sa->alg.p.group));
 		return ISAKMP_E_KE;
 	}
 	return 0;
@@ -42,12 +42,12 @@ mm_keys(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *ke)
 {
 	uint8_t gxy[MAX_KE];
 	size_t gxylen = 0;
-	struct isakmp_policy *p = pol(ctx, sa);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 	int rc;
 
-	if ((rc = ikc_dh_shared(ctx, &sa->dh, ke->body, ke->len, gxy, &gxylen)) != 0) {
+	if ((rc = iki_ikc_dh_shared(ctx, &sa->dh, ke->body, ke->len, gxy, &gxylen)) != 0) {
 		ctx->st.rx_bad_ke++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "Diffie-Hellman with the peer's value failed");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "Diffie-Hellman with the peer's value failed");
 		goto out;
 	}
 	sa->gxlen = ke->len;
@@ -58,8 +58,8 @@ mm_keys(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *ke)
 		memcpy(sa->gxr, sa->dh.pub, sa->gxlen);
 		memcpy(sa->gxi, ke->body, sa->gxlen);
 	}
-	rc = ikc_skeyids(ctx, sa, p->psk, p->psk_len, gxy, gxylen);
-	ikc_dh_free(&sa->dh);
+	rc = iki_ikc_skeyids(ctx, sa, p->psk, p->psk_len, gxy, gxylen);
+	iki_ikc_dh_free(&sa->dh);
 	if (rc == 0 && !sa->initiator) {
 		memcpy(sa->gxy, gxy, gxylen);
 		sa->gxylen = gxylen;
@@ -87,7 +87,7 @@ mm_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, bool of_initiator, const uint
 	lens[2] = lens[3] = 8;
 	lens[4] = sa->sai_len;
 	lens[5] = idlen;
-	return ikc_prf(ctx, sa->alg.md, sa->skeyid, sa->alg.hlen, parts, lens, 6, out);
+	return iki_ikc_prf(ctx, sa->alg.md, sa->skeyid, sa->alg.hlen, parts, lens, 6, out);
 }
 
 static int
@@ -95,51 +95,51 @@ start_dh_nonce(struct isakmp_ctx *ctx, struct ike_sa *sa, size_t nlen)
 {
 	int rc;
 
-	if ((rc = ikc_dh_new(ctx, &sa->dh, sa->alg.p.group)) != 0)
+	if ((rc = iki_ikc_dh_new(ctx, &sa->dh, sa->alg.p.group)) != 0)
 		return rc;
 	if (sa->initiator) {
 		sa->nilen = nlen;
-		return ik_rng(ctx, sa->ni, nlen);
+		return iki_ik_rng(ctx, sa->ni, nlen);
 	}
 	sa->nrlen = nlen;
-	return ik_rng(ctx, sa->nr, nlen);
+	return iki_ik_rng(ctx, sa->nr, nlen);
 }
 
 static void
 add_ke_nonce(struct ike_sa *sa, struct wbuf *w)
 {
-	size_t s = wb_begin(w, PL_KE);
+	size_t s = iki_wb_begin(w, PL_KE);
 
-	wb_put(w, sa->dh.pub, sa->dh.publen);
-	wb_end(w, s);
-	s = wb_begin(w, PL_NONCE);
+	iki_wb_put(w, sa->dh.pub, sa->dh.publen);
+	iki_wb_end(w, s);
+	s = iki_wb_begin(w, PL_NONCE);
 	if (sa->initiator)
-		wb_put(w, sa->ni, sa->nilen);
+		iki_wb_put(w, sa->ni, sa->nilen);
 	else
-		wb_put(w, sa->nr, sa->nrlen);
-	wb_end(w, s);
+		iki_wb_put(w, sa->nr, sa->nrlen);
+	iki_wb_end(w, s);
 }
 
 void
-add_id_addr(struct wbuf *w, uint32_t ip, uint8_t proto, uint16_t port, size_t *start)
+iki_add_id_addr(struct wbuf *w, uint32_t ip, uint8_t proto, uint16_t port, size_t *start)
 {
-	size_t s = wb_begin(w, PL_ID);
+	size_t s = iki_wb_begin(w, PL_ID);
 
-	wb_u8(w, 1);  /* ID_IPV4_ADDR */
-	wb_u8(w, proto);
-	wb_u16(w, port);
-	wb_u32(w, ip);
-	wb_end(w, s);
+	iki_wb_u8(w, 1);  /* ID_IPV4_ADDR */
+	iki_wb_u8(w, proto);
+	iki_wb_u16(w, port);
+	iki_wb_u32(w, ip);
+	iki_wb_end(w, s);
 	if (start != NULL)
 		*start = s;
 }
 
 /* Responder: first Main Mode message (SA offer) -> MM2. */
 int
-r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *pkt,
+iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *pkt,
     size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to)
 {
-	const struct payload *sap = pl_find(m, PL_SA, 0);
+	const struct payload *sap = iki_pl_find(m, PL_SA, 0);
 	struct isakmp_policy *p = NULL;
 	struct pol *pe;
 	struct isakmp_p1_proposal got;
@@ -155,24 +155,24 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	struct p1alg alg;
 	int rc;
 
-	if ((pe = pol_for_peer(ctx, from->ip)) != NULL)
+	if ((pe = iki_pol_for_peer(ctx, from->ip)) != NULL)
 		p = &pe->p;
 	if (p == NULL) {
 		ctx->st.rx_no_policy++;
-		ik_log(ctx, ISAKMP_LOG_INFO, "no policy for peer %u.%u.%u.%u",
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "no policy for peer %u.%u.%u.%u",
 		    from->ip >> 24, (from->ip >> 16) & 255, (from->ip >> 8) & 255, from->ip & 255);
 		return ISAKMP_E_NO_POLICY;
 	}
 	if (sap == NULL || m->n < 1 || m->pl[0].type != PL_SA) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "Main Mode 1 without SA payload first");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "Main Mode 1 without SA payload first");
 		return ISAKMP_E_PAYLOAD;
 	}
-	if ((rc = sa_validate(ctx, sap->body, sap->len, 1)) != 0)
+	if ((rc = iki_sa_validate(ctx, sap->body, sap->len, 1)) != 0)
 		return rc;
 	if (ctx->n_half_open >= ctx->cfg.max_half_open) {
 		ctx->st.half_open_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "half-open limit %u reached, Main Mode refused",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "half-open limit %u reached, Main Mode refused",
 		    ctx->cfg.max_half_open);
 		return ISAKMP_E_LIMIT;
 	}
@@ -180,10 +180,10 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 	memset(&alg, 0, sizeof(alg));
 	for (i = 0; i < p->n_p1 && chosen == NULL; i++) {
 		memset(&it, 0, sizeof(it));
-		while (sa_next(sap->body, sap->len, &it)) {
-			if (p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0)
+		while (iki_sa_next(sap->body, sap->len, &it)) {
+			if (iki_p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0)
 				return ISAKMP_E_ATTR;
-			if (auth == 1 && p1_match(ctx, p, &p->p1[i], &got)) {
+			if (auth == 1 && iki_p1_match(ctx, p, &p->p1[i], &got)) {
 				chosen = it.tr;
 				cprop = it.prop;
 				alg.p = got;
@@ -202,115 +202,115 @@ r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *
 			}
 		}
 	}
-	if (chosen == NULL || ikc_alg_setup(ctx, &alg) != 0) {
+	if (chosen == NULL || iki_ikc_alg_setup(ctx, &alg) != 0) {
 		ctx->st.rx_no_proposal++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "no acceptable phase 1 proposal among those offered");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "no acceptable phase 1 proposal among those offered");
 		return ISAKMP_E_NO_PROPOSAL;
 	}
-	if ((sa = sa_new(ctx, now, false, m->icookie, to, from, pe, &rc)) == NULL)
+	if ((sa = iki_sa_new(ctx, now, false, m->icookie, to, from, pe, &rc)) == NULL)
 		return rc;
 	sa->alg = alg;
 	sa->p1_resp_life = resp_life;
 	do {
-		if ((rc = ik_rng(ctx, sa->rcookie, 8)) != 0)
+		if ((rc = iki_ik_rng(ctx, sa->rcookie, 8)) != 0)
 			goto fail;
-	} while (memcmp(sa->rcookie, zero8, 8) == 0);
-	if ((rc = store(ctx, &sa->sai_b, &sa->sai_len, sap->body, sap->len)) != 0)
+	} while (memcmp(sa->rcookie, iki_zero8, 8) == 0);
+	if ((rc = iki_store(ctx, &sa->sai_b, &sa->sai_len, sap->body, sap->len)) != 0)
 		goto fail;
-	scan_vids(ctx, sa, m);
+	iki_scan_vids(ctx, sa, m);
 	sa->state = S_R_MM2;
 	sa->deadline = now + ctx->cfg.half_open_timeout_ns;
-	ike_rearm(ctx, sa);
+	iki_ike_rearm(ctx, sa);
 
 	/* MM2: HDR, SA (the one chosen transform), VIDs. */
 	for (j = 0; j < 2; j++) {
 		w.len = 0;
 		w.err = false;
-		wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
-		s = wb_begin(&w, PL_SA);
-		wb_u32(&w, 1);
-		wb_u32(&w, 1);
-		s2 = wb_sub(&w, PL_NONE);
-		wb_u8(&w, cprop[4]);
-		wb_u8(&w, 1);
-		wb_u8(&w, 0);
-		wb_u8(&w, 1);
-		wb_put(&w, chosen, rd16(chosen + 2));
+		iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+		s = iki_wb_begin(&w, PL_SA);
+		iki_wb_u32(&w, 1);
+		iki_wb_u32(&w, 1);
+		s2 = iki_wb_sub(&w, PL_NONE);
+		iki_wb_u8(&w, cprop[4]);
+		iki_wb_u8(&w, 1);
+		iki_wb_u8(&w, 0);
+		iki_wb_u8(&w, 1);
+		iki_wb_put(&w, chosen, rd16(chosen + 2));
 		if (!w.err)
 			w.p[w.len - rd16(chosen + 2)] = PL_NONE;
-		wb_end(&w, s2);
-		wb_end(&w, s);
+		iki_wb_end(&w, s2);
+		iki_wb_end(&w, s);
 		if (j == 0) {
 			if (sa->natt)
-				add_vid(&w, sa->natt_rfc ? VID_RFC3947 : VID_DRAFT02N);
+				iki_add_vid(&w, sa->natt_rfc ? iki_VID_RFC3947 : iki_VID_DRAFT02N);
 			if (sa->peer_dpd)
-				add_vid(&w, VID_DPD);
+				iki_add_vid(&w, iki_VID_DPD);
 		}
-		finish_len(&w);
+		iki_finish_len(&w);
 		if (w.len <= len)
 			break;
 	}
 	if (w.len > len) {
 		ctx->st.amplification_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "MM2 of %zu bytes would exceed MM1 of %zu", w.len, len);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM2 of %zu bytes would exceed MM1 of %zu", w.len, len);
 		rc = ISAKMP_E_LIMIT;
 		goto fail;
 	}
-	if ((rc = store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
-	    (rc = queue_stored(ctx, sa, &w, true)) != 0)
+	if ((rc = iki_store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
+	    (rc = iki_queue_stored(ctx, sa, &w, true)) != 0)
 		goto fail;
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: MM1 accepted, enc %u/%u hash %u group %u%s",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: MM1 accepted, enc %u/%u hash %u group %u%s",
 	    (unsigned long long)sa->id, alg.p.enc, alg.p.key_bits, alg.p.hash, alg.p.group,
 	    sa->natt ? ", NAT-T" : "");
 	return 0;
 fail:
-	sa_destroy(ctx, sa);
+	iki_sa_destroy(ctx, sa);
 	return rc;
 }
 
 /* Responder: MM3 (KE, Ni, NAT-D) -> MM4. */
 int
-r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint8_t *pkt,
+iki_r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint8_t *pkt,
     size_t len)
 {
-	const struct payload *ke = pl_find(m, PL_KE, 0), *n = pl_find(m, PL_NONCE, 0);
+	const struct payload *ke = iki_pl_find(m, PL_KE, 0), *n = iki_pl_find(m, PL_NONCE, 0);
 	uint8_t buf[ISAKMP_MAX_PACKET];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t nlen;
 	int rc;
 
-	if ((rc = check_ke(ctx, sa, ke)) != 0 || (rc = check_nonce(ctx, n)) != 0)
+	if ((rc = check_ke(ctx, sa, ke)) != 0 || (rc = iki_check_nonce(ctx, n)) != 0)
 		return rc;
-	if ((rc = check_natd(ctx, sa, m)) != 0)
+	if ((rc = iki_check_natd(ctx, sa, m)) != 0)
 		return rc;
 	memcpy(sa->ni, n->body, n->len);
 	sa->nilen = n->len;
 	nlen = n->len > 32 ? 32 : n->len;  /* never longer than the peer's */
 	if ((rc = start_dh_nonce(ctx, sa, nlen)) != 0 || (rc = mm_keys(ctx, sa, ke)) != 0)
 		return rc;
-	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
 	{
 		/* mm_keys freed the key; the public value stays in sa->gxr. */
-		size_t s = wb_begin(&w, PL_KE);
+		size_t s = iki_wb_begin(&w, PL_KE);
 
-		wb_put(&w, sa->gxr, sa->gxlen);
-		wb_end(&w, s);
-		s = wb_begin(&w, PL_NONCE);
-		wb_put(&w, sa->nr, sa->nrlen);
-		wb_end(&w, s);
+		iki_wb_put(&w, sa->gxr, sa->gxlen);
+		iki_wb_end(&w, s);
+		s = iki_wb_begin(&w, PL_NONCE);
+		iki_wb_put(&w, sa->nr, sa->nrlen);
+		iki_wb_end(&w, s);
 	}
-	if (sa->natt && (rc = add_natd(ctx, sa, &w)) != 0)
+	if (sa->natt && (rc = iki_add_natd(ctx, sa, &w)) != 0)
 		return rc;
-	finish_len(&w);
+	iki_finish_len(&w);
 	if (w.len > len) {
 		ctx->st.amplification_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "MM4 of %zu bytes would exceed MM3 of %zu", w.len, len);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM4 of %zu bytes would exceed MM3 of %zu", w.len, len);
 		return ISAKMP_E_LIMIT;
 	}
-	if ((rc = store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0)
+	if ((rc = iki_store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0)
 		return rc;
 	sa->state = S_R_MM4;
-	return queue_stored(ctx, sa, &w, true);
+	return iki_queue_stored(ctx, sa, &w, true);
 }
 
 /*
@@ -320,7 +320,7 @@ r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint
 static void
 phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 {
-	sa_established(ctx, sa);
+	iki_sa_established(ctx, sa);
 	sodium_memzero(sa->gxy, sizeof(sa->gxy));
 	sa->gxylen = 0;
 	sa->deadline = 0;
@@ -330,32 +330,32 @@ phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	if (sa->initiator)
 		sa->p1_rekey_at = now + (uint64_t)sa->alg.p.life_s * NS / 10 * 9;
 	ctx->st.phase1_up++;
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu established (peer %llu)",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu established (peer %llu)",
 	    (unsigned long long)sa->id, (unsigned long long)sa->peer->id);
-	peer_phase1_up(ctx, now, sa);
-	ike_rearm(ctx, sa);
+	iki_peer_phase1_up(ctx, now, sa);
+	iki_ike_rearm(ctx, sa);
 }
 
 /* Parses ID payload checks against policy; returns 0 if acceptable. */
 static int
 check_p1_id(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct payload *id)
 {
-	struct isakmp_policy *p = pol(ctx, sa);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 
 	if (id == NULL || id->len < 4) {
 		ctx->st.rx_bad_id++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "phase 1 ID payload missing or short");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "phase 1 ID payload missing or short");
 		return ISAKMP_E_ID;
 	}
 	if (id->body[0] != 1 && id->body[0] != 2 && id->body[0] != 3 && id->body[0] != 11) {
 		ctx->st.rx_bad_id++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "phase 1 ID type %u not supported", id->body[0]);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "phase 1 ID type %u not supported", id->body[0]);
 		return ISAKMP_E_ID;
 	}
 	if (p->peer_id_len != 0 && (id->len - 4 != p->peer_id_len ||
 	    memcmp(id->body + 4, p->peer_id, p->peer_id_len) != 0)) {
 		ctx->st.rx_bad_id++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: peer ID (type %u, %zu bytes) is not "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: peer ID (type %u, %zu bytes) is not "
 		    "the configured one", (unsigned long long)sa->id, id->body[0], id->len - 4);
 		return ISAKMP_E_ID;
 	}
@@ -381,14 +381,14 @@ p1_send_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa)
 	struct wbuf w = { b, 0, sizeof(b), false, 0 };
 	int rc;
 
-	wb_attr(&w, 11, 1);
-	wb_attr(&w, 12, sa->alg.p.life_s);
-	if (w.err || (rc = send_notify(ctx, sa, N_RESPONDER_LIFETIME, w.p, w.len)) != 0) {
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: RESPONDER-LIFETIME %u s not sent",
+	iki_wb_attr(&w, 11, 1);
+	iki_wb_attr(&w, 12, sa->alg.p.life_s);
+	if (w.err || (rc = iki_send_notify(ctx, sa, N_RESPONDER_LIFETIME, w.p, w.len)) != 0) {
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: RESPONDER-LIFETIME %u s not sent",
 		    (unsigned long long)sa->id, sa->alg.p.life_s);
 		return;
 	}
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s sent",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: RESPONDER-LIFETIME %u s sent",
 	    (unsigned long long)sa->id, sa->alg.p.life_s);
 }
 
@@ -400,13 +400,13 @@ static int
 verify_mm_auth(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
     bool from_initiator)
 {
-	const struct payload *id = pl_find(m, PL_ID, 0), *h = pl_find(m, PL_HASH, 0);
+	const struct payload *id = iki_pl_find(m, PL_ID, 0), *h = iki_pl_find(m, PL_HASH, 0);
 	uint8_t hash[MAX_HASH];
 	int rc;
 
 	if (id == NULL || h == NULL) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "%s without ID or HASH",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "%s without ID or HASH",
 		    from_initiator ? "MM5" : "MM6");
 		return ISAKMP_E_PAYLOAD;
 	}
@@ -414,7 +414,7 @@ verify_mm_auth(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
 		return rc;
 	if (h->len != sa->alg.hlen || CRYPTO_memcmp(hash, h->body, h->len) != 0) {
 		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s does not verify: wrong "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: %s does not verify: wrong "
 		    "pre-shared key or unexpected ID", (unsigned long long)sa->id,
 		    from_initiator ? "HASH_I" : "HASH_R");
 		return ISAKMP_E_AUTH;
@@ -437,7 +437,7 @@ r_mm5(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 
 	if ((rc = verify_mm_auth(ctx, sa, m, true)) != 0)
 		return rc;
-	for (i = 0; (n = pl_find(m, PL_N, i)) != NULL; i++)
+	for (i = 0; (n = iki_pl_find(m, PL_N, i)) != NULL; i++)
 		if (n->len >= 8 && rd16(n->body + 6) == N_INITIAL_CONTACT)
 			ic = true;
 	/* Float: the authenticated MM5 may come from the NAT-T port. */
@@ -445,27 +445,27 @@ r_mm5(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	sa->local = *to;
 	sa->remote = *from;
 	/* The peer: INITIAL-CONTACT drops older ones, else a rekey joins. */
-	if ((rc = peer_attach_responder(ctx, now, sa, ic)) != 0)
+	if ((rc = iki_peer_attach_responder(ctx, now, sa, ic)) != 0)
 		return rc;
 	memcpy(sa->iv, next_iv, sa->alg.blk);
-	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
-	add_id_addr(&w, sa->local.ip, 17, 0, &ids);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+	iki_add_id_addr(&w, sa->local.ip, 17, 0, &ids);
 	if ((rc = mm_hash(ctx, sa, false, w.p + ids + 4, 8, hash)) != 0)
 		goto fail;
-	s = wb_begin(&w, PL_HASH);
-	wb_put(&w, hash, sa->alg.hlen);
-	wb_end(&w, s);
-	if ((rc = encrypt_msg(sa, &w, sa->iv)) != 0)
+	s = iki_wb_begin(&w, PL_HASH);
+	iki_wb_put(&w, hash, sa->alg.hlen);
+	iki_wb_end(&w, s);
+	if ((rc = iki_encrypt_msg(sa, &w, sa->iv)) != 0)
 		goto fail;
-	if ((rc = store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
-	    (rc = queue_stored(ctx, sa, &w, true)) != 0)
+	if ((rc = iki_store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
+	    (rc = iki_queue_stored(ctx, sa, &w, true)) != 0)
 		goto fail;
 	phase1_up(ctx, now, sa);
 	if (sa->p1_resp_life)
 		p1_send_responder_lifetime(ctx, sa);
 	return 0;
 fail:
-	peer_detach_failed(ctx, sa);
+	iki_peer_detach_failed(ctx, sa);
 	return rc;
 }
 
@@ -476,7 +476,7 @@ fail:
  * (replacing IPsec SA rekey_of if nonzero).
  */
 int
-mm_start(struct isakmp_ctx *ctx, uint64_t now, struct pol *pe, const struct isakmp_addr *local,
+iki_mm_start(struct isakmp_ctx *ctx, uint64_t now, struct pol *pe, const struct isakmp_addr *local,
     const struct isakmp_addr *remote, struct peer *peer, bool ic, bool want_qm,
     uint64_t rekey_of)
 {
@@ -488,44 +488,44 @@ mm_start(struct isakmp_ctx *ctx, uint64_t now, struct pol *pe, const struct isak
 	int rc;
 
 	do {
-		if ((rc = ik_rng(ctx, ck, 8)) != 0)
+		if ((rc = iki_ik_rng(ctx, ck, 8)) != 0)
 			return rc;
-	} while (memcmp(ck, zero8, 8) == 0);
-	if ((sa = sa_new(ctx, now, true, ck, local, remote, pe, &rc)) == NULL)
+	} while (memcmp(ck, iki_zero8, 8) == 0);
+	if ((sa = iki_sa_new(ctx, now, true, ck, local, remote, pe, &rc)) == NULL)
 		return rc;
-	peer_link_ike(peer, sa);
+	iki_peer_link_ike(peer, sa);
 	sa->want_qm = want_qm;
 	sa->qm_rekey_of = rekey_of;
 	sa->ic = ic;
-	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
-	s = wb_begin(&w, PL_SA);
-	wb_u32(&w, 1);
-	wb_u32(&w, 1);
-	s2 = wb_sub(&w, PL_NONE);
-	wb_u8(&w, 1);
-	wb_u8(&w, 1);
-	wb_u8(&w, 0);
-	wb_u8(&w, (uint8_t)p->n_p1);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+	s = iki_wb_begin(&w, PL_SA);
+	iki_wb_u32(&w, 1);
+	iki_wb_u32(&w, 1);
+	s2 = iki_wb_sub(&w, PL_NONE);
+	iki_wb_u8(&w, 1);
+	iki_wb_u8(&w, 1);
+	iki_wb_u8(&w, 0);
+	iki_wb_u8(&w, (uint8_t)p->n_p1);
 	for (i = 0; i < p->n_p1; i++)
-		write_p1_transform(&w, (uint8_t)(i + 1), &p->p1[i], i + 1 == p->n_p1);
-	wb_end(&w, s2);
-	wb_end(&w, s);
-	if (!w.err && (rc = store(ctx, &sa->sai_b, &sa->sai_len, w.p + s + 4, w.len - s - 4)) != 0)
+		iki_write_p1_transform(&w, (uint8_t)(i + 1), &p->p1[i], i + 1 == p->n_p1);
+	iki_wb_end(&w, s2);
+	iki_wb_end(&w, s);
+	if (!w.err && (rc = iki_store(ctx, &sa->sai_b, &sa->sai_len, w.p + s + 4, w.len - s - 4)) != 0)
 		goto fail;
 	if (p->natt) {
-		add_vid(&w, VID_RFC3947);
-		add_vid(&w, VID_DRAFT02N);
+		iki_add_vid(&w, iki_VID_RFC3947);
+		iki_add_vid(&w, iki_VID_DRAFT02N);
 	}
-	add_vid(&w, VID_DPD);
-	finish_len(&w);
-	if ((rc = queue_stored(ctx, sa, &w, true)) != 0)
+	iki_add_vid(&w, iki_VID_DPD);
+	iki_finish_len(&w);
+	if ((rc = iki_queue_stored(ctx, sa, &w, true)) != 0)
 		goto fail;
 	sa->state = S_I_MM1;
 	sa->deadline = now + ctx->cfg.retransmit_ns;
-	ike_rearm(ctx, sa);
+	iki_ike_rearm(ctx, sa);
 	return 0;
 fail:
-	sa_destroy(ctx, sa);
+	iki_sa_destroy(ctx, sa);
 	return rc;
 }
 
@@ -539,37 +539,37 @@ isakmp_initiate(struct isakmp_ctx *ctx, uint64_t now, uint32_t policy_id,
 
 	if (ctx == NULL || local == NULL || remote == NULL)
 		return ISAKMP_E_INVAL;
-	if ((pe = pol_by_id(ctx, policy_id)) == NULL)
+	if ((pe = iki_pol_by_id(ctx, policy_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	if (ctx->n_sas >= ctx->cfg.max_ike_sas) {
 		ctx->st.sa_limit_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA limit %u reached", ctx->cfg.max_ike_sas);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA limit %u reached", ctx->cfg.max_ike_sas);
 		return ISAKMP_E_LIMIT;
 	}
-	if ((p = peer_new(ctx, now, pe, &rc)) == NULL)
+	if ((p = iki_peer_new(ctx, now, pe, &rc)) == NULL)
 		return rc;
 	p->initiator = true;
 	p->orig_local = *local;
 	p->orig_remote = *remote;
 	p->local = *local;
 	p->remote = *remote;
-	if ((rc = mm_start(ctx, now, pe, local, remote, p, true, true, 0)) != 0) {
-		peer_destroy(ctx, p);  /* never announced */
+	if ((rc = iki_mm_start(ctx, now, pe, local, remote, p, true, true, 0)) != 0) {
+		iki_peer_destroy(ctx, p);  /* never announced */
 		return rc;
 	}
 	if (peer_id != NULL)
 		*peer_id = p->id;
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: Main Mode started with policy %u",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: Main Mode started with policy %u",
 	    (unsigned long long)p->id, pe->id);
 	return 0;
 }
 
 /* Initiator: MM2 (chosen SA) -> MM3. */
 int
-i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m)
+iki_i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m)
 {
-	const struct payload *sap = pl_find(m, PL_SA, 0);
-	struct isakmp_policy *p = pol(ctx, sa);
+	const struct payload *sap = iki_pl_find(m, PL_SA, 0);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 	struct isakmp_p1_proposal got;
 	struct sa_iter it;
 	uint8_t buf[ISAKMP_MAX_PACKET];
@@ -580,17 +580,17 @@ i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 
 	if (sap == NULL) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "MM2 without SA");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM2 without SA");
 		return ISAKMP_E_PAYLOAD;
 	}
-	if ((rc = sa_validate(ctx, sap->body, sap->len, 1)) != 0)
+	if ((rc = iki_sa_validate(ctx, sap->body, sap->len, 1)) != 0)
 		return rc;
 	memset(&it, 0, sizeof(it));
-	if (!sa_next(sap->body, sap->len, &it) ||
-	    p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0 || auth != 1)
+	if (!iki_sa_next(sap->body, sap->len, &it) ||
+	    iki_p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0 || auth != 1)
 		goto noprop;
 	for (i = 0; i < p->n_p1; i++)
-		if (p1_match(ctx, p, &p->p1[i], &got))
+		if (iki_p1_match(ctx, p, &p->p1[i], &got))
 			break;
 	if (i == p->n_p1)
 		goto noprop;
@@ -599,40 +599,40 @@ i_mm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	if (sa->alg.p.life_s == 0 || sa->alg.p.life_s >
 	    (p->p1[i].life_s ? p->p1[i].life_s : 28800))
 		sa->alg.p.life_s = p->p1[i].life_s ? p->p1[i].life_s : 28800;
-	if (ikc_alg_setup(ctx, &sa->alg) != 0)
+	if (iki_ikc_alg_setup(ctx, &sa->alg) != 0)
 		goto noprop;
 	memcpy(sa->rcookie, m->rcookie, 8);
-	scan_vids(ctx, sa, m);
+	iki_scan_vids(ctx, sa, m);
 	if ((rc = start_dh_nonce(ctx, sa, 32)) != 0)
 		return rc;
-	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
 	add_ke_nonce(sa, &w);
-	if (sa->natt && (rc = add_natd(ctx, sa, &w)) != 0)
+	if (sa->natt && (rc = iki_add_natd(ctx, sa, &w)) != 0)
 		return rc;
-	finish_len(&w);
+	iki_finish_len(&w);
 	sa->state = S_I_MM3;
 	sa->tries = 0;
 	sa->deadline = now + ctx->cfg.retransmit_ns;
-	return queue_stored(ctx, sa, &w, true);
+	return iki_queue_stored(ctx, sa, &w, true);
 noprop:
 	ctx->st.rx_no_proposal++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "MM2 chose a transform we did not offer");
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM2 chose a transform we did not offer");
 	return ISAKMP_E_NO_PROPOSAL;
 }
 
 /* Initiator: MM4 (KE, Nr, NAT-D) -> MM5, floating to 4500 if a NAT was seen. */
 int
-i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m)
+iki_i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m)
 {
-	const struct payload *ke = pl_find(m, PL_KE, 0), *n = pl_find(m, PL_NONCE, 0);
+	const struct payload *ke = iki_pl_find(m, PL_KE, 0), *n = iki_pl_find(m, PL_NONCE, 0);
 	uint8_t hash[MAX_HASH], buf[ISAKMP_MAX_PACKET];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t ids = 0, s;
 	int rc;
 
-	if ((rc = check_ke(ctx, sa, ke)) != 0 || (rc = check_nonce(ctx, n)) != 0)
+	if ((rc = check_ke(ctx, sa, ke)) != 0 || (rc = iki_check_nonce(ctx, n)) != 0)
 		return rc;
-	if ((rc = check_natd(ctx, sa, m)) != 0)
+	if ((rc = iki_check_natd(ctx, sa, m)) != 0)
 		return rc;
 	memcpy(sa->nr, n->body, n->len);
 	sa->nrlen = n->len;
@@ -643,35 +643,35 @@ i_mm4(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 		sa->local.port = ISAKMP_NATT_PORT;
 		sa->remote.port = ISAKMP_NATT_PORT;
 	}
-	wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
-	add_id_addr(&w, sa->local.ip, 17, 0, &ids);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
+	iki_add_id_addr(&w, sa->local.ip, 17, 0, &ids);
 	if ((rc = mm_hash(ctx, sa, true, w.p + ids + 4, 8, hash)) != 0)
 		return rc;
-	s = wb_begin(&w, PL_HASH);
-	wb_put(&w, hash, sa->alg.hlen);
-	wb_end(&w, s);
+	s = iki_wb_begin(&w, PL_HASH);
+	iki_wb_put(&w, hash, sa->alg.hlen);
+	iki_wb_end(&w, s);
 	/* INITIAL-CONTACT (not on a rekey): the peer drops SAs of our previous incarnation. */
 	if (sa->ic) {
-		s = wb_begin(&w, PL_N);
-		wb_u32(&w, 1);
-		wb_u8(&w, 1);
-		wb_u8(&w, 16);
-		wb_u16(&w, N_INITIAL_CONTACT);
-		wb_put(&w, sa->icookie, 8);
-		wb_put(&w, sa->rcookie, 8);
-		wb_end(&w, s);
+		s = iki_wb_begin(&w, PL_N);
+		iki_wb_u32(&w, 1);
+		iki_wb_u8(&w, 1);
+		iki_wb_u8(&w, 16);
+		iki_wb_u16(&w, N_INITIAL_CONTACT);
+		iki_wb_put(&w, sa->icookie, 8);
+		iki_wb_put(&w, sa->rcookie, 8);
+		iki_wb_end(&w, s);
 	}
-	if ((rc = encrypt_msg(sa, &w, sa->iv)) != 0)
+	if ((rc = iki_encrypt_msg(sa, &w, sa->iv)) != 0)
 		return rc;
 	sa->state = S_I_MM5;
 	sa->tries = 0;
 	sa->deadline = now + ctx->cfg.retransmit_ns;
-	return queue_stored(ctx, sa, &w, true);
+	return iki_queue_stored(ctx, sa, &w, true);
 }
 
 /* Initiator: MM6 (IDir, HASH_R): phase 1 done, start Quick Mode. */
 int
-i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
+iki_i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     const uint8_t *next_iv)
 {
 	int rc;
@@ -679,19 +679,19 @@ i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	if ((rc = verify_mm_auth(ctx, sa, m, false)) != 0)
 		return rc;
 	memcpy(sa->iv, next_iv, sa->alg.blk);
-	wipe_free(ctx, &sa->last_tx, &sa->last_tx_len);
+	iki_wipe_free(ctx, &sa->last_tx, &sa->last_tx_len);
 	phase1_up(ctx, now, sa);
 	if (sa->want_qm) {
 		sa->want_qm = false;
 		if (sa->qm_rekey_of != 0) {
-			struct ipsec *x = ipsec_by_id(ctx, sa->qm_rekey_of);
+			struct ipsec *x = iki_ipsec_by_id(ctx, sa->qm_rekey_of);
 
 			/* The SA to replace may have gone (or been replaced) meanwhile. */
 			if (x == NULL || x->replaced_by != 0)
 				return 0;
-			return qm_initiate(ctx, now, sa, x);
+			return iki_qm_initiate(ctx, now, sa, x);
 		}
-		return qm_initiate(ctx, now, sa, NULL);
+		return iki_qm_initiate(ctx, now, sa, NULL);
 	}
 	return 0;
 }
@@ -703,7 +703,7 @@ i_mm6(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
  * PSK is tried in policy order until HASH_I and the ID verify.
  */
 int
-r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
+iki_r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
     const uint8_t *pkt, size_t len, const struct isakmp_addr *from,
     const struct isakmp_addr *to)
 {
@@ -712,31 +712,31 @@ r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg
 	size_t j;
 	int rc = ISAKMP_E_AUTH;
 
-	pol_ref(first);  /* kept while other keys are tried */
+	iki_pol_ref(first);  /* kept while other keys are tried */
 	for (;;) {
 		struct isakmp_policy *p = &cand->p;
 
 		if (cand != first) {
-			pol_ref(cand);
-			pol_unref(ctx, sa->pol);
+			iki_pol_ref(cand);
+			iki_pol_unref(ctx, sa->pol);
 			sa->pol = cand;
-			if ((rc = ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen)) != 0)
+			if ((rc = iki_ikc_skeyids(ctx, sa, p->psk, p->psk_len, sa->gxy, sa->gxylen)) != 0)
 				break;
 		}
 		memcpy(iv, sa->iv, sa->alg.blk);
-		if ((rc = decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
+		if ((rc = iki_decrypt_msg(ctx, sa, pkt, len, iv, plain, next_iv)) != 0)
 			break;  /* not a block multiple: no key will help */
-		if ((rc = pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
+		if ((rc = iki_pl_parse(ctx, plain, len - HDR_LEN, m)) != 0) {
 			ctx->st.rx_auth_failed++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: MM5 did not decrypt to valid "
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: MM5 did not decrypt to valid "
 			    "payloads with policy %u: wrong pre-shared key?",
 			    (unsigned long long)sa->id, cand->id);
 			rc = ISAKMP_E_AUTH;
-		} else if ((rc = script_check(ctx, sa, m, MSG_MM5)) == 0) {
+		} else if ((rc = iki_script_check(ctx, sa, m, MSG_MM5)) == 0) {
 			rc = r_mm5(ctx, now, sa, m, pkt, len, next_iv, from, to);
 			if (rc == 0) {
 				if (cand != first)
-					ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: pre-shared key of "
+					iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: pre-shared key of "
 					    "policy %u matched the peer's ID",
 					    (unsigned long long)sa->id, cand->id);
 				break;
@@ -753,7 +753,7 @@ r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg
 			    (pe->p.peer_ip != 0 && pe->p.peer_ip != sa->remote.ip))
 				continue;
 			for (j = 0; j < pe->p.n_p1; j++)
-				if (p1_match(ctx, &pe->p, &pe->p.p1[j], &sa->alg.p))
+				if (iki_p1_match(ctx, &pe->p, &pe->p.p1[j], &sa->alg.p))
 					break;
 			if (j < pe->p.n_p1)
 				break;
@@ -764,12 +764,12 @@ r_mm5_by_psk(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg
 	}
 	if (rc != 0 && sa->pol != first) {
 		/* Back to the first candidate's keys so a retry behaves the same. */
-		pol_ref(first);
-		pol_unref(ctx, sa->pol);
+		iki_pol_ref(first);
+		iki_pol_unref(ctx, sa->pol);
 		sa->pol = first;
-		(void)ikc_skeyids(ctx, sa, first->p.psk, first->p.psk_len, sa->gxy, sa->gxylen);
+		(void)iki_ikc_skeyids(ctx, sa, first->p.psk, first->p.psk_len, sa->gxy, sa->gxylen);
 	}
-	pol_unref(ctx, first);
+	iki_pol_unref(ctx, first);
 	sodium_memzero(plain, sizeof(plain));
 	return rc;
 }

@@ -16,7 +16,7 @@
 
 /* Encrypts w (header + payloads) in place with iv; iv becomes the last block. */
 int
-encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv)
+iki_encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv)
 {
 	size_t blk = sa->alg.blk, body = w->len - HDR_LEN, pad;
 	int rc;
@@ -33,7 +33,7 @@ encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv)
 	w->p[25] = (uint8_t)(w->len >> 16);
 	w->p[26] = (uint8_t)(w->len >> 8);
 	w->p[27] = (uint8_t)w->len;
-	rc = ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, w->p + HDR_LEN, w->len - HDR_LEN,
+	rc = iki_ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, w->p + HDR_LEN, w->len - HDR_LEN,
 	    w->p + HDR_LEN);
 	if (rc != 0)
 		return rc;
@@ -42,7 +42,7 @@ encrypt_msg(struct ike_sa *sa, struct wbuf *w, uint8_t *iv)
 }
 
 void
-finish_len(struct wbuf *w)
+iki_finish_len(struct wbuf *w)
 {
 	w->p[24] = (uint8_t)(w->len >> 24);
 	w->p[25] = (uint8_t)(w->len >> 16);
@@ -56,20 +56,20 @@ finish_len(struct wbuf *w)
  * message verified).
  */
 int
-decrypt_msg(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *pkt, size_t len,
+iki_decrypt_msg(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *pkt, size_t len,
     const uint8_t *iv, uint8_t *out, uint8_t *next_iv)
 {
 	size_t blk = sa->alg.blk, body = len - HDR_LEN;
 
 	if (body == 0 || body % blk != 0) {
 		ctx->st.rx_decrypt_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "encrypted body of %zu bytes is not a multiple "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "encrypted body of %zu bytes is not a multiple "
 		    "of the %zu-byte block", body, blk);
 		return ISAKMP_E_DECRYPT;
 	}
-	if (ikc_cbc(sa->alg.cipher, false, sa->enckey, iv, pkt + HDR_LEN, body, out) != 0) {
+	if (iki_ikc_cbc(sa->alg.cipher, false, sa->enckey, iv, pkt + HDR_LEN, body, out) != 0) {
 		ctx->st.rx_decrypt_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "decryption failed");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "decryption failed");
 		return ISAKMP_E_DECRYPT;
 	}
 	memcpy(next_iv, pkt + len - blk, blk);
@@ -78,52 +78,52 @@ decrypt_msg(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *pkt, size_
 
 /* Phase 2 / Informational IV: hash(last phase 1 block | M-ID) (RFC 2409 App. B). */
 int
-p2_iv(struct ike_sa *sa, uint32_t msgid, uint8_t *iv)
+iki_p2_iv(struct ike_sa *sa, uint32_t msgid, uint8_t *iv)
 {
 	uint8_t m[4] = { (uint8_t)(msgid >> 24), (uint8_t)(msgid >> 16),
 	    (uint8_t)(msgid >> 8), (uint8_t)msgid };
 	uint8_t h[MAX_HASH];
 	const uint8_t *parts[2] = { sa->iv, m };
 	size_t lens[2] = { sa->alg.blk, 4 };
-	int rc = ikc_hash(sa->alg.md, parts, lens, 2, h);
+	int rc = iki_ikc_hash(sa->alg.md, parts, lens, 2, h);
 
 	memcpy(iv, h, sa->alg.blk);
 	return rc;
 }
 
 int
-send_msg(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *d, size_t len)
+iki_send_msg(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *d, size_t len)
 {
-	return out_queue(ctx, &sa->local, &sa->remote, d, len);
+	return iki_out_queue(ctx, &sa->local, &sa->remote, d, len);
 }
 
 int
-queue_stored(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w, bool store_tx)
+iki_queue_stored(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w, bool store_tx)
 {
 	int rc;
 
 	if (w->err)
 		return ISAKMP_E_BUFFER;
-	if (store_tx && (rc = store(ctx, &sa->last_tx, &sa->last_tx_len, w->p, w->len)) != 0)
+	if (store_tx && (rc = iki_store(ctx, &sa->last_tx, &sa->last_tx_len, w->p, w->len)) != 0)
 		return rc;
-	return send_msg(ctx, sa, w->p, w->len);
+	return iki_send_msg(ctx, sa, w->p, w->len);
 }
 
 void
-add_hash_placeholder(struct ike_sa *sa, struct wbuf *w, size_t *hoff)
+iki_add_hash_placeholder(struct ike_sa *sa, struct wbuf *w, size_t *hoff)
 {
-	size_t s = wb_begin(w, PL_HASH);
+	size_t s = iki_wb_begin(w, PL_HASH);
 	uint8_t z[MAX_HASH] = { 0 };
 
 	*hoff = w->len;
-	wb_put(w, z, sa->alg.hlen);
-	wb_end(w, s);
+	iki_wb_put(w, z, sa->alg.hlen);
+	iki_wb_end(w, s);
 }
 
 
 /* prf(SKEYID_a, [0 |] M-ID | parts...) for QM HASH(1)/(2)/(3) and Informational. */
 int
-qm_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, bool zero, uint32_t msgid,
+iki_qm_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, bool zero, uint32_t msgid,
     const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, uint8_t *out)
 {
 	uint8_t z = 0, mid[4] = { (uint8_t)(msgid >> 24), (uint8_t)(msgid >> 16),
@@ -131,22 +131,22 @@ qm_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, bool zero, uint32_t msgid,
 	const uint8_t *parts[4] = { &z, mid, a, b };
 	size_t lens[4] = { zero ? 1 : 0, 4, alen, blen };
 
-	return ikc_prf(ctx, sa->alg.md, sa->skeyid_a, sa->alg.hlen, parts, lens, 4, out);
+	return iki_ikc_prf(ctx, sa->alg.md, sa->skeyid_a, sa->alg.hlen, parts, lens, 4, out);
 }
 
 bool
-same_as(const uint8_t *stored, size_t slen, const uint8_t *pkt, size_t len)
+iki_same_as(const uint8_t *stored, size_t slen, const uint8_t *pkt, size_t len)
 {
 	return stored != NULL && slen == len && memcmp(stored, pkt, len) == 0;
 }
 
 int
-resend(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *tx, size_t txlen)
+iki_resend(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *tx, size_t txlen)
 {
 	ctx->st.rx_retransmits++;
-	ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: retransmitted request, resending %zu bytes",
+	iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "IKE SA %llu: retransmitted request, resending %zu bytes",
 	    (unsigned long long)sa->id, txlen);
 	if (tx == NULL)
 		return 0;
-	return send_msg(ctx, sa, tx, txlen);
+	return iki_send_msg(ctx, sa, tx, txlen);
 }

@@ -12,23 +12,23 @@
 #include "exchange.h"
 
 /* Vendor IDs (MD5 of the names, as published). */
-const uint8_t VID_RFC3947[16] = { 0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
+const uint8_t iki_VID_RFC3947[16] = { 0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
     0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f };
-const uint8_t VID_DRAFT02N[16] = { 0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
+const uint8_t iki_VID_DRAFT02N[16] = { 0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
     0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f };
-const uint8_t VID_DRAFT02[16] = { 0xcd, 0x60, 0x46, 0x43, 0x35, 0xdf, 0x21, 0xf8,
+const uint8_t iki_VID_DRAFT02[16] = { 0xcd, 0x60, 0x46, 0x43, 0x35, 0xdf, 0x21, 0xf8,
     0x7c, 0xfd, 0xb2, 0xfc, 0x68, 0xb6, 0xa4, 0x48 };
-const uint8_t VID_DRAFT03[16] = { 0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
+const uint8_t iki_VID_DRAFT03[16] = { 0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
     0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56 };
-const uint8_t VID_DRAFT00[16] = { 0x44, 0x85, 0x15, 0x2d, 0x18, 0xb6, 0xbb, 0xcd,
+const uint8_t iki_VID_DRAFT00[16] = { 0x44, 0x85, 0x15, 0x2d, 0x18, 0xb6, 0xbb, 0xcd,
     0x0b, 0xe8, 0xa8, 0x46, 0x95, 0x79, 0xdd, 0xcc };
-const uint8_t VID_DRAFT01[16] = { 0x16, 0xf6, 0xca, 0x16, 0xe4, 0xa4, 0x06, 0x6d,
+const uint8_t iki_VID_DRAFT01[16] = { 0x16, 0xf6, 0xca, 0x16, 0xe4, 0xa4, 0x06, 0x6d,
     0x83, 0x82, 0x1a, 0x0f, 0x0a, 0xea, 0xa8, 0x62 };
-const uint8_t VID_DPD[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
+const uint8_t iki_VID_DPD[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
     0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 };
 /* NAT-D = HASH(CKY-I | CKY-R | IP | Port) (RFC 3947 section 3.2). */
 int
-natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
+iki_natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a,
     uint8_t *out)
 {
 	uint8_t ip[4] = { (uint8_t)(a->ip >> 24), (uint8_t)(a->ip >> 16),
@@ -38,22 +38,22 @@ natd_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct isakmp_addr *a
 	size_t lens[4] = { 8, 8, 4, 2 };
 
 	(void)ctx;
-	return ikc_hash(sa->alg.md, parts, lens, 4, out);
+	return iki_ikc_hash(sa->alg.md, parts, lens, 4, out);
 }
 
 /* ---- Main Mode --------------------------------------------------------- */
 
 void
-add_vid(struct wbuf *w, const uint8_t *vid)
+iki_add_vid(struct wbuf *w, const uint8_t *vid)
 {
-	size_t s = wb_begin(w, PL_VID);
+	size_t s = iki_wb_begin(w, PL_VID);
 
-	wb_put(w, vid, 16);
-	wb_end(w, s);
+	iki_wb_put(w, vid, 16);
+	iki_wb_end(w, s);
 }
 
 int
-add_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w)
+iki_add_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w)
 {
 	uint8_t h[MAX_HASH];
 	struct isakmp_addr fake;
@@ -61,25 +61,25 @@ add_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w)
 	int rc;
 
 	/* RFC 3947 3.2: first the hash of the peer's address, then our own. */
-	s = wb_begin(w, sa->natd_type);
-	if ((rc = natd_hash(ctx, sa, &sa->remote, h)) != 0)
+	s = iki_wb_begin(w, sa->natd_type);
+	if ((rc = iki_natd_hash(ctx, sa, &sa->remote, h)) != 0)
 		return rc;
-	wb_put(w, h, sa->alg.hlen);
-	wb_end(w, s);
-	s = wb_begin(w, sa->natd_type);
+	iki_wb_put(w, h, sa->alg.hlen);
+	iki_wb_end(w, s);
+	s = iki_wb_begin(w, sa->natd_type);
 	fake = sa->local;
-	if (pol(ctx, sa)->force_float)
+	if (iki_pol(ctx, sa)->force_float)
 		fake.port = 0;  /* never matches: the peer sees us behind a NAT */
-	if ((rc = natd_hash(ctx, sa, &fake, h)) != 0)
+	if ((rc = iki_natd_hash(ctx, sa, &fake, h)) != 0)
 		return rc;
-	wb_put(w, h, sa->alg.hlen);
-	wb_end(w, s);
+	iki_wb_put(w, h, sa->alg.hlen);
+	iki_wb_end(w, s);
 	return 0;
 }
 
 /* RFC 3947 3.2: compare received NAT-D hashes with ours. */
 int
-check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
+iki_check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 {
 	const struct payload *p;
 	uint8_t h[MAX_HASH];
@@ -89,18 +89,18 @@ check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 
 	if (!sa->natt)
 		return 0;
-	if ((p = pl_find(m, sa->natd_type, 0)) == NULL) {
+	if ((p = iki_pl_find(m, sa->natd_type, 0)) == NULL) {
 		sa->natt = false;  /* peer did not send NAT-D: no NAT-T */
 		return 0;
 	}
 	if (p->len != sa->alg.hlen)
 		goto bad;
-	if ((rc = natd_hash(ctx, sa, &sa->local, h)) != 0)
+	if ((rc = iki_natd_hash(ctx, sa, &sa->local, h)) != 0)
 		return rc;
 	sa->nat_local = CRYPTO_memcmp(h, p->body, sa->alg.hlen) != 0;
-	if ((rc = natd_hash(ctx, sa, &sa->remote, h)) != 0)
+	if ((rc = iki_natd_hash(ctx, sa, &sa->remote, h)) != 0)
 		return rc;
-	for (i = 1; (p = pl_find(m, sa->natd_type, i)) != NULL; i++) {
+	for (i = 1; (p = iki_pl_find(m, sa->natd_type, i)) != NULL; i++) {
 		if (p->len != sa->alg.hlen)
 			goto bad;
 		if (CRYPTO_memcmp(h, p->body, sa->alg.hlen) == 0)
@@ -110,15 +110,15 @@ check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 		goto bad;
 	sa->nat_remote = !match;
 	/* Forced float: we announced ourselves behind a NAT, so act like it. */
-	if (pol(ctx, sa)->force_float)
+	if (iki_pol(ctx, sa)->force_float)
 		sa->nat_local = true;
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: NAT %s local, %s remote",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: NAT %s local, %s remote",
 	    (unsigned long long)sa->id, sa->nat_local ? "behind" : "not behind",
 	    sa->nat_remote ? "behind" : "not behind");
 	return 0;
 bad:
 	ctx->st.rx_bad_payload++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "NAT-D payloads malformed (need 2+ of %zu bytes)",
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "NAT-D payloads malformed (need 2+ of %zu bytes)",
 	    sa->alg.hlen);
 	return ISAKMP_E_PAYLOAD;
 }
@@ -147,28 +147,28 @@ static const struct {
 };
 
 void
-scan_vids(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
+iki_scan_vids(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 {
 	const struct payload *p;
 	size_t i, k;
 
-	for (i = 0; (p = pl_find(m, PL_VID, i)) != NULL; i++) {
+	for (i = 0; (p = iki_pl_find(m, PL_VID, i)) != NULL; i++) {
 		for (k = 0; k < sizeof(known_vids) / sizeof(known_vids[0]); k++)
 			if (p->len >= known_vids[k].len &&
 			    memcmp(p->body, known_vids[k].id, known_vids[k].len) == 0)
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: peer vendor ID: %s",
+				iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: peer vendor ID: %s",
 				    (unsigned long long)sa->id, known_vids[k].name);
 		if (p->len < 16)
 			continue;
-		if (memcmp(p->body, VID_RFC3947, 16) == 0)
+		if (memcmp(p->body, iki_VID_RFC3947, 16) == 0)
 			sa->natt_rfc = true;
-		else if (memcmp(p->body, VID_DRAFT02N, 16) == 0 ||
-		    memcmp(p->body, VID_DRAFT02, 16) == 0 || memcmp(p->body, VID_DRAFT03, 16) == 0)
+		else if (memcmp(p->body, iki_VID_DRAFT02N, 16) == 0 ||
+		    memcmp(p->body, iki_VID_DRAFT02, 16) == 0 || memcmp(p->body, iki_VID_DRAFT03, 16) == 0)
 			sa->natt_draft = true;
-		else if (memcmp(p->body, VID_DPD, 16) == 0)
+		else if (memcmp(p->body, iki_VID_DPD, 16) == 0)
 			sa->peer_dpd = true;
 	}
-	if (pol(ctx, sa)->natt && (sa->natt_rfc || sa->natt_draft)) {
+	if (iki_pol(ctx, sa)->natt && (sa->natt_rfc || sa->natt_draft)) {
 		sa->natt = true;
 		sa->natd_type = sa->natt_rfc ? PL_NATD : PL_NATD_DRAFT;
 		sa->natoa_type = sa->natt_rfc ? PL_NATOA : PL_NATOA_DRAFT;
@@ -176,23 +176,23 @@ scan_vids(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 }
 
 void
-add_natoa(struct ike_sa *sa, struct wbuf *w, uint32_t ip)
+iki_add_natoa(struct ike_sa *sa, struct wbuf *w, uint32_t ip)
 {
-	size_t s = wb_begin(w, sa->natoa_type);
+	size_t s = iki_wb_begin(w, sa->natoa_type);
 
-	wb_u8(w, 1);
-	wb_u8(w, 0);
-	wb_u16(w, 0);
-	wb_u32(w, ip);
-	wb_end(w, s);
+	iki_wb_u8(w, 1);
+	iki_wb_u8(w, 0);
+	iki_wb_u16(w, 0);
+	iki_wb_u32(w, ip);
+	iki_wb_end(w, s);
 }
 
 /* Reads NAT-OA payloads (type byte 1 = IPv4). */
 void
-qm_natoa(struct ike_sa *sa, struct qm *q, const struct msg *m)
+iki_qm_natoa(struct ike_sa *sa, struct qm *q, const struct msg *m)
 {
-	const struct payload *a = pl_find(m, sa->natoa_type, 0);
-	const struct payload *b = pl_find(m, sa->natoa_type, 1);
+	const struct payload *a = iki_pl_find(m, sa->natoa_type, 0);
+	const struct payload *b = iki_pl_find(m, sa->natoa_type, 1);
 
 	if (a != NULL && a->len == 8 && a->body[0] == 1)
 		q->natoa_i = rd32(a->body + 4);
@@ -212,7 +212,7 @@ qm_natoa(struct ike_sa *sa, struct qm *q, const struct msg *m)
  * next authentic packet moves it back.
  */
 void
-msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
+iki_msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
     bool fresh_by_state)
 {
 	struct peer *p = sa->peer;
@@ -231,21 +231,21 @@ msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m
 	/* A replayed message proves nothing about the peer being alive. */
 	if ((!seen || fresh_by_state) && m->now > p->last_heard)
 		p->last_heard = m->now;
-	if (m->from == NULL || addr_eq(m->from, &sa->remote))
+	if (m->from == NULL || iki_addr_eq(m->from, &sa->remote))
 		return;
-	if (!(sa->natt && sa->floated) || m->to == NULL || !addr_eq(m->to, &sa->local)) {
+	if (!(sa->natt && sa->floated) || m->to == NULL || !iki_addr_eq(m->to, &sa->local)) {
 		ctx->st.rebind_refused++;
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: authenticated message from a new address "
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: authenticated message from a new address "
 		    "not taken as a move (no NAT-T on this SA, or another local address)",
 		    (unsigned long long)sa->id);
 		return;
 	}
 	if (seen && !fresh_by_state) {
 		ctx->st.rebind_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: message ID %08x seen before arrives from "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: message ID %08x seen before arrives from "
 		    "a new address: replay, peer not moved", (unsigned long long)sa->id, m->msgid);
 		return;
 	}
-	peer_move(ctx, p, m->from);
+	iki_peer_move(ctx, p, m->from);
 	sa->remote = *m->from;
 }

@@ -4,7 +4,7 @@
 #include "isakmp_int.h"
 
 const char *
-pl_name(uint8_t type)
+iki_pl_name(uint8_t type)
 {
 	switch (type) {
 	case PL_SA: return "SA";
@@ -41,7 +41,7 @@ known_type(uint8_t t)
  * Trailing bytes after the last payload are padding and are ignored.
  */
 int
-pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
+iki_pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
 {
 	uint8_t next = m->next;
 	size_t off = 0, plen;
@@ -51,25 +51,25 @@ pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
 	while (next != PL_NONE) {
 		if (len - off < 4) {
 			ctx->st.rx_truncated++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "payload %s truncated: %zu bytes left",
-			    pl_name(next), len - off);
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "payload %s truncated: %zu bytes left",
+			    iki_pl_name(next), len - off);
 			return ISAKMP_E_TRUNCATED;
 		}
 		plen = rd16(buf + off + 2);
 		if (plen < 4 || plen > len - off) {
 			ctx->st.rx_bad_length++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "payload %s length %zu, %zu bytes left",
-			    pl_name(next), plen, len - off);
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "payload %s length %zu, %zu bytes left",
+			    iki_pl_name(next), plen, len - off);
 			return ISAKMP_E_BAD_LENGTH;
 		}
 		if (!known_type(next)) {
 			ctx->st.rx_bad_payload++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "unknown payload type %u", next);
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "unknown payload type %u", next);
 			return ISAKMP_E_PAYLOAD;
 		}
 		if (m->n == MAX_PAYLOADS) {
 			ctx->st.rx_bad_payload++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "more than %d payloads", MAX_PAYLOADS);
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "more than %d payloads", MAX_PAYLOADS);
 			return ISAKMP_E_PAYLOAD;
 		}
 		m->pl[m->n].type = next;
@@ -85,7 +85,7 @@ pl_parse(struct isakmp_ctx *ctx, const uint8_t *buf, size_t len, struct msg *m)
 }
 
 const struct payload *
-pl_find(const struct msg *m, uint8_t type, size_t nth)
+iki_pl_find(const struct msg *m, uint8_t type, size_t nth)
 {
 	size_t i;
 
@@ -97,7 +97,7 @@ pl_find(const struct msg *m, uint8_t type, size_t nth)
 
 /* Reads one data attribute (RFC 2408 3.3); values longer than 4 bytes are refused. */
 int
-attr_next(const uint8_t **pp, const uint8_t *end, struct attr *a)
+iki_attr_next(const uint8_t **pp, const uint8_t *end, struct attr *a)
 {
 	const uint8_t *p = *pp;
 	size_t l, i;
@@ -123,7 +123,7 @@ attr_next(const uint8_t **pp, const uint8_t *end, struct attr *a)
 }
 
 void
-wb_put(struct wbuf *w, const void *d, size_t n)
+iki_wb_put(struct wbuf *w, const void *d, size_t n)
 {
 	if (w->err || w->cap - w->len < n) {
 		w->err = true;
@@ -135,72 +135,72 @@ wb_put(struct wbuf *w, const void *d, size_t n)
 }
 
 void
-wb_u8(struct wbuf *w, uint8_t v)
+iki_wb_u8(struct wbuf *w, uint8_t v)
 {
-	wb_put(w, &v, 1);
+	iki_wb_put(w, &v, 1);
 }
 
 void
-wb_u16(struct wbuf *w, uint16_t v)
+iki_wb_u16(struct wbuf *w, uint16_t v)
 {
 	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
-	wb_put(w, b, 2);
+	iki_wb_put(w, b, 2);
 }
 
 void
-wb_u32(struct wbuf *w, uint32_t v)
+iki_wb_u32(struct wbuf *w, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 
-	wb_put(w, b, 4);
+	iki_wb_put(w, b, 4);
 }
 
 /* Writes the ISAKMP header; next payload and length are patched later. */
 void
-wb_header(struct wbuf *w, const uint8_t *ic, const uint8_t *rc, uint8_t exch,
+iki_wb_header(struct wbuf *w, const uint8_t *ic, const uint8_t *rc, uint8_t exch,
     uint8_t flags, uint32_t msgid)
 {
-	wb_put(w, ic, 8);
-	wb_put(w, rc, 8);
+	iki_wb_put(w, ic, 8);
+	iki_wb_put(w, rc, 8);
 	w->last_next = w->len;
-	wb_u8(w, 0);
-	wb_u8(w, 0x10);
-	wb_u8(w, exch);
-	wb_u8(w, flags);
-	wb_u32(w, msgid);
-	wb_u32(w, 0);
+	iki_wb_u8(w, 0);
+	iki_wb_u8(w, 0x10);
+	iki_wb_u8(w, exch);
+	iki_wb_u8(w, flags);
+	iki_wb_u32(w, msgid);
+	iki_wb_u32(w, 0);
 }
 
 /* Starts a payload: links it from the previous one and reserves its header. */
 size_t
-wb_begin(struct wbuf *w, uint8_t type)
+iki_wb_begin(struct wbuf *w, uint8_t type)
 {
 	size_t start = w->len;
 
 	if (!w->err && w->last_next < w->cap)
 		w->p[w->last_next] = type;
 	w->last_next = start;
-	wb_u8(w, 0);
-	wb_u8(w, 0);
-	wb_u16(w, 0);
+	iki_wb_u8(w, 0);
+	iki_wb_u8(w, 0);
+	iki_wb_u16(w, 0);
 	return start;
 }
 
 /* Starts a payload nested in another (proposal, transform): no chain linking. */
 size_t
-wb_sub(struct wbuf *w, uint8_t next)
+iki_wb_sub(struct wbuf *w, uint8_t next)
 {
 	size_t start = w->len;
 
-	wb_u8(w, next);
-	wb_u8(w, 0);
-	wb_u16(w, 0);
+	iki_wb_u8(w, next);
+	iki_wb_u8(w, 0);
+	iki_wb_u16(w, 0);
 	return start;
 }
 
 void
-wb_end(struct wbuf *w, size_t start)
+iki_wb_end(struct wbuf *w, size_t start)
 {
 	size_t l = w->len - start;
 
@@ -212,14 +212,14 @@ wb_end(struct wbuf *w, size_t start)
 
 /* Basic (TV) attribute when the value fits 16 bits, else a 4-byte TLV. */
 void
-wb_attr(struct wbuf *w, uint16_t type, uint32_t v)
+iki_wb_attr(struct wbuf *w, uint16_t type, uint32_t v)
 {
 	if (v <= 0xffff) {
-		wb_u16(w, (uint16_t)(0x8000 | type));
-		wb_u16(w, (uint16_t)v);
+		iki_wb_u16(w, (uint16_t)(0x8000 | type));
+		iki_wb_u16(w, (uint16_t)v);
 	} else {
-		wb_u16(w, type);
-		wb_u16(w, 4);
-		wb_u32(w, v);
+		iki_wb_u16(w, type);
+		iki_wb_u16(w, 4);
+		iki_wb_u32(w, v);
 	}
 }

@@ -24,21 +24,21 @@ tuple_hash(const struct isakmp_ctx *ctx, const struct isakmp_addr *l,
 	    (uint8_t)(r->ip >> 24), (uint8_t)(r->ip >> 16), (uint8_t)(r->ip >> 8),
 	    (uint8_t)r->ip, (uint8_t)(r->port >> 8), (uint8_t)r->port };
 
-	return ht_hash(ctx, b, sizeof(b));
+	return iki_ht_hash(ctx, b, sizeof(b));
 }
 
 bool
-addr_eq(const struct isakmp_addr *a, const struct isakmp_addr *b)
+iki_addr_eq(const struct isakmp_addr *a, const struct isakmp_addr *b)
 {
 	return a->ip == b->ip && a->port == b->port;
 }
 
 struct peer *
-peer_by_id(const struct isakmp_ctx *ctx, uint64_t id)
+iki_peer_by_id(const struct isakmp_ctx *ctx, uint64_t id)
 {
 	struct hlink *l;
 
-	for (l = ht_first(&ctx->peer_id, id_hash(ctx, id)); l != NULL; l = ht_next(l)) {
+	for (l = iki_ht_first(&ctx->peer_id, iki_id_hash(ctx, id)); l != NULL; l = iki_ht_next(l)) {
 		struct peer *p = HT_ENTRY(l, struct peer, by_id);
 
 		if (p->id == id)
@@ -53,11 +53,11 @@ peer_find(const struct isakmp_ctx *ctx, const struct ike_sa *sa)
 {
 	struct hlink *l;
 
-	for (l = ht_first(&ctx->peer_tuple, tuple_hash(ctx, &sa->local, &sa->remote)); l != NULL;
-	    l = ht_next(l)) {
+	for (l = iki_ht_first(&ctx->peer_tuple, tuple_hash(ctx, &sa->local, &sa->remote)); l != NULL;
+	    l = iki_ht_next(l)) {
 		struct peer *p = HT_ENTRY(l, struct peer, by_tuple);
 
-		if (addr_eq(&p->local, &sa->local) && addr_eq(&p->remote, &sa->remote) &&
+		if (iki_addr_eq(&p->local, &sa->local) && iki_addr_eq(&p->remote, &sa->remote) &&
 		    p->rid_type == sa->rid_type && p->rid_len == sa->rid_len &&
 		    memcmp(p->rid, sa->rid, sa->rid_len) == 0)
 			return p;
@@ -66,7 +66,7 @@ peer_find(const struct isakmp_ctx *ctx, const struct ike_sa *sa)
 }
 
 void
-peer_link_ike(struct peer *p, struct ike_sa *sa)
+iki_peer_link_ike(struct peer *p, struct ike_sa *sa)
 {
 	sa->peer = p;
 	sa->peer_next = p->ikes;
@@ -75,7 +75,7 @@ peer_link_ike(struct peer *p, struct ike_sa *sa)
 }
 
 void
-peer_unlink_ike(struct peer *p, struct ike_sa *sa)
+iki_peer_unlink_ike(struct peer *p, struct ike_sa *sa)
 {
 	struct ike_sa **pp;
 
@@ -91,7 +91,7 @@ peer_unlink_ike(struct peer *p, struct ike_sa *sa)
 
 /* The peer's newest established IKE SA not replaced (else the newest established). */
 struct ike_sa *
-peer_current_ike(const struct peer *p)
+iki_peer_current_ike(const struct peer *p)
 {
 	struct ike_sa *sa, *best = NULL, *any = NULL;
 
@@ -107,35 +107,35 @@ peer_current_ike(const struct peer *p)
 }
 
 struct peer *
-peer_new(struct isakmp_ctx *ctx, uint64_t now, struct pol *pol, int *err)
+iki_peer_new(struct isakmp_ctx *ctx, uint64_t now, struct pol *pol, int *err)
 {
 	struct peer *p;
 
 	if (ctx->peers.n >= ctx->cfg.max_peers) {
 		ctx->st.peer_limit_refused++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "peer limit %u reached", ctx->cfg.max_peers);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "peer limit %u reached", ctx->cfg.max_peers);
 		*err = ISAKMP_E_LIMIT;
 		return NULL;
 	}
 	*err = ISAKMP_E_NOMEM;
-	if ((p = ik_alloc(ctx, sizeof(*p))) == NULL)
+	if ((p = iki_ik_alloc(ctx, sizeof(*p))) == NULL)
 		return NULL;
-	if (rg_heap_reserve(&ctx->heap, heap_alloc_cb, heap_free_cb, ctx) != 0) {
-		ik_free(ctx, p);
+	if (rg_heap_reserve(&ctx->heap, iki_heap_alloc_cb, iki_heap_free_cb, ctx) != 0) {
+		iki_ik_free(ctx, p);
 		return NULL;
 	}
-	if (vec_add(ctx, &ctx->peers, p, &p->vidx) != 0) {
+	if (iki_vec_add(ctx, &ctx->peers, p, &p->vidx) != 0) {
 		rg_heap_release(&ctx->heap, &p->tm.node);
-		ik_free(ctx, p);
+		iki_ik_free(ctx, p);
 		return NULL;
 	}
 	p->tm.kind = T_PEER;
 	p->tm.node.when = UINT64_MAX;
-	p->id = ik_new_id(ctx);
+	p->id = iki_ik_new_id(ctx);
 	p->pol = pol;
-	pol_ref(pol);
+	iki_pol_ref(pol);
 	p->created = p->last_heard = now;
-	ht_insert(ctx, &ctx->peer_id, &p->by_id, id_hash(ctx, p->id));
+	iki_ht_insert(ctx, &ctx->peer_id, &p->by_id, iki_id_hash(ctx, p->id));
 	ctx->st.peers_created++;
 	*err = 0;
 	return p;
@@ -143,24 +143,24 @@ peer_new(struct isakmp_ctx *ctx, uint64_t now, struct pol *pol, int *err)
 
 /* Frees a peer without events; its SAs, if any are left, go silently too. */
 void
-peer_destroy(struct isakmp_ctx *ctx, struct peer *p)
+iki_peer_destroy(struct isakmp_ctx *ctx, struct peer *p)
 {
 	struct peer *moved;
 
 	while (p->ipsecs != NULL)
-		ipsec_destroy(ctx, p->ipsecs);
+		iki_ipsec_destroy(ctx, p->ipsecs);
 	while (p->ikes != NULL)
-		sa_destroy(ctx, p->ikes);
-	ht_remove(&ctx->peer_id, &p->by_id);
+		iki_sa_destroy(ctx, p->ikes);
+	iki_ht_remove(&ctx->peer_id, &p->by_id);
 	if (p->keyed)
-		ht_remove(&ctx->peer_tuple, &p->by_tuple);
-	if ((moved = vec_del(&ctx->peers, p->vidx)) != NULL)
+		iki_ht_remove(&ctx->peer_tuple, &p->by_tuple);
+	if ((moved = iki_vec_del(&ctx->peers, p->vidx)) != NULL)
 		moved->vidx = p->vidx;
 	rg_heap_release(&ctx->heap, &p->tm.node);
-	pol_unref(ctx, p->pol);
+	iki_pol_unref(ctx, p->pol);
 	ctx->st.peers_removed++;
 	sodium_memzero(p, sizeof(*p));
-	ik_free(ctx, p);
+	iki_ik_free(ctx, p);
 }
 
 /* Sets the peer's key (outer tuple and remote ID) and files it under it. */
@@ -168,22 +168,22 @@ static void
 peer_set_key(struct isakmp_ctx *ctx, struct peer *p, const struct ike_sa *sa)
 {
 	if (p->keyed)
-		ht_remove(&ctx->peer_tuple, &p->by_tuple);
+		iki_ht_remove(&ctx->peer_tuple, &p->by_tuple);
 	p->local = sa->local;
 	p->remote = sa->remote;
 	p->rid_type = sa->rid_type;
 	p->rid_len = sa->rid_len;
 	memcpy(p->rid, sa->rid, sa->rid_len);
-	ht_insert(ctx, &ctx->peer_tuple, &p->by_tuple, tuple_hash(ctx, &p->local, &p->remote));
+	iki_ht_insert(ctx, &ctx->peer_tuple, &p->by_tuple, tuple_hash(ctx, &p->local, &p->remote));
 	p->keyed = true;
 }
 
 /* ---- events --------------------------------------------------------------- */
 
 void
-ev_peer(const struct peer *p, struct isakmp_event *ev, enum isakmp_event_type type)
+iki_ev_peer(const struct peer *p, struct isakmp_event *ev, enum isakmp_event_type type)
 {
-	const struct ike_sa *cur = peer_current_ike(p);
+	const struct ike_sa *cur = iki_peer_current_ike(p);
 
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
@@ -204,7 +204,7 @@ ev_ike(struct isakmp_ctx *ctx, const struct ike_sa *sa, enum isakmp_event_type t
 	struct isakmp_event ev;
 
 	if (sa->peer != NULL) {
-		ev_peer(sa->peer, &ev, type);
+		iki_ev_peer(sa->peer, &ev, type);
 	} else {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = type;
@@ -228,25 +228,25 @@ ev_ike(struct isakmp_ctx *ctx, const struct ike_sa *sa, enum isakmp_event_type t
 		ev.remote_id_len = sa->rid_len;
 		memcpy(ev.remote_id, sa->rid, sa->rid_len);
 	}
-	ev_push(ctx, &ev);
+	iki_ev_push(ctx, &ev);
 }
 
 /* ---- removal -------------------------------------------------------------- */
 
 /* The peer goes once it has nothing left (PEER_DOWN with the real cause). */
 void
-peer_gone_check(struct isakmp_ctx *ctx, struct peer *p, enum isakmp_reason cause)
+iki_peer_gone_check(struct isakmp_ctx *ctx, struct peer *p, enum isakmp_reason cause)
 {
 	struct isakmp_event ev;
 
 	if (p->dying || p->n_ike != 0 || p->n_ipsec != 0)
 		return;
-	ev_peer(p, &ev, ISAKMP_EV_PEER_DOWN);
+	iki_ev_peer(p, &ev, ISAKMP_EV_PEER_DOWN);
 	ev.reason = cause;
-	ev_push(ctx, &ev);
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu down: %s", (unsigned long long)p->id,
+	iki_ev_push(ctx, &ev);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu down: %s", (unsigned long long)p->id,
 	    isakmp_reason_name(cause));
-	peer_destroy(ctx, p);
+	iki_peer_destroy(ctx, p);
 }
 
 /*
@@ -254,9 +254,9 @@ peer_gone_check(struct isakmp_ctx *ctx, struct peer *p, enum isakmp_reason cause
  * keepalives) and re-arms its timer.
  */
 void
-peer_refresh(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
+iki_peer_refresh(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 {
-	const struct ike_sa *cur = peer_current_ike(p);
+	const struct ike_sa *cur = iki_peer_current_ike(p);
 	const struct isakmp_policy *pp = &p->pol->p;
 
 	if (cur != NULL) {
@@ -278,7 +278,7 @@ peer_refresh(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 	} else {
 		p->ka_next = 0;
 	}
-	peer_rearm(ctx, p);
+	iki_peer_rearm(ctx, p);
 }
 
 /*
@@ -287,7 +287,7 @@ peer_refresh(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
  * IPsec SAs and goes only when it has nothing left.
  */
 void
-ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, enum isakmp_reason cause,
+iki_ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, enum isakmp_reason cause,
     bool deletes)
 {
 	struct peer *p = sa->peer;
@@ -295,15 +295,15 @@ ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, enum isakmp_
 
 	if (sa->state == S_ESTABLISHED) {
 		if (deletes && sa->pol->p.send_deletes)
-			send_delete_isakmp(ctx, sa);
+			iki_send_delete_isakmp(ctx, sa);
 		ev_ike(ctx, sa, ISAKMP_EV_PHASE1_DOWN,
 		    sa->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause, 0, 0);
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu down: %s", (unsigned long long)sa->id,
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu down: %s", (unsigned long long)sa->id,
 		    isakmp_reason_name(sa->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause));
 	} else {
 		ctx->st.phase1_failed++;
 		ev_ike(ctx, sa, ISAKMP_EV_PHASE1_FAILED, cause, sa->last_err, 0);
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu failed: %s (%s)",
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu failed: %s (%s)",
 		    (unsigned long long)sa->id, isakmp_reason_name(cause),
 		    isakmp_strerror(sa->last_err));
 	}
@@ -311,17 +311,17 @@ ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, enum isakmp_
 		for (o = p->ikes; o != NULL; o = o->peer_next)
 			if (o->replaced_by == sa->id)
 				o->replaced_by = 0;
-	sa_destroy(ctx, sa);
+	iki_sa_destroy(ctx, sa);
 	if (p != NULL) {
 		if (!p->dying)
-			peer_refresh(ctx, now, p);
-		peer_gone_check(ctx, p, cause);
+			iki_peer_refresh(ctx, now, p);
+		iki_peer_gone_check(ctx, p, cause);
 	}
 }
 
 /* Removes everything of a peer, then the peer (PEER_DOWN with cause). */
 void
-peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, enum isakmp_reason cause,
+iki_peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, enum isakmp_reason cause,
     bool deletes)
 {
 	struct ipsec *x, *xo;
@@ -333,16 +333,16 @@ peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, enum isakmp_
 		for (xo = x = p->ipsecs; x != NULL; x = x->peer_next)
 			if (x->id < xo->id)
 				xo = x;
-		ipsec_remove(ctx, now, xo, cause, deletes);
+		iki_ipsec_remove(ctx, now, xo, cause, deletes);
 	}
 	while (p->ikes != NULL) {
 		for (so = sa = p->ikes; sa != NULL; sa = sa->peer_next)
 			if (sa->id < so->id)
 				so = sa;
-		ike_remove(ctx, now, so, cause, deletes);
+		iki_ike_remove(ctx, now, so, cause, deletes);
 	}
 	p->dying = false;
-	peer_gone_check(ctx, p, cause);
+	iki_peer_gone_check(ctx, p, cause);
 }
 
 /*
@@ -357,21 +357,21 @@ initial_contact(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa)
 
 	for (;;) {
 		p = NULL;
-		for (l = ht_first(&ctx->peer_tuple, tuple_hash(ctx, &sa->local, &sa->remote));
-		    l != NULL; l = ht_next(l)) {
+		for (l = iki_ht_first(&ctx->peer_tuple, tuple_hash(ctx, &sa->local, &sa->remote));
+		    l != NULL; l = iki_ht_next(l)) {
 			struct peer *c = HT_ENTRY(l, struct peer, by_tuple);
 
-			if (c != sa->peer && addr_eq(&c->local, &sa->local) &&
-			    addr_eq(&c->remote, &sa->remote)) {
+			if (c != sa->peer && iki_addr_eq(&c->local, &sa->local) &&
+			    iki_addr_eq(&c->remote, &sa->remote)) {
 				p = c;
 				break;
 			}
 		}
 		if (p == NULL)
 			return;
-		ik_log(ctx, ISAKMP_LOG_INFO, "INITIAL-CONTACT: dropping peer %llu",
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "INITIAL-CONTACT: dropping peer %llu",
 		    (unsigned long long)p->id);
-		peer_teardown(ctx, now, p, ISAKMP_REASON_INITIAL_CONTACT, false);
+		iki_peer_teardown(ctx, now, p, ISAKMP_REASON_INITIAL_CONTACT, false);
 	}
 }
 
@@ -382,7 +382,7 @@ initial_contact(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa)
  * made (ISAKMP_E_LIMIT / ISAKMP_E_NOMEM).  The SA is linked to it.
  */
 int
-peer_attach_responder(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, bool ic)
+iki_peer_attach_responder(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, bool ic)
 {
 	struct peer *p;
 	int err;
@@ -390,28 +390,28 @@ peer_attach_responder(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, b
 	if (ic)
 		initial_contact(ctx, now, sa);
 	if ((p = peer_find(ctx, sa)) == NULL) {
-		if ((p = peer_new(ctx, now, sa->pol, &err)) == NULL)
+		if ((p = iki_peer_new(ctx, now, sa->pol, &err)) == NULL)
 			return err;
 		peer_set_key(ctx, p, sa);
 	} else {
-		ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu joins peer %llu (phase 1 rekey)",
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu joins peer %llu (phase 1 rekey)",
 		    (unsigned long long)sa->id, (unsigned long long)p->id);
 	}
-	peer_link_ike(p, sa);
+	iki_peer_link_ike(p, sa);
 	return 0;
 }
 
 /* Undoes peer_attach_responder when MM6 could not be sent. */
 void
-peer_detach_failed(struct isakmp_ctx *ctx, struct ike_sa *sa)
+iki_peer_detach_failed(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
 	struct peer *p = sa->peer;
 
 	if (p == NULL)
 		return;
-	peer_unlink_ike(p, sa);
+	iki_peer_unlink_ike(p, sa);
 	if (p->n_ike == 0 && p->n_ipsec == 0)
-		peer_destroy(ctx, p);  /* never announced */
+		iki_peer_destroy(ctx, p);  /* never announced */
 }
 
 /*
@@ -420,7 +420,7 @@ peer_detach_failed(struct isakmp_ctx *ctx, struct ike_sa *sa)
  * PHASE1_UP is emitted.
  */
 void
-peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
+iki_peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 {
 	struct peer *p = sa->peer;
 	struct ike_sa *o, *prev = NULL;
@@ -431,13 +431,13 @@ peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 			prev = o;
 	if (prev != NULL)
 		prev->replaced_by = sa->id;
-	if (!p->keyed || !addr_eq(&p->local, &sa->local) || !addr_eq(&p->remote, &sa->remote) ||
+	if (!p->keyed || !iki_addr_eq(&p->local, &sa->local) || !iki_addr_eq(&p->remote, &sa->remote) ||
 	    p->rid_type != sa->rid_type || p->rid_len != sa->rid_len ||
 	    memcmp(p->rid, sa->rid, sa->rid_len) != 0)
 		peer_set_key(ctx, p, sa);
 	if (p->pol != sa->pol) {
-		pol_ref(sa->pol);
-		pol_unref(ctx, p->pol);
+		iki_pol_ref(sa->pol);
+		iki_pol_unref(ctx, p->pol);
 		p->pol = sa->pol;
 	}
 	p->last_heard = now;
@@ -445,41 +445,41 @@ peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	p->dpd_first = 0;
 	p->dpd_outstanding = 0;
 	ev_ike(ctx, sa, ISAKMP_EV_PHASE1_UP, ISAKMP_REASON_NONE, 0, prev != NULL ? prev->id : 0);
-	peer_refresh(ctx, now, p);
+	iki_peer_refresh(ctx, now, p);
 }
 
 /* ---- NAT rebinding -------------------------------------------------------- */
 
 /* Moves the peer and its SAs at the old address to *to; PEER_MOVED. */
 void
-peer_move(struct isakmp_ctx *ctx, struct peer *p, const struct isakmp_addr *to)
+iki_peer_move(struct isakmp_ctx *ctx, struct peer *p, const struct isakmp_addr *to)
 {
 	struct isakmp_addr old = p->remote;
 	struct isakmp_event ev;
 	struct ike_sa *sa;
 	struct ipsec *x;
 
-	if (addr_eq(&old, to))
+	if (iki_addr_eq(&old, to))
 		return;
 	for (sa = p->ikes; sa != NULL; sa = sa->peer_next)
-		if (addr_eq(&sa->remote, &old))
+		if (iki_addr_eq(&sa->remote, &old))
 			sa->remote = *to;
 	for (x = p->ipsecs; x != NULL; x = x->peer_next)
-		if (addr_eq(&x->sa.remote, &old))
+		if (iki_addr_eq(&x->sa.remote, &old))
 			x->sa.remote = *to;
 	if (p->keyed)
-		ht_remove(&ctx->peer_tuple, &p->by_tuple);
+		iki_ht_remove(&ctx->peer_tuple, &p->by_tuple);
 	p->remote = *to;
 	if (p->keyed)
-		ht_insert(ctx, &ctx->peer_tuple, &p->by_tuple,
+		iki_ht_insert(ctx, &ctx->peer_tuple, &p->by_tuple,
 		    tuple_hash(ctx, &p->local, &p->remote));
 	ctx->st.peer_moves++;
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu moved from %u.%u.%u.%u:%u to %u.%u.%u.%u:%u",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu moved from %u.%u.%u.%u:%u to %u.%u.%u.%u:%u",
 	    (unsigned long long)p->id, old.ip >> 24, (old.ip >> 16) & 255, (old.ip >> 8) & 255,
 	    old.ip & 255, old.port, to->ip >> 24, (to->ip >> 16) & 255, (to->ip >> 8) & 255,
 	    to->ip & 255, to->port);
-	ev_peer(p, &ev, ISAKMP_EV_PEER_MOVED);
-	ev_push(ctx, &ev);
+	iki_ev_peer(p, &ev, ISAKMP_EV_PEER_MOVED);
+	iki_ev_push(ctx, &ev);
 }
 
 /* ---- the caller's calls --------------------------------------------------- */
@@ -491,7 +491,7 @@ isakmp_peer_set_user(struct isakmp_ctx *ctx, uint64_t peer_id, uint64_t user)
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((p = peer_by_id(ctx, peer_id)) == NULL)
+	if ((p = iki_peer_by_id(ctx, peer_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	p->user = user;
 	return 0;
@@ -504,10 +504,10 @@ isakmp_peer_delete(struct isakmp_ctx *ctx, uint64_t now, uint64_t peer_id)
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((p = peer_by_id(ctx, peer_id)) == NULL)
+	if ((p = iki_peer_by_id(ctx, peer_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
-	ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu deleted by the caller", (unsigned long long)peer_id);
-	peer_teardown(ctx, now, p, ISAKMP_REASON_LOCAL, true);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu deleted by the caller", (unsigned long long)peer_id);
+	iki_peer_teardown(ctx, now, p, ISAKMP_REASON_LOCAL, true);
 	return 0;
 }
 
@@ -518,7 +518,7 @@ isakmp_peer_heard(struct isakmp_ctx *ctx, uint64_t now, uint64_t peer_id)
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((p = peer_by_id(ctx, peer_id)) == NULL)
+	if ((p = iki_peer_by_id(ctx, peer_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	if (now > p->last_heard)
 		p->last_heard = now;  /* DPD checks lazily when its timer fires */
@@ -534,14 +534,14 @@ isakmp_peer_moved(struct isakmp_ctx *ctx, uint64_t now, uint64_t peer_id,
 	(void)now;
 	if (ctx == NULL || remote == NULL || remote->ip == 0 || remote->port == 0)
 		return ISAKMP_E_INVAL;
-	if ((p = peer_by_id(ctx, peer_id)) == NULL)
+	if ((p = iki_peer_by_id(ctx, peer_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	if (!p->natt_float) {
-		ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu: move refused, the peer does not use NAT-T",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu: move refused, the peer does not use NAT-T",
 		    (unsigned long long)peer_id);
 		return ISAKMP_E_STATE;
 	}
-	peer_move(ctx, p, remote);
+	iki_peer_move(ctx, p, remote);
 	return 0;
 }
 
@@ -552,8 +552,8 @@ isakmp_ike_sa_delete(struct isakmp_ctx *ctx, uint64_t now, uint64_t ike_id)
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((sa = sa_by_id(ctx, ike_id)) == NULL)
+	if ((sa = iki_sa_by_id(ctx, ike_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
-	ike_remove(ctx, now, sa, ISAKMP_REASON_LOCAL, true);
+	iki_ike_remove(ctx, now, sa, ISAKMP_REASON_LOCAL, true);
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include "exchange.h"
 
 void
-pol_ref(struct pol *p)
+iki_pol_ref(struct pol *p)
 {
 	if (p != NULL)
 		p->refs++;
@@ -22,11 +22,11 @@ static void
 pol_free(struct isakmp_ctx *ctx, struct pol *p)
 {
 	sodium_memzero(p, sizeof(*p));
-	ik_free(ctx, p);
+	iki_ik_free(ctx, p);
 }
 
 void
-pol_unref(struct isakmp_ctx *ctx, struct pol *p)
+iki_pol_unref(struct isakmp_ctx *ctx, struct pol *p)
 {
 	if (p == NULL)
 		return;
@@ -37,7 +37,7 @@ pol_unref(struct isakmp_ctx *ctx, struct pol *p)
 }
 
 struct pol *
-pol_by_id(const struct isakmp_ctx *ctx, uint32_t id)
+iki_pol_by_id(const struct isakmp_ctx *ctx, uint32_t id)
 {
 	struct pol *p;
 
@@ -49,7 +49,7 @@ pol_by_id(const struct isakmp_ctx *ctx, uint32_t id)
 
 /* The first linked policy, in order of addition, for a peer address. */
 struct pol *
-pol_for_peer(const struct isakmp_ctx *ctx, uint32_t ip)
+iki_pol_for_peer(const struct isakmp_ctx *ctx, uint32_t ip)
 {
 	struct pol *p;
 
@@ -84,14 +84,14 @@ isakmp_policy_add(struct isakmp_ctx *ctx, const struct isakmp_policy *pol, uint3
 	    pol->mode != ISAKMP_MODE_TUNNEL) || !proposals_ok(pol))
 		return ISAKMP_E_INVAL;
 	if (ctx->n_pols >= ctx->cfg.max_policies) {
-		ik_log(ctx, ISAKMP_LOG_WARN, "policy limit %u reached", ctx->cfg.max_policies);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "policy limit %u reached", ctx->cfg.max_policies);
 		return ISAKMP_E_LIMIT;
 	}
-	if (pol->allow_des && (rc = ikc_load_legacy(ctx)) != 0) {
-		ik_log(ctx, ISAKMP_LOG_ERROR, "allow_des: OpenSSL's legacy provider did not load");
+	if (pol->allow_des && (rc = iki_ikc_load_legacy(ctx)) != 0) {
+		iki_ik_log(ctx, ISAKMP_LOG_ERROR, "allow_des: OpenSSL's legacy provider did not load");
 		return rc;
 	}
-	if ((p = ik_alloc(ctx, sizeof(*p))) == NULL)
+	if ((p = iki_ik_alloc(ctx, sizeof(*p))) == NULL)
 		return ISAKMP_E_NOMEM;
 	p->p = *pol;
 	if (p->p.local_port == 0)
@@ -115,7 +115,7 @@ isakmp_policy_add(struct isakmp_ctx *ctx, const struct isakmp_policy *pol, uint3
 	ctx->pols_tail = p;
 	ctx->n_pols++;
 	*policy_id = p->id;
-	ik_log(ctx, ISAKMP_LOG_INFO, "policy %u added (peer %u.%u.%u.%u, %zu/%zu proposals)",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "policy %u added (peer %u.%u.%u.%u, %zu/%zu proposals)",
 	    p->id, p->p.peer_ip >> 24, (p->p.peer_ip >> 16) & 255, (p->p.peer_ip >> 8) & 255,
 	    p->p.peer_ip & 255, p->p.n_p1, p->p.n_p2);
 	return 0;
@@ -139,7 +139,7 @@ isakmp_policy_delete(struct isakmp_ctx *ctx, uint32_t policy_id)
 	p->next = NULL;
 	p->linked = false;
 	ctx->n_pols--;
-	ik_log(ctx, ISAKMP_LOG_INFO, "policy %u deleted (%u users keep it)", p->id, p->refs);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "policy %u deleted (%u users keep it)", p->id, p->refs);
 	if (p->refs == 0)
 		pol_free(ctx, p);
 	return 0;
@@ -147,7 +147,7 @@ isakmp_policy_delete(struct isakmp_ctx *ctx, uint32_t policy_id)
 
 /* ctx_free: every policy, linked or kept alive by a reference. */
 void
-pol_free_all(struct isakmp_ctx *ctx)
+iki_pol_free_all(struct isakmp_ctx *ctx)
 {
 	struct pol *p, *nx;
 

@@ -16,7 +16,7 @@
 
 /* Reads phase 1 transform attributes (RFC 2409 Appendix A). */
 int
-p1_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen,
+iki_p1_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen,
     struct isakmp_p1_proposal *out, uint16_t *auth)
 {
 	const uint8_t *p = t + 8, *end = t + tlen;
@@ -29,9 +29,9 @@ p1_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen,
 	if (tlen < 8 || t[5] != 1 /* KEY_IKE */)
 		return 0;  /* not an IKE transform: auth stays 0, never matches */
 	while (p < end) {
-		if ((rc = attr_next(&p, end, &a)) != 0) {
+		if ((rc = iki_attr_next(&p, end, &a)) != 0) {
 			ctx->st.rx_bad_attr++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "bad phase 1 attribute at offset %zu",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "bad phase 1 attribute at offset %zu",
 			    (size_t)(p - t));
 			return ISAKMP_E_ATTR;
 		}
@@ -58,14 +58,14 @@ p1_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen,
  * every length consumed exactly.
  */
 int
-sa_validate(struct isakmp_ctx *ctx, const uint8_t *b, size_t len, uint8_t want_proto)
+iki_sa_validate(struct isakmp_ctx *ctx, const uint8_t *b, size_t len, uint8_t want_proto)
 {
 	size_t off = 8, poff, plen, tlen, i;
 	uint8_t pnext = PL_P, ntr, spisz, tnext;
 
 	if (len < 8 || rd32(b) != 1 || rd32(b + 4) != 1) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "SA payload: %zu bytes, DOI/situation not IPsec/"
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "SA payload: %zu bytes, DOI/situation not IPsec/"
 		    "identity-only", len);
 		return ISAKMP_E_PAYLOAD;
 	}
@@ -80,7 +80,7 @@ sa_validate(struct isakmp_ctx *ctx, const uint8_t *b, size_t len, uint8_t want_p
 		ntr = b[off + 7];
 		if (b[off + 5] != want_proto || ntr == 0 || (size_t)8 + spisz > plen) {
 			ctx->st.rx_bad_payload++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "proposal: protocol %u, %u transforms, "
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "proposal: protocol %u, %u transforms, "
 			    "SPI size %u", b[off + 5], ntr, spisz);
 			return ISAKMP_E_NO_PROPOSAL;
 		}
@@ -106,18 +106,18 @@ sa_validate(struct isakmp_ctx *ctx, const uint8_t *b, size_t len, uint8_t want_p
 	return 0;
 trunc:
 	ctx->st.rx_truncated++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "SA payload truncated at offset %zu of %zu", off, len);
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "SA payload truncated at offset %zu of %zu", off, len);
 	return ISAKMP_E_TRUNCATED;
 badlen:
 	ctx->st.rx_bad_length++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "SA payload: inner length mismatch at offset %zu of %zu",
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "SA payload: inner length mismatch at offset %zu of %zu",
 	    off, len);
 	return ISAKMP_E_BAD_LENGTH;
 }
 
 /* Iterates transforms of a validated SA body.  Returns false at the end. */
 bool
-sa_next(const uint8_t *b, size_t len, struct sa_iter *it)
+iki_sa_next(const uint8_t *b, size_t len, struct sa_iter *it)
 {
 	size_t off;
 
@@ -143,7 +143,7 @@ sa_next(const uint8_t *b, size_t len, struct sa_iter *it)
 }
 
 bool
-p1_match(struct isakmp_ctx *ctx, const struct isakmp_policy *p, const struct isakmp_p1_proposal *want,
+iki_p1_match(struct isakmp_ctx *ctx, const struct isakmp_policy *p, const struct isakmp_p1_proposal *want,
     const struct isakmp_p1_proposal *got)
 {
 	uint16_t kb = got->key_bits;
@@ -157,28 +157,28 @@ p1_match(struct isakmp_ctx *ctx, const struct isakmp_policy *p, const struct isa
 }
 
 void
-write_p1_transform(struct wbuf *w, uint8_t num, const struct isakmp_p1_proposal *p, bool last)
+iki_write_p1_transform(struct wbuf *w, uint8_t num, const struct isakmp_p1_proposal *p, bool last)
 {
-	size_t s = wb_sub(w, last ? PL_NONE : PL_T);
+	size_t s = iki_wb_sub(w, last ? PL_NONE : PL_T);
 
-	wb_u8(w, num);
-	wb_u8(w, 1);  /* KEY_IKE */
-	wb_u16(w, 0);
-	wb_attr(w, 1, p->enc);
+	iki_wb_u8(w, num);
+	iki_wb_u8(w, 1);  /* KEY_IKE */
+	iki_wb_u16(w, 0);
+	iki_wb_attr(w, 1, p->enc);
 	if (p->enc == ISAKMP_ENC_AES)
-		wb_attr(w, 14, p->key_bits ? p->key_bits : 128);
-	wb_attr(w, 2, p->hash);
-	wb_attr(w, 3, 1);  /* pre-shared key */
-	wb_attr(w, 4, p->group);
-	wb_attr(w, 11, 1);
-	wb_attr(w, 12, p->life_s ? p->life_s : 28800);
-	wb_end(w, s);
+		iki_wb_attr(w, 14, p->key_bits ? p->key_bits : 128);
+	iki_wb_attr(w, 2, p->hash);
+	iki_wb_attr(w, 3, 1);  /* pre-shared key */
+	iki_wb_attr(w, 4, p->group);
+	iki_wb_attr(w, 11, 1);
+	iki_wb_attr(w, 12, p->life_s ? p->life_s : 28800);
+	iki_wb_end(w, s);
 }
 
 /* ---- Quick Mode -------------------------------------------------------- */
 
 size_t
-esp_enc_keylen(const struct isakmp_p2_proposal *p)
+iki_esp_enc_keylen(const struct isakmp_p2_proposal *p)
 {
 	switch (p->enc) {
 	case ISAKMP_ESP_DES: return 8;
@@ -190,7 +190,7 @@ esp_enc_keylen(const struct isakmp_p2_proposal *p)
 }
 
 size_t
-esp_integ_keylen(uint16_t integ)
+iki_esp_integ_keylen(uint16_t integ)
 {
 	switch (integ) {
 	case ISAKMP_INTEG_HMAC_MD5_96: return 16;
@@ -201,14 +201,14 @@ esp_integ_keylen(uint16_t integ)
 }
 
 bool
-encap_udp(uint16_t e)
+iki_encap_udp(uint16_t e)
 {
 	return e == ISAKMP_ENCAP_UDP_TUNNEL || e == ISAKMP_ENCAP_UDP_TRANSPORT ||
 	    e == ISAKMP_ENCAP_UDP_TUNNEL_DRAFT || e == ISAKMP_ENCAP_UDP_TRANSPORT_DRAFT;
 }
 
 bool
-encap_tunnel(uint16_t e)
+iki_encap_tunnel(uint16_t e)
 {
 	return e == ISAKMP_ENCAP_TUNNEL || e == ISAKMP_ENCAP_UDP_TUNNEL ||
 	    e == ISAKMP_ENCAP_UDP_TUNNEL_DRAFT;
@@ -216,9 +216,9 @@ encap_tunnel(uint16_t e)
 
 /* The encapsulation value we use for a policy on this IKE SA. */
 uint16_t
-our_encap(struct isakmp_ctx *ctx, struct ike_sa *sa)
+iki_our_encap(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
-	bool tun = pol(ctx, sa)->mode == ISAKMP_MODE_TUNNEL;
+	bool tun = iki_pol(ctx, sa)->mode == ISAKMP_MODE_TUNNEL;
 
 	if (!(sa->natt && (sa->nat_local || sa->nat_remote)))
 		return tun ? ISAKMP_ENCAP_TUNNEL : ISAKMP_ENCAP_TRANSPORT;
@@ -228,7 +228,7 @@ our_encap(struct isakmp_ctx *ctx, struct ike_sa *sa)
 }
 
 int
-p2_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen, struct p2got *g)
+iki_p2_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen, struct p2got *g)
 {
 	const uint8_t *p = t + 8, *end = t + tlen;
 	struct attr a;
@@ -237,9 +237,9 @@ p2_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen, struct p2got
 	memset(g, 0, sizeof(*g));
 	g->p.enc = t[5];
 	while (p < end) {
-		if (attr_next(&p, end, &a) != 0) {
+		if (iki_attr_next(&p, end, &a) != 0) {
 			ctx->st.rx_bad_attr++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "bad phase 2 attribute at offset %zu",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "bad phase 2 attribute at offset %zu",
 			    (size_t)(p - t));
 			return ISAKMP_E_ATTR;
 		}
@@ -262,7 +262,7 @@ p2_transform(struct isakmp_ctx *ctx, const uint8_t *t, size_t tlen, struct p2got
 }
 
 bool
-p2_match(const struct isakmp_policy *pl, const struct isakmp_p2_proposal *want,
+iki_p2_match(const struct isakmp_policy *pl, const struct isakmp_p2_proposal *want,
     const struct p2got *g)
 {
 	uint16_t kb = g->p.key_bits, wkb = want->key_bits ? want->key_bits : 128;

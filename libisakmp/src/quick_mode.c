@@ -21,10 +21,10 @@ static int
 qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q)
 {
 	struct isakmp_ipsec_sa e;
-	size_t ek = esp_enc_keylen(&q->chosen), ak = esp_integ_keylen(q->chosen.integ);
+	size_t ek = iki_esp_enc_keylen(&q->chosen), ak = iki_esp_integ_keylen(q->chosen.integ);
 	size_t salt = q->chosen.enc == ISAKMP_ESP_AES_GCM_16 ? ISAKMP_SALT_LEN : 0;
 	uint8_t km[ISAKMP_ESP_KEY_MAX + ISAKMP_SALT_LEN + ISAKMP_ESP_INTEG_KEY_MAX];
-	struct isakmp_policy *p = pol(ctx, sa);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 	struct ipsec *x = NULL;
 	int rc;
 
@@ -41,9 +41,9 @@ qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q
 	if (p->sha256_96 && e.integ_alg == ISAKMP_INTEG_HMAC_SHA256_128)
 		e.integ_alg = ISAKMP_INTEG_HMAC_SHA256_96;
 	e.integ_key_len = ak;
-	e.mode = encap_tunnel(q->encap) ? ISAKMP_MODE_TUNNEL : ISAKMP_MODE_TRANSPORT;
+	e.mode = iki_encap_tunnel(q->encap) ? ISAKMP_MODE_TUNNEL : ISAKMP_MODE_TRANSPORT;
 	e.encap = q->encap;
-	e.udp_encap = encap_udp(q->encap);
+	e.udp_encap = iki_encap_udp(q->encap);
 	e.local = sa->local;
 	e.remote = sa->remote;
 	/* NAT-OA (RFC 3947 5.2): the peer's original source, our address as it saw it. */
@@ -58,27 +58,27 @@ qm_install(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q
 	e.hard_bytes = (uint64_t)q->chosen.life_kb * 1024;
 	e.soft_bytes = q->initiator ? e.hard_bytes / 10 * 9 : e.hard_bytes / 100 * 97;
 	e.initiator = q->initiator;
-	if ((rc = ikc_keymat(ctx, sa, 3, q->spi_in, q, km, ek + ak)) != 0)
+	if ((rc = iki_ikc_keymat(ctx, sa, 3, q->spi_in, q, km, ek + ak)) != 0)
 		goto out;
 	memcpy(e.enc_key_in, km, ek - salt);
 	memcpy(e.salt_in, km + ek - salt, salt);
 	memcpy(e.integ_key_in, km + ek, ak);
-	if ((rc = ikc_keymat(ctx, sa, 3, q->spi_out, q, km, ek + ak)) != 0)
+	if ((rc = iki_ikc_keymat(ctx, sa, 3, q->spi_out, q, km, ek + ak)) != 0)
 		goto out;
 	memcpy(e.enc_key_out, km, ek - salt);
 	memcpy(e.salt_out, km + ek - salt, salt);
 	memcpy(e.integ_key_out, km + ek, ak);
 	sodium_memzero(q->gqm, sizeof(q->gqm));
 	q->gqmlen = 0;
-	if ((rc = ipsec_install(ctx, now, sa, &e, &x)) != 0)
+	if ((rc = iki_ipsec_install(ctx, now, sa, &e, &x)) != 0)
 		goto out;
 	q->ready = true;
 	q->ipsec_id = x->id;
 	q->deadline = 0;
 	/* Nothing to resend for a retransmitted last message unless set later. */
-	wipe_free(ctx, &q->last_tx, &q->last_tx_len);
+	iki_wipe_free(ctx, &q->last_tx, &q->last_tx_len);
 	q->linger = now + ctx->cfg.half_open_timeout_ns;
-	ike_rearm(ctx, sa);
+	iki_ike_rearm(ctx, sa);
 out:
 	sodium_memzero(km, sizeof(km));
 	sodium_memzero(&e, sizeof(e));
@@ -98,31 +98,31 @@ qm_seal_send(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
 	int rc;
 
 	memcpy(w->p + hoff, h, sa->alg.hlen);
-	if ((rc = encrypt_msg(sa, w, q->iv)) != 0 ||
-	    (rc = store(ctx, &q->last_tx, &q->last_tx_len, w->p, w->len)) != 0) {
-		qm_clear(ctx, q);
+	if ((rc = iki_encrypt_msg(sa, w, q->iv)) != 0 ||
+	    (rc = iki_store(ctx, &q->last_tx, &q->last_tx_len, w->p, w->len)) != 0) {
+		iki_qm_clear(ctx, q);
 		return rc;
 	}
 	q->state = state;
 	q->deadline = deadline;
-	ike_rearm(ctx, sa);
-	return send_msg(ctx, sa, w->p, w->len);
+	iki_ike_rearm(ctx, sa);
+	return iki_send_msg(ctx, sa, w->p, w->len);
 }
 
 int
-qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct ipsec *of)
+iki_qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct ipsec *of)
 {
-	struct isakmp_policy *p = pol(ctx, sa);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 	struct qm *q;
 	uint8_t buf[ISAKMP_MAX_PACKET], h[MAX_HASH];
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	size_t hoff, s, s2, st, i;
-	uint16_t encap = our_encap(ctx, sa);
+	uint16_t encap = iki_our_encap(ctx, sa);
 	int rc;
 
 	if (sa->peer == NULL || sa->state != S_ESTABLISHED)
 		return ISAKMP_E_STATE;
-	if (!ipsec_room(ctx, sa->peer) || (q = qm_slot(ctx, sa)) == NULL)
+	if (!iki_ipsec_room(ctx, sa->peer) || (q = iki_qm_slot(ctx, sa)) == NULL)
 		return ISAKMP_E_LIMIT;
 	memset(q, 0, sizeof(*q));
 	q->used = true;
@@ -139,81 +139,81 @@ qm_initiate(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struc
 		q->peer_port = p->local_port;
 	}
 	do {
-		if ((rc = ik_rng(ctx, &q->msgid, 4)) != 0)
+		if ((rc = iki_ik_rng(ctx, &q->msgid, 4)) != 0)
 			goto fail;
-	} while (q->msgid == 0 || qm_find(sa, q->msgid) != q);
+	} while (q->msgid == 0 || iki_qm_find(sa, q->msgid) != q);
 	do {
-		if ((rc = ik_rng(ctx, &q->spi_in, 4)) != 0)
+		if ((rc = iki_ik_rng(ctx, &q->spi_in, 4)) != 0)
 			goto fail;
 	} while (q->spi_in < 256);
 	q->nilen = 32;
-	if ((rc = ik_rng(ctx, q->ni, q->nilen)) != 0 || (rc = p2_iv(sa, q->msgid, q->iv)) != 0)
+	if ((rc = iki_ik_rng(ctx, q->ni, q->nilen)) != 0 || (rc = iki_p2_iv(sa, q->msgid, q->iv)) != 0)
 		goto fail;
 	q->encap = encap;
-	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
-	add_hash_placeholder(sa, &w, &hoff);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
+	iki_add_hash_placeholder(sa, &w, &hoff);
 	st = w.len;
-	s = wb_begin(&w, PL_SA);
-	wb_u32(&w, 1);
-	wb_u32(&w, 1);
-	s2 = wb_sub(&w, PL_NONE);
-	wb_u8(&w, 1);
-	wb_u8(&w, 3);  /* PROTO_IPSEC_ESP */
-	wb_u8(&w, 4);
-	wb_u8(&w, (uint8_t)p->n_p2);
-	wb_u32(&w, q->spi_in);
+	s = iki_wb_begin(&w, PL_SA);
+	iki_wb_u32(&w, 1);
+	iki_wb_u32(&w, 1);
+	s2 = iki_wb_sub(&w, PL_NONE);
+	iki_wb_u8(&w, 1);
+	iki_wb_u8(&w, 3);  /* PROTO_IPSEC_ESP */
+	iki_wb_u8(&w, 4);
+	iki_wb_u8(&w, (uint8_t)p->n_p2);
+	iki_wb_u32(&w, q->spi_in);
 	for (i = 0; i < p->n_p2; i++) {
 		const struct isakmp_p2_proposal *pp = &p->p2[i];
-		size_t t = wb_sub(&w, i + 1 == p->n_p2 ? PL_NONE : PL_T);
+		size_t t = iki_wb_sub(&w, i + 1 == p->n_p2 ? PL_NONE : PL_T);
 
-		wb_u8(&w, (uint8_t)(i + 1));
-		wb_u8(&w, (uint8_t)pp->enc);
-		wb_u16(&w, 0);
-		wb_attr(&w, 1, 1);
-		wb_attr(&w, 2, pp->life_s ? pp->life_s : 3600);
+		iki_wb_u8(&w, (uint8_t)(i + 1));
+		iki_wb_u8(&w, (uint8_t)pp->enc);
+		iki_wb_u16(&w, 0);
+		iki_wb_attr(&w, 1, 1);
+		iki_wb_attr(&w, 2, pp->life_s ? pp->life_s : 3600);
 		if (pp->life_kb) {
-			wb_attr(&w, 1, 2);
-			wb_attr(&w, 2, pp->life_kb);
+			iki_wb_attr(&w, 1, 2);
+			iki_wb_attr(&w, 2, pp->life_kb);
 		}
-		wb_attr(&w, 4, encap);
+		iki_wb_attr(&w, 4, encap);
 		if (pp->integ != ISAKMP_INTEG_NONE)
-			wb_attr(&w, 5, pp->integ);
+			iki_wb_attr(&w, 5, pp->integ);
 		if (p->pfs_group)
-			wb_attr(&w, 3, p->pfs_group);
+			iki_wb_attr(&w, 3, p->pfs_group);
 		if (pp->enc == ISAKMP_ESP_AES_CBC || pp->enc == ISAKMP_ESP_AES_GCM_16)
-			wb_attr(&w, 6, pp->key_bits ? pp->key_bits : 128);
-		wb_end(&w, t);
+			iki_wb_attr(&w, 6, pp->key_bits ? pp->key_bits : 128);
+		iki_wb_end(&w, t);
 	}
-	wb_end(&w, s2);
-	wb_end(&w, s);
-	s = wb_begin(&w, PL_NONCE);
-	wb_put(&w, q->ni, q->nilen);
-	wb_end(&w, s);
+	iki_wb_end(&w, s2);
+	iki_wb_end(&w, s);
+	s = iki_wb_begin(&w, PL_NONCE);
+	iki_wb_put(&w, q->ni, q->nilen);
+	iki_wb_end(&w, s);
 	if (p->pfs_group) {
-		if ((rc = ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0)
+		if ((rc = iki_ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0)
 			goto fail;
-		s = wb_begin(&w, PL_KE);
-		wb_put(&w, q->dh.pub, q->dh.publen);
-		wb_end(&w, s);
+		s = iki_wb_begin(&w, PL_KE);
+		iki_wb_put(&w, q->dh.pub, q->dh.publen);
+		iki_wb_end(&w, s);
 	}
-	add_id_addr(&w, sa->local.ip, q->sel_protocol, q->sel_local_port, NULL);
-	add_id_addr(&w, sa->remote.ip, q->sel_protocol, q->peer_port, NULL);
-	if (encap_udp(encap) && !encap_tunnel(encap)) {
+	iki_add_id_addr(&w, sa->local.ip, q->sel_protocol, q->sel_local_port, NULL);
+	iki_add_id_addr(&w, sa->remote.ip, q->sel_protocol, q->peer_port, NULL);
+	if (iki_encap_udp(encap) && !iki_encap_tunnel(encap)) {
 		q->natoa_i = sa->local.ip;
 		q->natoa_r = sa->remote.ip;
-		add_natoa(sa, &w, q->natoa_i);
-		add_natoa(sa, &w, q->natoa_r);
+		iki_add_natoa(sa, &w, q->natoa_i);
+		iki_add_natoa(sa, &w, q->natoa_r);
 	}
 	if (w.err) {
 		rc = ISAKMP_E_BUFFER;
 		goto fail;
 	}
-	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		goto fail;
 	return qm_seal_send(ctx, sa, q, &w, hoff, h, 1,
 	    now + ctx->cfg.retransmit_ns);
 fail:
-	qm_clear(ctx, q);
+	iki_qm_clear(ctx, q);
 	return rc;
 }
 
@@ -222,7 +222,7 @@ static int
 qm_check_ids(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
     const struct payload *idi, const struct payload *idr)
 {
-	struct isakmp_policy *p = pol(ctx, sa);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
 	const struct payload *ours = q->initiator ? idi : idr;
 	const struct payload *theirs = q->initiator ? idr : idi;
 
@@ -246,7 +246,7 @@ qm_check_ids(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q,
 	return 0;
 bad:
 	ctx->st.rx_bad_id++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode IDs not acceptable (types %u/%u)",
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode IDs not acceptable (types %u/%u)",
 	    (unsigned long long)sa->id, idi != NULL && idi->len ? idi->body[0] : 0,
 	    idr != NULL && idr->len ? idr->body[0] : 0);
 	return ISAKMP_E_ID;
@@ -254,11 +254,11 @@ bad:
 
 /* The hash payload must come first in every phase 2 / Informational message. */
 int
-first_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
+iki_first_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 {
 	if (m->n == 0 || m->pl[0].type != PL_HASH || m->pl[0].len != sa->alg.hlen) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "exchange %u without leading HASH payload", m->exch);
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "exchange %u without leading HASH payload", m->exch);
 		return ISAKMP_E_PAYLOAD;
 	}
 	return 0;
@@ -266,12 +266,12 @@ first_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 
 /* Responder: QM1 -> QM2. */
 int
-r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
+iki_r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     const uint8_t *iv_next, const uint8_t *pkt, size_t len)
 {
-	struct isakmp_policy *p = pol(ctx, sa);
-	const struct payload *sap = pl_find(m, PL_SA, 0), *n = pl_find(m, PL_NONCE, 0);
-	const struct payload *idi = pl_find(m, PL_ID, 0), *idr = pl_find(m, PL_ID, 1);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
+	const struct payload *sap = iki_pl_find(m, PL_SA, 0), *n = iki_pl_find(m, PL_NONCE, 0);
+	const struct payload *idi = iki_pl_find(m, PL_ID, 0), *idr = iki_pl_find(m, PL_ID, 1);
 	const uint8_t *after = m->pl[0].raw + 4 + m->pl[0].len;
 	size_t alen = (size_t)(m->first + m->plen - after);
 	uint8_t h[MAX_HASH], buf[ISAKMP_MAX_PACKET];
@@ -281,33 +281,33 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	const uint8_t *ctr = NULL, *cprop = NULL;
 	struct qm *q;
 	size_t i, hoff, s, s2, st;
-	uint16_t want_encap = our_encap(ctx, sa);
+	uint16_t want_encap = iki_our_encap(ctx, sa);
 	bool shortened = false;
 	int rc;
 
-	if ((rc = qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
 		return rc;
 	if (CRYPTO_memcmp(h, m->pl[0].body, sa->alg.hlen) != 0) {
 		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(1) does not verify",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(1) does not verify",
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
-	msg_authenticated(ctx, sa, m, false);
+	iki_msg_authenticated(ctx, sa, m, false);
 	if (sap == NULL || n == NULL) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 without SA or nonce");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM1 without SA or nonce");
 		return ISAKMP_E_PAYLOAD;
 	}
-	if ((pl_find(m, PL_KE, 0) != NULL) != (p->pfs_group != 0)) {
+	if ((iki_pl_find(m, PL_KE, 0) != NULL) != (p->pfs_group != 0)) {
 		ctx->st.rx_no_proposal++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "QM1 %s PFS, policy %s", pl_find(m, PL_KE, 0) ?
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM1 %s PFS, policy %s", iki_pl_find(m, PL_KE, 0) ?
 		    "asks for" : "lacks", p->pfs_group ? "requires it" : "has none");
 		return ISAKMP_E_NO_PROPOSAL;
 	}
-	if ((rc = check_nonce(ctx, n)) != 0 || (rc = sa_validate(ctx, sap->body, sap->len, 3)) != 0)
+	if ((rc = iki_check_nonce(ctx, n)) != 0 || (rc = iki_sa_validate(ctx, sap->body, sap->len, 3)) != 0)
 		return rc;
-	if (!ipsec_room(ctx, sa->peer) || (q = qm_slot(ctx, sa)) == NULL)
+	if (!iki_ipsec_room(ctx, sa->peer) || (q = iki_qm_slot(ctx, sa)) == NULL)
 		return ISAKMP_E_LIMIT;
 	memset(q, 0, sizeof(*q));
 	q->sel_protocol = p->protocol;
@@ -317,15 +317,15 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	memset(&chosen, 0, sizeof(chosen));
 	for (i = 0; i < p->n_p2 && ctr == NULL; i++) {
 		memset(&it, 0, sizeof(it));
-		while (sa_next(sap->body, sap->len, &it)) {
+		while (iki_sa_next(sap->body, sap->len, &it)) {
 			if (it.prop[6] != 4)
 				continue;
-			if ((rc = p2_transform(ctx, it.tr, it.trlen, &g)) != 0)
+			if ((rc = iki_p2_transform(ctx, it.tr, it.trlen, &g)) != 0)
 				return rc;
-			if (!p2_match(p, &p->p2[i], &g))
+			if (!iki_p2_match(p, &p->p2[i], &g))
 				continue;
-			if (encap_udp(g.encap) != encap_udp(want_encap) ||
-			    encap_tunnel(g.encap) != encap_tunnel(want_encap))
+			if (iki_encap_udp(g.encap) != iki_encap_udp(want_encap) ||
+			    iki_encap_tunnel(g.encap) != iki_encap_tunnel(want_encap))
 				continue;
 			ctr = it.tr;
 			cprop = it.prop;
@@ -335,7 +335,7 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	}
 	if (ctr == NULL) {
 		ctx->st.rx_no_proposal++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: no acceptable Quick Mode proposal "
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: no acceptable Quick Mode proposal "
 		    "(want encapsulation %u)", (unsigned long long)sa->id, want_encap);
 		return ISAKMP_E_NO_PROPOSAL;
 	}
@@ -362,100 +362,100 @@ r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg 
 	memcpy(q->ni, n->body, n->len);
 	q->nilen = n->len;
 	q->nrlen = n->len > 32 ? 32 : (n->len < 16 ? 16 : n->len);
-	qm_natoa(sa, q, m);
-	if (encap_udp(q->encap) && !encap_tunnel(q->encap)) {
+	iki_qm_natoa(sa, q, m);
+	if (iki_encap_udp(q->encap) && !iki_encap_tunnel(q->encap)) {
 		if (q->natoa_i == 0)
 			q->natoa_i = sa->remote.ip;
 		q->natoa_r = sa->local.ip;
 	}
 	do {
-		if ((rc = ik_rng(ctx, &q->spi_in, 4)) != 0)
+		if ((rc = iki_ik_rng(ctx, &q->spi_in, 4)) != 0)
 			goto fail;
 	} while (q->spi_in < 256);
-	if ((rc = ik_rng(ctx, q->nr, q->nrlen)) != 0)
+	if ((rc = iki_ik_rng(ctx, q->nr, q->nrlen)) != 0)
 		goto fail;
 	if (p->pfs_group) {
-		const struct payload *ke = pl_find(m, PL_KE, 0);
+		const struct payload *ke = iki_pl_find(m, PL_KE, 0);
 
-		if (ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0) {
+		if (iki_ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0) {
 			ctx->st.rx_bad_ke++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "QM1 KE of %zu bytes for PFS group %u", ke->len,
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM1 KE of %zu bytes for PFS group %u", ke->len,
 			    p->pfs_group);
 			rc = ISAKMP_E_KE;
 			goto fail;
 		}
-		if ((rc = ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0 ||
-		    (rc = ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen)) != 0)
+		if ((rc = iki_ikc_dh_new(ctx, &q->dh, p->pfs_group)) != 0 ||
+		    (rc = iki_ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen)) != 0)
 			goto fail;
 	}
 	memcpy(q->iv, iv_next, sa->alg.blk);
 	/* QM2: HDR*, HASH(2), SA, Nr [, IDci, IDcr] [, NAT-OAi, NAT-OAr]. */
-	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
-	add_hash_placeholder(sa, &w, &hoff);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
+	iki_add_hash_placeholder(sa, &w, &hoff);
 	st = w.len;
-	s = wb_begin(&w, PL_SA);
-	wb_u32(&w, 1);
-	wb_u32(&w, 1);
-	s2 = wb_sub(&w, PL_NONE);
-	wb_u8(&w, cprop[4]);
-	wb_u8(&w, 3);
-	wb_u8(&w, 4);
-	wb_u8(&w, 1);
-	wb_u32(&w, q->spi_in);
-	wb_put(&w, ctr, rd16(ctr + 2));
+	s = iki_wb_begin(&w, PL_SA);
+	iki_wb_u32(&w, 1);
+	iki_wb_u32(&w, 1);
+	s2 = iki_wb_sub(&w, PL_NONE);
+	iki_wb_u8(&w, cprop[4]);
+	iki_wb_u8(&w, 3);
+	iki_wb_u8(&w, 4);
+	iki_wb_u8(&w, 1);
+	iki_wb_u32(&w, q->spi_in);
+	iki_wb_put(&w, ctr, rd16(ctr + 2));
 	if (!w.err)
 		w.p[w.len - rd16(ctr + 2)] = PL_NONE;
-	wb_end(&w, s2);
-	wb_end(&w, s);
-	s = wb_begin(&w, PL_NONCE);
-	wb_put(&w, q->nr, q->nrlen);
-	wb_end(&w, s);
+	iki_wb_end(&w, s2);
+	iki_wb_end(&w, s);
+	s = iki_wb_begin(&w, PL_NONCE);
+	iki_wb_put(&w, q->nr, q->nrlen);
+	iki_wb_end(&w, s);
 	if (p->pfs_group) {
-		s = wb_begin(&w, PL_KE);
-		wb_put(&w, q->dh.pub, q->dh.publen);
-		wb_end(&w, s);
-		ikc_dh_free(&q->dh);
+		s = iki_wb_begin(&w, PL_KE);
+		iki_wb_put(&w, q->dh.pub, q->dh.publen);
+		iki_wb_end(&w, s);
+		iki_ikc_dh_free(&q->dh);
 	}
 	if (idi != NULL && idr != NULL) {
-		s = wb_begin(&w, PL_ID);
-		wb_put(&w, idi->body, idi->len);
-		wb_end(&w, s);
-		s = wb_begin(&w, PL_ID);
-		wb_put(&w, idr->body, idr->len);
-		wb_end(&w, s);
+		s = iki_wb_begin(&w, PL_ID);
+		iki_wb_put(&w, idi->body, idi->len);
+		iki_wb_end(&w, s);
+		s = iki_wb_begin(&w, PL_ID);
+		iki_wb_put(&w, idr->body, idr->len);
+		iki_wb_end(&w, s);
 	}
-	if (pl_find(m, sa->natoa_type, 0) != NULL) {
-		add_natoa(sa, &w, sa->remote.ip);
-		add_natoa(sa, &w, sa->local.ip);
+	if (iki_pl_find(m, sa->natoa_type, 0) != NULL) {
+		iki_add_natoa(sa, &w, sa->remote.ip);
+		iki_add_natoa(sa, &w, sa->local.ip);
 	}
 	if (shortened) {
 		/* DOI 1, ESP, SPI size 4, RESPONDER-LIFETIME, the initiator's SPI. */
-		s = wb_begin(&w, PL_N);
-		wb_u32(&w, 1);
-		wb_u8(&w, 3);
-		wb_u8(&w, 4);
-		wb_u16(&w, N_RESPONDER_LIFETIME);
-		wb_u32(&w, q->spi_out);
-		wb_attr(&w, 1, 1);
-		wb_attr(&w, 2, q->chosen.life_s);
+		s = iki_wb_begin(&w, PL_N);
+		iki_wb_u32(&w, 1);
+		iki_wb_u8(&w, 3);
+		iki_wb_u8(&w, 4);
+		iki_wb_u16(&w, N_RESPONDER_LIFETIME);
+		iki_wb_u32(&w, q->spi_out);
+		iki_wb_attr(&w, 1, 1);
+		iki_wb_attr(&w, 2, q->chosen.life_s);
 		if (q->chosen.life_kb) {
-			wb_attr(&w, 1, 2);
-			wb_attr(&w, 2, q->chosen.life_kb);
+			iki_wb_attr(&w, 1, 2);
+			iki_wb_attr(&w, 2, q->chosen.life_kb);
 		}
-		wb_end(&w, s);
+		iki_wb_end(&w, s);
 	}
 	if (w.err) {
 		rc = ISAKMP_E_BUFFER;
 		goto fail;
 	}
-	if ((rc = qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, w.p + st, w.len - st, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, w.p + st, w.len - st, h)) != 0)
 		goto fail;
-	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
+	if ((rc = iki_store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		goto fail;
 	return qm_seal_send(ctx, sa, q, &w, hoff, h, 2,
 	    now + ctx->cfg.half_open_timeout_ns);
 fail:
-	qm_clear(ctx, q);
+	iki_qm_clear(ctx, q);
 	return rc;
 }
 
@@ -472,48 +472,48 @@ qm_connected(struct isakmp_ctx *ctx, struct ike_sa *sa, struct qm *q)
 	size_t hoff, st, s;
 	int rc;
 
-	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, FL_C, q->msgid);
-	add_hash_placeholder(sa, &w, &hoff);
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, FL_C, q->msgid);
+	iki_add_hash_placeholder(sa, &w, &hoff);
 	st = w.len;
-	s = wb_begin(&w, PL_N);
-	wb_u32(&w, 1);
-	wb_u8(&w, 3);
-	wb_u8(&w, 4);
-	wb_u16(&w, N_CONNECTED);
-	wb_u32(&w, q->spi_in);
-	wb_end(&w, s);
+	s = iki_wb_begin(&w, PL_N);
+	iki_wb_u32(&w, 1);
+	iki_wb_u8(&w, 3);
+	iki_wb_u8(&w, 4);
+	iki_wb_u16(&w, N_CONNECTED);
+	iki_wb_u32(&w, q->spi_in);
+	iki_wb_end(&w, s);
 	if (w.err)
 		return ISAKMP_E_BUFFER;
-	if ((rc = qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, q->msgid, w.p + st, w.len - st, NULL, 0, h)) != 0)
 		return rc;
 	memcpy(w.p + hoff, h, sa->alg.hlen);
-	if ((rc = encrypt_msg(sa, &w, q->iv)) != 0)
+	if ((rc = iki_encrypt_msg(sa, &w, q->iv)) != 0)
 		return rc;
 	/* A retransmitted QM3 gets this message again. */
-	if ((rc = store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len)) != 0)
+	if ((rc = iki_store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len)) != 0)
 		return rc;
-	return send_msg(ctx, sa, w.p, w.len);
+	return iki_send_msg(ctx, sa, w.p, w.len);
 }
 
 /* Responder: QM3 (HASH(3)) -> SA ready. */
 int
-r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
+iki_r_qm3(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
     const struct msg *m, const uint8_t *iv_next, const uint8_t *pkt, size_t len)
 {
 	uint8_t h[MAX_HASH];
 	int rc;
 
-	if ((rc = qm_hash(ctx, sa, true, q->msgid, q->ni, q->nilen, q->nr, q->nrlen, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, true, q->msgid, q->ni, q->nilen, q->nr, q->nrlen, h)) != 0)
 		return rc;
 	if (CRYPTO_memcmp(h, m->pl[0].body, sa->alg.hlen) != 0) {
 		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(3) does not verify",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(3) does not verify",
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
-	msg_authenticated(ctx, sa, m, true);
+	iki_msg_authenticated(ctx, sa, m, true);
 	memcpy(q->iv, iv_next, sa->alg.blk);
-	if ((rc = store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
+	if ((rc = iki_store(ctx, &q->last_rx, &q->last_rx_len, pkt, len)) != 0)
 		return rc;
 	q->state = 3;
 	if ((rc = qm_install(ctx, now, sa, q)) != 0)
@@ -532,7 +532,7 @@ qm_responder_lifetime(struct isakmp_ctx *ctx, struct qm *q, const struct msg *m)
 	size_t i;
 	uint16_t ltype = 0;
 
-	for (i = 0; (n = pl_find(m, PL_N, i)) != NULL; i++) {
+	for (i = 0; (n = iki_pl_find(m, PL_N, i)) != NULL; i++) {
 		const uint8_t *p, *end;
 
 		if (n->len < 8 || rd16(n->body + 6) != N_RESPONDER_LIFETIME ||
@@ -541,9 +541,9 @@ qm_responder_lifetime(struct isakmp_ctx *ctx, struct qm *q, const struct msg *m)
 		p = n->body + 8 + n->body[5];
 		end = n->body + n->len;
 		while (p < end) {
-			if (attr_next(&p, end, &a) != 0) {
+			if (iki_attr_next(&p, end, &a) != 0) {
 				ctx->st.rx_bad_attr++;
-				ik_log(ctx, ISAKMP_LOG_WARN, "RESPONDER-LIFETIME with a bad attribute");
+				iki_ik_log(ctx, ISAKMP_LOG_WARN, "RESPONDER-LIFETIME with a bad attribute");
 				return;
 			}
 			if (a.type == 1)
@@ -554,18 +554,18 @@ qm_responder_lifetime(struct isakmp_ctx *ctx, struct qm *q, const struct msg *m)
 			    (q->chosen.life_kb == 0 || a.val < q->chosen.life_kb))
 				q->chosen.life_kb = a.val;
 		}
-		ik_log(ctx, ISAKMP_LOG_INFO, "RESPONDER-LIFETIME: %u s, %u kB", q->chosen.life_s,
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "RESPONDER-LIFETIME: %u s, %u kB", q->chosen.life_s,
 		    q->chosen.life_kb);
 	}
 }
 
 /* Initiator: QM2 -> QM3 and SA ready. */
 int
-i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
+iki_i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
     const struct msg *m, const uint8_t *iv_next)
 {
-	struct isakmp_policy *p = pol(ctx, sa);
-	const struct payload *sap = pl_find(m, PL_SA, 0), *n = pl_find(m, PL_NONCE, 0);
+	struct isakmp_policy *p = iki_pol(ctx, sa);
+	const struct payload *sap = iki_pl_find(m, PL_SA, 0), *n = iki_pl_find(m, PL_NONCE, 0);
 	const uint8_t *after = m->pl[0].raw + 4 + m->pl[0].len;
 	size_t alen = (size_t)(m->first + m->plen - after), i, s;
 	uint8_t h[MAX_HASH], buf[256];
@@ -574,32 +574,32 @@ i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 	struct p2got g;
 	int rc;
 
-	if ((rc = qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, after, alen, h)) != 0)
+	if ((rc = iki_qm_hash(ctx, sa, false, q->msgid, q->ni, q->nilen, after, alen, h)) != 0)
 		return rc;
 	if (CRYPTO_memcmp(h, m->pl[0].body, sa->alg.hlen) != 0) {
 		ctx->st.rx_auth_failed++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(2) does not verify",
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode HASH(2) does not verify",
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
-	msg_authenticated(ctx, sa, m, true);
+	iki_msg_authenticated(ctx, sa, m, true);
 	if (sap == NULL || n == NULL) {
 		ctx->st.rx_bad_payload++;
-		ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without SA or nonce");
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without SA or nonce");
 		return ISAKMP_E_PAYLOAD;
 	}
-	if ((rc = check_nonce(ctx, n)) != 0 || (rc = sa_validate(ctx, sap->body, sap->len, 3)) != 0)
+	if ((rc = iki_check_nonce(ctx, n)) != 0 || (rc = iki_sa_validate(ctx, sap->body, sap->len, 3)) != 0)
 		return rc;
 	memset(&it, 0, sizeof(it));
-	if (!sa_next(sap->body, sap->len, &it) || it.prop[6] != 4 ||
-	    p2_transform(ctx, it.tr, it.trlen, &g) != 0)
+	if (!iki_sa_next(sap->body, sap->len, &it) || it.prop[6] != 4 ||
+	    iki_p2_transform(ctx, it.tr, it.trlen, &g) != 0)
 		goto noprop;
 	for (i = 0; i < p->n_p2; i++)
-		if (p2_match(p, &p->p2[i], &g))
+		if (iki_p2_match(p, &p->p2[i], &g))
 			break;
 	if (i == p->n_p2 || g.encap != q->encap)
 		goto noprop;
-	if ((rc = qm_check_ids(ctx, sa, q, pl_find(m, PL_ID, 0), pl_find(m, PL_ID, 1))) != 0)
+	if ((rc = qm_check_ids(ctx, sa, q, iki_pl_find(m, PL_ID, 0), iki_pl_find(m, PL_ID, 1))) != 0)
 		return rc;
 	q->chosen = g.p;
 	if (q->chosen.life_s == 0)
@@ -607,37 +607,37 @@ i_qm2(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct qm *q,
 	qm_responder_lifetime(ctx, q, m);
 	q->spi_out = rd32(it.prop + 8);
 	if (p->pfs_group) {
-		const struct payload *ke = pl_find(m, PL_KE, 0);
+		const struct payload *ke = iki_pl_find(m, PL_KE, 0);
 
-		if (ke == NULL || ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0 ||
-		    ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen) != 0) {
+		if (ke == NULL || iki_ikc_dh_check_peer(p->pfs_group, ke->body, ke->len) != 0 ||
+		    iki_ikc_dh_shared(ctx, &q->dh, ke->body, ke->len, q->gqm, &q->gqmlen) != 0) {
 			ctx->st.rx_bad_ke++;
-			ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without a valid PFS KE for group %u",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM2 without a valid PFS KE for group %u",
 			    p->pfs_group);
 			return ISAKMP_E_KE;
 		}
-		ikc_dh_free(&q->dh);
+		iki_ikc_dh_free(&q->dh);
 	}
 	memcpy(q->nr, n->body, n->len);
 	q->nrlen = n->len;
 	memcpy(q->iv, iv_next, sa->alg.blk);
-	wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
-	if ((rc = qm_hash(ctx, sa, true, q->msgid, q->ni, q->nilen, q->nr, q->nrlen, h)) != 0)
+	iki_wb_header(&w, sa->icookie, sa->rcookie, EX_QUICK, 0, q->msgid);
+	if ((rc = iki_qm_hash(ctx, sa, true, q->msgid, q->ni, q->nilen, q->nr, q->nrlen, h)) != 0)
 		return rc;
-	s = wb_begin(&w, PL_HASH);
-	wb_put(&w, h, sa->alg.hlen);
-	wb_end(&w, s);
-	if ((rc = encrypt_msg(sa, &w, q->iv)) != 0)
+	s = iki_wb_begin(&w, PL_HASH);
+	iki_wb_put(&w, h, sa->alg.hlen);
+	iki_wb_end(&w, s);
+	if ((rc = iki_encrypt_msg(sa, &w, q->iv)) != 0)
 		return rc;
 	q->state = 3;
-	if ((rc = send_msg(ctx, sa, w.p, w.len)) != 0)
+	if ((rc = iki_send_msg(ctx, sa, w.p, w.len)) != 0)
 		return rc;
 	/* Keep QM3 to answer a retransmitted QM2. */
 	if ((rc = qm_install(ctx, now, sa, q)) != 0)
 		return rc;
-	return store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len);
+	return iki_store(ctx, &q->last_tx, &q->last_tx_len, w.p, w.len);
 noprop:
 	ctx->st.rx_no_proposal++;
-	ik_log(ctx, ISAKMP_LOG_WARN, "QM2 chose a transform we did not offer");
+	iki_ik_log(ctx, ISAKMP_LOG_WARN, "QM2 chose a transform we did not offer");
 	return ISAKMP_E_NO_PROPOSAL;
 }

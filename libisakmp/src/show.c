@@ -81,7 +81,7 @@ isakmp_ike_sa_next(const struct isakmp_ctx *ctx, uint64_t now, size_t *cursor,
 	info->expires_ns = sa->state == S_ESTABLISHED ? sa->expires : sa->deadline;
 	info->rekey_at_ns = sa->p1_rekeyed ? 0 : sa->p1_rekey_at;
 	info->replaced_by = sa->replaced_by;
-	if (p != NULL && peer_current_ike(p) == sa && p->dpd_due != 0) {
+	if (p != NULL && iki_peer_current_ike(p) == sa && p->dpd_due != 0) {
 		info->dpd_enabled = true;
 		info->dpd_outstanding = p->dpd_outstanding;
 	}

@@ -16,7 +16,7 @@ min_set(uint64_t t, uint64_t v)
 }
 
 void
-ike_rearm(struct isakmp_ctx *ctx, struct ike_sa *sa)
+iki_ike_rearm(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
 	uint64_t t = UINT64_MAX;
 	size_t i;
@@ -38,7 +38,7 @@ ike_rearm(struct isakmp_ctx *ctx, struct ike_sa *sa)
 }
 
 void
-peer_rearm(struct isakmp_ctx *ctx, struct peer *p)
+iki_peer_rearm(struct isakmp_ctx *ctx, struct peer *p)
 {
 	uint64_t t = UINT64_MAX;
 
@@ -48,7 +48,7 @@ peer_rearm(struct isakmp_ctx *ctx, struct peer *p)
 }
 
 void
-ipsec_rearm(struct isakmp_ctx *ctx, struct ipsec *x)
+iki_ipsec_rearm(struct isakmp_ctx *ctx, struct ipsec *x)
 {
 	uint64_t t = x->expires;
 
@@ -68,16 +68,16 @@ isakmp_next_timeout(const struct isakmp_ctx *ctx)
  * INITIAL-CONTACT; with want_qm a Quick Mode (replacing rekey_of) follows.
  */
 int
-ike_start_rekey(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, bool want_qm,
+iki_ike_start_rekey(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, bool want_qm,
     uint64_t rekey_of)
 {
 	int rc;
 
-	rc = mm_start(ctx, now, p->pol, &p->orig_local, &p->orig_remote, p, false, want_qm,
+	rc = iki_mm_start(ctx, now, p->pol, &p->orig_local, &p->orig_remote, p, false, want_qm,
 	    rekey_of);
 	if (rc == 0)
 		ctx->st.phase1_rekeys++;
-	ik_log(ctx, rc == 0 ? ISAKMP_LOG_INFO : ISAKMP_LOG_WARN, "peer %llu: new phase 1%s%s",
+	iki_ik_log(ctx, rc == 0 ? ISAKMP_LOG_INFO : ISAKMP_LOG_WARN, "peer %llu: new phase 1%s%s",
 	    (unsigned long long)p->id, want_qm ? " for a Quick Mode" : "",
 	    rc == 0 ? " started" : " refused");
 	return rc;
@@ -88,28 +88,28 @@ ike_start_rekey(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, bool want_
  * selectors, or (original initiator only) a new phase 1 first.
  */
 int
-ipsec_start_rekey(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x)
+iki_ipsec_start_rekey(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x)
 {
 	struct peer *p = x->peer;
-	struct ike_sa *cur = peer_current_ike(p);
+	struct ike_sa *cur = iki_peer_current_ike(p);
 	int rc;
 
 	if (cur != NULL && (cur->expires == 0 || now < cur->expires)) {
-		rc = qm_initiate(ctx, now, cur, x);
+		rc = iki_qm_initiate(ctx, now, cur, x);
 	} else if (p->initiator) {
-		rc = ike_start_rekey(ctx, now, p, true, x->id);
+		rc = iki_ike_start_rekey(ctx, now, p, true, x->id);
 	} else {
-		ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: no IKE SA to rekey IPsec SA %llu on; it "
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: no IKE SA to rekey IPsec SA %llu on; it "
 		    "lives until it expires", (unsigned long long)p->id, (unsigned long long)x->id);
 		return ISAKMP_E_STATE;
 	}
 	if (rc == 0) {
 		x->rekeying = true;
 		ctx->st.ipsec_rekeys++;
-		ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: rekeying IPsec SA %llu (in %08x)",
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "peer %llu: rekeying IPsec SA %llu (in %08x)",
 		    (unsigned long long)p->id, (unsigned long long)x->id, x->sa.spi_in);
 	}
-	ipsec_rearm(ctx, x);
+	iki_ipsec_rearm(ctx, x);
 	return rc;
 }
 
@@ -120,11 +120,11 @@ isakmp_ipsec_sa_rekey(struct isakmp_ctx *ctx, uint64_t now, uint64_t ipsec_id)
 
 	if (ctx == NULL)
 		return ISAKMP_E_INVAL;
-	if ((x = ipsec_by_id(ctx, ipsec_id)) == NULL)
+	if ((x = iki_ipsec_by_id(ctx, ipsec_id)) == NULL)
 		return ISAKMP_E_NOT_FOUND;
 	if (x->replaced_by != 0 || x->rekeying)
 		return 0;
-	return ipsec_start_rekey(ctx, now, x);
+	return iki_ipsec_start_rekey(ctx, now, x);
 }
 
 /* A Quick Mode that failed: the SA it was to replace may be rekeyed again. */
@@ -133,11 +133,11 @@ qm_failed(struct isakmp_ctx *ctx, struct qm *q)
 {
 	struct ipsec *x;
 
-	if (q->rekey_of != 0 && (x = ipsec_by_id(ctx, q->rekey_of)) != NULL) {
+	if (q->rekey_of != 0 && (x = iki_ipsec_by_id(ctx, q->rekey_of)) != NULL) {
 		x->rekeying = false;
-		ipsec_rearm(ctx, x);
+		iki_ipsec_rearm(ctx, x);
 	}
-	qm_clear(ctx, q);
+	iki_qm_clear(ctx, q);
 }
 
 static void
@@ -152,7 +152,7 @@ qm_timers(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 			continue;
 		if (q->ready) {
 			if (q->linger != 0 && now >= q->linger)
-				qm_clear(ctx, q);
+				iki_qm_clear(ctx, q);
 			continue;
 		}
 		if (q->deadline == 0 || now < q->deadline)
@@ -160,10 +160,10 @@ qm_timers(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 		if (q->initiator && q->tries < ctx->cfg.retransmit_max && q->last_tx != NULL) {
 			q->tries++;
 			ctx->st.tx_retransmits++;
-			(void)send_msg(ctx, sa, q->last_tx, q->last_tx_len);
+			(void)iki_send_msg(ctx, sa, q->last_tx, q->last_tx_len);
 			q->deadline = now + (ctx->cfg.retransmit_ns << q->tries);
 		} else {
-			ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Quick Mode %08x timed out",
+			iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: Quick Mode %08x timed out",
 			    (unsigned long long)sa->id, q->msgid);
 			qm_failed(ctx, q);
 		}
@@ -175,8 +175,8 @@ ike_timer(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 {
 	if (sa->state == S_ESTABLISHED) {
 		if (sa->expires != 0 && now >= sa->expires) {
-			ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu expired", (unsigned long long)sa->id);
-			ike_remove(ctx, now, sa, ISAKMP_REASON_EXPIRED, true);
+			iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu expired", (unsigned long long)sa->id);
+			iki_ike_remove(ctx, now, sa, ISAKMP_REASON_EXPIRED, true);
 			return;
 		}
 		if (sa->initiator && !sa->p1_rekeyed && sa->p1_rekey_at != 0 &&
@@ -185,30 +185,30 @@ ike_timer(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 			 * lives until it expires. */
 			sa->p1_rekeyed = true;
 			if (sa->replaced_by == 0 && sa->peer != NULL) {
-				ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: rekeying phase 1",
+				iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: rekeying phase 1",
 				    (unsigned long long)sa->id);
-				(void)ike_start_rekey(ctx, now, sa->peer, false, 0);
+				(void)iki_ike_start_rekey(ctx, now, sa->peer, false, 0);
 			}
 		}
 		qm_timers(ctx, now, sa);
-		ike_rearm(ctx, sa);
+		iki_ike_rearm(ctx, sa);
 		return;
 	}
 	if (sa->deadline == 0 || now < sa->deadline) {
-		ike_rearm(ctx, sa);
+		iki_ike_rearm(ctx, sa);
 		return;
 	}
 	if (sa->initiator && sa->tries < ctx->cfg.retransmit_max && sa->last_tx != NULL) {
 		sa->tries++;
 		ctx->st.tx_retransmits++;
-		(void)send_msg(ctx, sa, sa->last_tx, sa->last_tx_len);
+		(void)iki_send_msg(ctx, sa, sa->last_tx, sa->last_tx_len);
 		sa->deadline = now + (ctx->cfg.retransmit_ns << sa->tries);
-		ike_rearm(ctx, sa);
+		iki_ike_rearm(ctx, sa);
 		return;
 	}
-	ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: phase 1 timed out in state %d",
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: phase 1 timed out in state %d",
 	    (unsigned long long)sa->id, sa->state);
-	ike_remove(ctx, now, sa, sa->initiator ? ISAKMP_REASON_DEAD : ISAKMP_REASON_TIMEOUT,
+	iki_ike_remove(ctx, now, sa, sa->initiator ? ISAKMP_REASON_DEAD : ISAKMP_REASON_TIMEOUT,
 	    false);
 }
 
@@ -221,7 +221,7 @@ static bool
 dpd_check(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 {
 	const struct isakmp_policy *pp = &p->pol->p;
-	struct ike_sa *cur = peer_current_ike(p);
+	struct ike_sa *cur = iki_peer_current_ike(p);
 
 	if (cur == NULL || !cur->peer_dpd || pp->dpd_interval_ns == 0) {
 		p->dpd_due = 0;
@@ -234,12 +234,12 @@ dpd_check(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 			p->dpd_first = 0;  /* something authentic arrived: alive */
 			p->dpd_outstanding = 0;
 		} else if (now >= p->dpd_first + pp->dpd_timeout_ns) {
-			ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu dead: %u DPD probes unanswered",
+			iki_ik_log(ctx, ISAKMP_LOG_WARN, "peer %llu dead: %u DPD probes unanswered",
 			    (unsigned long long)p->id, p->dpd_outstanding);
-			peer_teardown(ctx, now, p, ISAKMP_REASON_DEAD, false);
+			iki_peer_teardown(ctx, now, p, ISAKMP_REASON_DEAD, false);
 			return true;
 		} else {
-			dpd_probe(ctx, cur, p);
+			iki_dpd_probe(ctx, cur, p);
 			p->dpd_due = now + pp->dpd_interval_ns;
 			if (p->dpd_due > p->dpd_first + pp->dpd_timeout_ns)
 				p->dpd_due = p->dpd_first + pp->dpd_timeout_ns;
@@ -252,7 +252,7 @@ dpd_check(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 	}
 	p->dpd_first = now;
 	p->dpd_first_seq = p->dpd_seq + 1;
-	dpd_probe(ctx, cur, p);
+	iki_dpd_probe(ctx, cur, p);
 	p->dpd_due = now + (pp->dpd_interval_ns < pp->dpd_timeout_ns ? pp->dpd_interval_ns :
 	    pp->dpd_timeout_ns);
 	return false;
@@ -263,28 +263,28 @@ peer_timer(struct isakmp_ctx *ctx, uint64_t now, struct peer *p)
 {
 	if (p->ka_next != 0 && now >= p->ka_next) {
 		/* RFC 3948 2.3: keep the NAT mapping in front of us alive. */
-		if (out_keepalive(ctx, &p->local, &p->remote) == 0)
+		if (iki_out_keepalive(ctx, &p->local, &p->remote) == 0)
 			ctx->st.natt_keepalives_tx++;
 		p->ka_next = now + p->pol->p.natt_keepalive_ns;
 	}
 	if (p->dpd_due != 0 && now >= p->dpd_due && dpd_check(ctx, now, p))
 		return;
-	peer_rearm(ctx, p);
+	iki_peer_rearm(ctx, p);
 }
 
 static void
 ipsec_timer(struct isakmp_ctx *ctx, uint64_t now, struct ipsec *x)
 {
 	if (now >= x->expires) {
-		ipsec_remove(ctx, now, x, ISAKMP_REASON_EXPIRED, true);
+		iki_ipsec_remove(ctx, now, x, ISAKMP_REASON_EXPIRED, true);
 		return;
 	}
 	if (x->rekey_at != 0 && now >= x->rekey_at) {
 		x->rekey_at = 0;  /* one attempt; the SA expires if it fails */
 		if (x->replaced_by == 0 && !x->rekeying)
-			(void)ipsec_start_rekey(ctx, now, x);
+			(void)iki_ipsec_start_rekey(ctx, now, x);
 	}
-	ipsec_rearm(ctx, x);
+	iki_ipsec_rearm(ctx, x);
 }
 
 /* Upper bound of the events one due timer of node can emit. */
@@ -314,9 +314,9 @@ isakmp_handle_timeout(struct isakmp_ctx *ctx, uint64_t now)
 	while ((n = rg_heap_top(&ctx->heap)) != NULL && n->when <= now && guard-- > 0) {
 		struct timer *t = RG_HEAP_ENTRY(n, struct timer, node);
 
-		if (ctx->ev_count > 0 && ev_room(ctx) < events_needed(t)) {
+		if (ctx->ev_count > 0 && iki_ev_room(ctx) < events_needed(t)) {
 			ctx->st.timer_deferred++;
-			ik_log(ctx, ISAKMP_LOG_DEBUG, "event queue nearly full: timers deferred");
+			iki_ik_log(ctx, ISAKMP_LOG_DEBUG, "event queue nearly full: timers deferred");
 			break;
 		}
 		switch (t->kind) {

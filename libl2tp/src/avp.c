@@ -58,7 +58,7 @@ static const struct avp_info avps[AVP_MAX] = {
 };
 
 const char *
-avp_name(unsigned type)
+l2tpi_avp_name(unsigned type)
 {
 	if (type < AVP_MAX && avps[type].name != NULL)
 		return avps[type].name;
@@ -66,7 +66,7 @@ avp_name(unsigned type)
 }
 
 int
-md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
+l2tpi_md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
     const void *b, size_t blen, const void *c, size_t clen)
 {
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
@@ -98,16 +98,16 @@ out:
  * whether buf holds plaintext (the chain then uses the produced ciphertext).
  */
 int
-hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv, size_t rvlen,
+l2tpi_hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv, size_t rvlen,
     uint8_t *buf, size_t len, bool encrypt)
 {
 	uint8_t b[16], prev[16], t[2];
 	size_t slen, off, i, n;
-	const uint8_t *secret = ctx_secret(ctx, &slen);
+	const uint8_t *secret = l2tpi_ctx_secret(ctx, &slen);
 	int rc;
 
 	put16(t, type);
-	rc = md5_3(ctx, b, t, 2, secret, slen, rv, rvlen);
+	rc = l2tpi_md5_3(ctx, b, t, 2, secret, slen, rv, rvlen);
 	for (off = 0; rc == 0 && off < len; off += 16) {
 		n = len - off < 16 ? len - off : 16;
 		if (!encrypt)
@@ -117,7 +117,7 @@ hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv, size_t rvlen,
 		if (encrypt)
 			memcpy(prev, buf + off, n);
 		if (off + n < len)
-			rc = md5_3(ctx, b, secret, slen, prev, 16, NULL, 0);
+			rc = l2tpi_md5_3(ctx, b, secret, slen, prev, 16, NULL, 0);
 	}
 	OPENSSL_cleanse(b, sizeof(b));
 	OPENSSL_cleanse(prev, sizeof(prev));
@@ -130,7 +130,7 @@ hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv, size_t rvlen,
  * the reason for the caller's log line.
  */
 int
-avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
+l2tpi_avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
     struct avp_set *set, char *why, size_t whylen)
 {
 	const uint8_t *rv = NULL;
@@ -143,7 +143,7 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 	set->unknown_mandatory = -1;
 	set->scratch_used = 0;
 	memset(set->a, 0, sizeof(set->a));
-	(void)ctx_secret(ctx, &slen);
+	(void)l2tpi_ctx_secret(ctx, &slen);
 	while (off < len) {
 		if (len - off < AVP_HDR_LEN) {
 			snprintf(why, whylen, "AVP header truncated at offset %zu (%zu bytes left)",
@@ -182,34 +182,34 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 
 			if (rv == NULL) {
 				snprintf(why, whylen, "hidden %s without a preceding Random Vector",
-				    avp_name(type));
+				    l2tpi_avp_name(type));
 				return L2TP_E_HIDDEN;
 			}
 			if (slen == 0) {
 				snprintf(why, whylen, "hidden %s but no shared secret configured",
-				    avp_name(type));
+				    l2tpi_avp_name(type));
 				return L2TP_E_HIDDEN;
 			}
 			if (vlen < 2) {
-				snprintf(why, whylen, "hidden %s of %zu bytes", avp_name(type), vlen);
+				snprintf(why, whylen, "hidden %s of %zu bytes", l2tpi_avp_name(type), vlen);
 				return L2TP_E_HIDDEN;
 			}
 			/* The Length field allows messages far larger than the
 			 * scratch buffer the decoded values go to. */
 			if (vlen > sizeof(set->scratch) - set->scratch_used) {
 				snprintf(why, whylen, "hidden %s of %zu bytes exceeds the %zu left for decoded values",
-				    avp_name(type), vlen, sizeof(set->scratch) - set->scratch_used);
+				    l2tpi_avp_name(type), vlen, sizeof(set->scratch) - set->scratch_used);
 				return L2TP_E_HIDDEN;
 			}
 			memcpy(d, v, vlen);
-			if (hide_xor(ctx, type, rv, rvlen, d, vlen, false) != 0) {
+			if (l2tpi_hide_xor(ctx, type, rv, rvlen, d, vlen, false) != 0) {
 				snprintf(why, whylen, "MD5 failed");
 				return L2TP_E_CRYPTO;
 			}
 			olen = get16(d);
 			if (olen > vlen - 2) {
 				snprintf(why, whylen, "hidden %s original length %u > %zu available",
-				    avp_name(type), olen, vlen - 2);
+				    l2tpi_avp_name(type), olen, vlen - 2);
 				return L2TP_E_HIDDEN;
 			}
 			set->scratch_used += vlen;
@@ -217,7 +217,7 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 			vlen = olen;
 		}
 		if (vlen < avps[type].min || vlen > avps[type].max) {
-			snprintf(why, whylen, "%s value length %zu outside %u..%u", avp_name(type),
+			snprintf(why, whylen, "%s value length %zu outside %u..%u", l2tpi_avp_name(type),
 			    vlen, avps[type].min, avps[type].max);
 			return L2TP_E_BAD_AVP;
 		}
@@ -243,7 +243,7 @@ avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
 }
 
 void
-mb_init(struct msg_builder *mb, uint16_t msg_type)
+l2tpi_mb_init(struct msg_builder *mb, uint16_t msg_type)
 {
 	mb->len = CTRL_HDR_LEN;
 	mb->have_rv = false;
@@ -280,12 +280,12 @@ mb_raw(struct msg_builder *mb, bool mbit, bool hbit, unsigned type,
 }
 
 void
-mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
+l2tpi_mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
     const void *val, size_t len, bool hide)
 {
 	uint8_t tmp[2 + 1017];
 
-	if (!hide || !ctx_hide(ctx)) {
+	if (!hide || !l2tpi_ctx_hide(ctx)) {
 		mb_raw(mb, mbit, false, type, val, len);
 		return;
 	}
@@ -294,7 +294,7 @@ mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
 		return;
 	}
 	if (!mb->have_rv) {
-		if (ctx_rng(ctx, mb->rv, sizeof(mb->rv)) != 0) {
+		if (l2tpi_ctx_rng(ctx, mb->rv, sizeof(mb->rv)) != 0) {
 			mb_fail(mb, L2TP_E_RNG);
 			return;
 		}
@@ -305,7 +305,7 @@ mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
 	put16(tmp, (uint16_t)len);
 	if (len > 0)
 		memcpy(tmp + 2, val, len);
-	if (hide_xor(ctx, (uint16_t)type, mb->rv, sizeof(mb->rv), tmp, len + 2, true) != 0) {
+	if (l2tpi_hide_xor(ctx, (uint16_t)type, mb->rv, sizeof(mb->rv), tmp, len + 2, true) != 0) {
 		OPENSSL_cleanse(tmp, len + 2);
 		mb_fail(mb, L2TP_E_CRYPTO);
 		return;
@@ -315,21 +315,21 @@ mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
 }
 
 void
-mb_u16(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
+l2tpi_mb_u16(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
     uint16_t v, bool hide)
 {
 	uint8_t b[2];
 
 	put16(b, v);
-	mb_avp(ctx, mb, mbit, type, b, 2, hide);
+	l2tpi_mb_avp(ctx, mb, mbit, type, b, 2, hide);
 }
 
 void
-mb_u32(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
+l2tpi_mb_u32(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit, unsigned type,
     uint32_t v, bool hide)
 {
 	uint8_t b[4];
 
 	put32(b, v);
-	mb_avp(ctx, mb, mbit, type, b, 4, hide);
+	l2tpi_mb_avp(ctx, mb, mbit, type, b, 4, hide);
 }

@@ -9,82 +9,82 @@
 
 /* Removes a session and emits SESSION_DOWN with the reason. */
 void
-session_free(struct l2tp_ctx *ctx, struct session *s, uint16_t result,
+l2tpi_session_free(struct l2tp_ctx *ctx, struct session *s, uint16_t result,
     uint16_t error, int reason)
 {
 	struct l2tp_event *ev;
 
 	ctx->stats.sessions_down++;
-	ev = ev_push(ctx, L2TP_EV_SESSION_DOWN, s->t, s);
+	ev = l2tpi_ev_push(ctx, L2TP_EV_SESSION_DOWN, s->t, s);
 	if (ev != NULL) {
 		ev->result = result;
 		ev->error = error;
 		ev->reason = reason;
 	}
-	session_remove(ctx, s);
+	l2tpi_session_remove(ctx, s);
 }
 
 /* Sends CDN for s and frees it (RFC 2661 5.7). */
 void
-session_cdn(struct l2tp_ctx *ctx, struct session *s, uint64_t now,
+l2tpi_session_cdn(struct l2tp_ctx *ctx, struct session *s, uint64_t now,
     uint16_t result, uint16_t error, int reason)
 {
 	struct tunnel *t = s->t;
 
-	mb_init(&ctx->mb, MT_CDN);
-	result_avp(ctx, result, error, NULL);
-	mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
+	l2tpi_mb_init(&ctx->mb, MT_CDN);
+	l2tpi_result_avp(ctx, result, error, NULL);
+	l2tpi_mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
 	if (s->state != S_WAIT_TUNNEL)
-		(void)ctl_send(ctx, t, now, s->peer_id);
-	session_free(ctx, s, result, error, reason);
+		(void)l2tpi_ctl_send(ctx, t, now, s->peer_id);
+	l2tpi_session_free(ctx, s, result, error, reason);
 }
 
 /* Refuses a call the peer requested (ICRQ / OCRQ) with a CDN that names no
  * session of ours (7.4.1). */
 int
-refuse_call(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t psid,
+l2tpi_refuse_call(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t psid,
     uint16_t result, uint16_t error, const char *msg)
 {
-	mb_init(&ctx->mb, MT_CDN);
-	result_avp(ctx, result, error, msg);
-	mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, 0, false);
-	return ctl_send(ctx, t, now, psid);
+	l2tpi_mb_init(&ctx->mb, MT_CDN);
+	l2tpi_result_avp(ctx, result, error, msg);
+	l2tpi_mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, 0, false);
+	return l2tpi_ctl_send(ctx, t, now, psid);
 }
 
 /* The setup deadline of a session passed (ICRP or ICCN never came). */
 void
-session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t now)
+l2tpi_session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t now)
 {
 	if (s->state == S_ESTABLISHED) {
-		session_timer_stop(ctx, s);
+		l2tpi_session_timer_stop(ctx, s);
 		return;
 	}
 	ctx->stats.session_setup_timeouts++;
-	ctx_log(ctx, L2TP_LOG_WARN, "session %u on tunnel %u not established after %llu ms (%s): CDN",
+	l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "session %u on tunnel %u not established after %llu ms (%s): CDN",
 	    s->id, s->tid, (unsigned long long)(ctx->cfg.session_setup_timeout_ns / 1000000),
 	    l2tp_session_state_name((enum l2tp_session_state)s->state));
-	session_cdn(ctx, s, now, L2TP_CDN_TIMEOUT, 0, L2TP_E_SETUP_TIMEOUT);
+	l2tpi_session_cdn(ctx, s, now, L2TP_CDN_TIMEOUT, 0, L2TP_E_SETUP_TIMEOUT);
 }
 
 /* LAC: sends ICRQ for s (7.4.1). */
 int
-send_icrq(struct l2tp_ctx *ctx, struct tunnel *t, struct session *s, uint64_t now)
+l2tpi_send_icrq(struct l2tp_ctx *ctx, struct tunnel *t, struct session *s, uint64_t now)
 {
 	int rc;
 
 	s->serial = ++ctx->serial;
-	mb_init(&ctx->mb, MT_ICRQ);
-	mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
-	mb_u32(ctx, &ctx->mb, true, AVP_SERIAL, s->serial, true);
-	mb_u32(ctx, &ctx->mb, false, AVP_BEARER_TYPE, 0x2, false);
-	rc = ctl_send(ctx, t, now, 0);
+	l2tpi_mb_init(&ctx->mb, MT_ICRQ);
+	l2tpi_mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
+	l2tpi_mb_u32(ctx, &ctx->mb, true, AVP_SERIAL, s->serial, true);
+	l2tpi_mb_u32(ctx, &ctx->mb, false, AVP_BEARER_TYPE, 0x2, false);
+	rc = l2tpi_ctl_send(ctx, t, now, 0);
 	if (rc == 0)
 		s->state = S_WAIT_REPLY;
 	return rc;
 }
 
 int
-handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	struct session *s = NULL;
 	uint16_t psid;
@@ -92,26 +92,26 @@ handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 
 	if (!AV(AVP_SESSION_ID).present || get16(AV(AVP_SESSION_ID).v) == 0) {
 		ctx->stats.rx_missing_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u without Assigned Session ID", t->id);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u without Assigned Session ID", t->id);
 		return L2TP_E_MISSING_AVP;
 	}
 	psid = get16(AV(AVP_SESSION_ID).v);
 	if ((ctx->cfg.roles & L2TP_ROLE_LNS) == 0 || t->state != T_ESTABLISHED) {
 		ctx->stats.rx_state++;
-		ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u refused: %s", t->id,
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u refused: %s", t->id,
 		    t->state != T_ESTABLISHED ? "tunnel not established" : "LNS role not enabled");
-		(void)refuse_call(ctx, t, now, psid, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NO_CONTROL,
+		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NO_CONTROL,
 		    NULL);
 		return L2TP_E_STATE;
 	}
-	rc = t->nsessions < ctx->cfg.max_sessions_per_tunnel ? session_new(ctx, t, now, &s) :
+	rc = t->nsessions < ctx->cfg.max_sessions_per_tunnel ? l2tpi_session_new(ctx, t, now, &s) :
 	    L2TP_E_LIMIT;
 	if (rc != 0) {
 		if (rc == L2TP_E_LIMIT)
 			ctx->stats.refused_limit++;
-		ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u refused: %u sessions (max %u): %s",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u refused: %u sessions (max %u): %s",
 		    t->id, t->nsessions, ctx->cfg.max_sessions_per_tunnel, l2tp_strerror(rc));
-		(void)refuse_call(ctx, t, now, psid, L2TP_CDN_NO_RESOURCES, L2TP_ERR_NO_RESOURCES,
+		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_NO_RESOURCES, L2TP_ERR_NO_RESOURCES,
 		    NULL);
 		return rc;
 	}
@@ -119,11 +119,11 @@ handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 	s->state = S_WAIT_CONNECT;
 	if (AV(AVP_SERIAL).present)
 		s->serial = get32(AV(AVP_SERIAL).v);
-	mb_init(&ctx->mb, MT_ICRP);
-	mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
-	rc = ctl_send(ctx, t, now, psid);
+	l2tpi_mb_init(&ctx->mb, MT_ICRP);
+	l2tpi_mb_u16(ctx, &ctx->mb, true, AVP_SESSION_ID, s->id, true);
+	rc = l2tpi_ctl_send(ctx, t, now, psid);
 	if (rc != 0) {
-		session_remove(ctx, s);
+		l2tpi_session_remove(ctx, s);
 		return rc;
 	}
 	return 0;
@@ -134,17 +134,17 @@ session_up(struct l2tp_ctx *ctx, struct session *s, uint64_t now)
 {
 	s->state = S_ESTABLISHED;
 	s->up_at = now;
-	session_timer_stop(ctx, s);
+	l2tpi_session_timer_stop(ctx, s);
 	ctx->stats.sessions_up++;
-	(void)ev_push(ctx, L2TP_EV_SESSION_UP, s->t, s);
+	(void)l2tpi_ev_push(ctx, L2TP_EV_SESSION_UP, s->t, s);
 }
 
 /* Finds the session a session-scoped message names: by the Session ID in
  * its header, or (header 0) by the peer's Assigned Session ID. */
 struct session *
-msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid, const char *what)
+l2tpi_msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid, const char *what)
 {
-	struct session *s = sid != 0 ? session_find(ctx, t->id, sid) : NULL;
+	struct session *s = sid != 0 ? l2tpi_session_find(ctx, t->id, sid) : NULL;
 
 	if (s == NULL && AV(AVP_SESSION_ID).present) {
 		/* Some peers put 0 in the header of CDN; match their ID. */
@@ -156,16 +156,16 @@ msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid, const char *wh
 	}
 	if (s == NULL) {
 		ctx->stats.rx_no_session++;
-		ctx_log(ctx, L2TP_LOG_INFO, "%s for unknown session %u on tunnel %u", what, sid, t->id);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "%s for unknown session %u on tunnel %u", what, sid, t->id);
 	}
 	return s;
 }
 
 int
-handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
+l2tpi_handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 {
 	struct msg_builder *mb = &ctx->mb;
-	struct session *s = msg_session(ctx, t, sid, "ICRP");
+	struct session *s = l2tpi_msg_session(ctx, t, sid, "ICRP");
 	int rc;
 
 	if (s == NULL)
@@ -174,19 +174,19 @@ handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		return L2TP_E_STATE;
 	if (!AV(AVP_SESSION_ID).present || get16(AV(AVP_SESSION_ID).v) == 0) {
 		ctx->stats.rx_missing_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "ICRP for session %u without Assigned Session ID", s->id);
-		session_cdn(ctx, s, now, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "ICRP for session %u without Assigned Session ID", s->id);
+		l2tpi_session_cdn(ctx, s, now, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
 		    L2TP_E_MISSING_AVP);
 		return L2TP_E_MISSING_AVP;
 	}
 	s->peer_id = get16(AV(AVP_SESSION_ID).v);
 	s->seq = ctx->cfg.data_sequencing;
-	mb_init(mb, MT_ICCN);
-	mb_u32(ctx, mb, true, AVP_TX_SPEED, 100000000, true);
-	mb_u32(ctx, mb, true, AVP_FRAMING_TYPE, 0x1, true);
+	l2tpi_mb_init(mb, MT_ICCN);
+	l2tpi_mb_u32(ctx, mb, true, AVP_TX_SPEED, 100000000, true);
+	l2tpi_mb_u32(ctx, mb, true, AVP_FRAMING_TYPE, 0x1, true);
 	if (s->seq)
-		mb_avp(ctx, mb, true, AVP_SEQ_REQUIRED, NULL, 0, false);
-	rc = ctl_send(ctx, t, now, s->peer_id);
+		l2tpi_mb_avp(ctx, mb, true, AVP_SEQ_REQUIRED, NULL, 0, false);
+	rc = l2tpi_ctl_send(ctx, t, now, s->peer_id);
 	if (rc != 0)
 		return rc;
 	session_up(ctx, s, now);
@@ -216,12 +216,12 @@ proxy_event(struct l2tp_ctx *ctx, struct session *s)
 	}
 	if (!any)
 		return;
-	buf = ctx_alloc(ctx, total + 1);
+	buf = l2tpi_ctx_alloc(ctx, total + 1);
 	if (buf == NULL)
 		return;
-	ev = ev_push(ctx, L2TP_EV_PROXY, s->t, s);
+	ev = l2tpi_ev_push(ctx, L2TP_EV_PROXY, s->t, s);
 	if (ev == NULL) {
-		ctx_free_mem(ctx, buf);
+		l2tpi_ctx_free_mem(ctx, buf);
 		return;
 	}
 	px = &ev->proxy;
@@ -243,13 +243,13 @@ proxy_event(struct l2tp_ctx *ctx, struct session *s)
 		px->authen_type = get16(AV(AVP_PROXY_AUTH_TYPE).v);
 	if (AV(AVP_PROXY_AUTH_ID).present)
 		px->authen_id = get16(AV(AVP_PROXY_AUTH_ID).v);
-	ev_set_owned(ev, buf, total + 1);
+	l2tpi_ev_set_owned(ev, buf, total + 1);
 }
 
 int
-handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
+l2tpi_handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 {
-	struct session *s = msg_session(ctx, t, sid, "ICCN");
+	struct session *s = l2tpi_msg_session(ctx, t, sid, "ICCN");
 
 	if (s == NULL)
 		return L2TP_E_NO_SESSION;
@@ -258,7 +258,7 @@ handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 	/* Cisco peers omit Framing Type and Tx Connect Speed: both optional
 	 * here although RFC 2661 7.4.2 lists them as required. */
 	if (!AV(AVP_FRAMING_TYPE).present || !AV(AVP_TX_SPEED).present)
-		ctx_log(ctx, L2TP_LOG_DEBUG, "ICCN for session %u without %s (accepted)", s->id,
+		l2tpi_ctx_log(ctx, L2TP_LOG_DEBUG, "ICCN for session %u without %s (accepted)", s->id,
 		    !AV(AVP_FRAMING_TYPE).present ? "Framing Type" : "Tx Connect Speed");
 	s->seq = AV(AVP_SEQ_REQUIRED).present || ctx->cfg.data_sequencing;
 	proxy_event(ctx, s);
@@ -267,9 +267,9 @@ handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 }
 
 int
-handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid)
+l2tpi_handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid)
 {
-	struct session *s = msg_session(ctx, t, sid, "CDN");
+	struct session *s = l2tpi_msg_session(ctx, t, sid, "CDN");
 	uint16_t result = 0, error = 0;
 
 	if (s == NULL)
@@ -279,22 +279,22 @@ handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid)
 		if (AV(AVP_RESULT).len >= 4)
 			error = get16(AV(AVP_RESULT).v + 2);
 	}
-	ctx_log(ctx, L2TP_LOG_INFO, "CDN for session %u on tunnel %u: result %u (%s), error %u",
+	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "CDN for session %u on tunnel %u: result %u (%s), error %u",
 	    s->id, t->id, result, l2tp_result_str(false, result), error);
-	session_free(ctx, s, result, error, 0);
+	l2tpi_session_free(ctx, s, result, error, 0);
 	return 0;
 }
 
 /* OCRQ: outgoing calls are not offered; refuse with CDN (7.3). */
 int
-refuse_ocrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_refuse_ocrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	uint16_t psid = AV(AVP_SESSION_ID).present ? get16(AV(AVP_SESSION_ID).v) : 0;
 
 	ctx->stats.rx_unsupported++;
-	ctx_log(ctx, L2TP_LOG_INFO, "OCRQ on tunnel %u refused (outgoing calls unsupported)", t->id);
+	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "OCRQ on tunnel %u refused (outgoing calls unsupported)", t->id);
 	if (psid != 0)
-		(void)refuse_call(ctx, t, now, psid, L2TP_CDN_NOT_AVAILABLE, 0,
+		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_NOT_AVAILABLE, 0,
 		    "outgoing calls not supported");
 	return L2TP_E_UNSUPPORTED;
 }
@@ -313,25 +313,25 @@ l2tp_session_open(struct l2tp_ctx *ctx, uint64_t now, uint16_t tunnel_id,
 		return L2TP_E_INVAL;
 	if ((ctx->cfg.roles & L2TP_ROLE_LAC) == 0)
 		return L2TP_E_ROLE;
-	t = tunnel_id != 0 ? tunnel_find(ctx, tunnel_id) : NULL;
+	t = tunnel_id != 0 ? l2tpi_tunnel_find(ctx, tunnel_id) : NULL;
 	if (t == NULL)
 		return L2TP_E_NOT_FOUND;
 	if (t->state != T_ESTABLISHED && t->state != T_WAIT_CTL_REPLY)
 		return L2TP_E_STATE;
 	if (t->nsessions >= ctx->cfg.max_sessions_per_tunnel) {
 		ctx->stats.refused_limit++;
-		ctx_log(ctx, L2TP_LOG_WARN, "session open on tunnel %u refused: %u sessions (max %u)",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "session open on tunnel %u refused: %u sessions (max %u)",
 		    t->id, t->nsessions, ctx->cfg.max_sessions_per_tunnel);
 		return L2TP_E_LIMIT;
 	}
-	rc = session_new(ctx, t, now, &s);
+	rc = l2tpi_session_new(ctx, t, now, &s);
 	if (rc != 0)
 		return rc;
 	s->state = S_WAIT_TUNNEL;
 	if (t->state == T_ESTABLISHED) {
-		rc = send_icrq(ctx, t, s, now);
+		rc = l2tpi_send_icrq(ctx, t, s, now);
 		if (rc != 0) {
-			session_remove(ctx, s);
+			l2tpi_session_remove(ctx, s);
 			return rc;
 		}
 	}
@@ -347,9 +347,9 @@ l2tp_session_close(struct l2tp_ctx *ctx, uint64_t now, uint16_t tunnel_id,
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	s = session_find(ctx, tunnel_id, session_id);
+	s = l2tpi_session_find(ctx, tunnel_id, session_id);
 	if (s == NULL)
 		return L2TP_E_NOT_FOUND;
-	session_cdn(ctx, s, now, result, 0, 0);
+	l2tpi_session_cdn(ctx, s, now, result, 0, 0);
 	return 0;
 }

@@ -15,7 +15,7 @@
 /* ---- hooks, logging ---- */
 
 void *
-ctx_alloc(struct l2tp_ctx *ctx, size_t n)
+l2tpi_ctx_alloc(struct l2tp_ctx *ctx, size_t n)
 {
 	void *p;
 
@@ -29,7 +29,7 @@ ctx_alloc(struct l2tp_ctx *ctx, size_t n)
 }
 
 void
-ctx_free_mem(struct l2tp_ctx *ctx, void *p)
+l2tpi_ctx_free_mem(struct l2tp_ctx *ctx, void *p)
 {
 	if (p == NULL)
 		return;
@@ -40,7 +40,7 @@ ctx_free_mem(struct l2tp_ctx *ctx, void *p)
 }
 
 void
-ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
+l2tpi_ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -54,20 +54,20 @@ ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
 }
 
 const uint8_t *
-ctx_secret(const struct l2tp_ctx *ctx, size_t *len)
+l2tpi_ctx_secret(const struct l2tp_ctx *ctx, size_t *len)
 {
 	*len = ctx->cfg.secret_len;
 	return ctx->cfg.secret;
 }
 
 bool
-ctx_hide(const struct l2tp_ctx *ctx)
+l2tpi_ctx_hide(const struct l2tp_ctx *ctx)
 {
 	return ctx->cfg.hide_avps && ctx->cfg.secret_len > 0;
 }
 
 int
-ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len)
+l2tpi_ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len)
 {
 	return ctx->hooks.rng(ctx->hooks.user, buf, len) == 0 ? 0 : L2TP_E_RNG;
 }
@@ -75,7 +75,7 @@ ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len)
 /* Escapes a peer string for logs and info structs: printable ASCII as is,
  * everything else (and the backslash) as \xNN; truncated to fit cap. */
 void
-escape(char *out, size_t cap, const uint8_t *s, size_t n)
+l2tpi_escape(char *out, size_t cap, const uint8_t *s, size_t n)
 {
 	size_t o = 0, i;
 
@@ -91,14 +91,14 @@ escape(char *out, size_t cap, const uint8_t *s, size_t n)
 /* ---- events ---- */
 
 struct l2tp_event *
-ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type, const struct tunnel *t,
+l2tpi_ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type, const struct tunnel *t,
     const struct session *s)
 {
 	struct ev_slot *slot;
 
 	if (ctx->ev_count >= ctx->cfg.max_events) {
 		ctx->stats.queue_full++;
-		ctx_log(ctx, L2TP_LOG_WARN, "event queue full (%u), %s of tunnel %u dropped",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "event queue full (%u), %s of tunnel %u dropped",
 		    ctx->ev_count, l2tp_event_name(type), t->id);
 		return NULL;
 	}
@@ -118,7 +118,7 @@ ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type, const struct tunnel *t,
 
 /* Attaches library memory to a just-pushed event (freed, wiped, with it). */
 void
-ev_set_owned(struct l2tp_event *ev, uint8_t *buf, size_t len)
+l2tpi_ev_set_owned(struct l2tp_event *ev, uint8_t *buf, size_t len)
 {
 	struct ev_slot *slot = (struct ev_slot *)(void *)ev;
 
@@ -133,7 +133,7 @@ owned_free(struct l2tp_ctx *ctx, uint8_t *p, size_t len)
 		return;
 	/* Proxy Authen Response can be a PAP password. */
 	sodium_memzero(p, len);
-	ctx_free_mem(ctx, p);
+	l2tpi_ctx_free_mem(ctx, p);
 }
 
 bool
@@ -187,7 +187,7 @@ l2tp_event_wipe(struct l2tp_event *ev)
 /* ---- output ---- */
 
 int
-out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len)
+l2tpi_out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len)
 {
 	struct out_dgram *o;
 
@@ -195,7 +195,7 @@ out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len)
 		ctx->stats.queue_full++;
 		return L2TP_E_QUEUE_FULL;
 	}
-	o = ctx_alloc(ctx, sizeof(*o) + len);
+	o = l2tpi_ctx_alloc(ctx, sizeof(*o) + len);
 	if (o == NULL)
 		return L2TP_E_NOMEM;
 	o->peer = peer;
@@ -213,7 +213,7 @@ out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len)
 
 /* Discards every queued datagram for peer; returns how many. */
 unsigned
-out_purge(struct l2tp_ctx *ctx, uint64_t peer)
+l2tpi_out_purge(struct l2tp_ctx *ctx, uint64_t peer)
 {
 	struct out_dgram **pp = &ctx->outq, *o;
 	unsigned n = 0;
@@ -223,7 +223,7 @@ out_purge(struct l2tp_ctx *ctx, uint64_t peer)
 		if (o->peer == peer) {
 			*pp = o->next;
 			ctx->noutq--;
-			ctx_free_mem(ctx, o);
+			l2tpi_ctx_free_mem(ctx, o);
 			n++;
 			continue;
 		}
@@ -254,7 +254,7 @@ l2tp_next_output(struct l2tp_ctx *ctx, uint64_t now, uint8_t *buf, size_t cap,
 	if (ctx->outq == NULL)
 		ctx->outq_tail = NULL;
 	ctx->noutq--;
-	ctx_free_mem(ctx, o);
+	l2tpi_ctx_free_mem(ctx, o);
 	return 0;
 }
 
@@ -263,13 +263,13 @@ l2tp_next_output(struct l2tp_ctx *ctx, uint64_t now, uint8_t *buf, size_t cap,
 static void *
 heap_alloc(void *user, size_t n)
 {
-	return ctx_alloc(user, n);
+	return l2tpi_ctx_alloc(user, n);
 }
 
 static void
 heap_free(void *user, void *p)
 {
-	ctx_free_mem(user, p);
+	l2tpi_ctx_free_mem(user, p);
 }
 
 /* Applies the documented defaults; returns L2TP_E_INVAL for a bad value. */
@@ -352,15 +352,15 @@ l2tp_ctx_new(struct l2tp_ctx **out, const struct l2tp_config *cfg,
 	ctx->hooks = *hooks;
 	rg_heap_init(&ctx->tun_timers);
 	rg_heap_init(&ctx->sess_timers);
-	ntun = tables_size(c.max_tunnels);
-	nsess = tables_size((size_t)c.max_tunnels * c.max_sessions_per_tunnel);
+	ntun = l2tpi_tables_size(c.max_tunnels);
+	nsess = l2tpi_tables_size((size_t)c.max_tunnels * c.max_sessions_per_tunnel);
 	ctx->tun_mask = ntun - 1;
 	ctx->sess_mask = nsess - 1;
-	ctx->tun_by_id = ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_id));
-	ctx->tun_by_peer = ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_peer));
-	ctx->tun_by_hdl = ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_hdl));
-	ctx->sess = ctx_alloc(ctx, nsess * sizeof(*ctx->sess));
-	ctx->evq = ctx_alloc(ctx, c.max_events * sizeof(*ctx->evq));
+	ctx->tun_by_id = l2tpi_ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_id));
+	ctx->tun_by_peer = l2tpi_ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_peer));
+	ctx->tun_by_hdl = l2tpi_ctx_alloc(ctx, ntun * sizeof(*ctx->tun_by_hdl));
+	ctx->sess = l2tpi_ctx_alloc(ctx, nsess * sizeof(*ctx->sess));
+	ctx->evq = l2tpi_ctx_alloc(ctx, c.max_events * sizeof(*ctx->evq));
 	if (ctx->tun_by_id == NULL || ctx->tun_by_peer == NULL || ctx->tun_by_hdl == NULL ||
 	    ctx->sess == NULL || ctx->evq == NULL) {
 		l2tp_ctx_free(ctx);
@@ -386,12 +386,12 @@ l2tp_ctx_free(struct l2tp_ctx *ctx)
 	if (ctx->tun_by_id != NULL) {
 		for (i = 0; i <= ctx->tun_mask; i++) {
 			while ((t = ctx->tun_by_id[i]) != NULL)
-				tunnel_remove(ctx, t);
+				l2tpi_tunnel_remove(ctx, t);
 		}
 	}
 	while ((o = ctx->outq) != NULL) {
 		ctx->outq = o->next;
-		ctx_free_mem(ctx, o);
+		l2tpi_ctx_free_mem(ctx, o);
 	}
 	if (ctx->evq != NULL) {
 		for (i = 0; i < ctx->cfg.max_events; i++)
@@ -400,20 +400,20 @@ l2tp_ctx_free(struct l2tp_ctx *ctx)
 	owned_free(ctx, ctx->ev_last_owned, ctx->ev_last_owned_len);
 	rg_heap_fini(&ctx->tun_timers, heap_free, ctx);
 	rg_heap_fini(&ctx->sess_timers, heap_free, ctx);
-	ctx_free_mem(ctx, ctx->evq);
-	ctx_free_mem(ctx, ctx->sess);
-	ctx_free_mem(ctx, ctx->tun_by_hdl);
-	ctx_free_mem(ctx, ctx->tun_by_peer);
-	ctx_free_mem(ctx, ctx->tun_by_id);
+	l2tpi_ctx_free_mem(ctx, ctx->evq);
+	l2tpi_ctx_free_mem(ctx, ctx->sess);
+	l2tpi_ctx_free_mem(ctx, ctx->tun_by_hdl);
+	l2tpi_ctx_free_mem(ctx, ctx->tun_by_peer);
+	l2tpi_ctx_free_mem(ctx, ctx->tun_by_id);
 	sodium_memzero(ctx->cfg.secret, sizeof(ctx->cfg.secret));
 	sodium_memzero(&ctx->avs, sizeof(ctx->avs));
 	sodium_memzero(&ctx->mb, sizeof(ctx->mb));
-	ctx_free_mem(ctx, ctx);
+	l2tpi_ctx_free_mem(ctx, ctx);
 }
 
 /* Reserves a heap slot for a new tunnel or session (through the hooks). */
 int
-ctx_heap_reserve(struct l2tp_ctx *ctx, struct rg_heap *h)
+l2tpi_ctx_heap_reserve(struct l2tp_ctx *ctx, struct rg_heap *h)
 {
 	return rg_heap_reserve(h, heap_alloc, heap_free, ctx) == 0 ? 0 : L2TP_E_NOMEM;
 }

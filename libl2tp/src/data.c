@@ -43,7 +43,7 @@ data_sent(struct l2tp_ctx *ctx, struct session *s, size_t ppp_len)
 }
 
 int
-data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
+l2tpi_data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
     size_t len, struct l2tp_rx *rx)
 {
 	uint16_t flags = get16(d), tid, sid, ns = 0;
@@ -59,7 +59,7 @@ data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
 		off += 2;
 		if (end > len || end < 6) {
 			ctx->stats.rx_bad_length++;
-			ctx_log(ctx, L2TP_LOG_WARN, "data message Length %zu, datagram %zu", end, len);
+			l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "data message Length %zu, datagram %zu", end, len);
 			return L2TP_E_BAD_LENGTH;
 		}
 	}
@@ -83,33 +83,33 @@ data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
 		off += 2;
 		if (pad > end - off) {
 			ctx->stats.rx_bad_length++;
-			ctx_log(ctx, L2TP_LOG_WARN, "data Offset Size %zu beyond %zu bytes", pad, end - off);
+			l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "data Offset Size %zu beyond %zu bytes", pad, end - off);
 			return L2TP_E_BAD_LENGTH;
 		}
 		off += pad;
 	}
 	/* One lookup on the fast path; the tunnel only to name the error. */
-	s = tid != 0 ? session_find(ctx, tid, sid) : NULL;
-	t = s != NULL ? s->t : tid != 0 ? tunnel_find(ctx, tid) : NULL;
+	s = tid != 0 ? l2tpi_session_find(ctx, tid, sid) : NULL;
+	t = s != NULL ? s->t : tid != 0 ? l2tpi_tunnel_find(ctx, tid) : NULL;
 	if (t == NULL || t->peer != peer) {
 		ctx->stats.rx_no_tunnel++;
-		ctx_log(ctx, L2TP_LOG_INFO, "data for unknown tunnel %u", tid);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "data for unknown tunnel %u", tid);
 		return L2TP_E_NO_TUNNEL;
 	}
 	if (s == NULL) {
 		ctx->stats.rx_no_session++;
-		ctx_log(ctx, L2TP_LOG_INFO, "data for unknown session %u on tunnel %u", sid, tid);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "data for unknown session %u on tunnel %u", sid, tid);
 		return L2TP_E_NO_SESSION;
 	}
 	if (s->state != S_ESTABLISHED || t->state != T_ESTABLISHED) {
 		ctx->stats.rx_state++;
-		ctx_log(ctx, L2TP_LOG_INFO, "data for session %u before it is established", sid);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "data for session %u before it is established", sid);
 		return L2TP_E_STATE;
 	}
 	if ((flags & HDR_S) != 0) {
 		if (seq_lt(ns, s->dnr)) {
 			ctx->stats.rx_duplicate++;
-			ctx_log(ctx, L2TP_LOG_DEBUG, "data Ns %u on session %u behind %u: dropped",
+			l2tpi_ctx_log(ctx, L2TP_LOG_DEBUG, "data Ns %u on session %u behind %u: dropped",
 			    ns, sid, s->dnr);
 			return L2TP_E_DUPLICATE;
 		}
@@ -134,7 +134,7 @@ data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
 	return 0;
 trunc:
 	ctx->stats.rx_truncated++;
-	ctx_log(ctx, L2TP_LOG_WARN, "data header truncated (flags 0x%04x, %zu bytes)", flags, len);
+	l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "data header truncated (flags 0x%04x, %zu bytes)", flags, len);
 	return L2TP_E_TRUNCATED;
 }
 
@@ -143,7 +143,7 @@ static int
 tx_session(struct l2tp_ctx *ctx, uint16_t tunnel_id, uint16_t session_id,
     struct session **out)
 {
-	struct session *s = session_find(ctx, tunnel_id, session_id);
+	struct session *s = l2tpi_session_find(ctx, tunnel_id, session_id);
 
 	if (s == NULL)
 		return L2TP_E_NOT_FOUND;
@@ -199,7 +199,7 @@ l2tp_session_send_ppp(struct l2tp_ctx *ctx, uint64_t now, uint16_t tunnel_id,
 	h = data_header_len(s);
 	data_header(s, buf, h + len);
 	memcpy(buf + h, ppp, len);
-	rc = out_push(ctx, s->t->peer, buf, h + len);
+	rc = l2tpi_out_push(ctx, s->t->peer, buf, h + len);
 	if (rc == 0)
 		data_sent(ctx, s, len);
 	return rc;

@@ -19,7 +19,7 @@ static int
 unknown_mandatory(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 {
 	uint16_t mt = ctx->avs.msg_type;
-	struct session *s = session_scoped(mt) && sid != 0 ? session_find(ctx, t->id, sid) : NULL;
+	struct session *s = session_scoped(mt) && sid != 0 ? l2tpi_session_find(ctx, t->id, sid) : NULL;
 	uint16_t psid = AV(AVP_SESSION_ID).present ? get16(AV(AVP_SESSION_ID).v) : 0;
 
 	ctx->stats.rx_unknown_mandatory++;
@@ -27,20 +27,20 @@ unknown_mandatory(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t
 	    t->state == T_ESTABLISHED) {
 		/* A call request belongs to the session it would open: refuse
 		 * that call, not the tunnel's other sessions. */
-		ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, call refused",
-		    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory);
-		(void)refuse_call(ctx, t, now, psid, L2TP_CDN_GENERAL_ERROR,
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, call refused",
+		    l2tpi_msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory);
+		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_GENERAL_ERROR,
 		    L2TP_ERR_UNKNOWN_MANDATORY, NULL);
 		return L2TP_E_UNKNOWN_MANDATORY;
 	}
-	ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, tearing down %s",
-	    msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory,
+	l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "%s on tunnel %u: unknown mandatory AVP 0x%x, tearing down %s",
+	    l2tpi_msg_name(mt), t->id, (unsigned)ctx->avs.unknown_mandatory,
 	    s != NULL ? "the session" : "the tunnel");
 	if (s != NULL)
-		session_cdn(ctx, s, now, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
+		l2tpi_session_cdn(ctx, s, now, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
 		    L2TP_E_UNKNOWN_MANDATORY);
 	else
-		tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
+		l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
 		    "unknown mandatory AVP", L2TP_E_UNKNOWN_MANDATORY);
 	return L2TP_E_UNKNOWN_MANDATORY;
 }
@@ -56,48 +56,48 @@ dispatch(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		return unknown_mandatory(ctx, t, now, sid);
 	if (t->state == T_LINGER || (t->state == T_CLOSING && mt != MT_STOPCCN)) {
 		ctx->stats.rx_state++;
-		ctx_log(ctx, L2TP_LOG_DEBUG, "%s on closing tunnel %u ignored", msg_name(mt), t->id);
+		l2tpi_ctx_log(ctx, L2TP_LOG_DEBUG, "%s on closing tunnel %u ignored", l2tpi_msg_name(mt), t->id);
 		return L2TP_E_STATE;
 	}
 	switch (mt) {
 	case MT_SCCRP:
-		return handle_sccrp(ctx, t, now);
+		return l2tpi_handle_sccrp(ctx, t, now);
 	case MT_SCCCN:
-		return handle_scccn(ctx, t, now);
+		return l2tpi_handle_scccn(ctx, t, now);
 	case MT_STOPCCN:
-		return handle_stopccn(ctx, t, now);
+		return l2tpi_handle_stopccn(ctx, t, now);
 	case MT_HELLO:
 		return 0;
 	case MT_ICRQ:
-		return handle_icrq(ctx, t, now);
+		return l2tpi_handle_icrq(ctx, t, now);
 	case MT_ICRP:
-		return handle_icrp(ctx, t, now, sid);
+		return l2tpi_handle_icrp(ctx, t, now, sid);
 	case MT_ICCN:
-		return handle_iccn(ctx, t, now, sid);
+		return l2tpi_handle_iccn(ctx, t, now, sid);
 	case MT_CDN:
-		return handle_cdn(ctx, t, sid);
+		return l2tpi_handle_cdn(ctx, t, sid);
 	case MT_WEN:
 	case MT_SLI:
 		/* Accepted: nothing to do for PPP over IPsec (7.x). */
-		return msg_session(ctx, t, sid, msg_name(mt)) != NULL ? 0 : L2TP_E_NO_SESSION;
+		return l2tpi_msg_session(ctx, t, sid, l2tpi_msg_name(mt)) != NULL ? 0 : L2TP_E_NO_SESSION;
 	case MT_OCRQ:
-		return refuse_ocrq(ctx, t, now);
+		return l2tpi_refuse_ocrq(ctx, t, now);
 	case MT_SCCRQ:
 		ctx->stats.rx_state++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ on established tunnel %u ignored", t->id);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ on established tunnel %u ignored", t->id);
 		return L2TP_E_STATE;
 	default:
 		ctx->stats.rx_unsupported++;
 		if (ctx->avs.msg_type_mbit && mt != MT_OCRP && mt != MT_OCCN) {
 			/* RFC 2661 3.2: an unknown message type with the M bit
 			 * set MUST clear the tunnel. */
-			ctx_log(ctx, L2TP_LOG_WARN, "unknown mandatory message type %u on tunnel %u: closing",
+			l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "unknown mandatory message type %u on tunnel %u: closing",
 			    mt, t->id);
-			tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_VALUE,
+			l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_VALUE,
 			    "unknown message type", L2TP_E_UNSUPPORTED);
 			return L2TP_E_UNSUPPORTED;
 		}
-		ctx_log(ctx, L2TP_LOG_INFO, "%s (type %u) on tunnel %u ignored", msg_name(mt), mt, t->id);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "%s (type %u) on tunnel %u ignored", l2tpi_msg_name(mt), mt, t->id);
 		return L2TP_E_UNSUPPORTED;
 	}
 }
@@ -111,7 +111,7 @@ bad_msg(struct l2tp_ctx *ctx, int rc, const char *why, uint16_t tid)
 	case L2TP_E_MISSING_AVP: ctx->stats.rx_missing_avp++; break;
 	default: ctx->stats.rx_bad_avp++; break;
 	}
-	ctx_log(ctx, L2TP_LOG_WARN, "control message for tunnel %u dropped: %s (%s)", tid,
+	l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "control message for tunnel %u dropped: %s (%s)", tid,
 	    l2tp_strerror(rc), why);
 	return rc;
 }
@@ -120,20 +120,20 @@ bad_msg(struct l2tp_ctx *ctx, int rc, const char *why, uint16_t tid)
 static int
 zlb_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t tid, uint16_t nr)
 {
-	struct tunnel *t = tid != 0 ? tunnel_find(ctx, tid) : NULL;
+	struct tunnel *t = tid != 0 ? l2tpi_tunnel_find(ctx, tid) : NULL;
 
 	ctx->stats.rx_zlb++;
 	if (t == NULL || t->peer != peer) {
 		ctx->stats.rx_no_tunnel++;
-		ctx_log(ctx, L2TP_LOG_INFO, "ZLB for unknown tunnel %u", tid);
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "ZLB for unknown tunnel %u", tid);
 		return L2TP_E_NO_TUNNEL;
 	}
 	t->last_rx = now;
-	ctl_ack(ctx, t, nr, now);
+	l2tpi_ctl_ack(ctx, t, nr, now);
 	if (t->state == T_CLOSING && t->txq == NULL)
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_free(ctx, t);
 	else
-		tunnel_timer_update(ctx, t);
+		l2tpi_tunnel_timer_update(ctx, t);
 	return 0;
 }
 
@@ -151,56 +151,56 @@ control_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *
 	ctx->stats.rx_control++;
 	if (len == CTRL_HDR_LEN)
 		return zlb_input(ctx, now, peer, tid, nr);
-	rc = avp_parse(ctx, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN, &ctx->avs, why, sizeof(why));
+	rc = l2tpi_avp_parse(ctx, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN, &ctx->avs, why, sizeof(why));
 	if (rc != 0)
 		return bad_msg(ctx, rc, why, tid);
 	if (tid == 0 && ctx->avs.msg_type == MT_SCCRQ) {
-		rc = handle_sccrq(ctx, now, peer, ns, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN);
+		rc = l2tpi_handle_sccrq(ctx, now, peer, ns, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN);
 		if (rc == L2TP_E_DUPLICATE) {
-			t = tunnel_find_peer(ctx, peer, get16(AV(AVP_TUNNEL_ID).v));
-			send_zlb(ctx, t);
+			t = l2tpi_tunnel_find_peer(ctx, peer, get16(AV(AVP_TUNNEL_ID).v));
+			l2tpi_send_zlb(ctx, t);
 		}
 		return rc;
 	}
-	t = tid != 0 ? tunnel_find(ctx, tid) : NULL;
+	t = tid != 0 ? l2tpi_tunnel_find(ctx, tid) : NULL;
 	if (t != NULL && t->peer != peer)
 		t = NULL;
 	if (t == NULL && ctx->avs.msg_type == MT_STOPCCN && AV(AVP_TUNNEL_ID).present) {
 		/* Windows has sent StopCCN with a wrong Tunnel ID in the header;
 		 * its Assigned Tunnel ID AVP still names the tunnel. */
-		t = tunnel_find_peer(ctx, peer, get16(AV(AVP_TUNNEL_ID).v));
+		t = l2tpi_tunnel_find_peer(ctx, peer, get16(AV(AVP_TUNNEL_ID).v));
 		if (t != NULL)
-			ctx_log(ctx, L2TP_LOG_INFO, "StopCCN with header tunnel %u matched tunnel %u by peer ID %u",
+			l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "StopCCN with header tunnel %u matched tunnel %u by peer ID %u",
 			    tid, t->id, t->peer_id);
 	}
 	if (t == NULL) {
 		ctx->stats.rx_no_tunnel++;
-		ctx_log(ctx, L2TP_LOG_WARN, "%s for %s tunnel %u dropped", msg_name(ctx->avs.msg_type),
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "%s for %s tunnel %u dropped", l2tpi_msg_name(ctx->avs.msg_type),
 		    tid == 0 ? "zero" : "unknown", tid);
 		return L2TP_E_NO_TUNNEL;
 	}
 	id = t->id;
-	ctl_ack(ctx, t, nr, now);
-	switch (ctl_sequence(t, ns, ctx->cfg.rws)) {
+	l2tpi_ctl_ack(ctx, t, nr, now);
+	switch (l2tpi_ctl_sequence(t, ns, ctx->cfg.rws)) {
 	case SEQ_IN_ORDER:
 		break;
 	case SEQ_DUPLICATE:
 		ctx->stats.rx_duplicate++;
-		ctx_log(ctx, L2TP_LOG_DEBUG, "duplicate %s Ns %u on tunnel %u (expect %u): re-ack",
-		    msg_name(ctx->avs.msg_type), ns, t->id, t->nr);
-		send_zlb(ctx, t);
+		l2tpi_ctx_log(ctx, L2TP_LOG_DEBUG, "duplicate %s Ns %u on tunnel %u (expect %u): re-ack",
+		    l2tpi_msg_name(ctx->avs.msg_type), ns, t->id, t->nr);
+		l2tpi_send_zlb(ctx, t);
 		return L2TP_E_DUPLICATE;
 	case SEQ_OUT_OF_WINDOW:
 		ctx->stats.rx_out_of_window++;
-		ctx_log(ctx, L2TP_LOG_WARN, "%s Ns %u on tunnel %u outside window %u..%u",
-		    msg_name(ctx->avs.msg_type), ns, t->id, t->nr,
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "%s Ns %u on tunnel %u outside window %u..%u",
+		    l2tpi_msg_name(ctx->avs.msg_type), ns, t->id, t->nr,
 		    (uint16_t)(t->nr + ctx->cfg.rws - 1));
 		return L2TP_E_SEQUENCE;
 	case SEQ_FUTURE:
 		ctx->stats.rx_out_of_order++;
-		ctx_log(ctx, L2TP_LOG_DEBUG, "%s Ns %u on tunnel %u ahead of %u: kept",
-		    msg_name(ctx->avs.msg_type), ns, t->id, t->nr);
-		ooo_store(ctx, t, ns, d, len);
+		l2tpi_ctx_log(ctx, L2TP_LOG_DEBUG, "%s Ns %u on tunnel %u ahead of %u: kept",
+		    l2tpi_msg_name(ctx->avs.msg_type), ns, t->id, t->nr);
+		l2tpi_ooo_store(ctx, t, ns, d, len);
 		return 0;
 	}
 	t->nr++;
@@ -208,22 +208,22 @@ control_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *
 	rc = dispatch(ctx, t, now, sid);
 	/* Deliver queued successors now in order (5.8).  A handler may have
 	 * freed the tunnel: look it up again each time. */
-	while ((t = tunnel_find(ctx, id)) != NULL && (o = ooo_next(t)) != NULL) {
+	while ((t = l2tpi_tunnel_find(ctx, id)) != NULL && (o = l2tpi_ooo_next(t)) != NULL) {
 		t->nr++;
-		if (avp_parse(ctx, o->data + CTRL_HDR_LEN, o->len - CTRL_HDR_LEN, &ctx->avs,
+		if (l2tpi_avp_parse(ctx, o->data + CTRL_HDR_LEN, o->len - CTRL_HDR_LEN, &ctx->avs,
 		    why, sizeof(why)) == 0)
 			(void)dispatch(ctx, t, now, get16(o->data + 6));
-		ctx_free_mem(ctx, o);
+		l2tpi_ctx_free_mem(ctx, o);
 	}
-	t = tunnel_find(ctx, id);
+	t = l2tpi_tunnel_find(ctx, id);
 	if (t != NULL) {
-		ooo_prune(ctx, t);
+		l2tpi_ooo_prune(ctx, t);
 		if (t->nr_sent != t->nr)
-			send_zlb(ctx, t);
+			l2tpi_send_zlb(ctx, t);
 		if (t->state == T_CLOSING && t->txq == NULL)
-			tunnel_free(ctx, t);
+			l2tpi_tunnel_free(ctx, t);
 		else
-			tunnel_timer_update(ctx, t);
+			l2tpi_tunnel_timer_update(ctx, t);
 	}
 	return rc;
 }
@@ -240,32 +240,32 @@ l2tp_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
 	ctx->stats.rx_packets++;
 	if (len < 6) {
 		ctx->stats.rx_truncated++;
-		ctx_log(ctx, L2TP_LOG_WARN, "datagram of %zu bytes is shorter than any header", len);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "datagram of %zu bytes is shorter than any header", len);
 		return L2TP_E_TRUNCATED;
 	}
 	flags = get16(dgram);
 	if ((flags & HDR_VER_MASK) != 2) {
 		ctx->stats.rx_bad_version++;
-		ctx_log(ctx, L2TP_LOG_WARN, "version %u dropped", flags & HDR_VER_MASK);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "version %u dropped", flags & HDR_VER_MASK);
 		return L2TP_E_VERSION;
 	}
 	if ((flags & HDR_T) == 0)
-		return data_input(ctx, now, peer_handle, dgram, len, rx);
+		return l2tpi_data_input(ctx, now, peer_handle, dgram, len, rx);
 	/* Control: L and S MUST be set, O and P MUST be zero (3.1). */
 	if ((flags & (HDR_L | HDR_S)) != (HDR_L | HDR_S) || (flags & (HDR_O | HDR_P)) != 0) {
 		ctx->stats.rx_bad_header++;
-		ctx_log(ctx, L2TP_LOG_WARN, "control message with flags 0x%04x dropped", flags);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "control message with flags 0x%04x dropped", flags);
 		return L2TP_E_BAD_HEADER;
 	}
 	if (len < CTRL_HDR_LEN) {
 		ctx->stats.rx_truncated++;
-		ctx_log(ctx, L2TP_LOG_WARN, "control header truncated: %zu bytes", len);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "control header truncated: %zu bytes", len);
 		return L2TP_E_TRUNCATED;
 	}
 	clen = get16(dgram + 2);
 	if (clen > len || clen < CTRL_HDR_LEN) {
 		ctx->stats.rx_bad_length++;
-		ctx_log(ctx, L2TP_LOG_WARN, "control Length %u, datagram %zu bytes", clen, len);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "control Length %u, datagram %zu bytes", clen, len);
 		return L2TP_E_BAD_LENGTH;
 	}
 	return control_input(ctx, now, peer_handle, dgram, clen);

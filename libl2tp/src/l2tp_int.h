@@ -239,118 +239,118 @@ sat_add(uint64_t a, uint64_t b)
 }
 
 /* avp.c */
-const char *avp_name(unsigned type);
-int avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
+const char *l2tpi_avp_name(unsigned type);
+int l2tpi_avp_parse(struct l2tp_ctx *ctx, const uint8_t *p, size_t len,
     struct avp_set *set, char *why, size_t whylen) __attribute__((warn_unused_result));
-void mb_init(struct msg_builder *mb, uint16_t msg_type);
-void mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
+void l2tpi_mb_init(struct msg_builder *mb, uint16_t msg_type);
+void l2tpi_mb_avp(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
     unsigned type, const void *val, size_t len, bool hide);
-void mb_u16(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
+void l2tpi_mb_u16(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
     unsigned type, uint16_t v, bool hide);
-void mb_u32(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
+void l2tpi_mb_u32(struct l2tp_ctx *ctx, struct msg_builder *mb, bool mbit,
     unsigned type, uint32_t v, bool hide);
-int md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
+int l2tpi_md5_3(struct l2tp_ctx *ctx, uint8_t out[16], const void *a, size_t alen,
     const void *b, size_t blen, const void *c, size_t clen);
 /* The hidden AVP transformation of RFC 2661 4.3 (in place, both ways). */
-int hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv,
+int l2tpi_hide_xor(struct l2tp_ctx *ctx, uint16_t type, const uint8_t *rv,
     size_t rvlen, uint8_t *buf, size_t len, bool encrypt);
 
 /* ctx.c */
-void *ctx_alloc(struct l2tp_ctx *ctx, size_t n);
-void ctx_free_mem(struct l2tp_ctx *ctx, void *p);
-void ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
+void *l2tpi_ctx_alloc(struct l2tp_ctx *ctx, size_t n);
+void l2tpi_ctx_free_mem(struct l2tp_ctx *ctx, void *p);
+void l2tpi_ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-const uint8_t *ctx_secret(const struct l2tp_ctx *ctx, size_t *len);
-bool ctx_hide(const struct l2tp_ctx *ctx);
-int ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len);
-void escape(char *out, size_t cap, const uint8_t *s, size_t n);
-struct l2tp_event *ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type,
+const uint8_t *l2tpi_ctx_secret(const struct l2tp_ctx *ctx, size_t *len);
+bool l2tpi_ctx_hide(const struct l2tp_ctx *ctx);
+int l2tpi_ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len);
+void l2tpi_escape(char *out, size_t cap, const uint8_t *s, size_t n);
+struct l2tp_event *l2tpi_ev_push(struct l2tp_ctx *ctx, enum l2tp_event_type type,
     const struct tunnel *t, const struct session *s);
-void ev_set_owned(struct l2tp_event *ev, uint8_t *buf, size_t len);
-int out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len);
-unsigned out_purge(struct l2tp_ctx *ctx, uint64_t peer);
-int ctx_heap_reserve(struct l2tp_ctx *ctx, struct rg_heap *h);
+void l2tpi_ev_set_owned(struct l2tp_event *ev, uint8_t *buf, size_t len);
+int l2tpi_out_push(struct l2tp_ctx *ctx, uint64_t peer, const uint8_t *d, size_t len);
+unsigned l2tpi_out_purge(struct l2tp_ctx *ctx, uint64_t peer);
+int l2tpi_ctx_heap_reserve(struct l2tp_ctx *ctx, struct rg_heap *h);
 
 /* names.c */
-const char *msg_name(unsigned type);
+const char *l2tpi_msg_name(unsigned type);
 
 /* tables.c */
-struct tunnel *tunnel_find(const struct l2tp_ctx *ctx, uint16_t id);
-struct tunnel *tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid);
-struct tunnel *tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer);
-struct tunnel *tunnel_next_of_peer(const struct tunnel *t);
+struct tunnel *l2tpi_tunnel_find(const struct l2tp_ctx *ctx, uint16_t id);
+struct tunnel *l2tpi_tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid);
+struct tunnel *l2tpi_tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer);
+struct tunnel *l2tpi_tunnel_next_of_peer(const struct tunnel *t);
 /* Sets the peer's Tunnel ID and its hash entry; UNHASH_ONLY removes the
  * entry but keeps the ID (a closed tunnel lingering under our ID). */
 #define UNHASH_ONLY 0x10000u
-void tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid);
-struct session *session_find(const struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid);
-int tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **out);
-int session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session **out);
-void session_remove(struct l2tp_ctx *ctx, struct session *s);
-void tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t);
-void half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t);
-void half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t);
-size_t tables_size(size_t n);
-int tables_check(const struct l2tp_ctx *ctx);
+void l2tpi_tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid);
+struct session *l2tpi_session_find(const struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid);
+int l2tpi_tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **out);
+int l2tpi_session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session **out);
+void l2tpi_session_remove(struct l2tp_ctx *ctx, struct session *s);
+void l2tpi_tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t);
+size_t l2tpi_tables_size(size_t n);
+int l2tpi_tables_check(const struct l2tp_ctx *ctx);
 
 /* reliable.c */
-int ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
-void ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-void ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now);
-void ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t);
-void ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t);
-void send_zlb(struct l2tp_ctx *ctx, struct tunnel *t);
+int l2tpi_ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+void l2tpi_ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void l2tpi_ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now);
+void l2tpi_ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_send_zlb(struct l2tp_ctx *ctx, struct tunnel *t);
 /* What ctl_sequence decided about a received Ns. */
 enum seq_verdict { SEQ_IN_ORDER, SEQ_DUPLICATE, SEQ_OUT_OF_WINDOW, SEQ_FUTURE };
-enum seq_verdict ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws);
-void ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
+enum seq_verdict l2tpi_ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws);
+void l2tpi_ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
     size_t len);
-struct ooo_msg *ooo_next(struct tunnel *t);
-void ooo_prune(struct l2tp_ctx *ctx, struct tunnel *t);
-void ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t);
+struct ooo_msg *l2tpi_ooo_next(struct tunnel *t);
+void l2tpi_ooo_prune(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t);
 /* Returns true if the tunnel was freed (retransmissions exhausted). */
-bool retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+bool l2tpi_retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
 
 /* timers.c */
-void tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t);
-void session_timer_start(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
-void session_timer_stop(struct l2tp_ctx *ctx, struct session *s);
-uint64_t tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t);
-int timers_check(const struct l2tp_ctx *ctx);
+void l2tpi_tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_session_timer_start(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
+void l2tpi_session_timer_stop(struct l2tp_ctx *ctx, struct session *s);
+uint64_t l2tpi_tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t);
+int l2tpi_timers_check(const struct l2tp_ctx *ctx);
 
 /* tunnel.c */
-int handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
+int l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
     const uint8_t *body, size_t blen);
-int handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-int handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-int handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-void tunnel_down(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t result,
+int l2tpi_handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int l2tpi_handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int l2tpi_handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void l2tpi_tunnel_down(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t result,
     uint16_t error, int reason);
-void tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
+void l2tpi_tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
     uint16_t result, uint16_t error, const char *msg, int reason);
-void tunnel_free(struct l2tp_ctx *ctx, struct tunnel *t);
-void tunnel_send_hello(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-void result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *msg);
+void l2tpi_tunnel_free(struct l2tp_ctx *ctx, struct tunnel *t);
+void l2tpi_tunnel_send_hello(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+void l2tpi_result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *msg);
 
 /* call.c */
-int handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-int handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
-int handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
-int handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid);
-int refuse_ocrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
-int refuse_call(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t psid,
+int l2tpi_handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int l2tpi_handle_icrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+int l2tpi_handle_iccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
+int l2tpi_handle_cdn(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid);
+int l2tpi_refuse_ocrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now);
+int l2tpi_refuse_call(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t psid,
     uint16_t result, uint16_t error, const char *msg);
-struct session *msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid,
+struct session *l2tpi_msg_session(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t sid,
     const char *what);
-int send_icrq(struct l2tp_ctx *ctx, struct tunnel *t, struct session *s, uint64_t now);
-void session_free(struct l2tp_ctx *ctx, struct session *s, uint16_t result,
+int l2tpi_send_icrq(struct l2tp_ctx *ctx, struct tunnel *t, struct session *s, uint64_t now);
+void l2tpi_session_free(struct l2tp_ctx *ctx, struct session *s, uint16_t result,
     uint16_t error, int reason);
-void session_cdn(struct l2tp_ctx *ctx, struct session *s, uint64_t now,
+void l2tpi_session_cdn(struct l2tp_ctx *ctx, struct session *s, uint64_t now,
     uint16_t result, uint16_t error, int reason);
-void session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
+void l2tpi_session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t now);
 
 /* data.c */
-int data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
+int l2tpi_data_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *d,
     size_t len, struct l2tp_rx *rx);
 
 static inline uint16_t

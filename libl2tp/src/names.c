@@ -84,7 +84,7 @@ l2tp_error_code_str(uint16_t error)
 }
 
 const char *
-msg_name(unsigned type)
+l2tpi_msg_name(unsigned type)
 {
 	static const char *const names[] = {
 		[MT_SCCRQ] = "SCCRQ", [MT_SCCRP] = "SCCRP", [MT_SCCCN] = "SCCCN",
@@ -102,7 +102,7 @@ msg_name(unsigned type)
 const char *
 l2tp_message_name(unsigned type)
 {
-	return msg_name(type);
+	return l2tpi_msg_name(type);
 }
 
 const char *

@@ -18,14 +18,14 @@ ctl_transmit(struct l2tp_ctx *ctx, struct tunnel *t, struct ctl_msg *m)
 	put16(m->data + 10, t->nr);
 	t->nr_sent = t->nr;
 	ctx->stats.tx_control++;
-	return out_push(ctx, t->peer, m->data, m->len);
+	return l2tpi_out_push(ctx, t->peer, m->data, m->len);
 }
 
 /* Sends what the peer's window allows.  The retransmission timer runs
  * whenever messages are queued, also when none could be transmitted (output
  * queue full): the timer then retries them. */
 void
-ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	struct ctl_msg *m = t->txq;
 	unsigned i;
@@ -42,21 +42,21 @@ ctl_flush(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		t->rtx_interval = ctx->cfg.rtx_initial_ns;
 		t->rtx_at = sat_add(now, t->rtx_interval);
 	}
-	tunnel_timer_update(ctx, t);
+	l2tpi_tunnel_timer_update(ctx, t);
 }
 
 /* Queues the message in ctx->mb on tunnel t for reliable delivery; sid is
  * the peer's session ID for the header.  Returns 0, or the builder's error
  * (L2TP_E_RNG, _CRYPTO, _BUFFER) or L2TP_E_NOMEM; nothing is queued then. */
 int
-ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
+l2tpi_ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 {
 	struct msg_builder *mb = &ctx->mb;
 	struct ctl_msg *m;
 
 	if (mb->err != 0)
 		return mb->err;
-	m = ctx_alloc(ctx, sizeof(*m) + mb->len);
+	m = l2tpi_ctx_alloc(ctx, sizeof(*m) + mb->len);
 	if (m == NULL)
 		return L2TP_E_NOMEM;
 	memcpy(m->data, mb->buf, mb->len);
@@ -70,13 +70,13 @@ ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid)
 		t->txq = m;
 	t->txq_tail = m;
 	t->ctl_tx++;
-	ctl_flush(ctx, t, now);
+	l2tpi_ctl_flush(ctx, t, now);
 	return 0;
 }
 
 /* An explicit acknowledgement: a control header without AVPs (5.8). */
 void
-send_zlb(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_send_zlb(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	uint8_t z[CTRL_HDR_LEN];
 
@@ -86,7 +86,7 @@ send_zlb(struct l2tp_ctx *ctx, struct tunnel *t)
 	put16(z + 6, 0);
 	put16(z + 8, t->ns);
 	put16(z + 10, t->nr);
-	if (out_push(ctx, t->peer, z, sizeof(z)) == 0) {
+	if (l2tpi_out_push(ctx, t->peer, z, sizeof(z)) == 0) {
 		t->nr_sent = t->nr;
 		ctx->stats.tx_zlb++;
 	}
@@ -94,7 +94,7 @@ send_zlb(struct l2tp_ctx *ctx, struct tunnel *t)
 
 /* Processes the peer's Nr: frees acknowledged messages (5.8). */
 void
-ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)
+l2tpi_ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)
 {
 	struct ctl_msg *m;
 	bool acked = false;
@@ -107,14 +107,14 @@ ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)
 		if (t->txq == NULL)
 			t->txq_tail = NULL;
 		t->inflight--;
-		ctx_free_mem(ctx, m);
+		l2tpi_ctx_free_mem(ctx, m);
 		acked = true;
 	}
 	if (acked) {
 		t->rtx_count = 0;
 		t->rtx_at = UINT64_MAX;
 		/* Restarts the timer (fresh interval) for what is left. */
-		ctl_flush(ctx, t, now);
+		l2tpi_ctl_flush(ctx, t, now);
 	}
 }
 
@@ -122,7 +122,7 @@ ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)
  * them moot).  Their Ns were never sent: the next message (StopCCN) takes
  * the first of them, or the peer would wait for the gap forever (5.8). */
 void
-ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct ctl_msg *m = t->txq, *prev = NULL, *n;
 	unsigned i;
@@ -135,7 +135,7 @@ ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t)
 		t->ns = m->ns;
 	while (m != NULL) {
 		n = m->next;
-		ctx_free_mem(ctx, m);
+		l2tpi_ctx_free_mem(ctx, m);
 		m = n;
 	}
 	if (prev != NULL)
@@ -147,13 +147,13 @@ ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t)
 
 /* Drops every queued message (nothing needs delivery any more). */
 void
-ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct ctl_msg *m;
 
 	while ((m = t->txq) != NULL) {
 		t->txq = m->next;
-		ctx_free_mem(ctx, m);
+		l2tpi_ctx_free_mem(ctx, m);
 	}
 	t->txq_tail = NULL;
 	t->inflight = 0;
@@ -163,7 +163,7 @@ ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t)
 /* Classifies a received Ns against the next expected one and our window
  * of rws messages (5.8). */
 enum seq_verdict
-ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws)
+l2tpi_ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws)
 {
 	if (ns == t->nr)
 		return SEQ_IN_ORDER;
@@ -178,7 +178,7 @@ ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws)
  * second copy of the same Ns is ignored (no memory: dropped, the peer
  * retransmits). */
 void
-ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
+l2tpi_ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
     size_t len)
 {
 	struct ooo_msg *o, **pp;
@@ -187,7 +187,7 @@ ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
 		;
 	if (*pp != NULL && (*pp)->ns == ns)
 		return;
-	o = ctx_alloc(ctx, sizeof(*o) + len);
+	o = l2tpi_ctx_alloc(ctx, sizeof(*o) + len);
 	if (o == NULL)
 		return;
 	o->ns = ns;
@@ -200,7 +200,7 @@ ooo_store(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t ns, const uint8_t *d,
 /* Unlinks and returns the stored message that is now in sequence (its Ns
  * is the next expected one), or NULL.  The caller frees it. */
 struct ooo_msg *
-ooo_next(struct tunnel *t)
+l2tpi_ooo_next(struct tunnel *t)
 {
 	struct ooo_msg *o = t->ooo;
 
@@ -212,24 +212,24 @@ ooo_next(struct tunnel *t)
 
 /* Drops stored messages now behind Nr. */
 void
-ooo_prune(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_ooo_prune(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct ooo_msg *o;
 
 	while ((o = t->ooo) != NULL && seq_lt(o->ns, t->nr)) {
 		t->ooo = o->next;
-		ctx_free_mem(ctx, o);
+		l2tpi_ctx_free_mem(ctx, o);
 	}
 }
 
 void
-ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct ooo_msg *o;
 
 	while ((o = t->ooo) != NULL) {
 		t->ooo = o->next;
-		ctx_free_mem(ctx, o);
+		l2tpi_ctx_free_mem(ctx, o);
 	}
 }
 
@@ -237,7 +237,7 @@ ooo_free_all(struct l2tp_ctx *ctx, struct tunnel *t)
  * interval (capped at rtx_max_ns), or give up after rtx_max_count.
  * Returns true if the tunnel was freed. */
 bool
-retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	struct ctl_msg *m = t->txq;
 	unsigned i;
@@ -247,24 +247,24 @@ retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (ctx->cfg.tolerate_missing_hello && t->state == T_ESTABLISHED &&
 		    t->inflight == 1 && m->type == MT_HELLO) {
 			/* Phones that never ack HELLO: give up on the HELLO only. */
-			ctx_log(ctx, L2TP_LOG_INFO, "tunnel %u: HELLO never acked; tolerated", t->id);
+			l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "tunnel %u: HELLO never acked; tolerated", t->id);
 			t->txq = m->next;
 			if (t->txq == NULL)
 				t->txq_tail = NULL;
-			ctx_free_mem(ctx, m);
+			l2tpi_ctx_free_mem(ctx, m);
 			t->inflight = 0;
 			t->rtx_count = 0;
 			t->rtx_at = UINT64_MAX;
 			t->last_rx = now;
-			ctl_flush(ctx, t, now);
+			l2tpi_ctl_flush(ctx, t, now);
 			return false;
 		}
 		ctx->stats.rtx_teardowns++;
-		ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u: %s unacknowledged after %u retransmissions",
-		    t->id, msg_name(m->type), ctx->cfg.rtx_max_count);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u: %s unacknowledged after %u retransmissions",
+		    t->id, l2tpi_msg_name(m->type), ctx->cfg.rtx_max_count);
 		if (t->state != T_CLOSING)
-			tunnel_down(ctx, t, 0, 0, L2TP_E_TIMEOUT);
-		tunnel_free(ctx, t);
+			l2tpi_tunnel_down(ctx, t, 0, 0, L2TP_E_TIMEOUT);
+		l2tpi_tunnel_free(ctx, t);
 		return true;
 	}
 	for (i = 0; m != NULL && i < t->inflight; i++, m = m->next) {
@@ -276,6 +276,6 @@ retransmit(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		t->rtx_interval = ctx->cfg.rtx_max_ns;
 	t->rtx_at = sat_add(now, t->rtx_interval);
 	/* Messages that could not be transmitted yet (output queue full). */
-	ctl_flush(ctx, t, now);
+	l2tpi_ctl_flush(ctx, t, now);
 	return false;
 }

@@ -12,7 +12,7 @@
 
 /* Hash table sizes: a power of two >= n (at least 16, at most 65536). */
 size_t
-tables_size(size_t n)
+l2tpi_tables_size(size_t n)
 {
 	size_t p = 16;
 
@@ -50,7 +50,7 @@ shash(uint16_t tid, uint16_t sid)
 }
 
 struct tunnel *
-tunnel_find(const struct l2tp_ctx *ctx, uint16_t id)
+l2tpi_tunnel_find(const struct l2tp_ctx *ctx, uint16_t id)
 {
 	struct tunnel *t;
 
@@ -61,7 +61,7 @@ tunnel_find(const struct l2tp_ctx *ctx, uint16_t id)
 }
 
 struct tunnel *
-tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid)
+l2tpi_tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid)
 {
 	struct tunnel *t;
 
@@ -73,7 +73,7 @@ tunnel_find_peer(const struct l2tp_ctx *ctx, uint64_t peer, uint16_t pid)
 
 /* Iterates the tunnels of one peer handle (the chain also holds others). */
 struct tunnel *
-tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer)
+l2tpi_tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer)
 {
 	struct tunnel *t;
 
@@ -84,7 +84,7 @@ tunnel_first_of_peer(const struct l2tp_ctx *ctx, uint64_t peer)
 }
 
 struct tunnel *
-tunnel_next_of_peer(const struct tunnel *t)
+l2tpi_tunnel_next_of_peer(const struct tunnel *t)
 {
 	uint64_t peer = t->peer;
 
@@ -95,7 +95,7 @@ tunnel_next_of_peer(const struct tunnel *t)
 }
 
 void
-tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid)
+l2tpi_tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid)
 {
 	struct tunnel **pp;
 
@@ -122,7 +122,7 @@ tunnel_set_peer_id(struct l2tp_ctx *ctx, struct tunnel *t, uint32_t pid)
 }
 
 struct session *
-session_find(const struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid)
+l2tpi_session_find(const struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid)
 {
 	struct session *s;
 
@@ -143,7 +143,7 @@ rand_id(struct l2tp_ctx *ctx, uint16_t *id, uint16_t tid)
 
 	for (i = 0; i < 65536 + 32; i++) {
 		if (i < 32) {
-			if (ctx_rng(ctx, &v, sizeof(v)) != 0)
+			if (l2tpi_ctx_rng(ctx, &v, sizeof(v)) != 0)
 				return L2TP_E_RNG;
 		} else {
 			v = (uint16_t)(*id + 1);
@@ -151,7 +151,7 @@ rand_id(struct l2tp_ctx *ctx, uint16_t *id, uint16_t tid)
 		*id = v;
 		if (v == 0)
 			continue;
-		if (tid == 0 ? tunnel_find(ctx, v) == NULL : session_find(ctx, tid, v) == NULL)
+		if (tid == 0 ? l2tpi_tunnel_find(ctx, v) == NULL : l2tpi_session_find(ctx, tid, v) == NULL)
 			return 0;
 	}
 	return L2TP_E_LIMIT;
@@ -159,21 +159,21 @@ rand_id(struct l2tp_ctx *ctx, uint16_t *id, uint16_t tid)
 
 /* Creates a half-open tunnel for peer (limits are the caller's to check). */
 int
-tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **out)
+l2tpi_tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **out)
 {
 	struct tunnel *t;
 	struct tunnel **pp;
 	int rc;
 
 	*out = NULL;
-	t = ctx_alloc(ctx, sizeof(*t));
+	t = l2tpi_ctx_alloc(ctx, sizeof(*t));
 	if (t == NULL)
 		return L2TP_E_NOMEM;
 	rc = rand_id(ctx, &t->id, 0);
 	if (rc == 0)
-		rc = ctx_heap_reserve(ctx, &ctx->tun_timers);
+		rc = l2tpi_ctx_heap_reserve(ctx, &ctx->tun_timers);
 	if (rc != 0) {
-		ctx_free_mem(ctx, t);
+		l2tpi_ctx_free_mem(ctx, t);
 		return rc;
 	}
 	t->peer = peer;
@@ -201,23 +201,23 @@ tunnel_new(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, struct tunnel **ou
 }
 
 int
-session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session **out)
+l2tpi_session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session **out)
 {
 	struct session *s;
 	struct session **pp;
 	int rc;
 
 	*out = NULL;
-	s = ctx_alloc(ctx, sizeof(*s));
+	s = l2tpi_ctx_alloc(ctx, sizeof(*s));
 	if (s == NULL)
 		return L2TP_E_NOMEM;
 	s->t = t;
 	s->tid = t->id;
 	rc = rand_id(ctx, &s->id, t->id);
 	if (rc == 0)
-		rc = ctx_heap_reserve(ctx, &ctx->sess_timers);
+		rc = l2tpi_ctx_heap_reserve(ctx, &ctx->sess_timers);
 	if (rc != 0) {
-		ctx_free_mem(ctx, s);
+		l2tpi_ctx_free_mem(ctx, s);
 		return rc;
 	}
 	s->created = now;
@@ -229,14 +229,14 @@ session_new(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, struct session
 	t->sessions = s;
 	t->nsessions++;
 	ctx->stats.sessions_open++;
-	session_timer_start(ctx, s, now);
+	l2tpi_session_timer_start(ctx, s, now);
 	*out = s;
 	return 0;
 }
 
 /* Unlinks and frees a session without an event. */
 void
-session_remove(struct l2tp_ctx *ctx, struct session *s)
+l2tpi_session_remove(struct l2tp_ctx *ctx, struct session *s)
 {
 	struct session **pp;
 	struct tunnel *t = s->t;
@@ -257,19 +257,19 @@ session_remove(struct l2tp_ctx *ctx, struct session *s)
 	t->nsessions--;
 	ctx->stats.sessions_open--;
 	rg_heap_release(&ctx->sess_timers, &s->timer);
-	ctx_free_mem(ctx, s);
+	l2tpi_ctx_free_mem(ctx, s);
 }
 
 /* Marks a half-open tunnel of ours (l2tp_tunnel_open). */
 void
-half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	t->initiator = true;
 	ctx->nhalf_open_ours++;
 }
 
 void
-half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	if (t->half_open) {
 		t->half_open = false;
@@ -281,14 +281,14 @@ half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t)
 
 /* Unlinks and frees a tunnel, its sessions and queues, without events. */
 void
-tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct tunnel **pp;
 
 	while (t->sessions != NULL)
-		session_remove(ctx, t->sessions);
-	ctl_drop_all(ctx, t);
-	ooo_free_all(ctx, t);
+		l2tpi_session_remove(ctx, t->sessions);
+	l2tpi_ctl_drop_all(ctx, t);
+	l2tpi_ooo_free_all(ctx, t);
 	for (pp = &ctx->tun_by_id[thash(t->id) & ctx->tun_mask]; *pp != NULL;
 	    pp = &(*pp)->hnext) {
 		if (*pp == t) {
@@ -299,13 +299,13 @@ tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
 	*t->hdlpprev = t->hdlnext;
 	if (t->hdlnext != NULL)
 		t->hdlnext->hdlpprev = t->hdlpprev;
-	tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
-	half_open_clear(ctx, t);
+	l2tpi_tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
+	l2tpi_half_open_clear(ctx, t);
 	rg_heap_release(&ctx->tun_timers, &t->timer);
 	ctx->ntunnels--;
 	ctx->stats.tunnels_open--;
 	sodium_memzero(t->challenge, sizeof(t->challenge));
-	ctx_free_mem(ctx, t);
+	l2tpi_ctx_free_mem(ctx, t);
 }
 
 /* Consistency check for the tests and the fuzz target: counters and
@@ -313,7 +313,7 @@ tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
  * a correct back link and findable by its ID, every session by its IDs.
  * Returns 0 or a negative count of mismatches. */
 int
-tables_check(const struct l2tp_ctx *ctx)
+l2tpi_tables_check(const struct l2tp_ctx *ctx)
 {
 	const struct tunnel *t, *u;
 	const struct session *s;
@@ -326,19 +326,19 @@ tables_check(const struct l2tp_ctx *ctx)
 			nt++;
 			nh += t->half_open;
 			nho += t->half_open && t->initiator;
-			if (tunnel_find(ctx, t->id) != t || *t->hdlpprev != t)
+			if (l2tpi_tunnel_find(ctx, t->id) != t || *t->hdlpprev != t)
 				bad--;
-			for (u = tunnel_first_of_peer(ctx, t->peer); u != NULL && u != t;
-			    u = tunnel_next_of_peer(u))
+			for (u = l2tpi_tunnel_first_of_peer(ctx, t->peer); u != NULL && u != t;
+			    u = l2tpi_tunnel_next_of_peer(u))
 				;
 			if (u != t)
 				bad--;
-			if (t->peer_hashed && tunnel_find_peer(ctx, t->peer, t->peer_id) == NULL)
+			if (t->peer_hashed && l2tpi_tunnel_find_peer(ctx, t->peer, t->peer_id) == NULL)
 				bad--;
 			ns = 0;
 			for (s = t->sessions; s != NULL; s = s->tnext) {
 				ns++;
-				if (s->t != t || s->tid != t->id || session_find(ctx, t->id, s->id) != s)
+				if (s->t != t || s->tid != t->id || l2tpi_session_find(ctx, t->id, s->id) != s)
 					bad--;
 			}
 			if (ns != t->nsessions)
@@ -361,7 +361,7 @@ l2tp_tunnel_set_user(struct l2tp_ctx *ctx, uint16_t tunnel_id, uint64_t user)
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	t = tunnel_id != 0 ? tunnel_find(ctx, tunnel_id) : NULL;
+	t = tunnel_id != 0 ? l2tpi_tunnel_find(ctx, tunnel_id) : NULL;
 	if (t == NULL)
 		return L2TP_E_NOT_FOUND;
 	t->user = user;
@@ -376,7 +376,7 @@ l2tp_session_set_user(struct l2tp_ctx *ctx, uint16_t tunnel_id, uint16_t session
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	s = session_find(ctx, tunnel_id, session_id);
+	s = l2tpi_session_find(ctx, tunnel_id, session_id);
 	if (s == NULL)
 		return L2TP_E_NOT_FOUND;
 	s->user = user;
@@ -399,7 +399,7 @@ tunnel_info(const struct tunnel *t, struct l2tp_tunnel_info *info)
 	info->state = (enum l2tp_tunnel_state)t->state;
 	info->initiator = t->initiator;
 	info->authenticated = t->authenticated;
-	escape(info->peer_host, sizeof(info->peer_host), t->host, t->host_len);
+	l2tpi_escape(info->peer_host, sizeof(info->peer_host), t->host, t->host_len);
 	info->n_sessions = t->nsessions;
 	info->created_ns = t->created;
 	info->up_ns = t->up_at;
@@ -431,7 +431,7 @@ l2tp_tunnel_next(const struct l2tp_ctx *ctx, uint64_t now, size_t *cursor,
 	if (ctx == NULL || cursor == NULL || info == NULL)
 		return false;
 	for (id = *cursor == 0 ? 1 : *cursor; id <= 65535; id++) {
-		t = tunnel_find(ctx, (uint16_t)id);
+		t = l2tpi_tunnel_find(ctx, (uint16_t)id);
 		if (t == NULL)
 			continue;
 		tunnel_info(t, info);

@@ -13,7 +13,7 @@
 
 /* The earliest time tunnel t needs attention, UINT64_MAX if never. */
 uint64_t
-tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
+l2tpi_tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 {
 	uint64_t d = t->txq != NULL ? t->rtx_at : UINT64_MAX;
 
@@ -37,9 +37,9 @@ tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 
 /* Re-files t in the heap after anything its deadline depends on changed. */
 void
-tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t)
 {
-	uint64_t d = tunnel_deadline(ctx, t);
+	uint64_t d = l2tpi_tunnel_deadline(ctx, t);
 
 	/* Unchanged (the common case: several updates per message). */
 	if (d == t->timer.when && (t->timer.pos != 0 || d == UINT64_MAX))
@@ -48,13 +48,13 @@ tunnel_timer_update(struct l2tp_ctx *ctx, struct tunnel *t)
 }
 
 void
-session_timer_start(struct l2tp_ctx *ctx, struct session *s, uint64_t now)
+l2tpi_session_timer_start(struct l2tp_ctx *ctx, struct session *s, uint64_t now)
 {
 	rg_heap_set(&ctx->sess_timers, &s->timer, sat_add(now, ctx->cfg.session_setup_timeout_ns));
 }
 
 void
-session_timer_stop(struct l2tp_ctx *ctx, struct session *s)
+l2tpi_session_timer_stop(struct l2tp_ctx *ctx, struct session *s)
 {
 	rg_heap_set(&ctx->sess_timers, &s->timer, UINT64_MAX);
 }
@@ -76,30 +76,30 @@ static void
 tunnel_expired(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	if (t->state == T_LINGER && now >= t->linger_until) {
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_free(ctx, t);
 		return;
 	}
 	if (t->state == T_WAIT_CTL_CONN &&
 	    now >= sat_add(t->created, ctx->cfg.tunnel_setup_timeout_ns)) {
 		ctx->stats.tunnel_setup_timeouts++;
-		ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u (peer tunnel %u): no SCCCN after %llu ms: StopCCN",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u (peer tunnel %u): no SCCCN after %llu ms: StopCCN",
 		    t->id, t->peer_id, (unsigned long long)(ctx->cfg.tunnel_setup_timeout_ns / 1000000));
-		tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, 0, "setup timeout",
+		l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, 0, "setup timeout",
 		    L2TP_E_SETUP_TIMEOUT);
 		if (t->state == T_CLOSING && t->txq == NULL)
-			tunnel_free(ctx, t);
+			l2tpi_tunnel_free(ctx, t);
 		return;
 	}
 	if (t->txq != NULL && now >= t->rtx_at) {
-		if (retransmit(ctx, t, now))
+		if (l2tpi_retransmit(ctx, t, now))
 			return;
 	} else if (t->state == T_ESTABLISHED && t->txq == NULL &&
 	    ctx->cfg.hello_interval_ns != UINT64_MAX &&
 	    now >= sat_add(t->last_rx, ctx->cfg.hello_interval_ns)) {
-		tunnel_send_hello(ctx, t, now);
+		l2tpi_tunnel_send_hello(ctx, t, now);
 	}
 	/* Also re-arms a HELLO that data traffic postponed. */
-	tunnel_timer_update(ctx, t);
+	l2tpi_tunnel_timer_update(ctx, t);
 }
 
 int
@@ -118,7 +118,7 @@ l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now)
 		n = rg_heap_top(&ctx->sess_timers);
 		if (n == NULL || n->when > now)
 			break;
-		session_setup_expired(ctx, RG_HEAP_ENTRY(n, struct session, timer), now);
+		l2tpi_session_setup_expired(ctx, RG_HEAP_ENTRY(n, struct session, timer), now);
 	}
 	for (guard = 2 * (size_t)ctx->tun_timers.n + 1; guard > 0; guard--) {
 		n = rg_heap_top(&ctx->tun_timers);
@@ -134,7 +134,7 @@ l2tp_handle_timeout(struct l2tp_ctx *ctx, uint64_t now)
  * (lazy); every session waiting for setup is in the heap, established ones
  * are not.  Returns 0 or a negative count of mismatches. */
 int
-timers_check(const struct l2tp_ctx *ctx)
+l2tpi_timers_check(const struct l2tp_ctx *ctx)
 {
 	const struct tunnel *t;
 	const struct session *s;
@@ -144,7 +144,7 @@ timers_check(const struct l2tp_ctx *ctx)
 
 	for (b = 0; b <= ctx->tun_mask; b++) {
 		for (t = ctx->tun_by_id[b]; t != NULL; t = t->hnext) {
-			d = tunnel_deadline(ctx, t);
+			d = l2tpi_tunnel_deadline(ctx, t);
 			if (t->timer.pos == 0 ? d != UINT64_MAX :
 			    (t->timer.when != d && !(t->timer.when < d &&
 			    t->state == T_ESTABLISHED && t->txq == NULL)))

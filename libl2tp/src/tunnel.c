@@ -13,36 +13,36 @@
 
 /* Removes a tunnel; sessions still attached are reported down first. */
 void
-tunnel_free(struct l2tp_ctx *ctx, struct tunnel *t)
+l2tpi_tunnel_free(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	while (t->sessions != NULL)
-		session_free(ctx, t->sessions, L2TP_CDN_LOST_CARRIER, 0, 0);
-	tunnel_remove(ctx, t);
+		l2tpi_session_free(ctx, t->sessions, L2TP_CDN_LOST_CARRIER, 0, 0);
+	l2tpi_tunnel_remove(ctx, t);
 }
 
 /* Announces the tunnel down and removes its sessions; the tunnel itself is
  * kept by the caller for lingering or freed. */
 void
-tunnel_down(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t result,
+l2tpi_tunnel_down(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t result,
     uint16_t error, int reason)
 {
 	struct l2tp_event *ev;
 
 	while (t->sessions != NULL)
-		session_free(ctx, t->sessions, L2TP_CDN_LOST_CARRIER, 0, reason);
-	ev = ev_push(ctx, L2TP_EV_TUNNEL_DOWN, t, NULL);
+		l2tpi_session_free(ctx, t->sessions, L2TP_CDN_LOST_CARRIER, 0, reason);
+	ev = l2tpi_ev_push(ctx, L2TP_EV_TUNNEL_DOWN, t, NULL);
 	if (ev != NULL) {
 		ev->result = result;
 		ev->error = error;
 		ev->reason = reason;
 	}
 	ctx->stats.tunnels_down++;
-	half_open_clear(ctx, t);
+	l2tpi_half_open_clear(ctx, t);
 }
 
 /* Appends a Result Code AVP (4.4.2) to ctx->mb. */
 void
-result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *msg)
+l2tpi_result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *msg)
 {
 	uint8_t b[4 + 64];
 	size_t n = msg != NULL ? strlen(msg) : 0;
@@ -53,29 +53,29 @@ result_avp(struct l2tp_ctx *ctx, uint16_t result, uint16_t error, const char *ms
 	put16(b + 2, error);
 	if (n > 0)
 		memcpy(b + 4, msg, n);
-	mb_avp(ctx, &ctx->mb, true, AVP_RESULT, b, error != 0 || n > 0 ? 4 + n : 2, false);
+	l2tpi_mb_avp(ctx, &ctx->mb, true, AVP_RESULT, b, error != 0 || n > 0 ? 4 + n : 2, false);
 }
 
 /* Sends StopCCN (RFC 2661 5.7) and starts closing: sessions go down now,
  * the tunnel is freed when the StopCCN is acked or retransmissions end. */
 void
-tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
+l2tpi_tunnel_stop(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now,
     uint16_t result, uint16_t error, const char *msg, int reason)
 {
 	if (t->state == T_CLOSING || t->state == T_LINGER)
 		return;
-	tunnel_down(ctx, t, result, error, reason);
+	l2tpi_tunnel_down(ctx, t, result, error, reason);
 	t->state = T_CLOSING;
-	mb_init(&ctx->mb, MT_STOPCCN);
-	mb_u16(ctx, &ctx->mb, true, AVP_TUNNEL_ID, t->id, false);
-	result_avp(ctx, result, error, msg);
-	ctl_drop_unsent(ctx, t);
-	if (ctl_send(ctx, t, now, 0) != 0) {
+	l2tpi_mb_init(&ctx->mb, MT_STOPCCN);
+	l2tpi_mb_u16(ctx, &ctx->mb, true, AVP_TUNNEL_ID, t->id, false);
+	l2tpi_result_avp(ctx, result, error, msg);
+	l2tpi_ctl_drop_unsent(ctx, t);
+	if (l2tpi_ctl_send(ctx, t, now, 0) != 0) {
 		/* Cannot even queue StopCCN: linger and let the peer time out. */
 		t->state = T_LINGER;
 		t->linger_until = sat_add(now, ctx->cfg.rtx_max_ns);
 	}
-	tunnel_timer_update(ctx, t);
+	l2tpi_tunnel_timer_update(ctx, t);
 }
 
 /* One-shot StopCCN without a tunnel (refusals of SCCRQ). */
@@ -85,24 +85,24 @@ refuse_sccrq(struct l2tp_ctx *ctx, uint64_t peer, uint16_t peer_tid,
 {
 	struct msg_builder *mb = &ctx->mb;
 
-	mb_init(mb, MT_STOPCCN);
-	mb_u16(ctx, mb, true, AVP_TUNNEL_ID, 0, false);
-	result_avp(ctx, result, error, msg);
+	l2tpi_mb_init(mb, MT_STOPCCN);
+	l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, 0, false);
+	l2tpi_result_avp(ctx, result, error, msg);
 	if (mb->err != 0)
 		return;
 	put16(mb->buf + 2, (uint16_t)mb->len);
 	put16(mb->buf + 4, peer_tid);
 	put16(mb->buf + 8, 0);
 	put16(mb->buf + 10, 1);
-	if (out_push(ctx, peer, mb->buf, mb->len) == 0)
+	if (l2tpi_out_push(ctx, peer, mb->buf, mb->len) == 0)
 		ctx->stats.tx_control++;
 }
 
 void
-tunnel_send_hello(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_tunnel_send_hello(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
-	mb_init(&ctx->mb, MT_HELLO);
-	if (ctl_send(ctx, t, now, 0) == 0)
+	l2tpi_mb_init(&ctx->mb, MT_HELLO);
+	if (l2tpi_ctl_send(ctx, t, now, 0) == 0)
 		ctx->stats.hellos_sent++;
 }
 
@@ -111,14 +111,14 @@ common_tunnel_avps(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	struct msg_builder *mb = &ctx->mb;
 
-	mb_u16(ctx, mb, true, AVP_PROTO_VERSION, 0x0100, false);
-	mb_u32(ctx, mb, true, AVP_FRAMING_CAP, 0x3, false);
-	mb_u32(ctx, mb, false, AVP_BEARER_CAP, 0x3, false);
-	mb_u16(ctx, mb, false, AVP_FIRMWARE, 0x0100, false);
-	mb_avp(ctx, mb, true, AVP_HOSTNAME, ctx->cfg.hostname, strlen(ctx->cfg.hostname), false);
-	mb_avp(ctx, mb, false, AVP_VENDOR, "roadgate", 8, false);
-	mb_u16(ctx, mb, true, AVP_TUNNEL_ID, t->id, true);
-	mb_u16(ctx, mb, true, AVP_RWS, ctx->cfg.rws, false);
+	l2tpi_mb_u16(ctx, mb, true, AVP_PROTO_VERSION, 0x0100, false);
+	l2tpi_mb_u32(ctx, mb, true, AVP_FRAMING_CAP, 0x3, false);
+	l2tpi_mb_u32(ctx, mb, false, AVP_BEARER_CAP, 0x3, false);
+	l2tpi_mb_u16(ctx, mb, false, AVP_FIRMWARE, 0x0100, false);
+	l2tpi_mb_avp(ctx, mb, true, AVP_HOSTNAME, ctx->cfg.hostname, strlen(ctx->cfg.hostname), false);
+	l2tpi_mb_avp(ctx, mb, false, AVP_VENDOR, "roadgate", 8, false);
+	l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, t->id, true);
+	l2tpi_mb_u16(ctx, mb, true, AVP_RWS, ctx->cfg.rws, false);
 }
 
 /* Computes the Challenge Response of RFC 2661 4.4.3: MD5(ID + secret + chal)
@@ -127,7 +127,7 @@ static int
 chal_response(struct l2tp_ctx *ctx, uint8_t id, const uint8_t *chal, size_t len,
     uint8_t out[16])
 {
-	return md5_3(ctx, out, &id, 1, ctx->cfg.secret, ctx->cfg.secret_len, chal, len);
+	return l2tpi_md5_3(ctx, out, &id, 1, ctx->cfg.secret, ctx->cfg.secret_len, chal, len);
 }
 
 /* Appends our answer to the peer's Challenge (if it sent one). */
@@ -142,7 +142,7 @@ answer_challenge(struct l2tp_ctx *ctx, uint8_t id)
 	rc = chal_response(ctx, id, AV(AVP_CHALLENGE).v, AV(AVP_CHALLENGE).len, resp);
 	if (rc != 0)
 		mb_fail(&ctx->mb, rc);
-	mb_avp(ctx, &ctx->mb, true, AVP_CHAL_RESP, resp, 16, false);
+	l2tpi_mb_avp(ctx, &ctx->mb, true, AVP_CHAL_RESP, resp, 16, false);
 	sodium_memzero(resp, sizeof(resp));
 }
 
@@ -152,10 +152,10 @@ send_challenge(struct l2tp_ctx *ctx, struct tunnel *t)
 {
 	if (ctx->cfg.secret_len == 0)
 		return;
-	if (ctx_rng(ctx, t->challenge, sizeof(t->challenge)) != 0)
+	if (l2tpi_ctx_rng(ctx, t->challenge, sizeof(t->challenge)) != 0)
 		mb_fail(&ctx->mb, L2TP_E_RNG);
 	t->challenged = true;
-	mb_avp(ctx, &ctx->mb, true, AVP_CHALLENGE, t->challenge, sizeof(t->challenge), false);
+	l2tpi_mb_avp(ctx, &ctx->mb, true, AVP_CHALLENGE, t->challenge, sizeof(t->challenge), false);
 }
 
 static int __attribute__((warn_unused_result))
@@ -183,18 +183,18 @@ tunnel_established(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 
 	t->state = T_ESTABLISHED;
 	t->up_at = now;
-	half_open_clear(ctx, t);
+	l2tpi_half_open_clear(ctx, t);
 	ctx->stats.tunnels_up++;
-	(void)ev_push(ctx, L2TP_EV_TUNNEL_UP, t, NULL);
-	escape(host, sizeof(host), t->host, t->host_len);
-	ctx_log(ctx, L2TP_LOG_INFO, "tunnel %u up (peer tunnel %u, peer host \"%s\")",
+	(void)l2tpi_ev_push(ctx, L2TP_EV_TUNNEL_UP, t, NULL);
+	l2tpi_escape(host, sizeof(host), t->host, t->host_len);
+	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "tunnel %u up (peer tunnel %u, peer host \"%s\")",
 	    t->id, t->peer_id, host);
 	/* Calls placed while the tunnel was being set up (LAC). */
 	for (s = t->sessions; s != NULL; s = s->tnext) {
 		if (s->state == S_WAIT_TUNNEL)
-			(void)send_icrq(ctx, t, s, now);
+			(void)l2tpi_send_icrq(ctx, t, s, now);
 	}
-	tunnel_timer_update(ctx, t);
+	l2tpi_tunnel_timer_update(ctx, t);
 }
 
 /* Takes the peer's parameters from SCCRQ / SCCRP. */
@@ -225,22 +225,22 @@ tiebreak(struct l2tp_ctx *ctx, uint64_t peer)
 	 * an LNS-only context): skip the walk otherwise. */
 	if (ctx->nhalf_open_ours == 0)
 		return 0;
-	for (t = tunnel_first_of_peer(ctx, peer); t != NULL; t = tunnel_next_of_peer(t)) {
+	for (t = l2tpi_tunnel_first_of_peer(ctx, peer); t != NULL; t = l2tpi_tunnel_next_of_peer(t)) {
 		if (!t->initiator || t->state != T_WAIT_CTL_REPLY || !t->have_tiebreak)
 			continue;
 		/* Ours carries one; a peer's SCCRQ without one loses. */
 		c = AV(AVP_TIE_BREAKER).present ? memcmp(t->tiebreak, AV(AVP_TIE_BREAKER).v, 8) : -1;
 		if (c < 0) {
 			ctx->stats.refused_tiebreak++;
-			ctx_log(ctx, L2TP_LOG_INFO,
+			l2tpi_ctx_log(ctx, L2TP_LOG_INFO,
 			    "SCCRQ from peer lost the tie-breaker against our tunnel %u%s", t->id,
 			    AV(AVP_TIE_BREAKER).present ? "" : " (it has no Tie Breaker)");
 			return L2TP_E_TIEBREAK;
 		}
-		ctx_log(ctx, L2TP_LOG_INFO, "our tunnel %u lost the tie-breaker%s", t->id,
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "our tunnel %u lost the tie-breaker%s", t->id,
 		    c == 0 ? " (equal values: both dropped)" : "");
-		tunnel_down(ctx, t, 0, 0, L2TP_E_TIEBREAK);
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_down(ctx, t, 0, 0, L2TP_E_TIEBREAK);
+		l2tpi_tunnel_free(ctx, t);
 		if (c == 0) {
 			ctx->stats.refused_tiebreak++;
 			return L2TP_E_TIEBREAK;
@@ -295,14 +295,14 @@ sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
 {
 	if ((ctx->cfg.roles & L2TP_ROLE_LNS) == 0) {
 		ctx->stats.rx_unsupported++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ refused: LNS role not enabled");
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ refused: LNS role not enabled");
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "not an LNS");
 		return L2TP_E_ROLE;
 	}
 	if (!AV(AVP_PROTO_VERSION).present || !AV(AVP_HOSTNAME).present ||
 	    !AV(AVP_FRAMING_CAP).present) {
 		ctx->stats.rx_missing_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u lacks %s", ptid,
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u lacks %s", ptid,
 		    !AV(AVP_PROTO_VERSION).present ? "Protocol Version" :
 		    !AV(AVP_HOSTNAME).present ? "Host Name" : "Framing Capabilities");
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
@@ -311,7 +311,7 @@ sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
 	}
 	if (get16(AV(AVP_PROTO_VERSION).v) != 0x0100) {
 		ctx->stats.rx_bad_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ protocol version 0x%04x refused",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ protocol version 0x%04x refused",
 		    get16(AV(AVP_PROTO_VERSION).v));
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_BAD_VERSION, 0, NULL);
 		return L2TP_E_BAD_AVP;
@@ -319,7 +319,7 @@ sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
 	if (ctx->avs.unknown_mandatory >= 0) {
 		/* RFC 2661 4.1: it would clear the tunnel; do not open it. */
 		ctx->stats.rx_unknown_mandatory++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u: unknown mandatory AVP 0x%x, refused",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ from peer tunnel %u: unknown mandatory AVP 0x%x, refused",
 		    ptid, (unsigned)ctx->avs.unknown_mandatory);
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY,
 		    "unknown mandatory AVP");
@@ -327,7 +327,7 @@ sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
 	}
 	if (AV(AVP_CHALLENGE).present && ctx->cfg.secret_len == 0) {
 		ctx->stats.rx_auth_failed++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ carries a Challenge but no secret is configured");
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ carries a Challenge but no secret is configured");
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "no secret");
 		return L2TP_E_AUTH;
 	}
@@ -337,7 +337,7 @@ sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
 /* SCCRQ with Tunnel ID 0 (RFC 2661 7.2.1, LNS side); body is the message
  * after the control header.  On L2TP_E_DUPLICATE the caller re-acks. */
 int
-handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
+l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
     const uint8_t *body, size_t blen)
 {
 	struct tunnel *t;
@@ -347,21 +347,21 @@ handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
 
 	if (!AV(AVP_TUNNEL_ID).present || get16(AV(AVP_TUNNEL_ID).v) == 0) {
 		ctx->stats.rx_missing_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ without a non-zero Assigned Tunnel ID dropped");
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ without a non-zero Assigned Tunnel ID dropped");
 		return L2TP_E_MISSING_AVP;
 	}
 	ptid = get16(AV(AVP_TUNNEL_ID).v);
-	t = tunnel_find_peer(ctx, peer, ptid);
+	t = l2tpi_tunnel_find_peer(ctx, peer, ptid);
 	if (t != NULL && (t->state == T_LINGER || t->state == T_CLOSING)) {
 		/* The peer reuses the ID of a closed tunnel: a new request. The
 		 * old one keeps lingering under our ID only. */
-		tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
+		l2tpi_tunnel_set_peer_id(ctx, t, UNHASH_ONLY);
 		t = NULL;
 	}
 	if (t != NULL && sccrq_is_retransmission(ctx, t, now, digest)) {
 		/* A retransmission maps to the tunnel it created; re-ack. */
 		ctx->stats.rx_sccrq_retransmit++;
-		ctx_log(ctx, L2TP_LOG_INFO, "retransmitted SCCRQ (peer tunnel %u) maps to tunnel %u",
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "retransmitted SCCRQ (peer tunnel %u) maps to tunnel %u",
 		    ptid, t->id);
 		return L2TP_E_DUPLICATE;
 	}
@@ -373,46 +373,46 @@ handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ns,
 		 * IPsec peer picks the same Tunnel ID): its old tunnel is dead.
 		 * No StopCCN: it would reach the new tunnel under that ID. */
 		ctx->stats.peer_restarts++;
-		ctx_log(ctx, L2TP_LOG_INFO, "new SCCRQ for peer tunnel %u: peer restarted, "
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "new SCCRQ for peer tunnel %u: peer restarted, "
 		    "tunnel %u (%s) dropped", ptid, t->id, l2tp_tunnel_state_name(t->state));
-		tunnel_down(ctx, t, 0, 0, L2TP_E_PEER_RESTART);
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_down(ctx, t, 0, 0, L2TP_E_PEER_RESTART);
+		l2tpi_tunnel_free(ctx, t);
 	}
 	rc = tiebreak(ctx, peer);
 	if (rc != 0)
 		return rc;
 	if (ctx->ntunnels >= ctx->cfg.max_tunnels || ctx->nhalf_open >= ctx->cfg.max_half_open) {
 		ctx->stats.refused_limit++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ refused: %u tunnels (max %u), %u half-open (max %u)",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ refused: %u tunnels (max %u), %u half-open (max %u)",
 		    ctx->ntunnels, ctx->cfg.max_tunnels, ctx->nhalf_open, ctx->cfg.max_half_open);
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES,
 		    "too many tunnels");
 		return L2TP_E_LIMIT;
 	}
-	rc = tunnel_new(ctx, now, peer, &t);
+	rc = l2tpi_tunnel_new(ctx, now, peer, &t);
 	if (rc != 0)
 		return rc;
-	tunnel_set_peer_id(ctx, t, ptid);
+	l2tpi_tunnel_set_peer_id(ctx, t, ptid);
 	t->state = T_WAIT_CTL_CONN;
 	t->nr = (uint16_t)(ns + 1);
 	t->sccrq_digest = digest;
 	t->ctl_rx++;
 	read_tunnel_params(ctx, t);
-	mb_init(&ctx->mb, MT_SCCRP);
+	l2tpi_mb_init(&ctx->mb, MT_SCCRP);
 	common_tunnel_avps(ctx, t);
 	answer_challenge(ctx, MT_SCCRP);
 	send_challenge(ctx, t);
-	rc = ctl_send(ctx, t, now, 0);
+	rc = l2tpi_ctl_send(ctx, t, now, 0);
 	if (rc != 0) {
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_free(ctx, t);
 		return rc;
 	}
-	ctx_log(ctx, L2TP_LOG_INFO, "SCCRQ: tunnel %u for peer tunnel %u, SCCRP sent", t->id, ptid);
+	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "SCCRQ: tunnel %u for peer tunnel %u, SCCRP sent", t->id, ptid);
 	return 0;
 }
 
 int
-handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	int rc;
 
@@ -421,13 +421,13 @@ handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 	if (!AV(AVP_TUNNEL_ID).present || get16(AV(AVP_TUNNEL_ID).v) == 0 ||
 	    !AV(AVP_PROTO_VERSION).present) {
 		ctx->stats.rx_missing_avp++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u lacks Assigned Tunnel ID or Protocol Version",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u lacks Assigned Tunnel ID or Protocol Version",
 		    t->id);
-		tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
+		l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
 		    "missing AVP", L2TP_E_MISSING_AVP);
 		return L2TP_E_MISSING_AVP;
 	}
-	tunnel_set_peer_id(ctx, t, get16(AV(AVP_TUNNEL_ID).v));
+	l2tpi_tunnel_set_peer_id(ctx, t, get16(AV(AVP_TUNNEL_ID).v));
 	read_tunnel_params(ctx, t);
 	if (t->challenged) {
 		rc = chal_verify(ctx, t, MT_SCCRP);
@@ -435,20 +435,20 @@ handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 			rc = L2TP_E_AUTH;       /* we asked; the LNS must answer */
 		if (rc != 0) {
 			ctx->stats.rx_auth_failed++;
-			ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u: bad Challenge Response", t->id);
-			tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "bad response", rc);
+			l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u: bad Challenge Response", t->id);
+			l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "bad response", rc);
 			return rc;
 		}
 	}
 	if (AV(AVP_CHALLENGE).present && ctx->cfg.secret_len == 0) {
 		ctx->stats.rx_auth_failed++;
-		ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u challenges us; no secret", t->id);
-		tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "no secret", L2TP_E_AUTH);
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRP on tunnel %u challenges us; no secret", t->id);
+		l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "no secret", L2TP_E_AUTH);
 		return L2TP_E_AUTH;
 	}
-	mb_init(&ctx->mb, MT_SCCCN);
+	l2tpi_mb_init(&ctx->mb, MT_SCCCN);
 	answer_challenge(ctx, MT_SCCCN);
-	rc = ctl_send(ctx, t, now, 0);
+	rc = l2tpi_ctl_send(ctx, t, now, 0);
 	if (rc != 0)
 		return rc;
 	tunnel_established(ctx, t, now);
@@ -456,7 +456,7 @@ handle_sccrp(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 }
 
 int
-handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	int rc;
 
@@ -466,9 +466,9 @@ handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		rc = chal_verify(ctx, t, MT_SCCCN);
 		if (rc != 0) {
 			ctx->stats.rx_auth_failed++;
-			ctx_log(ctx, L2TP_LOG_WARN, "SCCCN on tunnel %u: %s Challenge Response", t->id,
+			l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCCN on tunnel %u: %s Challenge Response", t->id,
 			    AV(AVP_CHAL_RESP).present ? "bad" : "no");
-			tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "bad response", rc);
+			l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "bad response", rc);
 			return rc;
 		}
 	}
@@ -477,7 +477,7 @@ handle_scccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 }
 
 int
-handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+l2tpi_handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	uint16_t result = 0, error = 0;
 
@@ -486,15 +486,15 @@ handle_stopccn(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		if (AV(AVP_RESULT).len >= 4)
 			error = get16(AV(AVP_RESULT).v + 2);
 	}
-	ctx_log(ctx, L2TP_LOG_INFO, "StopCCN on tunnel %u: result %u (%s), error %u", t->id,
+	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "StopCCN on tunnel %u: result %u (%s), error %u", t->id,
 	    result, l2tp_result_str(true, result), error);
 	if (t->state != T_CLOSING)
-		tunnel_down(ctx, t, result, error, 0);
+		l2tpi_tunnel_down(ctx, t, result, error, 0);
 	/* Nothing of ours needs delivery any more (5.7). */
-	ctl_drop_all(ctx, t);
+	l2tpi_ctl_drop_all(ctx, t);
 	t->state = T_LINGER;
 	t->linger_until = sat_add(now, sat_add(ctx->cfg.rtx_max_ns, ctx->cfg.rtx_max_ns));
-	tunnel_timer_update(ctx, t);
+	l2tpi_tunnel_timer_update(ctx, t);
 	return 0;
 }
 
@@ -514,26 +514,26 @@ l2tp_tunnel_open(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
 		return L2TP_E_ROLE;
 	if (ctx->ntunnels >= ctx->cfg.max_tunnels || ctx->nhalf_open >= ctx->cfg.max_half_open) {
 		ctx->stats.refused_limit++;
-		ctx_log(ctx, L2TP_LOG_WARN, "tunnel open refused: %u tunnels (max %u), %u half-open (max %u)",
+		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "tunnel open refused: %u tunnels (max %u), %u half-open (max %u)",
 		    ctx->ntunnels, ctx->cfg.max_tunnels, ctx->nhalf_open, ctx->cfg.max_half_open);
 		return L2TP_E_LIMIT;
 	}
-	rc = tunnel_new(ctx, now, peer_handle, &t);
+	rc = l2tpi_tunnel_new(ctx, now, peer_handle, &t);
 	if (rc != 0)
 		return rc;
-	half_open_ours(ctx, t);
+	l2tpi_half_open_ours(ctx, t);
 	t->state = T_WAIT_CTL_REPLY;
 	mb = &ctx->mb;
-	mb_init(mb, MT_SCCRQ);
-	if (ctx_rng(ctx, t->tiebreak, sizeof(t->tiebreak)) != 0)
+	l2tpi_mb_init(mb, MT_SCCRQ);
+	if (l2tpi_ctx_rng(ctx, t->tiebreak, sizeof(t->tiebreak)) != 0)
 		mb_fail(mb, L2TP_E_RNG);
 	t->have_tiebreak = true;
 	common_tunnel_avps(ctx, t);
-	mb_avp(ctx, mb, false, AVP_TIE_BREAKER, t->tiebreak, 8, false);
+	l2tpi_mb_avp(ctx, mb, false, AVP_TIE_BREAKER, t->tiebreak, 8, false);
 	send_challenge(ctx, t);
-	rc = ctl_send(ctx, t, now, 0);
+	rc = l2tpi_ctl_send(ctx, t, now, 0);
 	if (rc != 0) {
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_free(ctx, t);
 		return rc;
 	}
 	*tunnel_id = t->id;
@@ -545,9 +545,9 @@ l2tp_tunnel_open(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
 static void
 tunnel_close(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t result)
 {
-	tunnel_stop(ctx, t, now, result, 0, NULL, 0);
+	l2tpi_tunnel_stop(ctx, t, now, result, 0, NULL, 0);
 	if (t->state == T_CLOSING && t->txq == NULL)
-		tunnel_free(ctx, t);
+		l2tpi_tunnel_free(ctx, t);
 }
 
 int
@@ -558,7 +558,7 @@ l2tp_tunnel_close(struct l2tp_ctx *ctx, uint64_t now, uint16_t tunnel_id,
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	t = tunnel_id != 0 ? tunnel_find(ctx, tunnel_id) : NULL;
+	t = tunnel_id != 0 ? l2tpi_tunnel_find(ctx, tunnel_id) : NULL;
 	if (t == NULL)
 		return L2TP_E_NOT_FOUND;
 	if (t->state == T_CLOSING || t->state == T_LINGER)
@@ -576,15 +576,15 @@ l2tp_peer_close(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	for (t = tunnel_first_of_peer(ctx, peer_handle); t != NULL; t = next) {
-		next = tunnel_next_of_peer(t);
+	for (t = l2tpi_tunnel_first_of_peer(ctx, peer_handle); t != NULL; t = next) {
+		next = l2tpi_tunnel_next_of_peer(t);
 		if (t->state == T_CLOSING || t->state == T_LINGER)
 			continue;
 		tunnel_close(ctx, t, now, result);
 		n++;
 	}
 	if (n > 0)
-		ctx_log(ctx, L2TP_LOG_INFO, "peer %llu: %d tunnel(s) closed (StopCCN %u)",
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "peer %llu: %d tunnel(s) closed (StopCCN %u)",
 		    (unsigned long long)peer_handle, n, result);
 	return n;
 }
@@ -598,17 +598,17 @@ l2tp_peer_drop(struct l2tp_ctx *ctx, uint64_t peer_handle)
 
 	if (ctx == NULL)
 		return L2TP_E_INVAL;
-	for (t = tunnel_first_of_peer(ctx, peer_handle); t != NULL; t = next) {
-		next = tunnel_next_of_peer(t);
+	for (t = l2tpi_tunnel_first_of_peer(ctx, peer_handle); t != NULL; t = next) {
+		next = l2tpi_tunnel_next_of_peer(t);
 		if (t->state != T_CLOSING && t->state != T_LINGER)
-			tunnel_down(ctx, t, 0, 0, L2TP_E_PEER_GONE);
-		tunnel_remove(ctx, t);
+			l2tpi_tunnel_down(ctx, t, 0, 0, L2TP_E_PEER_GONE);
+		l2tpi_tunnel_remove(ctx, t);
 		ctx->stats.peer_drops++;
 		n++;
 	}
-	purged = out_purge(ctx, peer_handle);
+	purged = l2tpi_out_purge(ctx, peer_handle);
 	if (n > 0 || purged > 0)
-		ctx_log(ctx, L2TP_LOG_INFO, "peer %llu gone: %d tunnel(s) removed, %u queued datagram(s) discarded",
+		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "peer %llu gone: %d tunnel(s) removed, %u queued datagram(s) discarded",
 		    (unsigned long long)peer_handle, n, purged);
 	return n;
 }

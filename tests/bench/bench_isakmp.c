@@ -116,18 +116,18 @@ bench(const char *name, int group, unsigned n)
 	/* The physical limit: two DH operations per exchange, same calls. */
 	memset(&a, 0, sizeof(a));
 	memset(&bb, 0, sizeof(bb));
-	if (ikc_dh_new(s, &bb, group) != 0) {
+	if (iki_ikc_dh_new(s, &bb, group) != 0) {
 		fprintf(stderr, "bench: DH setup failed\n");
 		return;
 	}
 	t0 = ts_now_ns();
 	for (i = 0; i < n; i++) {
-		if (ikc_dh_new(s, &a, group) != 0 || ikc_dh_shared(s, &a, bb.pub, bb.publen, z, &zl) != 0)
+		if (iki_ikc_dh_new(s, &a, group) != 0 || iki_ikc_dh_shared(s, &a, bb.pub, bb.publen, z, &zl) != 0)
 			break;
 	}
 	dh_ns = ts_now_ns() - t0;
-	ikc_dh_free(&a);
-	ikc_dh_free(&bb);
+	iki_ikc_dh_free(&a);
+	iki_ikc_dh_free(&bb);
 	if (refused != 0)
 		fprintf(stderr, "bench: %s: %u datagrams refused\n", name, refused);
 	if (done == 0 || resp_ns == 0 || dh_ns == 0) {

@@ -33,5 +33,29 @@ for lib in isakmp esp l2tp ppp fw; do
 		echo "consumer: lib$lib exports $n symbols, all ${lib}_*"; pass=$((pass+1))
 	fi
 done
+# All five static archives in one program: no internal symbol may collide,
+# and each archive defines only its public prefix and its internal one.
+static_libs=""
+for lib in isakmp esp l2tp ppp fw; do static_libs="$static_libs $libdir/lib$lib.a"; done
+# shellcheck disable=SC2086
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -o "$work/c_all" "$here/consumer_all.c" \
+	$(pkg-config --cflags libisakmp libesp libl2tp libppp libfw) $static_libs \
+	$(pkg-config --static --libs-only-other --libs-only-L libcrypto libsodium) -lcrypto -lsodium \
+   && "$work/c_all"; then
+	pass=$((pass+1))
+else
+	echo "consumer: FAIL the five static libraries do not link together"; fail=$((fail+1))
+fi
+for pair in isakmp:iki_ esp:espi_ l2tp:l2tpi_ ppp:ppp_ fw:fw_; do
+	lib=${pair%%:*}; internal=${pair#*:}
+	bad=$(nm --defined-only -g "$libdir/lib$lib.a" 2>/dev/null | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |
+		grep -v "^${lib}_" | grep -v "^${internal}" || true)
+	if [ -n "$bad" ]; then
+		echo "consumer: FAIL lib$lib.a defines global symbols outside ${lib}_/${internal}:"; echo "$bad" | head
+		fail=$((fail+1))
+	else
+		pass=$((pass+1))
+	fi
+done
 echo "consumer: $pass passed, $fail failed"
 [ "$fail" = 0 ]

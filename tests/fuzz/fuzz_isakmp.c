@@ -163,7 +163,7 @@ seal(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *d, size_t n, uint
 
 		parts[0] = mid; lens[0] = 4;
 		parts[1] = out + after; lens[1] = n - after;
-		if (ikc_prf(ctx, sa->alg.md, sa->skeyid_a, sa->alg.hlen, parts, lens, 2, h) == 0)
+		if (iki_ikc_prf(ctx, sa->alg.md, sa->skeyid_a, sa->alg.hlen, parts, lens, 2, h) == 0)
 			memcpy(out + HDR_LEN + 4, h, sa->alg.hlen);
 	}
 	body = n - HDR_LEN;
@@ -176,7 +176,7 @@ seal(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *d, size_t n, uint
 	out[26] = (uint8_t)(n >> 8); out[27] = (uint8_t)n;
 	parts[0] = sa->iv; lens[0] = blk;
 	parts[1] = mid; lens[1] = 4;
-	if (ikc_hash(sa->alg.md, parts, lens, 2, iv) != 0)
+	if (iki_ikc_hash(sa->alg.md, parts, lens, 2, iv) != 0)
 		return 0;
 	{
 		struct qm *q = NULL;
@@ -188,7 +188,7 @@ seal(struct isakmp_ctx *ctx, struct ike_sa *sa, const uint8_t *d, size_t n, uint
 		if (q != NULL)
 			memcpy(iv, q->iv, blk);
 	}
-	if (ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, out + HDR_LEN, n - HDR_LEN,
+	if (iki_ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, out + HDR_LEN, n - HDR_LEN,
 	    out + HDR_LEN) != 0)
 		return 0;
 	return n;

@@ -56,8 +56,8 @@ real_pair(const struct side *to, const struct side *other, uint16_t tid, uint16_
 
 	if (tid != to->tid || sid != to->sid)
 		return false;
-	a = session_find(to->ctx, to->tid, to->sid);
-	b = session_find(other->ctx, other->tid, other->sid);
+	a = l2tpi_session_find(to->ctx, to->tid, to->sid);
+	b = l2tpi_session_find(other->ctx, other->tid, other->sid);
 	return a != NULL && b != NULL && a->state == S_ESTABLISHED &&
 	    b->state == S_ESTABLISHED && a->t->state == T_ESTABLISHED &&
 	    b->t->state == T_ESTABLISHED && a->peer_id == b->id && b->peer_id == a->id &&
@@ -80,7 +80,7 @@ echo_frame(struct side *to, struct side *other, uint64_t now, const uint8_t *d, 
 
 	if (rx->off > len || rx->len > len - rx->off || rx->len == 0)
 		abort();                /* the frame must lie in the datagram */
-	s = session_find(to->ctx, rx->tunnel_id, rx->session_id);
+	s = l2tpi_session_find(to->ctx, rx->tunnel_id, rx->session_id);
 	if (s == NULL || s->state != S_ESTABLISHED)
 		abort();                /* rx names an established session */
 	if (rx->tunnel_user != 0 || rx->session_user != 0)
@@ -130,8 +130,8 @@ deliver(struct side *to, struct side *other, uint64_t now, const uint8_t *d, siz
 static void
 check(struct side *lac, struct side *lns)
 {
-	if (timers_check(lac->ctx) != 0 || timers_check(lns->ctx) != 0 ||
-	    tables_check(lac->ctx) != 0 || tables_check(lns->ctx) != 0)
+	if (l2tpi_timers_check(lac->ctx) != 0 || l2tpi_timers_check(lns->ctx) != 0 ||
+	    l2tpi_tables_check(lac->ctx) != 0 || l2tpi_tables_check(lns->ctx) != 0)
 		abort();
 }
 

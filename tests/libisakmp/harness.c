@@ -294,7 +294,7 @@ inject(struct harness *h, struct isakmp_ctx *ctx, uint8_t exch, uint32_t msgid,
 	memcpy(pkt + 4 + HDR_LEN, payloads, plen);
 	parts[0] = mid; lens[0] = 4;
 	parts[1] = payloads + 4 + hl; lens[1] = plen - 4 - hl;
-	if (ikc_prf(ctx, sa->alg.md, sa->skeyid_a, hl, parts, lens, 2, hv) != 0)
+	if (iki_ikc_prf(ctx, sa->alg.md, sa->skeyid_a, hl, parts, lens, 2, hv) != 0)
 		return -1001;
 	memcpy(pkt + 4 + HDR_LEN + 4, hv, hl);
 	pad = (sa->alg.blk - plen % sa->alg.blk) % sa->alg.blk;
@@ -303,8 +303,8 @@ inject(struct harness *h, struct isakmp_ctx *ctx, uint8_t exch, uint32_t msgid,
 	pkt[4 + 26] = (uint8_t)(n >> 8); pkt[4 + 27] = (uint8_t)n;
 	parts[0] = sa->iv; lens[0] = sa->alg.blk;
 	parts[1] = mid; lens[1] = 4;
-	if (ikc_hash(sa->alg.md, parts, lens, 2, iv) != 0 ||
-	    ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, pkt + 4 + HDR_LEN, n - HDR_LEN,
+	if (iki_ikc_hash(sa->alg.md, parts, lens, 2, iv) != 0 ||
+	    iki_ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, pkt + 4 + HDR_LEN, n - HDR_LEN,
 	    pkt + 4 + HDR_LEN) != 0)
 		return -1002;
 	from = sa->remote;

@@ -234,18 +234,18 @@ test_ke_values(void)
 	uint8_t v[MAX_KE];
 
 	memset(v, 0, sizeof(v));
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);       /* 0 */
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);       /* 0 */
 	v[127] = 1;
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);       /* 1 */
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);       /* 1 */
 	v[127] = 2;
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 128), 0);                 /* 2 is fine */
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 96), ISAKMP_E_KE);        /* wrong size */
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(99, v, 128), ISAKMP_E_KE);      /* private group */
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 128), 0);                 /* 2 is fine */
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 96), ISAKMP_E_KE);        /* wrong size */
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(99, v, 128), ISAKMP_E_KE);      /* private group */
 	memset(v, 0xff, 128);                                             /* p-1 and above */
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);
 	/* RFC 2409 6.2 prime ends in ...ffffffffffffffff: p - 1 ends in fe. */
 	v[127] = 0xfe;
-	CU_ASSERT_EQUAL(ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);
+	CU_ASSERT_EQUAL(iki_ikc_dh_check_peer(2, v, 128), ISAKMP_E_KE);
 }
 
 /* Informational / DPD for an unknown SA: no state, no answer, debug-only log. */
@@ -687,12 +687,12 @@ test_output_fits_max_packet(void)
 	fast_policy(&p);
 	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 41), 0);
 	memset(d, 0x5a, sizeof(d));
-	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 2),
+	CU_ASSERT_EQUAL(iki_out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 2),
 	    ISAKMP_E_BUFFER);
 	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2),
 	    ISAKMP_E_AGAIN);
-	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 4), 0);
-	CU_ASSERT_EQUAL(out_queue(h.s.ctx, &f500, &t, d, ISAKMP_MAX_PACKET), 0);
+	CU_ASSERT_EQUAL(iki_out_queue(h.s.ctx, &f4500, &t, d, ISAKMP_MAX_PACKET - 4), 0);
+	CU_ASSERT_EQUAL(iki_out_queue(h.s.ctx, &f500, &t, d, ISAKMP_MAX_PACKET), 0);
 	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2), 0);
 	CU_ASSERT_EQUAL(lo, ISAKMP_MAX_PACKET);
 	CU_ASSERT_EQUAL(isakmp_next_output(h.s.ctx, h.now, out, sizeof(out), &lo, &f2, &t2), 0);

@@ -124,9 +124,9 @@ test_hash_r(void)
 
 		HEX(ckr, v->cky_r);
 		HEX(cki, v->cky_i);
-		CU_ASSERT_EQUAL_FATAL(ikc_prf(ctx, md, (const uint8_t *)v->psk, strlen(v->psk), p1, l1,
+		CU_ASSERT_EQUAL_FATAL(iki_ikc_prf(ctx, md, (const uint8_t *)v->psk, strlen(v->psk), p1, l1,
 		    2, skeyid), 0);
-		CU_ASSERT_EQUAL_FATAL(ikc_prf(ctx, md, skeyid, (size_t)EVP_MD_get_size(md), p2, l2, 6,
+		CU_ASSERT_EQUAL_FATAL(iki_ikc_prf(ctx, md, skeyid, (size_t)EVP_MD_get_size(md), p2, l2, 6,
 		    got), 0);
 		TS_ASSERT_BYTES("HASH_R", got, (size_t)EVP_MD_get_size(md), want, lw);
 	}
@@ -145,7 +145,7 @@ test_strongswan_cap(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	HEX(ske, "b01681215f16202303186d2814dc5686ca5a4733");
 	HEX(want, "449e829ea966d421fbcb86bd7ad92e865abab15baa5c672a");
-	CU_ASSERT_EQUAL(ikc_expand_key(ctx, ctx->md[2], ske, 20, 24, key), 0);
+	CU_ASSERT_EQUAL(iki_ikc_expand_key(ctx, ctx->md[2], ske, 20, 24, key), 0);
 	TS_ASSERT_BYTES("3DES key", key, 24, want, 24);
 	HEX(gxi, "a812a5fbfcbae82c7df0deaec2120fe8a9b7e82fc1ce7ad16e38e0687d3eb04f"
 	    "4c9ab88fe3d3baed7da3cbf3ddec86cf95b0dde87ee086ab236e06d17c459fef"
@@ -156,7 +156,7 @@ test_strongswan_cap(void)
 	    "2d54e1359509de1b44ee048400c7bd0f66d222acc1a1a4f5d1cbb79cfa44360a"
 	    "5666e90603121db66f283ce167628eb1e9f5a9651b798f6aa380be2412e2c0d4");
 	HEX(ivw, "dcf85e03f276abb989e6aeff46a95816f4968625");
-	CU_ASSERT_EQUAL(ikc_hash(ctx->md[2], parts, lens, 2, iv), 0);
+	CU_ASSERT_EQUAL(iki_ikc_hash(ctx->md[2], parts, lens, 2, iv), 0);
 	TS_ASSERT_BYTES("phase 1 IV", iv, 20, ivw, 20);
 	isakmp_ctx_free(ctx);
 }
@@ -176,10 +176,10 @@ test_natd(void)
 	HEX(sa.rcookie, "6e961f01bf179b35");
 	sa.alg.md = ctx->md[2];
 	sa.alg.hlen = 20;
-	CU_ASSERT_EQUAL(natd_hash(ctx, &sa, &dst, got), 0);
+	CU_ASSERT_EQUAL(iki_natd_hash(ctx, &sa, &dst, got), 0);
 	HEX(want, "7048b170a54fa1c16582dce008d059de9295d7d3");
 	TS_ASSERT_BYTES("NAT-D remote", got, 20, want, 20);
-	CU_ASSERT_EQUAL(natd_hash(ctx, &sa, &src, got), 0);
+	CU_ASSERT_EQUAL(iki_natd_hash(ctx, &sa, &src, got), 0);
 	HEX(want, "c9e46dddfcc29d4ef72ba4da66d4720687e469e5");
 	TS_ASSERT_BYTES("NAT-D local", got, 20, want, 20);
 	isakmp_ctx_free(ctx);
@@ -197,25 +197,25 @@ test_ecp_invalid_points(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	for (g = 19; g <= 20; g++) {
-		size_t n = ikc_ke_len(g);
+		size_t n = iki_ikc_ke_len(g);
 
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
-		CU_ASSERT_EQUAL_FATAL(ikc_dh_new(ctx, &a, g), 0);
-		CU_ASSERT_EQUAL_FATAL(ikc_dh_new(ctx, &b, g), 0);
+		CU_ASSERT_EQUAL_FATAL(iki_ikc_dh_new(ctx, &a, g), 0);
+		CU_ASSERT_EQUAL_FATAL(iki_ikc_dh_new(ctx, &b, g), 0);
 		memset(v, 0, sizeof(v));
-		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (0,0) */
+		CU_ASSERT_NOT_EQUAL(iki_ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (0,0) */
 		v[n / 2 - 1] = 1;
 		v[n - 1] = 1;
-		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (1,1) */
+		CU_ASSERT_NOT_EQUAL(iki_ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);  /* (1,1) */
 		memcpy(v, b.pub, n);
 		v[n - 1] ^= 1;                                  /* y off by one: off the curve */
-		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);
-		CU_ASSERT_NOT_EQUAL(ikc_dh_shared(ctx, &a, b.pub, n - 1, out, &olen), 0);
-		CU_ASSERT_EQUAL(ikc_dh_shared(ctx, &a, b.pub, n, out, &olen), 0);  /* valid */
+		CU_ASSERT_NOT_EQUAL(iki_ikc_dh_shared(ctx, &a, v, n, out, &olen), 0);
+		CU_ASSERT_NOT_EQUAL(iki_ikc_dh_shared(ctx, &a, b.pub, n - 1, out, &olen), 0);
+		CU_ASSERT_EQUAL(iki_ikc_dh_shared(ctx, &a, b.pub, n, out, &olen), 0);  /* valid */
 		CU_ASSERT_EQUAL(olen, n / 2);
-		ikc_dh_free(&a);
-		ikc_dh_free(&b);
+		iki_ikc_dh_free(&a);
+		iki_ikc_dh_free(&b);
 	}
 	isakmp_ctx_free(ctx);
 }

@@ -30,7 +30,7 @@ setup(struct h_side *s)
 	memset(&sa, 0, sizeof(sa));
 	sa.alg.p = (struct isakmp_p1_proposal){ ISAKMP_ENC_AES, 128, ISAKMP_HASH_SHA1,
 	    ISAKMP_GROUP_MODP1024, 0 };
-	CU_ASSERT_EQUAL_FATAL(ikc_alg_setup(s->ctx, &sa.alg), 0);
+	CU_ASSERT_EQUAL_FATAL(iki_ikc_alg_setup(s->ctx, &sa.alg), 0);
 	CU_ASSERT_EQUAL(sa.alg.blk, 16);
 	CU_ASSERT_EQUAL(sa.alg.hlen, 20);
 	for (i = 0; i < 16; i++) {
@@ -59,7 +59,7 @@ test_encrypt_decrypt(void)
 		buf[HDR_LEN + i] = (uint8_t)(i + 1);
 	w.len += 21;
 	memcpy(iv, sa.iv, 16);
-	CU_ASSERT_EQUAL(encrypt_msg(&sa, &w, iv), 0);
+	CU_ASSERT_EQUAL(iki_encrypt_msg(&sa, &w, iv), 0);
 	CU_ASSERT_EQUAL(w.len, HDR_LEN + 32);
 	CU_ASSERT_EQUAL(buf[19] & FL_E, FL_E);
 	CU_ASSERT_EQUAL(rd32(buf + 24), HDR_LEN + 32);
@@ -77,14 +77,14 @@ test_encrypt_decrypt(void)
 	EVP_CIPHER_CTX_free(c);
 	TS_ASSERT_BYTES("ciphertext", buf + HDR_LEN, 32, ref + 64, 32);
 	/* Decryption gives the body back, padding included, and the next IV. */
-	CU_ASSERT_EQUAL(decrypt_msg(s.ctx, &sa, buf, w.len, sa.iv, plain, next_iv), 0);
+	CU_ASSERT_EQUAL(iki_decrypt_msg(s.ctx, &sa, buf, w.len, sa.iv, plain, next_iv), 0);
 	TS_ASSERT_BYTES("plaintext", plain, 32, ref, 32);
 	TS_ASSERT_BYTES("next IV", next_iv, 16, buf + w.len - 16, 16);
 	/* Not a block multiple, or empty: refused with a counter and a log line. */
-	CU_ASSERT_EQUAL(decrypt_msg(s.ctx, &sa, buf, w.len - 1, sa.iv, plain, next_iv),
+	CU_ASSERT_EQUAL(iki_decrypt_msg(s.ctx, &sa, buf, w.len - 1, sa.iv, plain, next_iv),
 	    ISAKMP_E_DECRYPT);
 	CU_ASSERT_TRUE(ts_log_last_contains(&s.log, "not a multiple"));
-	CU_ASSERT_EQUAL(decrypt_msg(s.ctx, &sa, buf, HDR_LEN, sa.iv, plain, next_iv),
+	CU_ASSERT_EQUAL(iki_decrypt_msg(s.ctx, &sa, buf, HDR_LEN, sa.iv, plain, next_iv),
 	    ISAKMP_E_DECRYPT);
 	isakmp_get_stats(s.ctx, &st);
 	CU_ASSERT_EQUAL(st.rx_decrypt_failed, 2);
@@ -93,7 +93,7 @@ test_encrypt_decrypt(void)
 	w.len = HDR_LEN + 1;
 	w.cap = HDR_LEN + 8;
 	w.err = false;
-	CU_ASSERT_EQUAL(encrypt_msg(&sa, &w, iv), ISAKMP_E_BUFFER);
+	CU_ASSERT_EQUAL(iki_encrypt_msg(&sa, &w, iv), ISAKMP_E_BUFFER);
 	CU_ASSERT_TRUE(w.err);
 	isakmp_ctx_free(s.ctx);
 }
@@ -109,7 +109,7 @@ test_p2_iv_and_hash(void)
 
 	setup(&s);
 	/* Phase 2 IV: the first block of SHA1(last phase 1 block | M-ID). */
-	CU_ASSERT_EQUAL(p2_iv(&sa, 0x12345678u, iv), 0);
+	CU_ASSERT_EQUAL(iki_p2_iv(&sa, 0x12345678u, iv), 0);
 	memcpy(in, sa.iv, 16);
 	memcpy(in + 16, mid, 4);
 	CU_ASSERT_EQUAL(EVP_Digest(in, 20, ref, &rl, EVP_sha1(), NULL), 1);
@@ -117,13 +117,13 @@ test_p2_iv_and_hash(void)
 	/* HASH(1) = prf(SKEYID_a, M-ID | payloads). */
 	for (i = 0; i < 10; i++)
 		in[i] = (uint8_t)(0xc0 + i);
-	CU_ASSERT_EQUAL(qm_hash(s.ctx, &sa, false, 0x12345678u, in, 10, NULL, 0, h), 0);
+	CU_ASSERT_EQUAL(iki_qm_hash(s.ctx, &sa, false, 0x12345678u, in, 10, NULL, 0, h), 0);
 	memcpy(ref, mid, 4);
 	memcpy(ref + 4, in, 10);
 	CU_ASSERT_PTR_NOT_NULL(HMAC(EVP_sha1(), sa.skeyid_a, 20, ref, 14, ref_h, &rl));
 	TS_ASSERT_BYTES("HASH(1)", h, 20, ref_h, 20);
 	/* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). */
-	CU_ASSERT_EQUAL(qm_hash(s.ctx, &sa, true, 0x12345678u, in, 4, in + 4, 6, h), 0);
+	CU_ASSERT_EQUAL(iki_qm_hash(s.ctx, &sa, true, 0x12345678u, in, 4, in + 4, 6, h), 0);
 	ref[0] = 0;
 	memcpy(ref + 1, mid, 4);
 	memcpy(ref + 5, in, 10);
@@ -137,10 +137,10 @@ test_same_as(void)
 {
 	static const uint8_t a[] = { 1, 2, 3 }, b[] = { 1, 2, 4 };
 
-	CU_ASSERT_TRUE(same_as(a, 3, a, 3));
-	CU_ASSERT_FALSE(same_as(a, 3, b, 3));
-	CU_ASSERT_FALSE(same_as(a, 3, a, 2));
-	CU_ASSERT_FALSE(same_as(NULL, 0, a, 0));
+	CU_ASSERT_TRUE(iki_same_as(a, 3, a, 3));
+	CU_ASSERT_FALSE(iki_same_as(a, 3, b, 3));
+	CU_ASSERT_FALSE(iki_same_as(a, 3, a, 2));
+	CU_ASSERT_FALSE(iki_same_as(NULL, 0, a, 0));
 }
 
 void

@@ -39,23 +39,23 @@ test_parse_chain(void)
 
 	memset(&m, 0, sizeof(m));
 	m.next = PL_SA;
-	CU_ASSERT_EQUAL(pl_parse(ctx, chain, sizeof(chain), &m), 0);
+	CU_ASSERT_EQUAL(iki_pl_parse(ctx, chain, sizeof(chain), &m), 0);
 	CU_ASSERT_EQUAL(m.n, 2);
 	CU_ASSERT_EQUAL(m.pl[0].type, PL_SA);
 	CU_ASSERT_EQUAL(m.pl[0].len, 8);
 	CU_ASSERT_EQUAL(m.pl[0].body[0], 1);
 	CU_ASSERT_EQUAL(m.pl[1].type, PL_VID);
 	CU_ASSERT_EQUAL(m.plen, 20);
-	CU_ASSERT_PTR_EQUAL(pl_find(&m, PL_VID, 0), &m.pl[1]);
-	CU_ASSERT_PTR_NULL(pl_find(&m, PL_VID, 1));
-	CU_ASSERT_PTR_NULL(pl_find(&m, PL_KE, 0));
+	CU_ASSERT_PTR_EQUAL(iki_pl_find(&m, PL_VID, 0), &m.pl[1]);
+	CU_ASSERT_PTR_NULL(iki_pl_find(&m, PL_VID, 1));
+	CU_ASSERT_PTR_NULL(iki_pl_find(&m, PL_KE, 0));
 	/* Every truncation of the chain proper is refused with a specific error. */
 	for (i = 0; i < 20; i++) {
 		int rc;
 
 		memset(&m, 0, sizeof(m));
 		m.next = PL_SA;
-		rc = pl_parse(ctx, chain, i, &m);
+		rc = iki_pl_parse(ctx, chain, i, &m);
 		CU_ASSERT(rc == ISAKMP_E_TRUNCATED || rc == ISAKMP_E_BAD_LENGTH);
 	}
 	isakmp_get_stats(ctx, &st);
@@ -65,11 +65,11 @@ test_parse_chain(void)
 	b[3] = 3;
 	memset(&m, 0, sizeof(m));
 	m.next = PL_SA;
-	CU_ASSERT_EQUAL(pl_parse(ctx, b, sizeof(chain), &m), ISAKMP_E_BAD_LENGTH);
+	CU_ASSERT_EQUAL(iki_pl_parse(ctx, b, sizeof(chain), &m), ISAKMP_E_BAD_LENGTH);
 	/* An unknown payload type (private use 200). */
 	memset(&m, 0, sizeof(m));
 	m.next = 200;
-	CU_ASSERT_EQUAL(pl_parse(ctx, chain, sizeof(chain), &m), ISAKMP_E_PAYLOAD);
+	CU_ASSERT_EQUAL(iki_pl_parse(ctx, chain, sizeof(chain), &m), ISAKMP_E_PAYLOAD);
 	/* 25 empty VIDs: more than MAX_PAYLOADS. */
 	for (i = 0; i < 25; i++) {
 		b[4 * i] = i + 1 < 25 ? PL_VID : PL_NONE;
@@ -79,7 +79,7 @@ test_parse_chain(void)
 	}
 	memset(&m, 0, sizeof(m));
 	m.next = PL_VID;
-	CU_ASSERT_EQUAL(pl_parse(ctx, b, 100, &m), ISAKMP_E_PAYLOAD);
+	CU_ASSERT_EQUAL(iki_pl_parse(ctx, b, 100, &m), ISAKMP_E_PAYLOAD);
 	CU_ASSERT_TRUE(ts_log_last_contains(&s.log, "more than"));
 	isakmp_ctx_free(ctx);
 }
@@ -97,23 +97,23 @@ test_attributes(void)
 	struct attr a;
 
 	p = tv;
-	CU_ASSERT_EQUAL(attr_next(&p, tv + sizeof(tv), &a), 0);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tv + sizeof(tv), &a), 0);
 	CU_ASSERT_EQUAL(a.type, 11);
 	CU_ASSERT_EQUAL(a.val, 1);
 	CU_ASSERT_FALSE(a.tlv_long);
 	CU_ASSERT_PTR_EQUAL(p, tv + 4);
 	p = tlv3;
-	CU_ASSERT_EQUAL(attr_next(&p, tlv3 + sizeof(tlv3), &a), 0);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tlv3 + sizeof(tlv3), &a), 0);
 	CU_ASSERT_EQUAL(a.val, 0x010203);
 	CU_ASSERT_TRUE(a.tlv_long);
 	p = tlv0;
-	CU_ASSERT_EQUAL(attr_next(&p, tlv0 + sizeof(tlv0), &a), ISAKMP_E_ATTR);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tlv0 + sizeof(tlv0), &a), ISAKMP_E_ATTR);
 	p = tlv5;
-	CU_ASSERT_EQUAL(attr_next(&p, tlv5 + sizeof(tlv5), &a), ISAKMP_E_ATTR);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tlv5 + sizeof(tlv5), &a), ISAKMP_E_ATTR);
 	p = tlv_short;
-	CU_ASSERT_EQUAL(attr_next(&p, tlv_short + sizeof(tlv_short), &a), ISAKMP_E_ATTR);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tlv_short + sizeof(tlv_short), &a), ISAKMP_E_ATTR);
 	p = tv;
-	CU_ASSERT_EQUAL(attr_next(&p, tv + 3, &a), ISAKMP_E_TRUNCATED);
+	CU_ASSERT_EQUAL(iki_attr_next(&p, tv + 3, &a), ISAKMP_E_TRUNCATED);
 }
 
 static void
@@ -123,22 +123,22 @@ test_writer(void)
 	struct wbuf w = { b, 0, sizeof(b), false, 0 };
 	size_t s;
 
-	wb_attr(&w, 2, 3600);          /* fits 16 bits: TV */
+	iki_wb_attr(&w, 2, 3600);          /* fits 16 bits: TV */
 	CU_ASSERT_EQUAL(w.len, 4);
 	CU_ASSERT_EQUAL(b[0], 0x80);
-	wb_attr(&w, 2, 100000);        /* does not: a 4-byte TLV */
+	iki_wb_attr(&w, 2, 100000);        /* does not: a 4-byte TLV */
 	CU_ASSERT_EQUAL(w.len, 12);
 	CU_ASSERT_EQUAL(b[4], 0x00);
 	CU_ASSERT_EQUAL(b[7], 4);
 	CU_ASSERT_EQUAL(rd32(b + 8), 100000);
-	s = wb_sub(&w, PL_NONE);       /* 4 more bytes: full */
-	wb_end(&w, s);
+	s = iki_wb_sub(&w, PL_NONE);       /* 4 more bytes: full */
+	iki_wb_end(&w, s);
 	CU_ASSERT_FALSE(w.err);
 	CU_ASSERT_EQUAL(w.len, 16);
-	wb_u8(&w, 1);                  /* past the end: refused, nothing written */
+	iki_wb_u8(&w, 1);                  /* past the end: refused, nothing written */
 	CU_ASSERT_TRUE(w.err);
 	CU_ASSERT_EQUAL(w.len, 16);
-	wb_put(&w, b, 1);
+	iki_wb_put(&w, b, 1);
 	CU_ASSERT_EQUAL(w.len, 16);
 }
 
@@ -187,17 +187,17 @@ test_scripts(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		mk(&m, cases[i].ok, cases[i].nok);
-		CU_ASSERT_EQUAL(script_check(ctx, NULL, &m, cases[i].k), 0);
+		CU_ASSERT_EQUAL(iki_script_check(ctx, NULL, &m, cases[i].k), 0);
 		memcpy(t, cases[i].ok, cases[i].nok);
 		t[cases[i].nok] = cases[i].extra;
 		mk(&m, t, cases[i].nok + 1);
-		CU_ASSERT_EQUAL(script_check(ctx, NULL, &m, cases[i].k), ISAKMP_E_PAYLOAD);
+		CU_ASSERT_EQUAL(iki_script_check(ctx, NULL, &m, cases[i].k), ISAKMP_E_PAYLOAD);
 		CU_ASSERT_TRUE(ts_log_last_contains(&s.log, "not allowed"));
 		for (j = k = 0; j < cases[i].nok; j++)
 			if (cases[i].ok[j] != cases[i].required)
 				t[k++] = cases[i].ok[j];
 		mk(&m, t, k);
-		CU_ASSERT_EQUAL(script_check(ctx, NULL, &m, cases[i].k), ISAKMP_E_PAYLOAD);
+		CU_ASSERT_EQUAL(iki_script_check(ctx, NULL, &m, cases[i].k), ISAKMP_E_PAYLOAD);
 		CU_ASSERT_TRUE(ts_log_last_contains(&s.log, "required"));
 	}
 	isakmp_get_stats(ctx, &st);

@@ -60,10 +60,10 @@ test_validate_and_iterate(void)
 	uint8_t b[sizeof(sa_p1) + 4];
 	size_t n = 0, i;
 
-	CU_ASSERT_EQUAL(sa_validate(ctx, sa_p1, sizeof(sa_p1), 1), 0);
+	CU_ASSERT_EQUAL(iki_sa_validate(ctx, sa_p1, sizeof(sa_p1), 1), 0);
 	memset(&it, 0, sizeof(it));
-	while (sa_next(sa_p1, sizeof(sa_p1), &it) && n < 3) {
-		CU_ASSERT_EQUAL(p1_transform(ctx, it.tr, it.trlen, &got[n], &auth), 0);
+	while (iki_sa_next(sa_p1, sizeof(sa_p1), &it) && n < 3) {
+		CU_ASSERT_EQUAL(iki_p1_transform(ctx, it.tr, it.trlen, &got[n], &auth), 0);
 		CU_ASSERT_EQUAL(auth, 1);
 		n++;
 	}
@@ -78,24 +78,24 @@ test_validate_and_iterate(void)
 	CU_ASSERT_EQUAL(got[2].group, ISAKMP_GROUP_ECP256);
 	CU_ASSERT_EQUAL(got[2].life_s, 3600);
 	/* The wrong protocol (ESP wanted), DOI and situation. */
-	CU_ASSERT_EQUAL(sa_validate(ctx, sa_p1, sizeof(sa_p1), 3), ISAKMP_E_NO_PROPOSAL);
+	CU_ASSERT_EQUAL(iki_sa_validate(ctx, sa_p1, sizeof(sa_p1), 3), ISAKMP_E_NO_PROPOSAL);
 	memcpy(b, sa_p1, sizeof(sa_p1));
 	b[3] = 2;
-	CU_ASSERT_EQUAL(sa_validate(ctx, b, sizeof(sa_p1), 1), ISAKMP_E_PAYLOAD);
+	CU_ASSERT_EQUAL(iki_sa_validate(ctx, b, sizeof(sa_p1), 1), ISAKMP_E_PAYLOAD);
 	memcpy(b, sa_p1, sizeof(sa_p1));
 	b[7] = 2;
-	CU_ASSERT_EQUAL(sa_validate(ctx, b, sizeof(sa_p1), 1), ISAKMP_E_PAYLOAD);
+	CU_ASSERT_EQUAL(iki_sa_validate(ctx, b, sizeof(sa_p1), 1), ISAKMP_E_PAYLOAD);
 	/* Trailing bytes after the last proposal. */
 	memcpy(b, sa_p1, sizeof(sa_p1));
 	memset(b + sizeof(sa_p1), 0, 4);
-	CU_ASSERT_EQUAL(sa_validate(ctx, b, sizeof(sa_p1) + 4, 1), ISAKMP_E_BAD_LENGTH);
+	CU_ASSERT_EQUAL(iki_sa_validate(ctx, b, sizeof(sa_p1) + 4, 1), ISAKMP_E_BAD_LENGTH);
 	/* A proposal announcing 3 transforms with 2 present. */
 	memcpy(b, sa_p1, sizeof(sa_p1));
 	b[15] = 3;
-	CU_ASSERT(sa_validate(ctx, b, sizeof(sa_p1), 1) < 0);
+	CU_ASSERT(iki_sa_validate(ctx, b, sizeof(sa_p1), 1) < 0);
 	/* Every truncation: a specific error, never a read past the end. */
 	for (i = 0; i < sizeof(sa_p1); i++) {
-		int rc = sa_validate(ctx, sa_p1, i, 1);
+		int rc = iki_sa_validate(ctx, sa_p1, i, 1);
 
 		CU_ASSERT(rc == ISAKMP_E_PAYLOAD || rc == ISAKMP_E_TRUNCATED ||
 		    rc == ISAKMP_E_BAD_LENGTH);
@@ -104,8 +104,8 @@ test_validate_and_iterate(void)
 	memcpy(b, sa_p1, sizeof(sa_p1));
 	b[24] = 0x00;   /* enc attribute becomes a TLV of length 7 */
 	memset(&it, 0, sizeof(it));
-	CU_ASSERT_TRUE(sa_next(b, sizeof(sa_p1), &it));
-	CU_ASSERT_EQUAL(p1_transform(ctx, it.tr, it.trlen, &got[0], &auth), ISAKMP_E_ATTR);
+	CU_ASSERT_TRUE(iki_sa_next(b, sizeof(sa_p1), &it));
+	CU_ASSERT_EQUAL(iki_p1_transform(ctx, it.tr, it.trlen, &got[0], &auth), ISAKMP_E_ATTR);
 	isakmp_ctx_free(ctx);
 }
 
@@ -122,34 +122,34 @@ test_matching(void)
 
 	h_policy_default(&p);
 	/* AES without a key length means 128 on both sides. */
-	CU_ASSERT_TRUE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_TRUE(iki_p1_match(ctx, &p, &want, &got));
 	got.key_bits = 128;
-	CU_ASSERT_TRUE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_TRUE(iki_p1_match(ctx, &p, &want, &got));
 	got.key_bits = 256;
-	CU_ASSERT_FALSE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_FALSE(iki_p1_match(ctx, &p, &want, &got));
 	got = want;
 	got.group = ISAKMP_GROUP_MODP1024;
-	CU_ASSERT_FALSE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_FALSE(iki_p1_match(ctx, &p, &want, &got));
 	/* Single DES only with allow_des (and the legacy provider loaded). */
 	want.enc = got.enc = ISAKMP_ENC_DES;
 	got.group = want.group;
-	CU_ASSERT_FALSE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_FALSE(iki_p1_match(ctx, &p, &want, &got));
 	p.allow_des = true;
-	CU_ASSERT_EQUAL(ikc_load_legacy(ctx), 0);
-	CU_ASSERT_TRUE(p1_match(ctx, &p, &want, &got));
+	CU_ASSERT_EQUAL(iki_ikc_load_legacy(ctx), 0);
+	CU_ASSERT_TRUE(iki_p1_match(ctx, &p, &want, &got));
 	/* Phase 2: algorithm, integrity, key length and the PFS group must agree. */
 	memset(&g, 0, sizeof(g));
 	g.p = w2;
-	CU_ASSERT_TRUE(p2_match(&p, &w2, &g));
+	CU_ASSERT_TRUE(iki_p2_match(&p, &w2, &g));
 	g.p.key_bits = 256;
-	CU_ASSERT_FALSE(p2_match(&p, &w2, &g));
+	CU_ASSERT_FALSE(iki_p2_match(&p, &w2, &g));
 	g.p.key_bits = 0;
 	g.group = ISAKMP_GROUP_MODP1024;
-	CU_ASSERT_FALSE(p2_match(&p, &w2, &g));
+	CU_ASSERT_FALSE(iki_p2_match(&p, &w2, &g));
 	p.pfs_group = ISAKMP_GROUP_MODP1024;
-	CU_ASSERT_TRUE(p2_match(&p, &w2, &g));
+	CU_ASSERT_TRUE(iki_p2_match(&p, &w2, &g));
 	g.p.integ = ISAKMP_INTEG_HMAC_MD5_96;
-	CU_ASSERT_FALSE(p2_match(&p, &w2, &g));
+	CU_ASSERT_FALSE(iki_p2_match(&p, &w2, &g));
 	isakmp_ctx_free(ctx);
 }
 
@@ -161,25 +161,25 @@ test_key_sizes(void)
 
 	memset(&p, 0, sizeof(p));
 	p.enc = ISAKMP_ESP_DES;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 8);
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 8);
 	p.enc = ISAKMP_ESP_3DES;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 24);
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 24);
 	p.enc = ISAKMP_ESP_AES_CBC;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 16);
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 16);
 	p.key_bits = 256;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 32);
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 32);
 	p.enc = ISAKMP_ESP_AES_GCM_16;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 36);
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 36);
 	p.enc = ISAKMP_ESP_NULL;
-	CU_ASSERT_EQUAL(esp_enc_keylen(&p), 0);
-	CU_ASSERT_EQUAL(esp_integ_keylen(ISAKMP_INTEG_HMAC_MD5_96), 16);
-	CU_ASSERT_EQUAL(esp_integ_keylen(ISAKMP_INTEG_HMAC_SHA1_96), 20);
-	CU_ASSERT_EQUAL(esp_integ_keylen(ISAKMP_INTEG_HMAC_SHA256_128), 32);
-	CU_ASSERT_EQUAL(esp_integ_keylen(ISAKMP_INTEG_NONE), 0);
-	CU_ASSERT_TRUE(encap_udp(ISAKMP_ENCAP_UDP_TRANSPORT_DRAFT));
-	CU_ASSERT_FALSE(encap_udp(ISAKMP_ENCAP_TRANSPORT));
-	CU_ASSERT_TRUE(encap_tunnel(ISAKMP_ENCAP_UDP_TUNNEL));
-	CU_ASSERT_FALSE(encap_tunnel(ISAKMP_ENCAP_UDP_TRANSPORT));
+	CU_ASSERT_EQUAL(iki_esp_enc_keylen(&p), 0);
+	CU_ASSERT_EQUAL(iki_esp_integ_keylen(ISAKMP_INTEG_HMAC_MD5_96), 16);
+	CU_ASSERT_EQUAL(iki_esp_integ_keylen(ISAKMP_INTEG_HMAC_SHA1_96), 20);
+	CU_ASSERT_EQUAL(iki_esp_integ_keylen(ISAKMP_INTEG_HMAC_SHA256_128), 32);
+	CU_ASSERT_EQUAL(iki_esp_integ_keylen(ISAKMP_INTEG_NONE), 0);
+	CU_ASSERT_TRUE(iki_encap_udp(ISAKMP_ENCAP_UDP_TRANSPORT_DRAFT));
+	CU_ASSERT_FALSE(iki_encap_udp(ISAKMP_ENCAP_TRANSPORT));
+	CU_ASSERT_TRUE(iki_encap_tunnel(ISAKMP_ENCAP_UDP_TUNNEL));
+	CU_ASSERT_FALSE(iki_encap_tunnel(ISAKMP_ENCAP_UDP_TRANSPORT));
 }
 
 /* Tunnel mode, GCM with its salt, NULL encryption and sha256_96 end to end. */
@@ -222,7 +222,7 @@ test_sa_vocabulary(void)
 		CU_ASSERT_EQUAL(es.sa.integ_alg, cases[i].want);
 		CU_ASSERT_EQUAL(es.sa.enc_alg, cases[i].p.enc);
 		CU_ASSERT_EQUAL(es.sa.enc_key_len, cases[i].p.enc == ISAKMP_ESP_NULL ? 0u : 32u);
-		CU_ASSERT_EQUAL(es.sa.integ_key_len, esp_integ_keylen(cases[i].p.integ));
+		CU_ASSERT_EQUAL(es.sa.integ_key_len, iki_esp_integ_keylen(cases[i].p.integ));
 		TS_ASSERT_BYTES("salt", ec.sa.salt_out, 4, es.sa.salt_in, 4);
 		TS_ASSERT_BYTES("integ", ec.sa.integ_key_out, ec.sa.integ_key_len,
 		    es.sa.integ_key_in, es.sa.integ_key_len);

@@ -29,7 +29,7 @@ find(struct isakmp_ctx *ctx, struct htab *t, uint32_t key)
 {
 	struct hlink *l;
 
-	for (l = ht_first(t, ht_hash(ctx, &key, sizeof(key))); l != NULL; l = ht_next(l)) {
+	for (l = iki_ht_first(t, iki_ht_hash(ctx, &key, sizeof(key))); l != NULL; l = iki_ht_next(l)) {
 		struct item *it = HT_ENTRY(l, struct item, l);
 
 		if (it->key == key)
@@ -49,11 +49,11 @@ test_hash_table(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(items);
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&s, NULL, NULL, 1100), 0);
-	CU_ASSERT_EQUAL_FATAL(ht_init(s.ctx, &t), 0);
+	CU_ASSERT_EQUAL_FATAL(iki_ht_init(s.ctx, &t), 0);
 	CU_ASSERT_EQUAL(t.mask, 63);
 	for (i = 0; i < N_ITEMS; i++) {
 		items[i].key = (uint32_t)(i * 7919u);
-		ht_insert(s.ctx, &t, &items[i].l, ht_hash(s.ctx, &items[i].key, 4));
+		iki_ht_insert(s.ctx, &t, &items[i].l, iki_ht_hash(s.ctx, &items[i].key, 4));
 	}
 	CU_ASSERT_EQUAL(t.n, N_ITEMS);
 	CU_ASSERT(t.mask + 1 >= N_ITEMS / 2);   /* grew: chains stay short */
@@ -62,7 +62,7 @@ test_hash_table(void)
 	CU_ASSERT_EQUAL(found, N_ITEMS);
 	CU_ASSERT_PTR_NULL(find(s.ctx, &t, 1));
 	for (i = 0; i < N_ITEMS; i += 2)
-		ht_remove(&t, &items[i].l);
+		iki_ht_remove(&t, &items[i].l);
 	CU_ASSERT_EQUAL(t.n, N_ITEMS / 2);
 	for (i = 0, found = 0; i < N_ITEMS; i++)
 		found += find(s.ctx, &t, items[i].key) == (i % 2 ? &items[i] : NULL);
@@ -72,12 +72,12 @@ test_hash_table(void)
 	s.alloc.fail_at = s.alloc.count + 1;
 	s.alloc.fail_all_after = true;
 	for (i = 0; i < N_ITEMS; i += 2)
-		ht_insert(s.ctx, &t, &items[i].l, ht_hash(s.ctx, &items[i].key, 4));
+		iki_ht_insert(s.ctx, &t, &items[i].l, iki_ht_hash(s.ctx, &items[i].key, 4));
 	for (i = 0; i < 3 * N_ITEMS; i++) {
 		static struct item extra[3 * N_ITEMS];
 
 		extra[i].key = 0x80000000u + (uint32_t)i;
-		ht_insert(s.ctx, &t, &extra[i].l, ht_hash(s.ctx, &extra[i].key, 4));
+		iki_ht_insert(s.ctx, &t, &extra[i].l, iki_ht_hash(s.ctx, &extra[i].key, 4));
 	}
 	CU_ASSERT_EQUAL(t.mask, mask_before);
 	CU_ASSERT(s.alloc.failed >= 1);
@@ -87,7 +87,7 @@ test_hash_table(void)
 	CU_ASSERT_PTR_NOT_NULL(find(s.ctx, &t, 0x80000000u + 3 * N_ITEMS - 1));
 	s.alloc.fail_at = 0;
 	s.alloc.fail_all_after = false;
-	ht_fini(s.ctx, &t);
+	iki_ht_fini(s.ctx, &t);
 	isakmp_ctx_free(s.ctx);
 	CU_ASSERT_EQUAL(s.alloc.live, 0);
 	free(items);
@@ -102,8 +102,8 @@ test_hash_keyed(void)
 
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&a, NULL, NULL, 1101), 0);
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&b, NULL, NULL, 1102), 0);
-	CU_ASSERT_EQUAL(ht_hash(a.ctx, ck, 8), ht_hash(a.ctx, ck, 8));
-	CU_ASSERT(ht_hash(a.ctx, ck, 8) != ht_hash(b.ctx, ck, 8));
+	CU_ASSERT_EQUAL(iki_ht_hash(a.ctx, ck, 8), iki_ht_hash(a.ctx, ck, 8));
+	CU_ASSERT(iki_ht_hash(a.ctx, ck, 8) != iki_ht_hash(b.ctx, ck, 8));
 	isakmp_ctx_free(a.ctx);
 	isakmp_ctx_free(b.ctx);
 }
@@ -121,27 +121,27 @@ test_vec(void)
 	memset(&v, 0, sizeof(v));
 	for (i = 0; i < 100; i++) {
 		it[i].key = (uint32_t)i;
-		CU_ASSERT_EQUAL(vec_add(s.ctx, &v, &it[i], &it[i].vidx), 0);
+		CU_ASSERT_EQUAL(iki_vec_add(s.ctx, &v, &it[i], &it[i].vidx), 0);
 		CU_ASSERT_EQUAL(it[i].vidx, i);
 	}
 	/* Removing from the middle moves the last object into the hole. */
-	moved = vec_del(&v, it[10].vidx);
+	moved = iki_vec_del(&v, it[10].vidx);
 	CU_ASSERT_PTR_EQUAL(moved, &it[99]);
 	moved->vidx = it[10].vidx;
 	CU_ASSERT_PTR_EQUAL(v.v[10], &it[99]);
 	CU_ASSERT_EQUAL(v.n, 99);
 	/* Removing the last moves nothing. */
-	CU_ASSERT_PTR_NULL(vec_del(&v, 98));
-	CU_ASSERT_PTR_NULL(vec_del(&v, 500));
+	CU_ASSERT_PTR_NULL(iki_vec_del(&v, 98));
+	CU_ASSERT_PTR_NULL(iki_vec_del(&v, 500));
 	for (i = 0; i < v.n; i++)
 		CU_ASSERT_EQUAL(((struct item *)v.v[i])->vidx, i);
 	/* Growth refused: a specific error, the array unchanged. */
 	while (v.n < v.cap)
-		CU_ASSERT_EQUAL(vec_add(s.ctx, &v, &it[0], &it[0].vidx), 0);
+		CU_ASSERT_EQUAL(iki_vec_add(s.ctx, &v, &it[0], &it[0].vidx), 0);
 	s.alloc.fail_at = s.alloc.count + 1;
-	CU_ASSERT_EQUAL(vec_add(s.ctx, &v, &it[1], &it[1].vidx), ISAKMP_E_NOMEM);
+	CU_ASSERT_EQUAL(iki_vec_add(s.ctx, &v, &it[1], &it[1].vidx), ISAKMP_E_NOMEM);
 	CU_ASSERT_EQUAL(v.n, v.cap);
-	vec_fini(s.ctx, &v);
+	iki_vec_fini(s.ctx, &v);
 	isakmp_ctx_free(s.ctx);
 	CU_ASSERT_EQUAL(s.alloc.live, 0);
 }

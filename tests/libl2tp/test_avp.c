@@ -50,7 +50,7 @@ parse(struct l2tp_ctx *c, const uint8_t *body, size_t len)
 {
 	char why[160];
 
-	return avp_parse(c, body, len, &set, why, sizeof(why));
+	return l2tpi_avp_parse(c, body, len, &set, why, sizeof(why));
 }
 
 /* The builder lays AVPs out exactly as RFC 2661 4.1 draws them. */
@@ -68,11 +68,11 @@ test_build_layout(void)
 		0x80, 0x06, 0x00, 0x00, 0x00, 0x27,              /* Sequencing Required, empty */
 	};
 
-	mb_init(&mb, MT_ICRQ);
-	mb_u16(c, &mb, true, AVP_SESSION_ID, 0x1234, true);   /* hide ignored: no secret */
-	mb_u32(c, &mb, true, AVP_SERIAL, 42, false);
-	mb_u32(c, &mb, false, AVP_BEARER_TYPE, 2, false);
-	mb_avp(c, &mb, true, AVP_SEQ_REQUIRED, NULL, 0, false);
+	l2tpi_mb_init(&mb, MT_ICRQ);
+	l2tpi_mb_u16(c, &mb, true, AVP_SESSION_ID, 0x1234, true);   /* hide ignored: no secret */
+	l2tpi_mb_u32(c, &mb, true, AVP_SERIAL, 42, false);
+	l2tpi_mb_u32(c, &mb, false, AVP_BEARER_TYPE, 2, false);
+	l2tpi_mb_avp(c, &mb, true, AVP_SEQ_REQUIRED, NULL, 0, false);
 	CU_ASSERT_EQUAL(mb.err, 0);
 	TS_ASSERT_BYTES("ICRQ", mb.buf, mb.len, want, sizeof(want));
 	l2tp_ctx_free(c);
@@ -84,11 +84,11 @@ test_parse_roundtrip(void)
 	struct ts_rng r;
 	struct l2tp_ctx *c = avp_ctx(&r, NULL, false);
 
-	mb_init(&mb, MT_SCCRQ);
-	mb_u16(c, &mb, true, AVP_PROTO_VERSION, 0x0100, false);
-	mb_avp(c, &mb, true, AVP_HOSTNAME, "gw.example", 10, false);
-	mb_u32(c, &mb, true, AVP_FRAMING_CAP, 3, false);
-	mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0xbeef, false);
+	l2tpi_mb_init(&mb, MT_SCCRQ);
+	l2tpi_mb_u16(c, &mb, true, AVP_PROTO_VERSION, 0x0100, false);
+	l2tpi_mb_avp(c, &mb, true, AVP_HOSTNAME, "gw.example", 10, false);
+	l2tpi_mb_u32(c, &mb, true, AVP_FRAMING_CAP, 3, false);
+	l2tpi_mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0xbeef, false);
 	CU_ASSERT_EQUAL_FATAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN), 0);
 	CU_ASSERT_EQUAL(set.msg_type, MT_SCCRQ);
 	CU_ASSERT_TRUE(set.msg_type_mbit);
@@ -118,10 +118,10 @@ test_hidden_roundtrip(void)
 
 	for (i = 0; i < sizeof(name); i++)
 		name[i] = (uint8_t)('a' + i % 26);
-	mb_init(&mb, MT_SCCRQ);
-	mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0x4242, true);
-	mb_avp(c, &mb, true, AVP_HOSTNAME, name, sizeof(name), true);
-	mb_u32(c, &mb, true, AVP_SERIAL, 7, true);
+	l2tpi_mb_init(&mb, MT_SCCRQ);
+	l2tpi_mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0x4242, true);
+	l2tpi_mb_avp(c, &mb, true, AVP_HOSTNAME, name, sizeof(name), true);
+	l2tpi_mb_u32(c, &mb, true, AVP_SERIAL, 7, true);
 	CU_ASSERT_EQUAL_FATAL(mb.err, 0);
 	for (off = CTRL_HDR_LEN; off + 6 <= mb.len; off += get16(mb.buf + off) & AVP_LEN_MASK)
 		rvs += get16(mb.buf + off + 4) == AVP_RANDOM_VECTOR;
@@ -143,9 +143,9 @@ test_hidden_roundtrip(void)
 		uint8_t buf[40], rv[4] = { 9, 8, 7, 6 };
 
 		memcpy(buf, name, 40);
-		CU_ASSERT_EQUAL(hide_xor(c, AVP_HOSTNAME, rv, 4, buf, 40, true), 0);
+		CU_ASSERT_EQUAL(l2tpi_hide_xor(c, AVP_HOSTNAME, rv, 4, buf, 40, true), 0);
 		CU_ASSERT_NOT_EQUAL(memcmp(buf, name, 40), 0);
-		CU_ASSERT_EQUAL(hide_xor(c, AVP_HOSTNAME, rv, 4, buf, 40, false), 0);
+		CU_ASSERT_EQUAL(l2tpi_hide_xor(c, AVP_HOSTNAME, rv, 4, buf, 40, false), 0);
 		TS_ASSERT_BYTES("hide_xor inverse", buf, 40, name, 40);
 	}
 	l2tp_ctx_free(c);
@@ -162,18 +162,18 @@ test_hidden_two_vectors(void)
 
 	memset(rv1, 0x11, sizeof(rv1));
 	memset(rv2, 0x22, sizeof(rv2));
-	mb_init(&mb, MT_ICRQ);
-	mb_avp(c, &mb, true, AVP_RANDOM_VECTOR, rv1, sizeof(rv1), false);
+	l2tpi_mb_init(&mb, MT_ICRQ);
+	l2tpi_mb_avp(c, &mb, true, AVP_RANDOM_VECTOR, rv1, sizeof(rv1), false);
 	put16(sub, 2);
 	put16(sub + 2, 0x0101);
-	CU_ASSERT_EQUAL(hide_xor(c, AVP_SESSION_ID, rv1, 16, sub, 4, true), 0);
-	mb_avp(c, &mb, true, AVP_SESSION_ID, sub, 4, false);
+	CU_ASSERT_EQUAL(l2tpi_hide_xor(c, AVP_SESSION_ID, rv1, 16, sub, 4, true), 0);
+	l2tpi_mb_avp(c, &mb, true, AVP_SESSION_ID, sub, 4, false);
 	mb.buf[mb.len - 10] |= AVP_H >> 8;
-	mb_avp(c, &mb, true, AVP_RANDOM_VECTOR, rv2, sizeof(rv2), false);
+	l2tpi_mb_avp(c, &mb, true, AVP_RANDOM_VECTOR, rv2, sizeof(rv2), false);
 	put16(sub, 2);
 	put16(sub + 2, 0x0202);
-	CU_ASSERT_EQUAL(hide_xor(c, AVP_TUNNEL_ID, rv2, 16, sub, 4, true), 0);
-	mb_avp(c, &mb, true, AVP_TUNNEL_ID, sub, 4, false);
+	CU_ASSERT_EQUAL(l2tpi_hide_xor(c, AVP_TUNNEL_ID, rv2, 16, sub, 4, true), 0);
+	l2tpi_mb_avp(c, &mb, true, AVP_TUNNEL_ID, sub, 4, false);
 	mb.buf[mb.len - 10] |= AVP_H >> 8;
 	CU_ASSERT_EQUAL_FATAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN), 0);
 	CU_ASSERT_EQUAL(get16(set.a[AVP_SESSION_ID].v), 0x0101);
@@ -211,7 +211,7 @@ test_length_bounds(void)
 			if (len < 0 || len > 1017)
 				continue;
 			/* Built by hand: mb_avp refuses more than 1017 bytes. */
-			mb_init(&mb, MT_HELLO);
+			l2tpi_mb_init(&mb, MT_HELLO);
 			p = mb.buf + mb.len;
 			put16(p, (uint16_t)(6 + len));
 			put16(p + 2, 0);
@@ -223,11 +223,11 @@ test_length_bounds(void)
 			CU_ASSERT_EQUAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN),
 			    L2TP_E_BAD_AVP);
 		}
-		mb_init(&mb, MT_HELLO);
-		mb_avp(c, &mb, false, tab[i].type, val, tab[i].min, false);
+		l2tpi_mb_init(&mb, MT_HELLO);
+		l2tpi_mb_avp(c, &mb, false, tab[i].type, val, tab[i].min, false);
 		CU_ASSERT_EQUAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN), 0);
-		mb_init(&mb, MT_HELLO);
-		mb_avp(c, &mb, false, tab[i].type, val, tab[i].max, false);
+		l2tpi_mb_init(&mb, MT_HELLO);
+		l2tpi_mb_avp(c, &mb, false, tab[i].type, val, tab[i].max, false);
 		CU_ASSERT_EQUAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN), 0);
 	}
 	l2tp_ctx_free(c);
@@ -288,20 +288,20 @@ test_unknown_and_duplicates(void)
 	struct l2tp_ctx *c = avp_ctx(&r, NULL, false);
 	uint8_t v[2] = { 0, 1 };
 
-	mb_init(&mb, MT_ICRQ);
+	l2tpi_mb_init(&mb, MT_ICRQ);
 	mb.buf[CTRL_HDR_LEN] &= (uint8_t)~(AVP_M >> 8);   /* Message Type without M */
-	mb_avp(c, &mb, false, 99, v, 2, false);            /* unknown, optional */
-	mb_u16(c, &mb, true, AVP_SESSION_ID, 1, false);
-	mb_u16(c, &mb, true, AVP_SESSION_ID, 2, false);    /* duplicate: ignored */
-	mb_avp(c, &mb, true, 77, v, 2, false);             /* unknown, mandatory */
-	mb_avp(c, &mb, true, 78, v, 2, false);             /* second one: not recorded */
+	l2tpi_mb_avp(c, &mb, false, 99, v, 2, false);            /* unknown, optional */
+	l2tpi_mb_u16(c, &mb, true, AVP_SESSION_ID, 1, false);
+	l2tpi_mb_u16(c, &mb, true, AVP_SESSION_ID, 2, false);    /* duplicate: ignored */
+	l2tpi_mb_avp(c, &mb, true, 77, v, 2, false);             /* unknown, mandatory */
+	l2tpi_mb_avp(c, &mb, true, 78, v, 2, false);             /* second one: not recorded */
 	CU_ASSERT_EQUAL_FATAL(parse(c, mb.buf + CTRL_HDR_LEN, mb.len - CTRL_HDR_LEN), 0);
 	CU_ASSERT_FALSE(set.msg_type_mbit);
 	CU_ASSERT_EQUAL(set.count, 6);
 	CU_ASSERT_EQUAL(set.unknown_mandatory, 77);
 	CU_ASSERT_EQUAL(get16(set.a[AVP_SESSION_ID].v), 1);
 	/* A vendor-specific mandatory AVP. */
-	mb_init(&mb, MT_ICRQ);
+	l2tpi_mb_init(&mb, MT_ICRQ);
 	{
 		uint8_t *p = mb.buf + mb.len;
 
@@ -329,11 +329,11 @@ test_prefixes(void)
 	size_t blen, off, i;
 	int rc;
 
-	mb_init(&mb, MT_SCCRP);
-	mb_u16(c, &mb, true, AVP_PROTO_VERSION, 0x0100, false);
-	mb_avp(c, &mb, true, AVP_HOSTNAME, "prefix-host", 11, false);
-	mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0x0a0b, true);
-	mb_u16(c, &mb, true, AVP_RWS, 8, false);
+	l2tpi_mb_init(&mb, MT_SCCRP);
+	l2tpi_mb_u16(c, &mb, true, AVP_PROTO_VERSION, 0x0100, false);
+	l2tpi_mb_avp(c, &mb, true, AVP_HOSTNAME, "prefix-host", 11, false);
+	l2tpi_mb_u16(c, &mb, true, AVP_TUNNEL_ID, 0x0a0b, true);
+	l2tpi_mb_u16(c, &mb, true, AVP_RWS, 8, false);
 	CU_ASSERT_EQUAL_FATAL(mb.err, 0);
 	body = mb.buf + CTRL_HDR_LEN;
 	blen = mb.len - CTRL_HDR_LEN;
@@ -359,13 +359,13 @@ test_builder_limits(void)
 	static uint8_t big[1100];
 	unsigned i;
 
-	mb_init(&mb, MT_HELLO);
-	mb_avp(c, &mb, false, AVP_HOSTNAME, big, 1018, false);
+	l2tpi_mb_init(&mb, MT_HELLO);
+	l2tpi_mb_avp(c, &mb, false, AVP_HOSTNAME, big, 1018, false);
 	CU_ASSERT_EQUAL(mb.err, L2TP_E_BUFFER);
-	mb_init(&mb, MT_HELLO);
+	l2tpi_mb_init(&mb, MT_HELLO);
 	CU_ASSERT_EQUAL(mb.err, 0);
 	for (i = 0; i < 3; i++)
-		mb_avp(c, &mb, false, AVP_VENDOR, big, 1000, false);
+		l2tpi_mb_avp(c, &mb, false, AVP_VENDOR, big, 1000, false);
 	CU_ASSERT_EQUAL(mb.err, L2TP_E_BUFFER);
 	CU_ASSERT_TRUE(mb.len <= sizeof(mb.buf));
 	/* The first error sticks. */

@@ -279,10 +279,10 @@ test_sequence_boundaries(void)
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		t.nr = tab[i].nr;
-		if (ctl_sequence(&t, tab[i].ns, tab[i].rws) != tab[i].v)
+		if (l2tpi_ctl_sequence(&t, tab[i].ns, tab[i].rws) != tab[i].v)
 			fprintf(stderr, "case %u: verdict %d, want %d\n", i,
-			    (int)ctl_sequence(&t, tab[i].ns, tab[i].rws), (int)tab[i].v);
-		CU_ASSERT_EQUAL(ctl_sequence(&t, tab[i].ns, tab[i].rws), tab[i].v);
+			    (int)l2tpi_ctl_sequence(&t, tab[i].ns, tab[i].rws), (int)tab[i].v);
+		CU_ASSERT_EQUAL(l2tpi_ctl_sequence(&t, tab[i].ns, tab[i].rws), tab[i].v);
 	}
 }
 
@@ -296,8 +296,8 @@ bare_tunnel(struct h_peer *pe, uint16_t ns0, uint16_t rws)
 
 	h_default_config(&c, L2TP_ROLE_LNS);
 	CU_ASSERT_EQUAL_FATAL(h_peer_init(pe, &c, 5), 0);
-	CU_ASSERT_EQUAL_FATAL(tunnel_new(pe->ctx, 1000, 0x42, &t), 0);
-	tunnel_set_peer_id(pe->ctx, t, 77);
+	CU_ASSERT_EQUAL_FATAL(l2tpi_tunnel_new(pe->ctx, 1000, 0x42, &t), 0);
+	l2tpi_tunnel_set_peer_id(pe->ctx, t, 77);
 	t->state = T_ESTABLISHED;
 	t->ns = ns0;
 	t->peer_rws = rws;
@@ -331,8 +331,8 @@ test_window_and_ack_wrap(void)
 	unsigned i;
 
 	for (i = 0; i < 6; i++) {
-		mb_init(&pe.ctx->mb, MT_HELLO);
-		CU_ASSERT_EQUAL(ctl_send(pe.ctx, t, 1000, 0), 0);
+		l2tpi_mb_init(&pe.ctx->mb, MT_HELLO);
+		CU_ASSERT_EQUAL(l2tpi_ctl_send(pe.ctx, t, 1000, 0), 0);
 	}
 	/* Four in flight (the peer's window), two waiting. */
 	CU_ASSERT_EQUAL(t->inflight, 4);
@@ -342,14 +342,14 @@ test_window_and_ack_wrap(void)
 	CU_ASSERT_EQUAL(t->rtx_at, 1000 + 1000000000ull);
 	CU_ASSERT_EQUAL(l2tp_next_timeout(pe.ctx), t->rtx_at);
 	/* Nr beyond what was sent (0xfffd + 4 = 0x0001 is the limit): ignored. */
-	ctl_ack(pe.ctx, t, 0x0002, 2000);
+	l2tpi_ctl_ack(pe.ctx, t, 0x0002, 2000);
 	CU_ASSERT_EQUAL(t->inflight, 4);
 	/* Nr acknowledging nothing new. */
-	ctl_ack(pe.ctx, t, 0xfffd, 2000);
+	l2tpi_ctl_ack(pe.ctx, t, 0xfffd, 2000);
 	CU_ASSERT_EQUAL(t->inflight, 4);
 	CU_ASSERT_EQUAL(drain_output(&pe, ns, 8), 0);
 	/* Nr 0xffff acks 0xfffd and 0xfffe: two more go out, the timer restarts. */
-	ctl_ack(pe.ctx, t, 0xffff, 5000);
+	l2tpi_ctl_ack(pe.ctx, t, 0xffff, 5000);
 	CU_ASSERT_EQUAL(t->inflight, 4);
 	CU_ASSERT_EQUAL(drain_output(&pe, ns, 8), 2);
 	CU_ASSERT_EQUAL(ns[0], 0x0001);
@@ -358,12 +358,12 @@ test_window_and_ack_wrap(void)
 	CU_ASSERT_EQUAL(t->txq->ns, 0xffff);
 	/* Nr 0x0003 acks everything across the wrap; the timer stops and
 	 * HELLO's deadline takes over. */
-	ctl_ack(pe.ctx, t, 0x0003, 9000);
+	l2tpi_ctl_ack(pe.ctx, t, 0x0003, 9000);
 	CU_ASSERT_PTR_NULL(t->txq);
 	CU_ASSERT_EQUAL(t->inflight, 0);
 	CU_ASSERT_EQUAL(t->rtx_at, UINT64_MAX);
 	CU_ASSERT_EQUAL(l2tp_next_timeout(pe.ctx), 1000 + 60000000000ull);
-	CU_ASSERT_EQUAL(timers_check(pe.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_timers_check(pe.ctx), 0);
 	l2tp_ctx_free(pe.ctx);
 	CU_ASSERT_EQUAL(pe.al.live, 0);
 }
@@ -381,18 +381,18 @@ test_ooo_queue(void)
 	unsigned n = 0;
 
 	t->nr = 0xfffe;
-	ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));
-	ooo_store(pe.ctx, t, 0xffff, d, sizeof(d));
-	ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));     /* duplicate */
-	ooo_store(pe.ctx, t, 0x0001, d, sizeof(d));
-	CU_ASSERT_PTR_NULL(ooo_next(t));                 /* 0xfffe still missing */
+	l2tpi_ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));
+	l2tpi_ooo_store(pe.ctx, t, 0xffff, d, sizeof(d));
+	l2tpi_ooo_store(pe.ctx, t, 0x0000, d, sizeof(d));     /* duplicate */
+	l2tpi_ooo_store(pe.ctx, t, 0x0001, d, sizeof(d));
+	CU_ASSERT_PTR_NULL(l2tpi_ooo_next(t));                 /* 0xfffe still missing */
 	t->nr = 0xffff;
-	while ((o = ooo_next(t)) != NULL) {
+	while ((o = l2tpi_ooo_next(t)) != NULL) {
 		if (n < 4)
 			order[n] = o->ns;
 		n++;
 		t->nr++;
-		ctx_free_mem(pe.ctx, o);
+		l2tpi_ctx_free_mem(pe.ctx, o);
 	}
 	CU_ASSERT_EQUAL(n, 3);
 	CU_ASSERT_EQUAL(order[0], 0xffff);
@@ -400,10 +400,10 @@ test_ooo_queue(void)
 	CU_ASSERT_EQUAL(order[2], 0x0001);
 	CU_ASSERT_PTR_NULL(t->ooo);
 	/* Stale entries behind Nr are pruned, later ones kept. */
-	ooo_store(pe.ctx, t, 0x0005, d, sizeof(d));
-	ooo_store(pe.ctx, t, 0x0009, d, sizeof(d));
+	l2tpi_ooo_store(pe.ctx, t, 0x0005, d, sizeof(d));
+	l2tpi_ooo_store(pe.ctx, t, 0x0009, d, sizeof(d));
 	t->nr = 0x0007;
-	ooo_prune(pe.ctx, t);
+	l2tpi_ooo_prune(pe.ctx, t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t->ooo);
 	CU_ASSERT_EQUAL(t->ooo->ns, 0x0009);
 	CU_ASSERT_PTR_NULL(t->ooo->next);
@@ -421,17 +421,17 @@ test_drop_unsent_keeps_ns(void)
 	unsigned i;
 
 	for (i = 0; i < 5; i++) {
-		mb_init(&pe.ctx->mb, MT_HELLO);
-		CU_ASSERT_EQUAL(ctl_send(pe.ctx, t, 1000, 0), 0);
+		l2tpi_mb_init(&pe.ctx->mb, MT_HELLO);
+		CU_ASSERT_EQUAL(l2tpi_ctl_send(pe.ctx, t, 1000, 0), 0);
 	}
 	CU_ASSERT_EQUAL(t->ns, 15);
-	ctl_drop_unsent(pe.ctx, t);
+	l2tpi_ctl_drop_unsent(pe.ctx, t);
 	CU_ASSERT_EQUAL(t->ns, 12);
 	CU_ASSERT_EQUAL(t->inflight, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t->txq_tail);
 	CU_ASSERT_EQUAL(t->txq_tail->ns, 11);
 	CU_ASSERT_PTR_NULL(t->txq_tail->next);
-	ctl_drop_all(pe.ctx, t);
+	l2tpi_ctl_drop_all(pe.ctx, t);
 	CU_ASSERT_PTR_NULL(t->txq);
 	CU_ASSERT_EQUAL(t->inflight, 0);
 	l2tp_ctx_free(pe.ctx);

@@ -22,7 +22,7 @@ brute_force_deadline(const struct l2tp_ctx *ctx)
 
 	for (b = 0; b <= ctx->tun_mask; b++) {
 		for (t = ctx->tun_by_id[b]; t != NULL; t = t->hnext) {
-			x = tunnel_deadline(ctx, t);
+			x = l2tpi_tunnel_deadline(ctx, t);
 			if (x < d)
 				d = x;
 			for (s = t->sessions; s != NULL; s = s->tnext) {
@@ -77,10 +77,10 @@ test_heap_matches_brute_force(void)
 		(void)l2tp_tunnel_close(p.lac.ctx, p.now, tid[i], 1);
 	while (steps < 400 && h_step_timer(&p, p.now + 120 * SEC)) {
 		steps++;
-		CU_ASSERT_EQUAL(timers_check(p.lac.ctx), 0);
-		CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
-		CU_ASSERT_EQUAL(tables_check(p.lac.ctx), 0);
-		CU_ASSERT_EQUAL(tables_check(p.lns.ctx), 0);
+		CU_ASSERT_EQUAL(l2tpi_timers_check(p.lac.ctx), 0);
+		CU_ASSERT_EQUAL(l2tpi_timers_check(p.lns.ctx), 0);
+		CU_ASSERT_EQUAL(l2tpi_tables_check(p.lac.ctx), 0);
+		CU_ASSERT_EQUAL(l2tpi_tables_check(p.lns.ctx), 0);
 		CU_ASSERT_EQUAL(l2tp_next_timeout(p.lac.ctx), brute_force_deadline(p.lac.ctx));
 		CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), brute_force_deadline(p.lns.ctx));
 		CU_ASSERT_TRUE(l2tp_next_timeout(p.lac.ctx) > p.now);
@@ -140,7 +140,7 @@ test_setup_timeout_lns(void)
 	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN], 0);
 	CU_ASSERT_EQUAL(h_stats(&p.lns).sessions_open, 0);
 	CU_ASSERT_EQUAL(h_stats(&p.lac).sessions_open, 0);
-	CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_timers_check(p.lns.ctx), 0);
 	h_pair_free(&p);
 }
 
@@ -232,7 +232,7 @@ test_setup_timeout_waiting_for_tunnel(void)
 	p.filter = drop_icrp;
 	CU_ASSERT_NOT_EQUAL(h_setup(&p, &tid, &sid), 0);
 	CU_ASSERT_EQUAL(p.lac.ctx->sess_timers.n, 0);
-	CU_ASSERT_EQUAL(timers_check(p.lac.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_timers_check(p.lac.ctx), 0);
 	h_pair_free(&p);
 }
 
@@ -272,7 +272,7 @@ test_hello_postponed_by_data(void)
 		CU_ASSERT_EQUAL(h_stats(&p.lns).tx_packets, outputs);
 		CU_ASSERT_EQUAL(l2tp_next_timeout(p.lns.ctx), last + 10 * SEC);
 	}
-	CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_timers_check(p.lns.ctx), 0);
 	p.now = last + 10 * SEC;
 	CU_ASSERT_EQUAL(l2tp_handle_timeout(p.lns.ctx, p.now), 0);
 	CU_ASSERT_EQUAL(h_stats(&p.lns).hellos_sent, 1);

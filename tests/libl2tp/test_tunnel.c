@@ -218,8 +218,8 @@ test_tiebreaker(void)
 	CU_ASSERT_EQUAL(h_stats(&p.lac).tunnels_open, 1);
 	CU_ASSERT_EQUAL(h_stats(&p.lns).tunnels_open, 1);
 	CU_ASSERT_EQUAL(h_stats(&p.lac).refused_tiebreak + h_stats(&p.lns).refused_tiebreak, 1);
-	CU_ASSERT_EQUAL(tables_check(p.lac.ctx), 0);
-	CU_ASSERT_EQUAL(tables_check(p.lns.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_tables_check(p.lac.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_tables_check(p.lns.ctx), 0);
 	CU_ASSERT_EQUAL(p.lac.ev_count[L2TP_EV_TUNNEL_DOWN] + p.lns.ev_count[L2TP_EV_TUNNEL_DOWN], 1);
 	h_pair_free(&p);
 }
@@ -633,9 +633,9 @@ test_peer_drop(void)
 	CU_ASSERT_EQUAL(mine, 0);
 	CU_ASSERT_EQUAL(other, 1);      /* the other client's SCCRP */
 	CU_ASSERT_EQUAL(l2tp_session_close(p.lns.ctx, p.now, ltid, lsid, 1), L2TP_E_NOT_FOUND);
-	CU_ASSERT_EQUAL(timers_check(p.lns.ctx), 0);
-	CU_ASSERT_EQUAL(tables_check(p.lns.ctx), 0);
-	CU_ASSERT_EQUAL(tables_check(p.lac.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_timers_check(p.lns.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_tables_check(p.lns.ctx), 0);
+	CU_ASSERT_EQUAL(l2tpi_tables_check(p.lac.ctx), 0);
 	/* A tunnel already closing (reported down) goes without a second event. */
 	CU_ASSERT_EQUAL(l2tp_tunnel_close(p.lac.ctx, p.now, tid, 1), 0);
 	CU_ASSERT_EQUAL(h_stats(&p.lac).tunnels_down, 1);
