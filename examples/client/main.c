@@ -74,6 +74,8 @@ logline(void *user, uint32_t idx, int level, const char *msg)
 	fprintf(stderr, "%s.%03ld %s\n", t, ts.tv_nsec / 1000000, msg);
 }
 
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void
 say(const char *fmt, ...)
 {
@@ -136,6 +138,8 @@ route_to_gw(uint32_t gw, char *buf, size_t cap)
 	}
 	pclose(f);
 }
+
+static int ipcmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 ipcmd(const char *fmt, ...)
