@@ -182,6 +182,9 @@ tun_configure(const struct vc_info *in)
 		(void)ipcmd("ip -4 route replace %s/%u dev %s", pkt_ntoa(C.o.split[i].net, a),
 		    C.o.split[i].len, C.tun);
 	C.tun_configured = true;
+	say("interface %s up: %s peer %s, MTU %u, %s", C.tun, pkt_ntoa(in->addr, a),
+	    pkt_ntoa(in->peer_addr, b), in->mtu, C.o.n_split ? "split routes" :
+	    "all traffic through the tunnel");
 	if (in->dns[0] != 0) {
 		if (C.o.dns_file != NULL) {
 			FILE *f = fopen(C.o.dns_file, "w");

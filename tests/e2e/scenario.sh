@@ -185,7 +185,7 @@ scenario_main() {
 	client_start rgd-road3 dialin3 friend3
 	local n all=1
 	for n in rgd-road1 rgd-road2 rgd-road3; do
-		if waitfor "$tmp/$n.log" "connected: address" 40; then
+		if waitfor "$tmp/$n.log" "interface vpn0 up" 40; then
 			ok "$n: $(grep -o 'connected: address [0-9.]*, MTU [0-9]*' "$tmp/$n.log" | head -1)"
 		else
 			bad "$n did not connect"; tail -15 "$tmp/$n.log" | sed 's/^/    /'; all=0
