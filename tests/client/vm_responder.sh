@@ -67,7 +67,7 @@ run_case() {  # run_case AUTH
 		echo "FAIL: $auth: vpn-client did not connect"; tail -20 "$log"; fail=$((fail+1))
 	else
 		grep -o 'connected: address [0-9.]*' "$log" | head -1 | sed 's/^/    /'
-		if ip netns exec "$ns" ping -c 3 -i 0.3 -W 3 -q 192.168.42.1 >"$tmp/ping-$auth" 2>&1; then
+		if ip netns exec "$ns" ping -c 3 -i 0.3 -w 10 -q 192.168.42.1 >"$tmp/ping-$auth" 2>&1; then
 			echo "    ping through the tunnel: $(grep -o '[0-9]* received' "$tmp/ping-$auth")"
 		else
 			echo "FAIL: $auth: no ping through the tunnel"; cat "$tmp/ping-$auth"; fail=$((fail+1))

@@ -200,7 +200,7 @@ scenario_main() {
 
 	step "4. Each laptop pings the office host, and traces the route to it (the seed's own test)"
 	for n in rgd-road1 rgd-road2 rgd-road3; do
-		if nsx "$n" ping -c 3 -i 0.3 -W 2 -q 192.168.10.10 >"$tmp/$n.ping" 2>&1; then
+		if nsx "$n" ping -c 3 -i 0.3 -w 10 -q 192.168.10.10 >"$tmp/$n.ping" 2>&1; then
 			ok "$n: $(grep -o '[0-9]* received' "$tmp/$n.ping") of 3, $(grep -o 'rtt.*' "$tmp/$n.ping")"
 		else
 			bad "$n: ping failed"; cat "$tmp/$n.ping"
