@@ -31,6 +31,8 @@ vc_opts_usage(FILE *f)
 "                          (default: what Windows 10/11 offer)\n"
 "      --esp LIST          phase 2 proposals, e.g. aes128-sha1,3des-sha1,aes256gcm16\n"
 "      --pfs GROUP         Quick Mode PFS group (modp1024, modp2048, ecp256 ...)\n"
+"      --ike-life S        phase 1 lifetime offered, seconds (default 28800)\n"
+"      --esp-life S        phase 2 lifetime offered, seconds (default 3600)\n"
 "      --force-natt        always use ESP in UDP 4500\n"
 "      --split NET/LEN     route only this network through the tunnel (repeatable;\n"
 "                          default: all traffic, as Windows)\n"
@@ -210,7 +212,7 @@ read_secret(const char *path, char *out, size_t cap, char *err, size_t errlen)
 enum {
 	O_PSKF = 256, O_PWF, O_CONFIG, O_AUTH, O_IKE, O_ESP, O_PFS, O_NATT, O_SPLIT,
 	O_DNSF, O_TUN, O_UP, O_PERSIST, O_LOCAL, O_LOAD, O_RATE, O_DUR, O_THREADS,
-	O_BASE, O_PPS, O_SIZE, O_TARGET, O_PING, O_REPORT, O_NODISC
+	O_BASE, O_PPS, O_SIZE, O_TARGET, O_PING, O_REPORT, O_NODISC, O_IKELIFE, O_ESPLIFE
 };
 
 static const struct option lo[] = {
@@ -223,6 +225,8 @@ static const struct option lo[] = {
 	{ "ike", required_argument, NULL, O_IKE },
 	{ "esp", required_argument, NULL, O_ESP },
 	{ "pfs", required_argument, NULL, O_PFS },
+	{ "ike-life", required_argument, NULL, O_IKELIFE },
+	{ "esp-life", required_argument, NULL, O_ESPLIFE },
 	{ "force-natt", no_argument, NULL, O_NATT },
 	{ "split", required_argument, NULL, O_SPLIT },
 	{ "dns-file", required_argument, NULL, O_DNSF },
@@ -356,6 +360,12 @@ apply(struct vc_opts *o, int c, const char *arg, char *err, size_t errlen)
 			goto bad;
 		return 0;
 	case O_NATT: o->p.force_natt = true; return 0;
+	case O_IKELIFE:
+		o->ike_life = (uint32_t)strtoul(arg, NULL, 10);
+		return o->ike_life >= 10 ? 0 : -1;
+	case O_ESPLIFE:
+		o->esp_life = (uint32_t)strtoul(arg, NULL, 10);
+		return o->esp_life >= 10 ? 0 : -1;
 	case O_SPLIT: {
 		char a[32], *slash;
 		unsigned len;
@@ -441,6 +451,19 @@ vc_opts_parse(struct vc_opts *o, int argc, char **argv, char *err, size_t errlen
 	}
 	if (o->p.password[0] == '\0' && (env = getenv("VPN_PASSWORD")) != NULL)
 		snprintf(o->p.password, sizeof(o->p.password), "%s", env);
+	/* Lifetimes apply to every proposal, given or default. */
+	if (o->ike_life || o->esp_life) {
+		size_t i;
+
+		if (o->p.n_p1 == 0)
+			o->p.n_p1 = vc_default_p1(o->p.p1, ISAKMP_MAX_P1_PROPS);
+		if (o->p.n_p2 == 0)
+			o->p.n_p2 = vc_default_p2(o->p.p2, ISAKMP_MAX_P2_PROPS);
+		for (i = 0; o->ike_life && i < o->p.n_p1; i++)
+			o->p.p1[i].life_s = o->ike_life;
+		for (i = 0; o->esp_life && i < o->p.n_p2; i++)
+			o->p.p2[i].life_s = o->esp_life;
+	}
 	if (o->p.gw_ip == 0) {
 		snprintf(err, errlen, "--gw is required");
 		return -1;

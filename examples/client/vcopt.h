@@ -26,6 +26,7 @@ struct vc_opts {
 	char tun[16];
 	bool persist, verbose;
 	uint32_t local_ip;
+	uint32_t ike_life, esp_life;	/* seconds offered, 0 = the proposals' */
 
 	/* load mode */
 	uint32_t load;			/* clients, 0 = interactive */

@@ -149,7 +149,7 @@ gw_start() {  # gw_start [ARGS...]
 	GWLOG=$tmp/gateway.log
 	local ctlopt=()
 	[ -x "$CTL" ] && ctlopt=(--ctl "$tmp/ctl.sock")
-	bg "$GWLOG" rgd-gw "$GW" -c "$src/examples/gateway/seed.cfg" \
+	bg "$GWLOG" rgd-gw "$GW" -c "${GWCFG:-$src/examples/gateway/seed.cfg}" \
 		--map eth0=eth0 --map vlan1=vlan1 "${ctlopt[@]}" "$@"
 	GWPID=$BGPID
 	waitfor "$GWLOG" "serving on UDP" 10
@@ -169,6 +169,30 @@ client_addr() {  # the PPP address of the client in namespace $1
 
 ctl() { [ -x "$CTL" ] && nsx rgd-gw "$CTL" --socket "$tmp/ctl.sock" "$@"; }
 
+# The internet side of the gateway, captured while the clients work.
+capture_start() {
+	CAPPID=""
+	command -v tshark >/dev/null || return 0
+	bg "$tmp/capture.log" rgd-inet tshark -q -i togw -w "$tmp/internet.pcap"
+	CAPPID=$BGPID
+	waitfor "$tmp/capture.log" "Capturing on" 10
+}
+
+capture_check() {
+	[ -n "$CAPPID" ] || { say "  (no tshark: capture skipped)"; return 0; }
+	kill -INT "$CAPPID" 2>/dev/null; wait "$CAPPID" 2>/dev/null
+	local protos bad
+	protos=$(tshark -r "$tmp/internet.pcap" -T fields -e _ws.col.Protocol 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ',')
+	bad=$(tshark -r "$tmp/internet.pcap" -Y '_ws.malformed || _ws.expert.severity >= 6291456' 2>/dev/null | wc -l)
+	if echo "$protos" | grep -q ISAKMP && echo "$protos" | grep -q ESP && [ "$bad" = 0 ]; then
+		ok "the internet link dissects in tshark as ISAKMP, ESP and ESP in UDP, 0 warnings ($protos)"
+	else
+		bad "capture: protocols $protos, $bad malformed or warning packets"
+	fi
+	tshark -r "$tmp/internet.pcap" -Y 'udp.port == 1701 && !esp' 2>/dev/null | grep -q . &&
+		bad "clear L2TP seen on the internet link" || ok "no clear L2TP on the internet link"
+}
+
 # ---------------------------------------------------------------------------
 scenario_main() {
 	step "1. The network: office LAN, gateway, internet, a hotel NAT with two laptops, a third laptop without NAT"
@@ -179,6 +203,7 @@ scenario_main() {
 	if gw_start; then ok "vpn-gateway is serving (log: $GWLOG)"; else bad "vpn-gateway did not start"; tail -20 "$GWLOG"; return; fi
 	grep -E 'ready|steered' "$GWLOG" | sed 's/^/    /'
 
+	capture_start
 	step "3. Three road warriors dial at the same time (dialin1, dialin2 behind the hotel NAT; dialin3 with no NAT)"
 	client_start rgd-road1 dialin1 friend1
 	client_start rgd-road2 dialin2 friend2
@@ -227,6 +252,7 @@ print(hashlib.sha256(urllib.request.urlopen("http://192.168.10.10/report.bin", t
 import urllib.request; print(urllib.request.urlopen("http://198.51.100.99/", timeout=10).read().decode().strip())' 2>&1)
 	if [ "$seen" = "you are 203.0.113.1" ]; then ok "the internet host saw the office's address: \"$seen\""; else bad "internet through the office: got \"$seen\""; fi
 
+	capture_check
 	step "7. What the gateway's operator sees"
 	if [ -x "$CTL" ]; then
 		for c in "show isakmp sa" "show ipsec sa" "show l2tp session" "show ppp" "show fire session"; do
@@ -253,7 +279,106 @@ import urllib.request; print(urllib.request.urlopen("http://198.51.100.99/", tim
 	grep -q 'vpn-gateway stopped' "$GWLOG" && ok "vpn-gateway stopped" || bad "vpn-gateway did not stop cleanly"
 }
 
+
+# ---------------------------------------------------------------------------
+# The negative and long cases (mode "extra"), each on the same network.
+extra_main() {
+	step "1. The network, and the gateway with the seed's script (LCP echo every 5 s for the test)"
+	net_up || { bad "could not build the namespaces"; return; }
+	sed 's/echo=30/echo=5/' "$src/examples/gateway/seed.cfg" >"$tmp/seed-fast.cfg"
+	GWCFG=$tmp/seed-fast.cfg
+	gw_start || { bad "vpn-gateway did not start"; tail -20 "$GWLOG"; return; }
+	ok "vpn-gateway serving"
+
+	step "2. A wrong pre-shared key is refused, with the reason in the gateway's log"
+	bg "$tmp/psk.log" rgd-road3 env VPN_PSK=wrongkey VPN_PASSWORD=friend3 "$VC" --gw 203.0.113.1 \
+		--user dialin3 --tun vpn0 --ike 3des-sha1-modp1024 --esp 3des-sha1
+	local p=$BGPID
+	if waitfor "$GWLOG" "Phase 1 with peer 198.51.100.3.*failed\|HASH.*198.51.100.3\|198.51.100.3.*HASH\|wrong pre-shared key" 30; then
+		ok "gateway: $(grep -m1 'Phase 1 with peer 198.51.100.3\|HASH\|pre-shared' "$GWLOG" | cut -c14-)"
+	else
+		bad "no log line for the wrong PSK"; tail -5 "$GWLOG"
+	fi
+	grep -q "interface vpn0 up" "$tmp/psk.log" && bad "the client with a wrong PSK got in" || ok "the client did not get in"
+	kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null
+
+	step "3. A wrong password is refused at PPP, and the client is told why"
+	client_start rgd-road2 dialin2 not-friend2
+	local v="CPID_rgd_road2"
+	for _ in $(seq 300); do kill -0 "${!v}" 2>/dev/null || break; sleep 0.1; done
+	grep -q "authentication failed" "$tmp/rgd-road2.log" &&
+		ok "client: $(grep -m1 -o 'PPP authentication failed.*' "$tmp/rgd-road2.log")" ||
+		bad "the client was not told: $(tail -1 "$tmp/rgd-road2.log")"
+	grep -q "PPP user dialin2 from peer .*authentication failed" "$GWLOG" &&
+		ok "gateway: $(grep -m1 -o 'PPP user dialin2 from peer .*authentication failed.*' "$GWLOG")" ||
+		bad "no gateway log line for the wrong password"
+
+	step "4. L2TP sent in clear (not through IPsec) is refused"
+	nsx rgd-road3 python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("0.0.0.0",1701)); s.sendto(bytes.fromhex("c80200140000000000000000800800000000000100"), ("203.0.113.1",1701))'
+	waitfor "$GWLOG" "did not come through IPsec" 5 && ok "gateway: $(grep -m1 -o 'L2TP from .* did not come through IPsec' "$GWLOG")" ||
+		bad "clear L2TP was not refused with a log line"
+
+	step "5. A client that vanishes is found (LCP echo) and its address goes back to the pool"
+	client_start rgd-road2 dialin2 friend2
+	if waitfor "$tmp/rgd-road2.log" "interface vpn0 up" 40; then
+		local addr; addr=$(client_addr rgd-road2)
+		v="CPID_rgd_road2"
+		kill -STOP "${!v}"
+		if waitfor "$GWLOG" "session end: user dialin2 .*address $addr" 40; then
+			ok "gateway: $(grep -o "PPP user dialin2 down: [a-z ]*" "$GWLOG" | tail -1); session of $addr ended"
+		else
+			bad "the vanished client was not detected"
+		fi
+		kill -CONT "${!v}"; kill -KILL "${!v}"; wait "${!v}" 2>/dev/null
+		client_start rgd-road1 dialin4 friend4
+		waitfor "$tmp/rgd-road1.log" "interface vpn0 up" 40 && ok "the next client got $(client_addr rgd-road1) from the pool" ||
+			bad "the next client did not connect"
+		v="CPID_rgd_road1"; kill -TERM "${!v}"; wait "${!v}" 2>/dev/null
+	else
+		bad "dialin2 did not connect"
+	fi
+
+	step "6. A rekey every 20 s (phase 2) and 40 s (phase 1) with traffic loses no connection"
+	client_start rgd-road3 dialin3 friend3 --esp-life 20 --ike-life 40
+	if waitfor "$tmp/rgd-road3.log" "interface vpn0 up" 40; then
+		nsx rgd-road3 ping -i 0.5 -c 130 -q 192.168.10.10 >"$tmp/rekey.ping" 2>&1
+		local recv rk
+		recv=$(grep -o '[0-9]* received' "$tmp/rekey.ping" | cut -d' ' -f1)
+		rk=$(grep -c 'IPsec SA up with peer 198.51.100.3.*(rekey)' "$GWLOG")
+		if [ "${recv:-0}" -ge 127 ] && [ "$rk" -ge 2 ]; then
+			ok "$recv of 130 pings answered across $rk IPsec rekeys; the PPP session stayed up"
+		else
+			bad "$recv of 130 pings, $rk rekeys"
+		fi
+		v="CPID_rgd_road3"; kill -TERM "${!v}"; wait "${!v}" 2>/dev/null
+	else
+		bad "dialin3 did not connect"
+	fi
+
+	step "7. The gateway restarts; a client with --persist reconnects"
+	client_start rgd-road2 dialin2 friend2 --persist
+	if waitfor "$tmp/rgd-road2.log" "interface vpn0 up" 40; then
+		kill -TERM "$GWPID"; wait "$GWPID" 2>/dev/null
+		waitfor "$tmp/rgd-road2.log" "connection ended\|reconnecting" 20 && ok "client: $(grep -m1 -o 'connection ended.*' "$tmp/rgd-road2.log")" ||
+			bad "the client did not notice the gateway leaving"
+		mv "$GWLOG" "$tmp/gateway-1.log"
+		gw_start || bad "the gateway did not start again"
+		for _ in $(seq 400); do [ "$(grep -c 'interface vpn0 up' "$tmp/rgd-road2.log")" -ge 2 ] && break; sleep 0.1; done
+		[ "$(grep -c 'interface vpn0 up' "$tmp/rgd-road2.log")" -ge 2 ] && ok "the client reconnected on its own" ||
+			bad "the client did not reconnect"
+		nsx rgd-road2 ping -c 2 -w 10 -q 192.168.10.10 >/dev/null && ok "and pings the office again" || bad "no ping after the reconnect"
+	else
+		bad "dialin2 did not connect"
+	fi
+}
 case $mode in
+extra)
+	[ "$(id -u)" = 0 ] || { echo "scenario: needs root"; exit 77; }
+	ip netns add rgd-probe 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
+	ip netns del rgd-probe
+	for f in "$GW" "$VC"; do [ -x "$f" ] || { echo "scenario: $f is not built"; exit 2; }; done
+	extra_main
+	;;
 demo|test)
 	[ "$(id -u)" = 0 ] || { echo "scenario: needs root"; exit 77; }
 	ip netns add rgd-probe 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
@@ -262,7 +387,7 @@ demo|test)
 	scenario_main
 	;;
 *)
-	echo "usage: $0 demo|test"; exit 2 ;;
+	echo "usage: $0 demo|test|extra"; exit 2 ;;
 esac
 step "Done in $((SECONDS - t0)) s: $([ $failures = 0 ] && echo 'every step worked' || echo "$failures step(s) FAILED")"
 [ $failures = 0 ]
