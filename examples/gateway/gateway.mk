@@ -6,6 +6,7 @@ examples_gateway_libgwcore_la_SOURCES = \
 	examples/gateway/gw_core.c examples/gateway/gw_ike.c \
 	examples/gateway/gw_sess.c examples/gateway/gw_data.c \
 	examples/gateway/gw_apply.c \
+	examples/gateway/gw_aaa.h examples/gateway/gw_auth.c \
 	examples/gateway/nft.c examples/gateway/nft.h
 examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
 examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
