@@ -35,6 +35,8 @@ struct rad_server {
 	uint64_t timeout_ns;
 	uint32_t retries;
 	uint64_t dead_until;
+	bool ma_seen;			/* it sent a Message-Authenticator once:
+					 * required from it from then on */
 };
 
 struct rreq {
@@ -121,9 +123,11 @@ load_servers(struct rad *r, const struct gwconf *c)
 	for (i = 0; i < c->n_radius && i < GWCONF_MAX_RADIUS; i++) {
 		struct rad_server *s = &r->srv[r->n_srv++];
 		uint64_t dead = s->dead_until;
+		bool seen = s->ma_seen && s->ip == c->radius[i].server;
 
 		memset(s, 0, sizeof(*s));
 		s->dead_until = dead;
+		s->ma_seen = seen;
 		s->ip = c->radius[i].server;
 		s->auth_port = c->radius[i].port;
 		s->acct_port = c->radius[i].accport;
@@ -826,7 +830,12 @@ client_input(struct rad *r, struct gw *gw, uint64_t now, int sock, const uint8_t
 		    "n Access-Request");
 		return;
 	}
-	rc = radc_verify_reply(&v, q->pkt.buf + 4, s->secret, s->slen, !q->acct);
+	/* Message-Authenticator: checked whenever present; required on
+	 * Access-Accept/Reject from a server that sent one before (as
+	 * FreeRADIUS's require_message_authenticator = auto): FreeRADIUS
+	 * 3.2.1 leaves it out of replies without EAP. */
+	rc = radc_verify_reply(&v, q->pkt.buf + 4, s->secret, s->slen,
+	    !q->acct && s->ma_seen);
 	if (rc != RADC_OK) {
 		if (rc == RADC_E_AUTHENTICATOR)
 			r->st.rx_bad_auth++;
@@ -837,6 +846,19 @@ client_input(struct rad *r, struct gw *gw, uint64_t now, int sock, const uint8_t
 		rlog_rl(r, now, 4, "RADIUS: reply from %s:%u dropped: %s (wrong secret or "
 		    "forged)", ipstr(fip, ip), fport, radc_strerror(rc));
 		return;
+	}
+	if (!s->ma_seen && !q->acct) {
+		size_t pos = RADC_HDR, len;
+		const uint8_t *val;
+		uint8_t type;
+
+		while (radc_next_attr(&v, &pos, &type, &val, &len))
+			if (type == RADC_MESSAGE_AUTHENTICATOR) {
+				r->srv[q->server].ma_seen = true;
+				rlog(r, 6, "RADIUS: server %s signs its replies with "
+				    "Message-Authenticator: required from it from now on",
+				    ipstr(s->ip, ip));
+			}
 	}
 	flight_del(r, q);
 	if (q->acct) {
