@@ -646,7 +646,7 @@ gw_aaa_next_timeout(const struct gw *gw)
 }
 
 static void
-close_for(struct gw *gw, uint64_t now, struct gw_aaa_sess *a, enum gw_acct_cause c)
+close_for(uint64_t now, struct gw_aaa_sess *a, enum gw_acct_cause c)
 {
 	if (a->cause == 0)
 		a->cause = c;
@@ -686,7 +686,7 @@ gw_aaa_handle_timeout(struct gw *gw, uint64_t now)
 			x->st.session_timeouts++;
 			gw_log(gw, GW_LOG_PPP, 6, "PPP user %s: Session-Timeout reached, "
 			    "disconnecting", s->user);
-			close_for(gw, now, a, GW_TERM_SESSION_TIMEOUT);
+			close_for(now, a, GW_TERM_SESSION_TIMEOUT);
 		}
 		if (a->idle_check <= now) {
 			uint64_t seen = s->pkts_in + s->pkts_out;
@@ -696,7 +696,7 @@ gw_aaa_handle_timeout(struct gw *gw, uint64_t now)
 				x->st.idle_timeouts++;
 				gw_log(gw, GW_LOG_PPP, 6, "PPP user %s: idle for %u s "
 				    "(Idle-Timeout), disconnecting", s->user, a->idle_s);
-				close_for(gw, now, a, GW_TERM_IDLE_TIMEOUT);
+				close_for(now, a, GW_TERM_IDLE_TIMEOUT);
 			} else {
 				a->idle_mark = seen;
 				a->idle_check = now + (uint64_t)a->idle_s * NS_PER_S;
