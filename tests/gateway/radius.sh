@@ -5,7 +5,7 @@
 #   rgr-inet: bridge 203.0.113.0/24
 #     rgr-gw1  vpn-gateway 203.0.113.1 (LAN 192.168.10.1 on a dummy)
 #     rgr-gw2  vpn-gateway 203.0.113.2 (LAN 192.168.10.1 on a dummy)
-#     rgr-rad  FreeRADIUS 203.0.113.10 (files, detail, sql + sqlippool on SQLite)
+#     rgr-rad  FreeRADIUS 203.0.113.10 (files, detail)
 #     rgr-c1, rgr-c2  vpn-client road warriors 203.0.113.21, .22
 #   203.0.113.9 is a RADIUS server that does not exist (failover).
 #
@@ -14,13 +14,13 @@
 # known transfer; failover from the dead first server; Disconnect-Request
 # from radclient drops exactly that session; Disconnect-Requests from an
 # unknown address and with a wrong secret are dropped and counted; a
-# server that never answers fails the login after the configured time;
-# two gateways, one FreeRADIUS with sqlippool: unique addresses, Stop
-# releases the address, Simultaneous-Use = 1 refuses a second login.
+# server that never answers fails the login after the configured time.
+# (rgr-gw2 and the pooluser entries are for the two-gateway sqlippool case,
+# not written yet: see docs/radius.md.)
 #
 # FreeRADIUS runs from a generated configuration in a temporary directory.
-# Needs root and ip netns (else exit 77), freeradius, freeradius-utils,
-# sqlite3 (scripts/deps.d/radius.txt); the build tree in $top_builddir.
+# Needs root and ip netns (else exit 77), freeradius, freeradius-utils
+# (scripts/deps.d/radius.txt); the build tree in $top_builddir.
 # Stops only the processes it started; everything is removed on exit.
 set -u
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -143,34 +143,9 @@ rad_conf() {  # rad_conf DIR: a FreeRADIUS configuration made from the package's
 	mv "$d/users.new" "$d/mods-config/files/authorize"
 }
 
-# sql (SQLite) for radacct and Simultaneous-Use, sqlippool for addresses.
-rad_sql() {
-	local d=$1 db=$tmp/radius.db
-	sqlite3 "$db" <"$d/mods-config/sql/main/sqlite/schema.sql" || return 1
-	sqlite3 "$db" <"$d/mods-config/sql/ippool/sqlite/schema.sql" || return 1
-	for i in $(seq 100 109); do
-		echo "INSERT INTO radippool (pool_name, framedipaddress, expiry_time) VALUES ('vpnpool', '192.168.77.$i', datetime('now'));"
-	done | sqlite3 "$db" || return 1
-	sed -e 's/^\(\s*\)dialect = .*/\1dialect = "sqlite"/' \
-		-e 's/^\(\s*\)driver = .*/\1driver = "rlm_sql_${dialect}"/' \
-		-e "s|^\(\s*\)filename = .*|\1filename = \"$db\"|" \
-		"$d/mods-available/sql" >"$d/mods-enabled/sql"
-	# The module reads its sqlite settings from a "sqlite { }" block.
-	grep -q 'filename = ' "$d/mods-enabled/sql" ||
-		sed -i "s|^\(\s*\)sqlite {|\1sqlite {\n\t\tfilename = \"$db\"|" "$d/mods-enabled/sql"
-	sed -i 's/^\(\s*\)#\s*filename = .*/\1filename = "'"${db//\//\\/}"'"/' "$d/mods-enabled/sql"
-	sed -e 's/^\(\s*\)dialect = .*/\1dialect = "sqlite"/' "$d/mods-available/sqlippool" >"$d/mods-enabled/sqlippool"
-	# authorize: sql (Simultaneous-Use needs the session section);
-	# post-auth: sqlippool; accounting: sql and sqlippool.
-	sed -i -e 's/^\(\s*\)-sql$/\1sql/' \
-		-e 's/^\(\s*\)#\s*sqlippool$/\1sqlippool/' \
-		-e 's/^\(\s*\)#\s*sql$/\1sql/' "$d/sites-enabled/default"
-}
-
 rad_start() {
 	local d=$tmp/raddb
 	rad_conf "$d" || return 1
-	if [ "${1:-}" = sql ]; then rad_sql "$d" || return 1; fi
 	nsx rgr-rad freeradius -C -d "$d" >"$tmp/radius-check.log" 2>&1 ||
 		{ tail -30 "$tmp/radius-check.log"; return 1; }
 	bg "$tmp/radius.log" rgr-rad freeradius -X -d "$d"
