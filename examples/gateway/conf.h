@@ -230,13 +230,34 @@ struct gwconf_user {
 };
 
 /* -- add radius server -- */
-/* Defaults: port 1812, accport 1813 (RFC 2865/2866; see conf_parse.c). */
+/* Defaults: port 1812, accport 1813 (RFC 2865/2866; see conf_parse.c).
+ * accport=0 turns accounting to this server off.  timeout and retries
+ * (0 = not given) override "set radius timeout= retransmitcount=". */
 struct gwconf_radius {
 	uint32_t server;
 	char secret[GWCONF_SECRET_LEN];     /* secret */
 	bool secret_hidden;
 	uint16_t port;
 	uint16_t accport;
+	uint32_t timeout;                   /* seconds per try, 0 = global */
+	uint32_t retries;                   /* retransmissions, 0 = global */
+	bool has_retries;
+	struct gwconf_loc loc;
+};
+
+/* -- set radius -- the settings of every server.  Defaults (assumed):
+ * timeout=5 s per try, retransmitcount=3, deadtime=0 (a server that did not
+ * answer is tried again at once), accounting=on when a server has an
+ * accounting port, interiminterval=0 (Interim-Update only when RADIUS sends
+ * Acct-Interim-Interval), userdatabase=first (the router's own users are
+ * tried before RADIUS). */
+struct gwconf_radius_global {
+	uint32_t timeout;                   /* 1..60 s */
+	uint32_t retransmitcount;           /* 0..10 */
+	uint32_t deadtime;                  /* minutes, 0..1440 */
+	bool accounting;
+	uint32_t interim;                   /* seconds, 0 or 60..86400 */
+	bool local_last;                    /* userdatabase=last */
 	struct gwconf_loc loc;
 };
 
@@ -653,6 +674,8 @@ struct gwconf {
 
 	struct gwconf_alias aliases[GWCONF_MAX_ALIASES];
 	uint32_t n_aliases;
+
+	struct gwconf_radius_global radius_set; /* set radius */
 
 	uint32_t debug;                     /* GWCONF_DEBUG_* */
 	uint32_t n_commands;                /* commands read */

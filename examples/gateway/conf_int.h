@@ -111,6 +111,7 @@ struct gw_enum_tab {
 
 extern const struct gw_enum_tab gw_tab_priv;
 extern const struct gw_enum_tab gw_tab_bool;
+extern const struct gw_enum_tab gw_tab_userdb;
 extern const struct gw_enum_tab gw_tab_fw_iftype;
 extern const struct gw_enum_tab gw_tab_fw_nat;
 extern const struct gw_enum_tab gw_tab_fw_action;

@@ -930,11 +930,14 @@ apply_set_user(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
 /* add radius server=A secret=S [port=] [accport=].  The router's default
  * ports are not in the copies found; assumed: the IANA ports of RFC 2865
  * (1812) and RFC 2866 (1813). */
-enum { R_SECRET, R_PORT, R_ACCPORT };
+enum { R_SECRET, R_PORT, R_ACCPORT, R_ACCTPORT, R_TIMEOUT, R_RETRIES };
 static const struct gw_param p_radius[] = {
 	[R_SECRET] = { "secret", T_SECRET, P_REQ, 1, GWCONF_SECRET_LEN - 1, 0, NULL },
 	[R_PORT] = { "port", T_UINT, 0, 1, 65535, 0, NULL },
-	[R_ACCPORT] = { "accport", T_UINT, 0, 1, 65535, 0, NULL },
+	[R_ACCPORT] = { "accport", T_UINT, 0, 0, 65535, 0, NULL },
+	[R_ACCTPORT] = { "acctport", T_UINT, 0, 0, 65535, 0, NULL },
+	[R_TIMEOUT] = { "timeout", T_UINT, 0, 1, 60, 0, NULL },
+	[R_RETRIES] = { "retries", T_UINT, 0, 0, 10, 0, NULL },
 };
 
 static void
@@ -959,8 +962,53 @@ apply_add_radius(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
 	SETSTR(r->secret, pv[R_SECRET]);
 	r->secret_hidden = pv[R_SECRET].hidden;
 	r->port = (uint16_t)(pv[R_PORT].set ? pv[R_PORT].u : 1812);
-	r->accport = (uint16_t)(pv[R_ACCPORT].set ? pv[R_ACCPORT].u : 1813);
+	r->accport = (uint16_t)(pv[R_ACCPORT].set ? pv[R_ACCPORT].u :
+	    pv[R_ACCTPORT].set ? pv[R_ACCTPORT].u : 1813);
+	r->timeout = pv[R_TIMEOUT].set ? pv[R_TIMEOUT].u : 0;
+	r->has_retries = pv[R_RETRIES].set;
+	r->retries = pv[R_RETRIES].set ? pv[R_RETRIES].u : 0;
 	r->loc = tloc(ps, ps->first);
+}
+
+/* set radius timeout= retransmitcount= deadtime= accounting= interiminterval=
+ * userdatabase=first|last: what applies to every server (see conf.h). */
+enum { RS_TIMEOUT, RS_RETRANS, RS_DEAD, RS_ACCT, RS_INTERIM, RS_USERDB };
+static const struct gw_param p_set_radius[] = {
+	[RS_TIMEOUT] = { "timeout", T_UINT, 0, 1, 60, 0, NULL },
+	[RS_RETRANS] = { "retransmitcount", T_UINT, 0, 0, 10, 0, NULL },
+	[RS_DEAD] = { "deadtime", T_UINT, 0, 0, 1440, 0, NULL },
+	[RS_ACCT] = { "accounting", T_BOOL, 0, 0, 0, 0, NULL },
+	[RS_INTERIM] = { "interiminterval", T_UINT, 0, 0, 86400, 0, NULL },
+	[RS_USERDB] = { "userdatabase", T_ENUM, 0, 0, 0, 0, &gw_tab_userdb },
+};
+
+static void
+apply_set_radius(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
+    struct gw_val *pv)
+{
+	struct gwconf_radius_global *g = &ps->conf->radius_set;
+
+	(void)c;
+	(void)kv;
+	if (pv[RS_TIMEOUT].set)
+		g->timeout = pv[RS_TIMEOUT].u;
+	if (pv[RS_RETRANS].set)
+		g->retransmitcount = pv[RS_RETRANS].u;
+	if (pv[RS_DEAD].set)
+		g->deadtime = pv[RS_DEAD].u;
+	if (pv[RS_ACCT].set)
+		g->accounting = pv[RS_ACCT].u != 0;
+	if (pv[RS_INTERIM].set) {
+		if (pv[RS_INTERIM].u != 0 && pv[RS_INTERIM].u < 60) {
+			perr(ps, ps->first, 0, "interiminterval %u is below 60 s "
+			    "(RFC 2869 5.16)", (unsigned)pv[RS_INTERIM].u);
+			return;
+		}
+		g->interim = pv[RS_INTERIM].u;
+	}
+	if (pv[RS_USERDB].set)
+		g->local_last = pv[RS_USERDB].u != 0;
+	g->loc = tloc(ps, ps->first);
 }
 
 /* create enco key=N type=general value=V [description=]: the pre-shared
@@ -2187,6 +2235,8 @@ static const struct gw_cmd cmds[] = {
 	    PARAMS(p_set_user), apply_set_user, NULL },
 	{ V_ADD, 2, { KW("radius"), KWV("server", T_IP, 0, 0) },
 	    PARAMS(p_radius), apply_add_radius, NULL },
+	{ V_SET, 1, { KW("radius") }, PARAMS(p_set_radius), apply_set_radius,
+	    NULL },
 	{ V_CREATE, 2, { KW("enco"), KWV("key", T_UINT, 0, 65535) },
 	    PARAMS(p_enco), apply_create_enco, NULL },
 	{ V_ADD, 1, { KWV("alias", T_WORDNAME, 1, 23) }, PARAMS(p_alias),
@@ -2664,6 +2714,9 @@ gwconf_parse_buffer(const char *name, const void *buf, size_t len,
 		return GWCONF_E_NOMEM;
 	}
 	gw_strlcpy(conf->source, name, sizeof(conf->source));
+	conf->radius_set.timeout = 5;
+	conf->radius_set.retransmitcount = 3;
+	conf->radius_set.accounting = true;
 	ps->conf = conf;
 	ps->diag = diag;
 	ps->file = conf->source;

@@ -155,6 +155,22 @@ print_users(struct out *o, const struct gwconf *c)
 		kvsec(o, "secret");
 		kvu(o, "port", r->port);
 		kvu(o, "accport", r->accport);
+		if (r->timeout != 0)
+			kvu(o, "timeout", r->timeout);
+		if (r->has_retries)
+			kvu(o, "retries", r->retries);
+		put(o, "\n");
+	}
+	if (c->n_radius > 0) {
+		const struct gwconf_radius_global *g = &c->radius_set;
+
+		put(o, "set radius");
+		kvu(o, "timeout", g->timeout);
+		kvu(o, "retransmitcount", g->retransmitcount);
+		kvu(o, "deadtime", g->deadtime);
+		kv(o, "accounting", g->accounting ? "on" : "off");
+		kvu(o, "interiminterval", g->interim);
+		kv(o, "userdatabase", g->local_last ? "last" : "first");
 		put(o, "\n");
 	}
 	for (i = 0; i < c->n_keys; i++) {

@@ -25,6 +25,13 @@ static const struct gw_enum e_bool[] = {
 };
 TAB(gw_tab_bool, e_bool);
 
+/* set radius userdatabase=: the router's own users before or after RADIUS. */
+static const struct gw_enum e_userdb[] = {
+	{ "first", 0, false },
+	{ "last", 1, false },
+};
+TAB(gw_tab_userdb, e_userdb);
+
 static const struct gw_enum e_fw_iftype[] = {
 	{ "private", GWCONF_FW_PRIVATE, false },
 	{ "public", GWCONF_FW_PUBLIC, false },

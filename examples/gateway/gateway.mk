@@ -6,12 +6,16 @@ examples_gateway_libgwcore_la_SOURCES = \
 	examples/gateway/gw_core.c examples/gateway/gw_ike.c \
 	examples/gateway/gw_sess.c examples/gateway/gw_data.c \
 	examples/gateway/gw_apply.c \
+	examples/gateway/gw_aaa.h examples/gateway/gw_auth.c \
+	examples/gateway/radcodec.h examples/gateway/radcodec.c \
 	examples/gateway/nft.c examples/gateway/nft.h
 examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
-examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(CRYPTO_CFLAGS)
+examples_gateway_libgwcore_la_LIBADD = $(CRYPTO_LIBS)
 
 bin_PROGRAMS += examples/gateway/vpn-gateway
-examples_gateway_vpn_gateway_SOURCES = examples/gateway/main.c
+examples_gateway_vpn_gateway_SOURCES = examples/gateway/main.c \
+	examples/gateway/radius.c examples/gateway/radius.h
 examples_gateway_vpn_gateway_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
 examples_gateway_vpn_gateway_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 examples_gateway_vpn_gateway_LDADD = examples/gateway/libgwcore.la \

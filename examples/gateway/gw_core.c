@@ -245,6 +245,7 @@ gw_free(struct gw *gw)
 	if (gw == NULL)
 		return;
 	gw_sessions_free(gw);
+	gw_aaa_free(gw);
 	gw_peers_free(gw);
 	while ((q = gw->oq_head) != NULL) {
 		gw->oq_head = q->next;
@@ -466,6 +467,7 @@ gw_next_timeout(const struct gw *gw)
 	t = min64(t, ppp_next_timeout(gw->ppp));
 	if (gw->fw != NULL)
 		t = min64(t, fw_next_timeout(gw->fw));
+	t = min64(t, gw_aaa_next_timeout(gw));
 	if (gw->shut != SHUT_NONE && gw->shut != SHUT_DONE)
 		t = min64(t, gw->shut_deadline);
 	return t;
@@ -488,6 +490,8 @@ gw_handle_timeout(struct gw *gw, uint64_t now)
 	if (gw->fw != NULL && fw_next_timeout(gw->fw) <= now)
 		(void)fw_handle_timeout(gw->fw, now);
 	gw_events(gw, now);
+	if (gw_aaa_next_timeout(gw) <= now)
+		gw_aaa_handle_timeout(gw, now);
 	if (gw->shut != SHUT_NONE && gw->shut != SHUT_DONE)
 		shut_step(gw, now);
 }
@@ -669,6 +673,8 @@ gw_reload(struct gw *gw, uint64_t now, const struct gwconf *nc)
 	old->radius[0] = nc->radius[0];
 	memcpy(old->radius, nc->radius, sizeof(old->radius));
 	old->n_radius = nc->n_radius;
+	old->radius_set = nc->radius_set;
+	gw_aaa_reload(gw);
 	if (gw_pools_rebuild(gw) != 0) {
 		gw_log(gw, GW_LOG_GW, 3, "reload: out of memory rebuilding the pools");
 		problems++;

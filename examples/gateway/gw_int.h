@@ -34,6 +34,8 @@
 #define GW_L2EP_MAX 4
 
 struct gw_peer;
+struct gw_aaa;			/* gw_auth.c: RADIUS state of the gateway */
+struct gw_aaa_sess;		/* gw_auth.c: ... of one session */
 
 struct gw_l2ep {
 	struct gw_peer *peer;
@@ -96,6 +98,7 @@ struct gw_sess {
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
 	bool ppp_done;			/* LINK_DOWN seen: close L2TP when drained */
 	bool closing;			/* CDN sent */
+	struct gw_aaa_sess *aaa;	/* RADIUS state, NULL = none (gw_auth.c) */
 };
 
 /* An internally generated packet waiting for gw_next_output(). */
@@ -146,6 +149,8 @@ struct gw {
 	uint64_t shut_deadline;
 	bool deferred;			/* sessions wait for their CDN */
 
+	struct gw_aaa *aaa;		/* RADIUS (gw_auth.c), NULL = not set up */
+
 	struct gw_stats st;
 	uint64_t now;			/* time of the call being processed */
 	uint32_t log_tokens;		/* rate limit of per-packet log lines */
@@ -185,6 +190,17 @@ void gw_sessions_free(struct gw *gw);
 int gw_pools_init(struct gw *gw);
 int gw_pools_rebuild(struct gw *gw);
 void gw_pools_free(struct gw *gw);
+
+/* gw_auth.c (gw_aaa.h is its public side) */
+bool gw_aaa_auth_request(struct gw *gw, uint64_t now, struct gw_sess *s,
+    const struct ppp_event *ev);
+void gw_aaa_ip_up(struct gw *gw, uint64_t now, struct gw_sess *s);
+void gw_aaa_link_down(struct gw *gw, struct gw_sess *s, int reason);
+void gw_aaa_sess_end(struct gw *gw, uint64_t now, struct gw_sess *s);
+uint64_t gw_aaa_next_timeout(const struct gw *gw);
+void gw_aaa_handle_timeout(struct gw *gw, uint64_t now);
+void gw_aaa_reload(struct gw *gw);
+void gw_aaa_free(struct gw *gw);
 
 /* gw_data.c */
 void gw_data_input(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n);

@@ -218,6 +218,7 @@ sess_free(struct gw *gw, uint64_t now, struct gw_sess *s)
 	struct gw_peer *peer = s->l2ep != NULL ? s->l2ep->peer : NULL;
 	char a[16], e[40];
 
+	gw_aaa_sess_end(gw, now, s);
 	if (s->up_at != 0 || s->user[0] != '\0')
 		gw_log(gw, GW_LOG_GW, 6, "session end: user %s peer %s (%s) address %s "
 		    "suite %s duration %llus in %llu pkts/%llu bytes out %llu pkts/%llu "
@@ -419,6 +420,8 @@ auth_request(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_ev
 	memset(&res, 0, sizeof(res));
 	res.size = sizeof(res);
 	printable(s->user, sizeof(s->user), ev->auth.user, ev->auth.user_len);
+	if (gw_aaa_auth_request(gw, now, s, ev))
+		return;		/* RADIUS answers later (gw_auth.c) */
 	if (u != NULL) {
 		rc = ppp_auth_check_password(gw->ppp, &ev->auth, u->password,
 		    strlen(u->password), &res);
@@ -519,6 +522,7 @@ ip_up(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_event *ev
 	gw_log(gw, GW_LOG_PPP, 6, "PPP user %s up: address %s (%s), DNS %s, peer %s",
 	    s->user, pkt_ntoa(s->addr, a), s->pool >= 0 ? gw->pools[s->pool].name : "static",
 	    ev->ip.dns[0] ? pkt_ntoa(ev->ip.dns[0], b) : "none", s->l2ep->peer->id);
+	gw_aaa_ip_up(gw, now, s);
 }
 
 void
@@ -548,6 +552,7 @@ gw_ppp_event(struct gw *gw, uint64_t now, struct ppp_event *ev)
 	case PPP_EV_LINK_DOWN:
 		gw_log(gw, GW_LOG_PPP, 6, "PPP user %s down: %s", s->user[0] ? s->user : "-",
 		    ppp_down_reason_name(ev->reason));
+		gw_aaa_link_down(gw, s, (int)ev->reason);
 		s->ppp_done = true;
 		gw->deferred = true;
 		break;
@@ -581,6 +586,7 @@ gw_sessions_free(struct gw *gw)
 
 	while ((s = gw->sessions) != NULL) {
 		gw->sessions = s->next;
+		gw_aaa_sess_end(gw, gw->now, s);
 		ppp_session_free(s->ppp);
 		free(s);
 	}

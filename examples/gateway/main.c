@@ -40,9 +40,11 @@
 #include <unistd.h>
 
 #include "gw.h"
+#include "gw_aaa.h"
 #include "netio.h"
 #include "nft.h"
 #include "pkt.h"
+#include "radius.h"
 
 #define BATCH 64
 
@@ -59,6 +61,10 @@ struct daemon {
 	int min_level;
 	uint64_t send_failed;
 	uint8_t *bufs;
+	struct rad *rad;		/* RADIUS client, NULL = no "add radius" */
+	int rad_fd[8];
+	size_t n_rad_fd;
+	uint16_t dae_port;
 	struct rg_pkt pkts[BATCH];
 	struct rg_pkt out;
 };
@@ -110,6 +116,23 @@ say(int level, const char *fmt, ...)
 }
 
 static void
+rad_logline(int level, const char *msg)
+{
+	logline(NULL, GW_LOG_GW, level, msg);
+}
+
+static bool
+is_rad_fd(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < D.n_rad_fd; i++)
+		if (D.rad_fd[i] == fd)
+			return true;
+	return false;
+}
+
+static void
 usage(FILE *f)
 {
 	fprintf(f,
@@ -130,6 +153,7 @@ usage(FILE *f)
 "      --apply-nft        load that ruleset\n"
 "  -u, --user NAME        drop root to NAME after opening sockets and the TUN\n"
 "      --max-clients N    at most N clients (default 16384)\n"
+"      --dae-port N       RADIUS Disconnect/CoA port (default 3799, 0 = off)\n"
 "  -d, --debug CAT        isakmp|ipsec|l2tp|ppp|fire|gateway|all debug lines\n"
 "  -q, --quiet            warnings and errors only\n"
 "  -h, --help\n");
@@ -498,6 +522,8 @@ reload(uint64_t now)
 		return -1;
 	}
 	problems = gw_reload(D.gw, now, c);
+	if (D.rad != NULL)
+		rad_reload(D.rad, c);
 	say(6, "reload: %s applied%s", D.conf_path, problems ? " in part (see above)" : "");
 	gwconf_free(D.conf);
 	D.conf = c;
@@ -515,7 +541,13 @@ run(void)
 		uint64_t now = nio_now(), t = gw_next_timeout(D.gw);
 		int timeout, n, i;
 
-		if (stopping && (gw_shutdown_done(D.gw) || now >= stop_by))
+		if (D.rad != NULL)
+			rad_pump(D.rad, D.gw, now);
+		if (D.rad != NULL && rad_next_timeout(D.rad) < t)
+			t = rad_next_timeout(D.rad);
+		/* Stop records are delivered before the gateway leaves. */
+		if (stopping && ((gw_shutdown_done(D.gw) && (D.rad == NULL ||
+		    rad_acct_backlog(D.rad) == 0)) || now >= stop_by))
 			break;
 		if (t <= now)
 			timeout = 0;
@@ -558,11 +590,18 @@ run(void)
 				read_fd(fd, RG_PATH_ESP, 0, now);
 			} else if (fd == D.fdtun) {
 				read_fd(fd, RG_PATH_TUN, 0, now);
+			} else if (is_rad_fd(fd)) {
+				rad_input(D.rad, D.gw, now, fd);
 			}
 		}
 		now = nio_now();
 		if (gw_next_timeout(D.gw) <= now)
 			gw_handle_timeout(D.gw, now);
+		if (D.rad != NULL) {
+			if (rad_next_timeout(D.rad) <= now)
+				rad_handle_timeout(D.rad, D.gw, now);
+			rad_pump(D.rad, D.gw, now);
+		}
 		drain_output(now);
 	}
 	drain_output(nio_now());
@@ -573,7 +612,7 @@ run(void)
 
 enum {
 	O_CHECK = 256, O_MAPFILE, O_TUN, O_PUBIP, O_NATPORTS, O_NOSTEER, O_APPLYIP,
-	O_PRINTNFT, O_APPLYNFT, O_MAXCL
+	O_PRINTNFT, O_APPLYNFT, O_MAXCL, O_DAEPORT
 };
 
 int
@@ -594,6 +633,7 @@ main(int argc, char **argv)
 		{ "apply-nft", no_argument, NULL, O_APPLYNFT },
 		{ "user", required_argument, NULL, 'u' },
 		{ "max-clients", required_argument, NULL, O_MAXCL },
+		{ "dae-port", required_argument, NULL, O_DAEPORT },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -610,6 +650,7 @@ main(int argc, char **argv)
 	memset(&D, 0, sizeof(D));
 	D.fd500 = D.fd4500 = D.fd1701 = D.fdesp = D.fdtun = D.fdsig = D.ep = -1;
 	D.steer = true;
+	D.dae_port = 3799;
 	D.min_level = 6;
 	D.journal = getenv("JOURNAL_STREAM") != NULL;
 	snprintf(D.tun, sizeof(D.tun), "rg0");
@@ -657,6 +698,9 @@ main(int argc, char **argv)
 		case 'u': D.run_user = optarg; break;
 		case O_MAXCL:
 			D.opt.max_peers = D.opt.max_sessions = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case O_DAEPORT:
+			D.dae_port = (uint16_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'd': {
 			static const char *const names[] = { "gateway", "isakmp", "ipsec", "l2tp",
@@ -754,6 +798,22 @@ main(int argc, char **argv)
 		say(3, "%s", err);
 		goto out;
 	}
+	if (D.conf->n_radius > 0) {
+		struct gw_aaa_options ao;
+		uint16_t rnd = 0;
+
+		/* Acct-Session-Ids unique across restarts: the start time and
+		 * 16 random bits. */
+		memset(&ao, 0, sizeof(ao));
+		(void)nio_rng(NULL, &rnd, sizeof(rnd));
+		ao.session_id_base = ((uint64_t)time(NULL) << 16 | rnd) & 0xffffffffffffull;
+		if (gw_aaa_setup(D.gw, &ao) != 0 || rad_new(&D.rad, D.conf, gw_public_ip(D.gw),
+		    D.conf->system_name, D.dae_port, rad_logline, err, sizeof(err)) != 0) {
+			say(3, "%s", err);
+			goto out;
+		}
+		D.n_rad_fd = rad_fds(D.rad, D.rad_fd, 8);
+	}
 	if (D.steer && D.pub_if[0] && nft_has_vpn_nat(D.conf)) {
 		if (nft_steer_install(D.pub_if, D.tun, gw_public_ip(D.gw), D.opt.nat_port_min,
 		    D.opt.nat_port_max) == 0) {
@@ -780,6 +840,11 @@ main(int argc, char **argv)
 		say(3, "epoll: %s", strerror(errno));
 		goto out;
 	}
+	for (c = 0; c < (int)D.n_rad_fd; c++)
+		if (add_fd(D.rad_fd[c]) != 0) {
+			say(3, "epoll: %s", strerror(errno));
+			goto out;
+		}
 	if ((D.bufs = calloc(BATCH, RG_BUF_SIZE)) == NULL)
 		goto out;
 	if (D.run_user != NULL && drop_root(D.run_user) != 0)
@@ -790,6 +855,29 @@ main(int argc, char **argv)
 out:
 	if (D.steer_on && nft_steer_remove(D.tun) != 0)
 		say(4, "could not remove the steering table");
+	if (D.rad != NULL) {
+		struct rad_stats rs;
+
+		rad_get_stats(D.rad, &rs);
+		say(6, "RADIUS: %llu authentications sent (%llu accepted, %llu rejected, %llu "
+		    "unanswered, %llu failovers), accounting %llu sent, %llu acknowledged, %zu "
+		    "left, %llu Stop lost; replies dropped: %llu malformed, %llu unknown source, "
+		    "%llu unknown id, %llu bad authenticator, %llu bad/missing "
+		    "Message-Authenticator; Disconnect/CoA %llu (%llu ACK, %llu NAK, %llu from "
+		    "unknown clients, %llu bad authenticator, %llu rate-limited)",
+		    (unsigned long long)rs.auth_sent, (unsigned long long)rs.auth_accept,
+		    (unsigned long long)rs.auth_reject, (unsigned long long)rs.auth_no_answer,
+		    (unsigned long long)rs.failover, (unsigned long long)rs.acct_sent,
+		    (unsigned long long)rs.acct_acked, rad_acct_backlog(D.rad),
+		    (unsigned long long)rs.acct_lost_stop, (unsigned long long)rs.rx_malformed,
+		    (unsigned long long)rs.rx_unknown_source, (unsigned long long)rs.rx_unknown_id,
+		    (unsigned long long)rs.rx_bad_auth,
+		    (unsigned long long)(rs.rx_bad_msg_auth + rs.rx_no_msg_auth),
+		    (unsigned long long)rs.dae_rx, (unsigned long long)rs.dae_ack,
+		    (unsigned long long)rs.dae_nak, (unsigned long long)rs.dae_unknown_client,
+		    (unsigned long long)rs.dae_bad_auth, (unsigned long long)rs.dae_rate_limited);
+		rad_free(D.rad);
+	}
 	gw_free(D.gw);
 	gwconf_free(D.conf);
 	free(D.bufs);

@@ -16,6 +16,7 @@
 
 #include <roadgate/fw.h>
 
+#include "gw_aaa.h"
 #include "pkt.h"
 #include "simnet.h"
 #include "vcopt.h"
@@ -615,6 +616,234 @@ test_auth_failures_stay_bounded(void)
 	sim_free(&s);
 }
 
+/* ---- RADIUS: the core's asynchronous half, with a fake answerer ---- */
+
+#define RAD_CFG "/tmp/rg-compose-radius.cfg"
+
+static int
+radius_sim(struct sim *s, uint64_t auth_timeout_ns)
+{
+	struct gw_aaa_options o;
+	FILE *in = fopen(SEED_CFG, "r"), *out = fopen(RAD_CFG, "w");
+	char line[2048];
+
+	if (in == NULL || out == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(line, out);
+	fputs("\nadd radius server=203.0.113.10 secret=compose-secret timeout=2 retries=1\n"
+	    "set radius interiminterval=60\n", out);
+	fclose(in);
+	fclose(out);
+	if (sim_init(s, RAD_CFG) != 0)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.session_id_base = 0x123456789abcull;
+	o.auth_timeout_ns = auth_timeout_ns;
+	return gw_aaa_setup(s->gw, &o);
+}
+
+enum fake_mode { FAKE_ACCEPT, FAKE_REJECT, FAKE_SILENT };
+
+/* Runs the net in small steps, answering every request like a RADIUS
+ * server would; returns the number of requests seen. */
+static int
+fake_radius(struct sim *s, enum fake_mode mode, uint64_t ns, int host,
+    struct gw_auth_request *last)
+{
+	uint64_t end = s->now + ns;
+	int n = 0;
+
+	while (s->now < end) {
+		struct gw_auth_request r;
+
+		sim_advance(s, S / 20);
+		while (gw_next_auth_request(s->gw, &r)) {
+			struct gw_auth_answer a;
+
+			n++;
+			if (last != NULL)
+				*last = r;
+			memset(&a, 0, sizeof(a));
+			a.verdict = mode == FAKE_ACCEPT ? GW_AUTH_ACCEPT : GW_AUTH_REJECT;
+			a.framed_ip = 0xc0a8084du;		/* 192.168.8.77 */
+			a.session_timeout = 600;
+			a.class_len[0] = 3;
+			memcpy(a.class_[0], "abc", 3);
+			a.n_class = 1;
+			snprintf(a.server, sizeof(a.server), "fake");
+			if (mode != FAKE_SILENT)
+				CU_ASSERT_EQUAL(gw_auth_answer(s->gw, s->now, r.cookie, &a), 0);
+			gw_auth_request_wipe(&r);
+		}
+		if (host >= 0 && (s->hosts[host].up || s->hosts[host].failed))
+			break;
+	}
+	return n;
+}
+
+static void
+test_radius_accept_framed_ip_and_accounting(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct vc_info in;
+	struct gw_auth_request r;
+	struct gw_acct_record rec;
+	struct gw_aaa_stats st;
+	int h, starts = 0, stops = 0, interims = 0;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim(&s, 0), 0);
+	CU_ASSERT_TRUE(gw_aaa_enabled(s.gw));
+	seed_client(&p, "raduser", "whatever");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, &r), 1);
+	CU_ASSERT_TRUE_FATAL(s.hosts[h].up);
+	/* What RADIUS needs: CHAP with its challenge, the outer address
+	 * after NAT (198.51.100.2), the NAS address. */
+	CU_ASSERT_EQUAL(r.method, PPP_AUTH_CHAP_MD5);
+	CU_ASSERT_STRING_EQUAL(r.user, "raduser");
+	CU_ASSERT_EQUAL(r.response_len, 16);
+	CU_ASSERT_EQUAL(r.challenge_len, 16);
+	CU_ASSERT_EQUAL(r.calling.ip, 0xc6336402u);
+	CU_ASSERT_EQUAL(r.nas_ip, SIM_GW_IP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.acct_session_id, "56789ABC-"));
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_EQUAL(in.addr, 0xc0a8084du);
+	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 5), 5);
+	sim_advance(&s, 61 * S);			/* one Interim-Update */
+	CU_ASSERT_EQUAL(vc_disconnect(s.hosts[h].vc, s.now, 0), 0);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)h));
+	sim_advance(&s, 5 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	while (gw_next_acct_record(s.gw, &rec)) {
+		CU_ASSERT_STRING_EQUAL(rec.user, "raduser");
+		CU_ASSERT_EQUAL(rec.framed_ip, 0xc0a8084du);
+		CU_ASSERT_EQUAL(rec.n_class, 1);
+		if (rec.type == GW_ACCT_START)
+			starts++;
+		if (rec.type == GW_ACCT_INTERIM)
+			interims++;
+		if (rec.type == GW_ACCT_STOP) {
+			stops++;
+			CU_ASSERT_EQUAL(rec.cause, GW_TERM_USER_REQUEST);
+			CU_ASSERT_TRUE(rec.in_packets >= 5 && rec.out_packets >= 5);
+			CU_ASSERT_TRUE(rec.in_octets >= 5 * 84);
+			CU_ASSERT_TRUE(rec.session_time >= 61);
+			CU_ASSERT_TRUE(rec.radius_auth);
+		}
+	}
+	CU_ASSERT_EQUAL(starts, 1);
+	CU_ASSERT_EQUAL(interims, 1);
+	CU_ASSERT_EQUAL(stops, 1);
+	gw_aaa_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_accept, 1);
+	CU_ASSERT_EQUAL(st.pending, 0);
+	sim_free(&s);
+}
+
+static void
+test_radius_reject_and_local_user(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_aaa_stats st;
+	int h, l;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim(&s, 0), 0);
+	seed_client(&p, "raduser", "wrong");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_REJECT, 30 * S, h, NULL), 1);
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	CU_ASSERT_TRUE(sim_log_has(&s, "rejected by RADIUS"));
+	/* A user of the router's database never reaches RADIUS
+	 * (userdatabase=first). */
+	seed_client(&p, "dialin2", "friend2");
+	l = sim_add_host(&s, sim_add_nat(&s), 0x0a000003u, &p);
+	(void)vc_connect(s.hosts[l].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_REJECT, 30 * S, l, NULL), 0);
+	CU_ASSERT_TRUE(s.hosts[l].up);
+	gw_aaa_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_reject, 1);
+	CU_ASSERT_EQUAL(st.auth_queued, 1);
+	sim_free(&s);
+}
+
+static void
+test_radius_no_answer_and_late_answer(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_auth_request r;
+	struct gw_auth_answer a;
+	struct gw_aaa_stats st;
+	int h, g;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim(&s, 3 * S), 0);
+	seed_client(&p, "raduser", "x");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_SILENT, 30 * S, h, &r), 1);
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	CU_ASSERT_TRUE(sim_log_has(&s, "no RADIUS answer within 3000 ms"));
+	sim_advance(&s, 10 * S);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 0);
+	/* The answer arrives after the session died: ignored. */
+	memset(&a, 0, sizeof(a));
+	a.verdict = GW_AUTH_ACCEPT;
+	CU_ASSERT_EQUAL(gw_auth_answer(s.gw, s.now, r.cookie, &a), -1);
+	CU_ASSERT_EQUAL(gw_auth_answer(s.gw, s.now, 12345, &a), -1);
+	gw_aaa_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_timeout, 1);
+	CU_ASSERT_EQUAL(st.stale, 2);
+	CU_ASSERT_EQUAL(st.pending, 0);
+	/* Another client is served as usual. */
+	seed_client(&p, "raduser2", "y");
+	g = sim_add_host(&s, sim_add_nat(&s), 0x0a000003u, &p);
+	(void)vc_connect(s.hosts[g].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, g, NULL), 1);
+	CU_ASSERT_TRUE(s.hosts[g].up);
+	sim_free(&s);
+}
+
+static void
+test_radius_disconnect_by_user(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_acct_record rec;
+	struct gw_aaa_match m;
+	int h, k, stops = 0;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim(&s, 0), 0);
+	seed_client(&p, "raduser", "x");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, NULL), 1);
+	k = connect_seed(&s, "dialin2", "friend2", 0x0a000003u);
+	CU_ASSERT_FATAL(k >= 0);
+	memset(&m, 0, sizeof(m));
+	CU_ASSERT_EQUAL(gw_aaa_disconnect(s.gw, s.now, &m), -1);
+	m.user = "nobody";
+	CU_ASSERT_EQUAL(gw_aaa_disconnect(s.gw, s.now, &m), 0);
+	m.user = "raduser";
+	CU_ASSERT_EQUAL(gw_aaa_disconnect(s.gw, s.now, &m), 1);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)h));
+	sim_advance(&s, 3 * S);
+	CU_ASSERT_TRUE(s.hosts[k].up);
+	CU_ASSERT_EQUAL(gw_session_count(s.gw), 1);
+	while (gw_next_acct_record(s.gw, &rec))
+		if (rec.type == GW_ACCT_STOP && strcmp(rec.user, "raduser") == 0) {
+			stops++;
+			CU_ASSERT_EQUAL(rec.cause, GW_TERM_ADMIN_RESET);
+		}
+	CU_ASSERT_EQUAL(stops, 1);
+	sim_free(&s);
+	remove(RAD_CFG);
+}
+
 void register_compose(void);
 
 void
@@ -644,6 +873,14 @@ register_compose(void)
 	CU_add_test(su, "TCP MSS clamped to the tunnel", test_mss_clamped);
 	CU_add_test(su, "reload adds a user, established clients stay", test_reload_adds_a_user);
 	CU_add_test(su, "200 failed logins leave nothing behind", test_auth_failures_stay_bounded);
+	CU_add_test(su, "RADIUS: accept with Framed-IP-Address, Start/Interim/Stop",
+	    test_radius_accept_framed_ip_and_accounting);
+	CU_add_test(su, "RADIUS: reject; the router's users stay local",
+	    test_radius_reject_and_local_user);
+	CU_add_test(su, "RADIUS: no answer fails after the timeout, a late answer is ignored",
+	    test_radius_no_answer_and_late_answer);
+	CU_add_test(su, "RADIUS: Disconnect by user ends exactly that session",
+	    test_radius_disconnect_by_user);
 }
 
 int
