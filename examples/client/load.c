@@ -183,6 +183,7 @@ struct lc_worker {
 	uint32_t data_cur, ping_cur;
 	uint64_t last_credit;
 	uint32_t *lat_us;		/* setup latencies, one per client */
+	uint32_t *up_ms;		/* when each came up, ms after t0 */
 	uint32_t n_lat;
 	uint32_t *rtt_us;		/* RTT reservoir */
 	uint32_t n_rtt;
@@ -401,9 +402,13 @@ on_event(struct lc_worker *w, const struct vc_event *ev)
 		c->size = (uint16_t)size;
 		w->data_size = size;
 		up_add(w, ev->idx);
-		if (w->n_lat < w->n)
+		if (w->n_lat < w->n) {
+			uint64_t at = in.up_ns > w->run->t0 ? (in.up_ns - w->run->t0) / 1000000 : 0;
+
+			w->up_ms[w->n_lat] = at > UINT32_MAX ? UINT32_MAX : (uint32_t)at;
 			w->lat_us[w->n_lat++] = lat / 1000 > UINT32_MAX ? UINT32_MAX :
 			    (uint32_t)(lat / 1000);
+		}
 		if (in.up_ns > w->last_up)
 			w->last_up = in.up_ns;
 		ctr_add(&w->c[C_SETUPS_OK], 1);
@@ -932,6 +937,7 @@ worker_free(struct lc_worker *w)
 	free(w->cl);
 	free(w->up);
 	free(w->lat_us);
+	free(w->up_ms);
 	free(w->rtt_us);
 	free(w->rxbuf);
 	free(w->txbuf);
@@ -956,11 +962,13 @@ worker_init(struct lc_run *r, struct lc_worker *w, unsigned id, char *err, size_
 	w->cl = calloc(w->n, sizeof(*w->cl));
 	w->up = calloc(w->n, sizeof(*w->up));
 	w->lat_us = calloc(w->n, sizeof(*w->lat_us));
+	w->up_ms = calloc(w->n, sizeof(*w->up_ms));
 	w->rtt_us = calloc(LC_RTT_CAP, sizeof(*w->rtt_us));
 	w->rxbuf = calloc(LC_BATCH, RG_BUF_SIZE);
 	w->txbuf = calloc(LC_BATCH, RG_BUF_SIZE);
 	w->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (w->cl == NULL || w->up == NULL || w->lat_us == NULL || w->rtt_us == NULL ||
+	if (w->cl == NULL || w->up == NULL || w->lat_us == NULL || w->up_ms == NULL ||
+	    w->rtt_us == NULL ||
 	    w->rxbuf == NULL || w->txbuf == NULL || w->ep < 0) {
 		snprintf(err, errlen, "worker %u: %s", id, strerror(errno ? errno : ENOMEM));
 		return -1;
@@ -1050,12 +1058,15 @@ pct_ms(const uint32_t *v, size_t n, double q)
 	return v[i < n ? i : n - 1] / 1000.0;
 }
 
-/* Merges the workers' samples (lat or rtt) into one sorted array. */
+enum lc_samples { S_LAT, S_UP, S_RTT };
+
+/* Merges the workers' samples of one kind into one sorted array. */
 static uint32_t *
-merge_sorted(struct lc_run *r, bool rtt, size_t *n_out)
+merge_sorted(struct lc_run *r, enum lc_samples kind, size_t *n_out)
 {
 	size_t n = 0, k = 0;
 	uint32_t i, *v;
+	bool rtt = kind == S_RTT;
 
 	for (i = 0; i < r->nt; i++)
 		n += rtt ? r->w[i].n_rtt : r->w[i].n_lat;
@@ -1065,7 +1076,8 @@ merge_sorted(struct lc_run *r, bool rtt, size_t *n_out)
 		return NULL;
 	}
 	for (i = 0; i < r->nt; i++) {
-		const uint32_t *src = rtt ? r->w[i].rtt_us : r->w[i].lat_us;
+		const uint32_t *src = rtt ? r->w[i].rtt_us : kind == S_UP ? r->w[i].up_ms :
+		    r->w[i].lat_us;
 		uint32_t m = rtt ? r->w[i].n_rtt : r->w[i].n_lat;
 
 		memcpy(v + k, src, m * sizeof(*v));
@@ -1106,11 +1118,33 @@ per_s(uint64_t n, uint64_t ns)
 	return ns ? (double)n / ((double)ns / 1e9) : 0;
 }
 
+/*
+ * The completion rate once the pipeline is full: clients that came up
+ * between the 10th and the 90th percentile of the up times, per second of
+ * that span (the first and last tenth carry the setup latency and the
+ * ramp's edges, not the rate).  Overall rate for fewer than 10 clients.
+ */
+static double
+steady_rate(const uint32_t *up_ms, size_t n)
+{
+	size_t a = n / 10, b = n - 1 - n / 10;
+
+	if (n < 2)
+		return 0;
+	if (n < 10) {
+		a = 0;
+		b = n - 1;
+	}
+	if (up_ms[b] <= up_ms[a])
+		return 0;
+	return (double)(b - a) / ((double)(up_ms[b] - up_ms[a]) / 1e3);
+}
+
 struct lc_result {
 	struct lc_snap start, hold, stop, end;
 	uint64_t held, up_at_end;
-	uint32_t *lat, *rtt;
-	size_t n_lat, n_rtt;
+	uint32_t *lat, *up, *rtt;
+	size_t n_lat, n_up, n_rtt;
 	struct lc_causes fail, drop;
 	uint64_t first_connect, last_up;
 	uint64_t lag_max, lag_sum;
@@ -1143,7 +1177,8 @@ report(FILE *f, struct lc_run *r, const struct lc_result *x)
 		fprintf(f, "load: failure count=%llu cause=\"(other causes)\"\n",
 		    (unsigned long long)x->fail.other);
 	fprintf(f, "load: setup_s=%.3f\n", (double)setup_ns / 1e9);
-	fprintf(f, "load: setups_per_s=%.1f\n", per_s(e[C_SETUPS_OK], setup_ns));
+	fprintf(f, "load: setups_per_s_overall=%.1f\n", per_s(e[C_SETUPS_OK], setup_ns));
+	fprintf(f, "load: setups_per_s=%.1f\n", steady_rate(x->up, x->n_up));
 	fprintf(f, "load: setup_p50_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.50));
 	fprintf(f, "load: setup_p90_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.90));
 	fprintf(f, "load: setup_p99_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.99));
@@ -1384,8 +1419,9 @@ load_run(const struct vc_opts *o)
 		if (w->data_size > x.data_size)
 			x.data_size = w->data_size;
 	}
-	x.lat = merge_sorted(&r, false, &x.n_lat);
-	x.rtt = merge_sorted(&r, true, &x.n_rtt);
+	x.lat = merge_sorted(&r, S_LAT, &x.n_lat);
+	x.up = merge_sorted(&r, S_UP, &x.n_up);
+	x.rtt = merge_sorted(&r, S_RTT, &x.n_rtt);
 	merge_causes(&r, false, &x.fail);
 	merge_causes(&r, true, &x.drop);
 	printf("load: phase=done t_ms=%llu\n", (unsigned long long)((x.end.t - r.t0) / 1000000));
@@ -1398,6 +1434,7 @@ load_run(const struct vc_opts *o)
 	}
 	rc = x.end.v[C_SETUPS_OK] == r.n ? 0 : 1;
 	free(x.lat);
+	free(x.up);
 	free(x.rtt);
 out:
 	for (i = 0; i < r.nt; i++)

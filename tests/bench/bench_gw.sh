@@ -173,8 +173,11 @@ machine_note() {  # machine_note "BEFORE" "AFTER": "load=... others_nice=..%"
 }
 
 GWPID=
+GWLOG=
+GW_CRASHES=0
 gw_start() {  # gw_start TAG
-	bg "$tmp/gw.$1.log" rgb-gw 0 "$GW" -c "$CFG" --map eth0=rgb-g0 --map vlan1=rgb-g1 \
+	GWLOG=$tmp/gw.$1.log
+	bg "$GWLOG" rgb-gw 0 "$GW" -c "$CFG" --map eth0=rgb-g0 --map vlan1=rgb-g1 \
 	    --tun rgb-tun --no-steer --max-clients 12000 -q
 	GWPID=$BGPID
 	local i
@@ -190,7 +193,9 @@ gw_stop() {
 	[ -n "$GWPID" ] || return 0
 	if ! kill -0 "$GWPID" 2>/dev/null; then
 		wait "$GWPID"
-		say "  vpn-gateway exited early (status $?): $(tail -2 "$tmp"/gw.*.log | tr '\n' ' ')"
+		say "  vpn-gateway exited early (status $?):"
+		grep -m3 -E 'ERROR|SUMMARY|free|abort|error' "$GWLOG" | sed 's/^/    /'
+		GW_CRASHES=$((GW_CRASHES + 1))
 	fi
 	stop_pid "$GWPID"
 	forget "$GWPID"
@@ -278,6 +283,8 @@ setup_case() {  # setup_case GROUP CONCURRENT HOLD
 
 # ---- throughput ------------------------------------------------------------
 
+tun_drops() { nsx rgb-gw cat /sys/class/net/rgb-tun/statistics/tx_dropped 2>/dev/null || echo 0; }
+
 tun_sysctls() {
 	local k
 	for k in forwarding accept_local; do nsx rgb-gw sysctl -qw net.ipv4.conf.rgb-tun.$k=1; done
@@ -305,24 +312,25 @@ window() {  # window SUBJECT_PID PIDS...
 	sleep 0.2
 }
 
-# The last two "ceiling:"/"load: snapshot" lines of a log: their difference.
+# The window's two "ceiling:"/"load: snapshot" lines (the first two: a
+# report at exit follows them): the difference of one counter.
 snapdiff() {  # snapdiff LOG PATTERN KEY
-	grep "$2" "$1" | tail -2 | sed -n "s/.* $3=\\([0-9.]*\\).*/\\1/p" |
+	grep "$2" "$1" | head -2 | sed -n "s/.* $3=\\([0-9.]*\\).*/\\1/p" |
 	    awk 'NR == 1 { a = $1 } NR == 2 { printf "%s", $1 - a }'
 }
 
-BEST=()
-best() {  # best KEY VALUE: keep the larger
-	local k=$1 v=$2 i
-	for ((i = 0; i < ${#BEST[@]}; i += 2)); do
-		if [ "${BEST[i]}" = "$k" ]; then
-			awk "BEGIN { exit !($v > ${BEST[i + 1]}) }" && BEST[i + 1]=$v
-			return
-		fi
-	done
-	BEST+=("$k" "$v")
+# Best rounds: V[key] the best value; with a note, N[key] what goes with it.
+declare -A V N
+best() {  # best KEY VALUE [NOTE]: keep the larger; 0 if it was kept
+	local k=$1 v=$2
+	if [ -z "${V[$k]:-}" ] || awk "BEGIN { exit !($v > ${V[$k]}) }"; then
+		V[$k]=$v
+		N[$k]=${3:-}
+		return 0
+	fi
+	return 1
 }
-get() { local i; for ((i = 0; i < ${#BEST[@]}; i += 2)); do [ "${BEST[i]}" = "$1" ] && { echo "${BEST[i + 1]}"; return; }; done; echo 0; }
+get() { echo "${V[$1]:-0}"; }
 
 # Ceiling upstream: ceiling up-tx (CPU 1) -> up-rx (CPU 0) -> TUN -> office.
 ceil_up() {  # ceil_up SUITE SIZE ROUND
@@ -374,7 +382,7 @@ ceil_down() {  # ceil_down SUITE SIZE ROUND
 
 # The gateway's data path, TUNNELS tunnels, one direction.
 gw_tput() {  # gw_tput SUITE TUNNELS DIR ROUND BLAST_PPS -> G_MBPS G_CORE G_CPU G_NOTE
-	local s=$1 n=$2 dir=$3 r=$4 bpps=$5 log pk bytes bl=  size lcus gwus
+	local s=$1 n=$2 dir=$3 r=$4 bpps=$5 log pk bytes bl= size lcus gwus q0 q1
 	local esp=$s
 	gw_start "tput-$s-$dir-$n-$r" || return 1
 	log=$tmp/lc.tput.$s.$dir.$n.$r.log
@@ -394,11 +402,14 @@ gw_tput() {  # gw_tput SUITE TUNNELS DIR ROUND BLAST_PPS -> G_MBPS G_CORE G_CPU 
 		bl=$BGPID
 	fi
 	sleep 1
+	q0=$(tun_drops)
 	window "$GWPID" "$LCPID" ${bl:+"$bl"}
+	q1=$(tun_drops)
 	[ -n "$bl" ] && { stop_pid "$bl"; forget "$bl"; }
+	# The measurement is taken: stop the clients (they disconnect), then
+	# the gateway; gw_stop reports if it died meanwhile.
 	kill -TERM "$LCPID" 2>/dev/null
 	lc_wait 30
-	gw_alive || { gw_stop; return 1; }
 	gw_stop
 	size=$(field "$log" data_size)
 	[ "$dir" = up ] || size=$TSIZE
@@ -414,12 +425,19 @@ gw_tput() {  # gw_tput SUITE TUNNELS DIR ROUND BLAST_PPS -> G_MBPS G_CORE G_CPU 
 	G_CPU=$(calc "$W_GW / $W_T" 2)
 	lcus=$(calc "$(snapdiff "$log" "load: snapshot" cpu_ms) * 1000 / (($(snapdiff "$log" "load: snapshot" wire_tx) + $(snapdiff "$log" "load: snapshot" wire_rx)) + 1)" 2)
 	gwus=$(calc "$W_GW * 1e6 / (${pk:-0} + 1)" 2)
+	# Who was the limit: the side whose input queue overflowed.  Up: the
+	# gateway's UDP socket (RcvbufErrors in its namespace); down: its TUN
+	# queue (tx_dropped: the kernel had more for the gateway than it
+	# read) or the client's sockets (RcvbufErrors in the client's).
 	if [ "$dir" = up ]; then
 		G_NOTE="client sent $(snapdiff "$log" "load: snapshot" tx_pkts) pkts, $pk reached the office, the gateway's socket dropped $W_GWDROP; client ${lcus} us/pkt, gateway ${gwus} us/pkt"
-		if [ "$W_GWDROP" -gt 0 ] && [ "$W_CLDROP" -eq 0 ]; then G_BOTTLENECK=gateway; else G_BOTTLENECK=unclear; fi
+		if [ "$W_GWDROP" -gt $((pk / 50)) ]; then G_BOTTLENECK=gateway
+		else G_BOTTLENECK=client; fi
 	else
-		G_NOTE="blast offered $(snapdiff "$tmp/blast.$s.$n.$r.log" "mode=blast t_ns" pkts) pkts, client got $pk, client-side socket drops $W_CLDROP; client ${lcus} us/pkt, gateway ${gwus} us/pkt"
-		if [ "$W_CLDROP" -eq 0 ]; then G_BOTTLENECK=gateway; else G_BOTTLENECK=client; fi
+		G_NOTE="blast offered $(snapdiff "$tmp/blast.$s.$n.$r.log" "mode=blast t_ns" pkts) pkts, the gateway's TUN queue dropped $((q1 - q0)), the client got $pk, its sockets dropped $W_CLDROP; client ${lcus} us/pkt, gateway ${gwus} us/pkt"
+		if [ "$W_CLDROP" -gt $((pk / 50)) ]; then G_BOTTLENECK=client
+		elif [ $((q1 - q0)) -gt $((pk / 50)) ]; then G_BOTTLENECK=gateway
+		else G_BOTTLENECK=blaster; fi
 	fi
 	info "gateway $s $dir x$n round $r: $G_MBPS Mbit/s at $G_CPU of a core = $G_CORE Mbit/s per core; $G_NOTE"
 	TSIZE_SEEN=$size
@@ -434,23 +452,25 @@ throughput() {
 		case $s in aes128-sha1) TSIZE=1388 ;; *) TSIZE=1400 ;; esac
 		for ((r = 1; r <= ROUNDS; r++)); do
 			m0=$(cpustat)
-			ceil_up "$s" "$TSIZE" "$r" && { best "c.$s.up" "$C_CORE"; best "cm.$s.up" "$C_MBPS"; }
+			ceil_up "$s" "$TSIZE" "$r" &&
+			    best "c.$s.up" "$C_CORE" && V[cm.$s.up]=$C_MBPS
 			for n in 1 64; do
 				TSIZE_SEEN=
 				gw_tput "$s" "$n" up "$r" 0 || continue
 				[ "${TSIZE_SEEN:-0}" = "$TSIZE" ] ||
 				    info "(the load client used ${TSIZE_SEEN:-?}-byte packets, not $TSIZE)"
 				key="$s.up.$n"
-				best "g.$key" "$G_CORE"; best "gm.$key" "$G_MBPS"; best "gc.$key" "$G_CPU"
-				best "b.$key.$G_BOTTLENECK" 1
+				best "g.$key" "$G_CORE" "$G_BOTTLENECK" &&
+				    { V[gm.$key]=$G_MBPS; V[gc.$key]=$G_CPU; }
 			done
-			ceil_down "$s" "$TSIZE" "$r" && { best "c.$s.down" "$C_CORE"; best "cm.$s.down" "$C_MBPS"; }
+			ceil_down "$s" "$TSIZE" "$r" &&
+			    best "c.$s.down" "$C_CORE" && V[cm.$s.down]=$C_MBPS
 			bpps=$(calc "${C_PPS:-100000} * 1.3" 0)
 			for n in 1 64; do
 				gw_tput "$s" "$n" down "$r" "$bpps" || continue
 				key="$s.down.$n"
-				best "g.$key" "$G_CORE"; best "gm.$key" "$G_MBPS"; best "gc.$key" "$G_CPU"
-				best "b.$key.$G_BOTTLENECK" 1
+				best "g.$key" "$G_CORE" "$G_BOTTLENECK" &&
+				    { V[gm.$key]=$G_MBPS; V[gc.$key]=$G_CPU; }
 			done
 			m1=$(cpustat)
 			info "$s round $r: $(machine_note "$m0" "$m1")"
@@ -458,9 +478,7 @@ throughput() {
 		for dir in up down; do
 			for n in 1 64; do
 				key="$s.$dir.$n"
-				local bn=unclear
-				[ "$(get "b.$key.gateway")" = 1 ] && bn=gateway
-				[ "$(get "b.$key.client")" = 1 ] && bn=client
+				local bn=${N[g.$key]:-none}
 				say "bench: name=gw.throughput.$s.$dir.$n mbps=$(get "gm.$key") gw_cpu=$(get "gc.$key")" \
 				    "mbps_per_core=$(get "g.$key") ratio=$(calc "$(get "g.$key") / ($(get "c.$s.$dir") > 0 ? $(get "c.$s.$dir") : 1)" 2)" \
 				    "(ceiling_mbps=$(get "cm.$s.$dir") ceiling_mbps_per_core=$(get "c.$s.$dir") size=$TSIZE bottleneck=$bn)"
@@ -480,4 +498,5 @@ fi
 if [ "$ONLY" != setup ]; then
 	throughput
 fi
+[ "$GW_CRASHES" = 0 ] || say "  vpn-gateway died $GW_CRASHES time(s) during these runs (see above)"
 exit 0
