@@ -190,7 +190,7 @@ struct lc_worker {
 	uint64_t rtt_seen;
 	uint64_t prng;
 	struct lc_causes fail, drop;
-	uint64_t first_connect, last_up;
+	uint64_t first_connect, last_connect, last_up;
 	uint64_t lag_max, lag_sum;	/* connects later than scheduled, ns */
 	uint32_t data_size;		/* the last client's data packet size */
 	bool stop_seen;
@@ -821,6 +821,7 @@ connects_due(struct lc_worker *w, uint64_t now)
 
 		if (w->first_connect == 0)
 			w->first_connect = now;
+		w->last_connect = now;
 		w->cl[li].st = CL_SETUP;
 		w->n_active++;
 		/* A refusal queues VC_EV_FAILED, handled by flush(). */
@@ -1119,25 +1120,24 @@ per_s(uint64_t n, uint64_t ns)
 }
 
 /*
- * The completion rate once the pipeline is full: clients that came up
- * between the 10th and the 90th percentile of the up times, per second of
- * that span (the first and last tenth carry the setup latency and the
- * ramp's edges, not the rate).  Overall rate for fewer than 10 clients.
+ * The completion rate while the pipeline is full: from the first connect
+ * plus the median setup time (the first clients are through) to the last
+ * connect (new ones still arrive), the clients that came up in that span
+ * per second of it.  When that span is under a second (a short ramp, a
+ * long setup), the overall rate.  up_ms is sorted, times in ms after t0.
  */
 static double
-steady_rate(const uint32_t *up_ms, size_t n)
+steady_rate(const uint32_t *up_ms, size_t n, uint64_t from_ms, uint64_t to_ms,
+    double overall)
 {
-	size_t a = n / 10, b = n - 1 - n / 10;
+	size_t i, k = 0;
 
-	if (n < 2)
-		return 0;
-	if (n < 10) {
-		a = 0;
-		b = n - 1;
-	}
-	if (up_ms[b] <= up_ms[a])
-		return 0;
-	return (double)(b - a) / ((double)(up_ms[b] - up_ms[a]) / 1e3);
+	if (to_ms < from_ms + 1000)
+		return overall;
+	for (i = 0; i < n; i++)
+		if (up_ms[i] >= from_ms && up_ms[i] <= to_ms)
+			k++;
+	return (double)k / ((double)(to_ms - from_ms) / 1e3);
 }
 
 struct lc_result {
@@ -1146,7 +1146,7 @@ struct lc_result {
 	uint32_t *lat, *up, *rtt;
 	size_t n_lat, n_up, n_rtt;
 	struct lc_causes fail, drop;
-	uint64_t first_connect, last_up;
+	uint64_t first_connect, last_connect, last_up;
 	uint64_t lag_max, lag_sum;
 	uint32_t data_size;
 	bool interrupted;
@@ -1178,7 +1178,10 @@ report(FILE *f, struct lc_run *r, const struct lc_result *x)
 		    (unsigned long long)x->fail.other);
 	fprintf(f, "load: setup_s=%.3f\n", (double)setup_ns / 1e9);
 	fprintf(f, "load: setups_per_s_overall=%.1f\n", per_s(e[C_SETUPS_OK], setup_ns));
-	fprintf(f, "load: setups_per_s=%.1f\n", steady_rate(x->up, x->n_up));
+	fprintf(f, "load: setups_per_s=%.1f\n", x->first_connect == 0 ? 0 :
+	    steady_rate(x->up, x->n_up, (x->first_connect - r->t0) / 1000000 +
+	    (uint64_t)pct_ms(x->lat, x->n_lat, 0.5), (x->last_connect - r->t0) / 1000000,
+	    per_s(e[C_SETUPS_OK], setup_ns)));
 	fprintf(f, "load: setup_p50_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.50));
 	fprintf(f, "load: setup_p90_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.90));
 	fprintf(f, "load: setup_p99_ms=%.1f\n", pct_ms(x->lat, x->n_lat, 0.99));
@@ -1413,6 +1416,8 @@ load_run(const struct vc_opts *o)
 			x.first_connect = w->first_connect;
 		if (w->last_up > x.last_up)
 			x.last_up = w->last_up;
+		if (w->last_connect > x.last_connect)
+			x.last_connect = w->last_connect;
 		if (w->lag_max > x.lag_max)
 			x.lag_max = w->lag_max;
 		x.lag_sum += w->lag_sum;

@@ -8,39 +8,55 @@
 #                                       rgb-g1 192.168.10.1/24 (vlan1) ==== rgb-o0 192.168.10.10/24
 #                                       rgb-tun (pools 192.168.128-167.x)
 #
-# The gateway is pinned to CPU 0 (taskset), everything else to CPU 1.
-# Each source address of the load client stands for one NAT (gw-bench.cfg
-# gives each its own PPP template and pool).  Prints:
+# The gateway is pinned to CPU 0 (taskset), the load client and the other
+# helpers to CPU 1 (except for the setup-rate probe, below).  Each source
+# address of the load client stands for one NAT (gw-bench.cfg gives each
+# its own PPP template and pool).  The machine may be shared: every rate is
+# also given per second of the measured process's own CPU time (/proc
+# utime + stime, like bench_esp's thread CPU clock), and the ratios use
+# those, so what other processes take of a core is not counted against the
+# gateway.  Prints:
 #
 #   bench: name=gw.setup.<group> setups_per_s=S p99_ms=P concurrent=C ratio=R ...
-#     S: full setups (MM + QM + L2TP + PPP/MS-CHAPv2 + IPCP) per second
-#        when the load client offers more than the gateway can take
-#        (a probe of RGB_PROBE clients at 1.5 x the reference rate);
-#     P: setup latency p99 of a second run at 0.7 x S (no overload);
-#     C: clients of that run that stayed up through RGB_HOLD seconds with
-#        traffic (ping every 5 s, one 200-byte UDP packet per second to the
-#        office); RGB_CONCURRENT of them for modp1024, RGB_CONCURRENT_2048
-#        for modp2048; rss_kb_per_client: the gateway's VmRSS with them
-#        minus without, per client;
-#     R: setups per second of gateway CPU / libisakmp's own in-memory MM+QM
-#        rate per second of CPU (tests/bench/bench_gw_ikeref, the DH bound).
+#     S: full setups (Main Mode + Quick Mode + L2TP + PPP/MS-CHAPv2 + IPCP)
+#        per second: the best steady rate (at most 1% failures) of a ladder
+#        of offered rates (RGB_OFFERS, default 250 500 1000 for modp1024,
+#        RGB_OFFERS_2048 75 150 300), RGB_PROBE_SECS (8) seconds of new
+#        clients each; the load client runs two threads on both
+#        cores there, since a client needs as much Diffie-Hellman per setup
+#        as the gateway and on one core each could not outrun it;
+#        setups_per_cpu_s = setups per second of gateway CPU; gw_cpu its
+#        share of its core; bottleneck= the load client if it fell more than
+#        a second behind its own schedule, else the gateway;
+#     P: setup latency p99 of a second run of RGB_CONCURRENT clients
+#        (RGB_CONCURRENT_2048 for modp2048) at 300/s (100/s), not overloaded;
+#     C: clients of that run still up after RGB_HOLD seconds (10 for
+#        modp2048) with traffic: a ping every 5 s, a 200-byte UDP packet a
+#        second to the office; rss_kb_per_client: the gateway's VmRSS with
+#        them minus without, per client;
+#     R: setups_per_cpu_s / libisakmp's own in-memory Main Mode + Quick Mode
+#        rate per second of CPU (bench_gw_ikeref, best of 3: the DH bound).
 #   bench: name=gw.throughput.<suite>.<up|down>.<1|64> mbps=M gw_cpu=G ratio=R ...
-#     M: inner IP Mbit/s delivered (1,400-byte packets, or the tunnel MTU)
-#        with the load client offering more than the gateway takes:
-#        up = client -> ESP-in-UDP -> gateway -> TUN -> the office (counted
-#        there), down = the office -> TUN -> gateway -> client (counted by
+#     M: inner IP Mbit/s delivered with 1,400-byte packets (1,388 for
+#        AES-CBC: the tunnel MTU) through 1 or 64 tunnels, the sender
+#        offering more than the gateway takes: up = load client ->
+#        ESP-in-UDP -> gateway -> TUN -> office (counted there), down =
+#        office -> TUN -> gateway -> ESP-in-UDP -> load client (counted by
 #        the client after decryption); G: the gateway's share of its core;
-#     R: Mbit/s per second of gateway CPU / the same for ceiling (this
-#        machine's ceiling: tests/bench/bench_gw_ceiling, batched UDP -> the same
-#        cipher -> TUN write and back, nothing else).
-#   Both sides are timed with their own CPU time (like bench_esp): the
-#   machine is shared, and what another process takes of a core is not the
-#   gateway's.  Each line also says which side was the bottleneck and why.
+#        mbps_per_core = M / G;
+#     R: mbps_per_core / the same of this machine's ceiling measured in the
+#        same round (bench_gw_ceiling: batched UDP receive -> the same
+#        cipher through libesp -> TUN write, and TUN read -> cipher ->
+#        batched UDP send, nothing else, on the same paths and core);
+#     bottleneck= the side whose input queue overflowed: the gateway's UDP
+#        socket (up) or TUN queue (down), else the client's sockets.
+#   RGB_ROUNDS rounds of each (ceiling and gateway alternating), best kept.
 #
-# Environment: RGB_SECS (throughput window, default 5), RGB_ROUNDS (rounds,
-# best kept, default 2), RGB_PROBE (probe clients, default 2000),
-# RGB_CONCURRENT (default 10000), RGB_CONCURRENT_2048 (default 1000),
-# RGB_HOLD (default 60), RGB_ONLY=setup|throughput, RGB_KEEP=1 keeps logs.
+# Environment: RGB_SECS (throughput window, default 5), RGB_ROUNDS (default
+# 2), RGB_OFFERS, RGB_OFFERS_2048, RGB_PROBE_SECS, RGB_CONCURRENT (10000),
+# RGB_CONCURRENT_2048 (1000), RGB_HOLD (60), RGB_CONC_RATE (300),
+# RGB_CONC_RATE_2048 (100), RGB_ONLY=setup|throughput, RGB_KEEP=1 keeps the
+# logs.
 set -u
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$src}
@@ -51,7 +67,7 @@ IKEREF=$build/tests/bench/bench_gw_ikeref
 CFG=$src/tests/bench/gw-bench.cfg
 SECS=${RGB_SECS:-5}
 ROUNDS=${RGB_ROUNDS:-2}
-PROBE=${RGB_PROBE:-2000}
+PROBE_SECS=${RGB_PROBE_SECS:-8}
 CONC=${RGB_CONCURRENT:-10000}
 CONC2048=${RGB_CONCURRENT_2048:-1000}
 HOLD=${RGB_HOLD:-60}
@@ -138,6 +154,21 @@ net_up() {
 		nsx "$n" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 	done
 	nsx rgb-gw sysctl -qw net.ipv4.ip_forward=1
+	# The office drops and counts the upstream stream as it arrives (nft,
+	# before routing); without nft the kernel's "no port" counter counts it
+	# (then each packet also costs an ICMP error attempt, on CPU 0).
+	OFFICE_NFT=0
+	if command -v nft >/dev/null && nsx rgb-off nft -f - <<-'EOF'
+		table ip rgb {
+			chain pre {
+				type filter hook prerouting priority -300; policy accept;
+				udp dport 9 counter drop
+			}
+		}
+	EOF
+	then
+		OFFICE_NFT=1
+	fi
 	# No offloads: every packet is a packet (the ceiling's premise).
 	if command -v ethtool >/dev/null; then
 		nsx rgb-gw ethtool -K rgb-g0 tso off gso off gro off >/dev/null 2>&1
@@ -150,6 +181,14 @@ net_up() {
 
 # ---- measurement helpers -----------------------------------------------
 
+# Upstream packets that reached the office.
+office_count() {
+	if [ "$OFFICE_NFT" = 1 ]; then
+		nsx rgb-off nft list chain ip rgb pre | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+	else
+		udp rgb-off NoPorts
+	fi
+}
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -181,7 +220,9 @@ gw_start() {  # gw_start TAG
 	    --tun rgb-tun --no-steer --max-clients 12000 -q
 	GWPID=$BGPID
 	local i
-	for ((i = 0; i < 100; i++)); do
+	# Up once it has routed the last pool address to its TUN (it runs
+	# "ip route" for each CIDR block of the pools: seconds on a busy host).
+	for ((i = 0; i < 900; i++)); do
 		nsx rgb-gw ip route show 192.168.167.254 2>/dev/null | grep -q rgb-tun && break
 		kill -0 "$GWPID" 2>/dev/null || break
 		sleep 0.1
@@ -221,64 +262,95 @@ lc_wait() {  # lc_wait SECONDS: the load client's end
 
 # ---- setup rate and concurrent clients -----------------------------------
 
-setup_case() {  # setup_case GROUP CONCURRENT HOLD
-	local g=$1 conc=$2 hold=$3 ref log t0 c0 g0 t1 c1 ms rate ok fail lat p99 held end
-	local rss0 rss1 per ratio cpus spcpu gwcpu lcpu lag m0 m1 ptrail
-	ref=$("$IKEREF" "$g" 300 | sed -n 's/.*sa_per_s=\([^ ]*\).*/\1/p')
-	[ -n "$ref" ] || { say "  gw_ikeref $g failed"; return 1; }
-
-	# 1. Probe: more than the gateway can take.
-	gw_start "setup-$g" || return 1
-	log=$tmp/lc.probe.$g.log
-	rate=$(calc "$ref * 1.5" 0)
-	m0=$(cpustat)
-	g0=$(ticks "$GWPID")
-	lc_start "$log" "$PROBE" "$rate" 1 "aes128-sha1-$g" aes128gcm16 --ping 0
-	waitfor "$log" "phase=hold" 200
-	g1=$(ticks "$GWPID")
-	m1=$(cpustat)
-	lc_wait 60
-	gw_stop
-	ok=$(field "$log" setups_ok)
-	fail=$(field "$log" setups_failed)
-	ms=$(field "$log" setup_s)
-	rate=$(field "$log" setups_per_s)
-	[ -n "$ok" ] && [ "${ok:-0}" -gt 0 ] || { say "  probe failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1; }
-	cpus=$(calc "($g1 - $g0) / $HZ" 3)
-	spcpu=$(calc "$ok / ($cpus > 0 ? $cpus : 1)" 1)
-	gwcpu=$(calc "$cpus / ($ms > 0 ? $ms : 1)" 2)
-	lcpu=$(field "$log" setup_cpu_ms_per_client)
-	lag=$(field "$log" ramp_lag_max_ms)
-	ratio=$(calc "$spcpu / $ref" 2)
-	info "probe $g: $ok up, $fail failed in ${ms}s: $rate/s; gateway $(calc "$cpus * 1000 / $ok" 2) ms CPU per setup" \
-	    "(${gwcpu} of its core), load client $lcpu ms per setup, ramp lag max ${lag} ms;" \
-	    "$(machine_note "$m0" "$m1")"
-	grep '^load: failure' "$log" | head -3 | sed 's/^/    /'
-
-	# 2. Concurrent clients at 0.7 x the probe's rate, held with traffic.
-	gw_start "conc-$g" || return 1
-	rss0=$(rss_kb "$GWPID")
-	log=$tmp/lc.conc.$g.log
-	lc_start "$log" "$conc" "$(calc "$rate * 0.7" 0)" "$hold" "aes128-sha1-$g" aes128gcm16 \
-	    --ping 5 --pps 1 --size 200 --target $OFFICE:9
-	waitfor "$log" "phase=hold" $((conc * 10 / ${rate%.*} + 150))
-	sleep "$(calc "$hold / 2" 0)"
-	rss1=$(rss_kb "$GWPID")
-	waitfor "$log" "phase=done" $((hold + conc / 500 + 60))
+# A load run against a fresh gateway: sets R_* from the load client's report
+# and the gateway's CPU during the ramp.
+setup_run() {  # setup_run TAG N RATE HOLD THREADS CPUS IKE [vpn-client options]
+	local tag=$1 n=$2 rate=$3 hold=$4 th=$5 cpus=$6 ike=$7 log g0 g1 d0 d1 m0 m1 t0 t1
+	shift 7
+	gw_start "$tag" || return 1
+	R_RSS0=$(rss_kb "$GWPID")
+	log=$tmp/lc.$tag.log
+	m0=$(cpustat); g0=$(ticks "$GWPID"); d0=$(udp rgb-gw RcvbufErrors); t0=$(now)
+	bg "$log" rgb-cl "$cpus" env VPN_PSK=$PSK VPN_PASSWORD=$PW "$VC" --gw $GWIP --user bench \
+	    --load "$n" --rate "$rate" --duration "$hold" --threads "$th" --ike "$ike" \
+	    --esp aes128gcm16 "$@"
+	LCPID=$BGPID
+	waitfor "$log" "phase=hold" $((n / 50 + 200))
+	g1=$(ticks "$GWPID"); d1=$(udp rgb-gw RcvbufErrors); t1=$(now); m1=$(cpustat)
+	R_GWCPU=$(calc "($g1 - $g0) / $HZ" 3)
+	R_GWSHARE=$(calc "$R_GWCPU / ($t1 - $t0)" 2)
+	R_GWDROP=$((d1 - d0))
+	R_MACHINE=$(machine_note "$m0" "$m1")
+	if [ "$hold" -gt 4 ]; then
+		sleep "$(calc "$hold / 2" 0)"
+		R_RSS1=$(rss_kb "$GWPID")
+	fi
+	waitfor "$log" "phase=done" $((hold + n / 500 + 60))
 	lc_wait 30
+	R_HALFOPEN=$(grep -c 'half-open limit' "$GWLOG")
 	gw_stop
-	p99=$(field "$log" setup_p99_ms)
-	held=$(field "$log" held)
-	end=$(field "$log" up_at_end)
-	per=$(calc "(${rss1:-0} - ${rss0:-0}) / (${held:-0} > 0 ? ${held:-1} : 1)" 1)
-	info "concurrent $g: $(field "$log" setups_ok) up of $conc at $(calc "$rate * 0.7" 0)/s," \
-	    "$held held, $end still up after ${hold}s, dropped $(field "$log" dropped_while_up);" \
-	    "ping rtt p50 $(field "$log" rtt_p50_ms) ms p99 $(field "$log" rtt_p99_ms) ms," \
-	    "replies $(field "$log" ping_replies)/$(field "$log" ping_sent); gateway RSS ${rss0} -> ${rss1} kB"
-	grep -E '^load: (failure|drop) ' "$log" | head -3 | sed 's/^/    /'
-	say "bench: name=gw.setup.$g setups_per_s=$rate p99_ms=$p99 concurrent=$end" \
-	    "rss_kb_per_client=$per gw_cpu=$gwcpu setups_per_cpu_s=$spcpu ratio=$ratio" \
-	    "(ref_sa_per_cpu_s=$ref)"
+	R_LOG=$log
+	R_OK=$(field "$log" setups_ok)
+	[ "${R_OK:-0}" -gt 0 ] || { say "  $tag: no client came up: $(tail -n 3 "$log" | tr '\n' ' ')"; return 1; }
+	R_SPCPU=$(calc "$R_OK / ($R_GWCPU > 0 ? $R_GWCPU : 1)" 1)
+	return 0
+}
+
+setup_case() {  # setup_case GROUP "OFFERS" CONCURRENT CONC_RATE HOLD
+	local g=$1 offers=$2 conc=$3 crate=$4 hold=$5 ref rate=0 lag lcpu bn=none p99 per
+	local i x offer spcpu=0 share=0 best_offer=0 ok fail
+	ref=0
+	for i in 1 2 3; do
+		x=$("$IKEREF" "$g" 300 | sed -n 's/.*sa_per_s=\([^ ]*\).*/\1/p')
+		[ -n "$x" ] && awk "BEGIN { exit !($x > $ref) }" && ref=$x
+	done
+	[ "$ref" != 0 ] || { say "  bench_gw_ikeref $g failed"; return 1; }
+
+	# 1. The rate: a ladder of offered rates, RGB_PROBE_SECS seconds of
+	# clients each; the best steady rate with at most 1% failures counts.
+	# The load client runs two threads on both cores there: a client needs
+	# as much Diffie-Hellman per setup as the gateway, so on one core each
+	# neither could show the other's limit.
+	for offer in $offers; do
+		setup_run "probe-$g-$offer" $((offer * PROBE_SECS)) "$offer" 1 2 0,1 \
+		    "aes128-sha1-$g" --ping 0 || continue
+		x=$(field "$R_LOG" setups_per_s)
+		lag=$(field "$R_LOG" ramp_lag_max_ms)
+		lcpu=$(field "$R_LOG" setup_cpu_ms_per_client)
+		ok=$R_OK
+		fail=$(field "$R_LOG" setups_failed)
+		info "setup $g offered $offer/s: $ok up, $fail failed, steady $x/s (overall" \
+		    "$(field "$R_LOG" setups_per_s_overall)/s), p50 $(field "$R_LOG" setup_p50_ms) ms, p99" \
+		    "$(field "$R_LOG" setup_p99_ms) ms; gateway $(calc "$R_GWCPU * 1000 / $ok" 2) ms CPU" \
+		    "per setup, $R_GWSHARE of its core, socket drops $R_GWDROP, Main Modes refused" \
+		    "(half-open limit) $R_HALFOPEN; load client $lcpu ms CPU per setup, ramp lag max" \
+		    "$lag ms; $R_MACHINE"
+		grep '^load: failure' "$R_LOG" | head -3 | sed 's/^/    /'
+		[ $((fail * 100)) -le $((ok + fail)) ] || continue
+		if awk "BEGIN { exit !($x > $rate) }"; then
+			rate=$x; best_offer=$offer; spcpu=$R_SPCPU; share=$R_GWSHARE
+			# The side that could not keep up: the client if it fell more
+			# than a second behind its own schedule, else the gateway.
+			if awk "BEGIN { exit !($lag > 1000) }"; then bn=client; else bn=gateway; fi
+		fi
+	done
+
+	# 2. Concurrent clients: CONCURRENT at CONC_RATE per second, held HOLD
+	# seconds with traffic (ping every 5 s, 1 packet/s of 200 bytes to the
+	# office), the client on its own core.
+	setup_run "conc-$g" "$conc" "$crate" "$hold" 1 1 "aes128-sha1-$g" \
+	    --ping 5 --pps 1 --size 200 --target $OFFICE:9 || return 1
+	p99=$(field "$R_LOG" setup_p99_ms)
+	per=$(calc "(${R_RSS1:-0} - ${R_RSS0:-0}) / ($(field "$R_LOG" held) > 0 ? $(field "$R_LOG" held) : 1)" 1)
+	info "concurrent $g: $R_OK up of $conc at $crate/s (steady $(field "$R_LOG" setups_per_s)/s," \
+	    "p50 $(field "$R_LOG" setup_p50_ms) ms), $(field "$R_LOG" held) held, $(field "$R_LOG" up_at_end)" \
+	    "up after ${hold}s, dropped $(field "$R_LOG" dropped_while_up); ping p50 $(field "$R_LOG" rtt_p50_ms)" \
+	    "ms p99 $(field "$R_LOG" rtt_p99_ms) ms, replies $(field "$R_LOG" ping_replies)/$(field "$R_LOG" ping_sent);" \
+	    "gateway RSS $R_RSS0 -> ${R_RSS1:-?} kB, $R_SPCPU setups per CPU-second; $R_MACHINE"
+	grep -E '^load: (failure|drop) ' "$R_LOG" | head -3 | sed 's/^/    /'
+	say "bench: name=gw.setup.$g setups_per_s=$rate p99_ms=$p99 concurrent=$(field "$R_LOG" up_at_end)" \
+	    "rss_kb_per_client=$per gw_cpu=$share setups_per_cpu_s=$spcpu ratio=$(calc "$spcpu / $ref" 2)" \
+	    "(offered=$best_offer/s ref_sa_per_cpu_s=$ref bottleneck=$bn)"
 }
 
 # ---- throughput ------------------------------------------------------------
@@ -298,11 +370,11 @@ window() {  # window SUBJECT_PID PIDS...
 	local subj=$1 t0 t1 g0 g1 o0 o1 d0 d1 e0 e1
 	shift
 	kill -USR1 "$@" 2>/dev/null
-	t0=$(now); g0=$(ticks "$subj"); o0=$(udp rgb-off NoPorts)
+	t0=$(now); g0=$(ticks "$subj"); o0=$(office_count)
 	d0=$(udp rgb-gw RcvbufErrors); e0=$(udp rgb-cl RcvbufErrors)
 	sleep "$SECS"
 	kill -USR1 "$@" 2>/dev/null
-	t1=$(now); g1=$(ticks "$subj"); o1=$(udp rgb-off NoPorts)
+	t1=$(now); g1=$(ticks "$subj"); o1=$(office_count)
 	d1=$(udp rgb-gw RcvbufErrors); e1=$(udp rgb-cl RcvbufErrors)
 	W_T=$(calc "$t1 - $t0" 3)
 	W_GW=$(calc "($g1 - $g0) / $HZ" 3)
@@ -492,8 +564,8 @@ throughput() {
 net_up || skip "could not build the namespaces"
 say "  machine: $(nproc) cores, loadavg $(cut -d' ' -f1-3 /proc/loadavg); gateway on CPU 0, everything else on CPU 1"
 if [ "$ONLY" != throughput ]; then
-	setup_case modp1024 "$CONC" "$HOLD"
-	setup_case modp2048 "$CONC2048" 10
+	setup_case modp1024 "${RGB_OFFERS:-250 500 1000}" "$CONC" "${RGB_CONC_RATE:-300}" "$HOLD"
+	setup_case modp2048 "${RGB_OFFERS_2048:-75 150 300}" "$CONC2048" "${RGB_CONC_RATE_2048:-100}" 10
 fi
 if [ "$ONLY" != setup ]; then
 	throughput
