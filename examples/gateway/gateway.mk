@@ -6,7 +6,11 @@ examples_gateway_libgwcore_la_SOURCES = \
 	examples/gateway/gw_core.c examples/gateway/gw_ike.c \
 	examples/gateway/gw_sess.c examples/gateway/gw_data.c \
 	examples/gateway/gw_apply.c \
-	examples/gateway/nft.c examples/gateway/nft.h
+	examples/gateway/nft.c examples/gateway/nft.h \
+	examples/gateway/gw_ctl.h examples/gateway/gw_show.h \
+	examples/gateway/gw_show.c examples/gateway/gw_show_lists.c \
+	examples/gateway/gw_fmt.c examples/gateway/gw_fmt.h \
+	examples/gateway/gw_keylog.c
 examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
 examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 
