@@ -400,7 +400,7 @@ list_row(struct cmd *c, struct page *pg, const struct col *cols, size_t n,
 }
 
 void
-list_close(struct cmd *c, struct page *pg, const char *what)
+list_close(struct cmd *c, struct page *pg, const char *one, const char *many)
 {
 	uint64_t next = pg->start + pg->shown;
 	bool more = pg->incomplete || pg->matched > next;
@@ -421,19 +421,20 @@ list_close(struct cmd *c, struct page *pg, const char *what)
 			jw_end_obj(&c->jw);
 		return;
 	}
-	if (pg->matched == 0 && !pg->incomplete) {
-		ob_printf(c->o, "(no %s)\n", what);
-		return;
-	}
-	if (!more && pg->start == 0)
-		ob_printf(c->o, "(%llu %s)\n", (unsigned long long)pg->matched, what);
+	if (pg->matched == 0 && !pg->incomplete)
+		ob_printf(c->o, "(no %s)\n", many);
+	else if (!more && pg->start == 0)
+		ob_printf(c->o, "(%llu %s)\n", (unsigned long long)pg->matched,
+		    pg->matched == 1 ? one : many);
+	else if (!pg->incomplete && more)
+		ob_printf(c->o, "(%zu of %llu %s shown; more with start=%llu)\n", pg->shown,
+		    (unsigned long long)pg->matched, many, (unsigned long long)next);
 	else if (!pg->incomplete)
-		ob_printf(c->o, "(%zu of %llu %s shown%s; more with start=%llu)\n", pg->shown,
-		    (unsigned long long)pg->matched, what, pg->start ? ", from start" : "",
-		    (unsigned long long)next);
+		ob_printf(c->o, "(%zu of %llu %s shown: the last page)\n", pg->shown,
+		    (unsigned long long)pg->matched, many);
 	else
-		ob_printf(c->o, "(%zu %s shown; the table was not scanned to its end: "
-		    "more with start=%llu)\n", pg->shown, what, (unsigned long long)next);
+		ob_printf(c->o, "(%zu %s shown; more may follow: start=%llu)\n", pg->shown,
+		    pg->shown == 1 ? one : many, (unsigned long long)next);
 }
 
 /* ---- the command line ------------------------------------------------- */
@@ -477,7 +478,7 @@ tokenize(struct cmd *c, const char *line, size_t len, struct word *w, size_t *nw
 			i++;
 		if (i == len)
 			break;
-		if (*nw == GW_CTL_MAX_WORDS)
+		if (*nw == GW_CTL_MAX_WORDS + (c->json ? 1 : 0))
 			return fail(c, GW_CTL_E_WORDS, (int)i + 1, "more than %d words "
 			    "(at column %zu)", GW_CTL_MAX_WORDS, i + 1);
 		cur = &w[(*nw)++];
@@ -516,28 +517,43 @@ word_name_len(const struct word *w)
 	return w->eq != NULL ? (size_t)(w->eq - w->s) : w->len;
 }
 
+/*
+ * Finds w among the keywords t: an exact match, else the one keyword it is
+ * a prefix of; when it is a prefix of several, the one whose minimum
+ * abbreviation it reaches ("dis" is disable, as on the router; disconnect
+ * needs "disc").  Other spellings of one keyword (same id) count once.
+ */
 static int
 kw_find(struct cmd *c, const struct word *w, const struct kw *t, size_t n,
     const char *what)
 {
-	size_t l = word_name_len(w), i, hits = 0;
-	int id = -1;
+	size_t l = word_name_len(w), i, hits = 0, long_hits = 0;
+	int id = -1, long_id = -1;
 	char list[256];
 	size_t o = 0;
 
-	for (i = 0; i < n; i++)
-		if (l >= t[i].min && l <= strlen(t[i].word) &&
-		    strncasecmp(w->s, t[i].word, l) == 0) {
-			if (l == strlen(t[i].word))
-				return t[i].id;		/* exact */
+	for (i = 0; i < n; i++) {
+		if (l == 0 || l > strlen(t[i].word) || strncasecmp(w->s, t[i].word, l) != 0)
+			continue;
+		if (l == strlen(t[i].word))
+			return t[i].id;		/* exact */
+		if (hits == 0 || t[i].id != id)
 			hits++;
-			id = t[i].id;
+		id = t[i].id;
+		if (l >= t[i].min) {
+			if (long_hits == 0 || t[i].id != long_id)
+				long_hits++;
+			long_id = t[i].id;
 		}
+	}
 	if (hits == 1)
 		return id;
+	if (long_hits == 1)
+		return long_id;
 	list[0] = '\0';
 	for (i = 0; i < n && o + 2 < sizeof(list); i++) {
-		bool match = l <= strlen(t[i].word) && strncasecmp(w->s, t[i].word, l) == 0;
+		bool match = l > 0 && l <= strlen(t[i].word) &&
+		    strncasecmp(w->s, t[i].word, l) == 0;
 
 		if (hits > 1 && !match)
 			continue;
@@ -890,11 +906,20 @@ parse_debug(struct cmd *c, const struct word *w, size_t n)
 static int
 parse(struct cmd *c, const char *line, size_t len)
 {
-	struct word w[GW_CTL_MAX_WORDS];
+	struct word w[GW_CTL_MAX_WORDS + 1];
 	char expanded[MAX_EXPANDED];
 	size_t n, i;
 	int rc, id;
 
+	/* The form of the answer first, so that even a refused line is
+	 * answered in JSON when it asked for JSON. */
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	if ((len - i >= 6 && strncasecmp(line + i, "--json", 6) == 0 &&
+	    (len - i == 6 || line[i + 6] == ' ' || line[i + 6] == '\t')) ||
+	    (len - i >= 4 && strncasecmp(line + i, "json", 4) == 0 &&
+	    (len - i == 4 || line[i + 4] == ' ' || line[i + 4] == '\t')))
+		c->json = true;
 	if (len > GW_CTL_MAX_LINE)
 		return fail(c, GW_CTL_E_TOO_LONG, GW_CTL_MAX_LINE + 1, "the command is "
 		    "longer than %d bytes", GW_CTL_MAX_LINE);
@@ -907,6 +932,14 @@ parse(struct cmd *c, const char *line, size_t len)
 	}
 	if ((rc = tokenize(c, line, len, w, &n)) != GW_CTL_OK)
 		return rc;
+	/* A leading --json (or json) asks for the JSON document. */
+	if (n > 0 && (strcasecmp(w[0].s, "--json") == 0 || strcasecmp(w[0].s, "json") == 0)) {
+		c->json = true;
+		memmove(w, w + 1, (n - 1) * sizeof(w[0]));
+		n--;
+		for (i = 0; i < n; i++)
+			w[i].eq = strchr(w[i].s, '=');
+	}
 	/* The script's aliases ("add alias=ed string=\"enable isa debug\""):
 	 * a first word naming one is read as its text, once. */
 	if (n > 0) {
@@ -916,11 +949,11 @@ parse(struct cmd *c, const char *line, size_t len)
 			if (strcasecmp(conf->aliases[i].name, w[0].s) == 0)
 				break;
 		if (i < conf->n_aliases) {
-			size_t rest = (size_t)w[0].col - 1 + strlen(w[0].s);
+			/* Where the alias word ends in the line (an alias name
+			 * is one plain word, so it is what the line holds). */
+			size_t rest = (size_t)w[0].col - 1 + w[0].len;
 			int m;
 
-			/* The first word's end in the line: quotes are not
-			 * allowed in an alias name, so the word is literal. */
 			m = snprintf(expanded, sizeof(expanded), "%s%.*s", conf->aliases[i].string,
 			    (int)(len > rest ? len - rest : 0), line + rest);
 			if (m < 0 || (size_t)m >= sizeof(expanded) || (size_t)m > GW_CTL_MAX_LINE)
@@ -930,12 +963,6 @@ parse(struct cmd *c, const char *line, size_t len)
 			if ((rc = tokenize(c, expanded, (size_t)m, w, &n)) != GW_CTL_OK)
 				return rc;
 		}
-	}
-	/* A leading --json (or json) asks for the JSON document. */
-	if (n > 0 && (strcasecmp(w[0].s, "--json") == 0 || strcasecmp(w[0].s, "json") == 0)) {
-		c->json = true;
-		memmove(w, w + 1, (n - 1) * sizeof(w[0]));
-		n--;
 	}
 	if (n == 0)
 		return fail(c, GW_CTL_E_EMPTY, 0, "no command (try \"help\")");
@@ -995,11 +1022,37 @@ env_close(struct cmd *c)
 	ob_puts(c->o, "\n");
 }
 
+/* "error: " and the message, wrapped at spaces to GW_CTL_COLUMNS. */
+static void
+human_error(struct cmd *c)
+{
+	const char *m = c->msg;
+	size_t room = GW_CTL_COLUMNS - 7;
+
+	ob_puts(c->o, "error: ");
+	while (strlen(m) > room) {
+		size_t cut = room;
+
+		while (cut > 0 && m[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = room;
+		ob_putn(c->o, m, cut);
+		ob_puts(c->o, "\n  ");
+		m += cut;
+		while (*m == ' ')
+			m++;
+		room = GW_CTL_COLUMNS - 2;
+	}
+	ob_puts(c->o, m);
+	ob_puts(c->o, "\n");
+}
+
 static void
 env_error(struct cmd *c, int rc)
 {
 	if (!c->json) {
-		ob_printf(c->o, "error: %s\n", c->msg);
+		human_error(c);
 		return;
 	}
 	env_open(c, false);

@@ -96,7 +96,8 @@ void list_open(struct cmd *c, struct page *pg, const char *key, const char *titl
 /* Before each human row: the table header once. */
 void list_row(struct cmd *c, struct page *pg, const struct col *cols, size_t n,
     const struct col *cols2, size_t n2);
-void list_close(struct cmd *c, struct page *pg, const char *what);
+/* The human footer names the entries: one, or several. */
+void list_close(struct cmd *c, struct page *pg, const char *one, const char *many);
 
 /* gw_show_lists.c */
 void show_isakmp(struct cmd *c, bool section);

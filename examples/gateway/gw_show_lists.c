@@ -270,7 +270,7 @@ show_isakmp(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "IKE SAs");
+	list_close(c, &pg, "IKE SA", "IKE SAs");
 	free(pv);
 }
 
@@ -468,7 +468,7 @@ show_ipsec(struct cmd *c, bool section)
 			tb_line(c->o, cols2, NK(cols2), cells2);
 		}
 	}
-	list_close(c, &pg, "IPsec SA pairs");
+	list_close(c, &pg, "IPsec SA pair", "IPsec SA pairs");
 }
 
 /* ---- L2TP ---------------------------------------------------------------- */
@@ -567,7 +567,7 @@ show_l2tp_tunnel(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "L2TP tunnels");
+	list_close(c, &pg, "L2TP tunnel", "L2TP tunnels");
 }
 
 void
@@ -649,7 +649,7 @@ show_l2tp_session(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "L2TP sessions");
+	list_close(c, &pg, "L2TP session", "L2TP sessions");
 }
 
 /* ---- PPP ------------------------------------------------------------------ */
@@ -773,7 +773,7 @@ show_ppp(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "PPP sessions");
+	list_close(c, &pg, "PPP session", "PPP sessions");
 }
 
 /* ---- firewall ------------------------------------------------------------ */
@@ -950,7 +950,8 @@ show_fire_session(struct cmd *c, bool section)
 			    if_name(c, ci.out_if));
 			cells[0] = proto_name(ci.protocol) ? proto_name(ci.protocol) : pnum;
 			cells[1] = fmt_ep(src, ci.orig.src, ci.orig.sport);
-			cells[2] = fmt_ep(dst, ci.orig.dst, ci.orig.dport);
+			cells[2] = ci.protocol == 1 ? pkt_ntoa(ci.orig.dst, dst) :
+			    fmt_ep(dst, ci.orig.dst, ci.orig.dport);
 			cells[3] = !ci.nat ? "-" : snat ? fmt_ep(nat, ci.reply.dst, ci.reply.dport) :
 			    fmt_ep(nat, ci.reply.src, ci.reply.sport);
 			cells[4] = ifs;
@@ -959,7 +960,7 @@ show_fire_session(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "firewall connections");
+	list_close(c, &pg, "firewall connection", "firewall connections");
 }
 
 void
@@ -1037,5 +1038,5 @@ show_fire_nat(struct cmd *c, bool section)
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
-	list_close(c, &pg, "NAT bindings");
+	list_close(c, &pg, "NAT binding", "NAT bindings");
 }
