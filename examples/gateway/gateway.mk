@@ -15,9 +15,18 @@ examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/ex
 examples_gateway_libgwcore_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 
 bin_PROGRAMS += examples/gateway/vpn-gateway
-examples_gateway_vpn_gateway_SOURCES = examples/gateway/main.c
+examples_gateway_vpn_gateway_SOURCES = examples/gateway/main.c \
+	examples/gateway/ctl.c examples/gateway/ctl.h \
+	examples/gateway/keylog.c examples/gateway/keylog.h
 examples_gateway_vpn_gateway_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
 examples_gateway_vpn_gateway_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 examples_gateway_vpn_gateway_LDADD = examples/gateway/libgwcore.la \
 	examples/gateway/libgwconf.la examples/common/libexcommon.la $(EXAMPLES_LIBS)
 EXTRA_DIST += examples/gateway/vpn-gateway.service
+
+# vpn-ctl: the operator's client of the control socket (ctl.h, CONTROL.md).
+bin_PROGRAMS += examples/gateway/vpn-ctl
+examples_gateway_vpn_ctl_SOURCES = examples/gateway/vpn_ctl.c
+examples_gateway_vpn_ctl_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway
+examples_gateway_vpn_ctl_CFLAGS = $(AM_CFLAGS)
+EXTRA_DIST += examples/gateway/CONTROL.md
