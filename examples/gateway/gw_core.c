@@ -22,6 +22,9 @@ gw_lib_rng(void *user, void *buf, size_t len)
 	return gw->hooks.rng(gw->hooks.user, buf, len);
 }
 
+static void vlog(struct gw *gw, enum gw_log_cat cat, int level, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
 static void
 vlog(struct gw *gw, enum gw_log_cat cat, int level, const char *fmt, va_list ap)
 {

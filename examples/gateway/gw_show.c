@@ -1540,9 +1540,11 @@ show_failures(struct cmd *c, bool section, size_t max)
 		}
 		shown++;
 	}
-	if (c->json)
+	if (c->json) {
 		jw_end_arr(&c->jw);
-	else if (shown == 0)
+		if (!section)
+			jw_u64(&c->jw, "total", shown);
+	} else if (shown == 0)
 		ob_puts(c->o, "(no failures)\n");
 	else
 		ob_printf(c->o, "(%zu failures)\n", shown);

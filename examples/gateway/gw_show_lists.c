@@ -149,7 +149,8 @@ show_isakmp(struct cmd *c, bool section)
 	for (cur = 0, i = 0; i < np && isakmp_peer_next(c->gw->ike, c->now, &cur, &pv[i]); i++)
 		;
 	np = i;
-	qsort(pv, np, sizeof(*pv), cmp_peer_info);
+	if (np > 1)
+		qsort(pv, np, sizeof(*pv), cmp_peer_info);
 
 	page_init(c, &pg, section);
 	list_open(c, &pg, "ike_sas", "IKE SAs");

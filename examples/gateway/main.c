@@ -105,6 +105,9 @@ logline(void *user, enum gw_log_cat cat, int level, const char *msg)
 	}
 }
 
+static void say(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 say(int level, const char *fmt, ...)
 {

@@ -17,6 +17,9 @@ struct sb {
 	bool over;
 };
 
+static void put(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 put(struct sb *b, const char *fmt, ...)
 {

@@ -1034,6 +1034,43 @@ test_random_lines(void)
 	sim_free(&n.s);
 }
 
+/* Every command on a gateway nobody is connected to. */
+static void
+test_idle_gateway(void)
+{
+	static const char *const cmds[] = {
+		"show isakmp sa", "show ipsec sa", "show l2tp", "show l2tp tunnel",
+		"show l2tp session", "show ppp", "show fire session", "show fire nat",
+		"show fire", "show counters", "show config", "show user=dialin1",
+		"show failures", "show debug", "help", "enable all debug", "disable all debug",
+	};
+	struct sim s;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct jv *v = run_j(&s, cmds[i], GW_CTL_OK);
+		char *t = h_ok(&s, cmds[i]);
+		const struct jv *l = jv_path(v, "items");
+
+		if (l != NULL && strncmp(cmds[i], "show counters", 13) != 0) {
+			CU_ASSERT_EQUAL(l->n, 0);
+			CU_ASSERT_EQUAL(jv_u64(v, "total"), 0);
+			CU_ASSERT_PTR_NOT_NULL(strstr(t, "(no "));
+		}
+		jv_free(v);
+		free(t);
+	}
+	{
+		int rc;
+		char *t = run_h(&s, "disconnect user=dialin1", &rc);
+
+		CU_ASSERT_EQUAL(rc, GW_CTL_E_NOT_FOUND);
+		free(t);
+	}
+	sim_free(&s);
+}
+
 /* ---- the key log ---------------------------------------------------------- */
 
 struct keylog {
@@ -1116,6 +1153,7 @@ register_show(void)
 	CU_add_test(su, "debug switches and the seed's aliases ed/dd/ed2", test_debug);
 	CU_add_test(su, "every refusal of the command line: code and column", test_refusals);
 	CU_add_test(su, "random command lines: valid answers", test_random_lines);
+	CU_add_test(su, "every command on an idle gateway", test_idle_gateway);
 	CU_add_test(su, "key log rows in Wireshark's formats", test_keylog_rows);
 }
 
