@@ -395,13 +395,13 @@ fmt_hex(char *buf, const uint8_t *b, size_t n)
 }
 
 uint64_t
-since(uint64_t now, uint64_t then)
+ns_since(uint64_t now, uint64_t then)
 {
 	return then == 0 || then > now ? 0 : now - then;
 }
 
 uint64_t
-until(uint64_t now, uint64_t then)
+ns_until(uint64_t now, uint64_t then)
 {
 	if (then == 0 || then == UINT64_MAX)
 		return UINT64_MAX;

@@ -78,9 +78,9 @@ const char *fmt_ep(char *buf, uint32_t ip, uint16_t port);
 /* Lower-case hex of n bytes into buf (2n + 1 bytes). */
 void fmt_hex(char *buf, const uint8_t *b, size_t n);
 /* ns elapsed from then to now (0 if then is later or 0). */
-uint64_t since(uint64_t now, uint64_t then);
+uint64_t ns_since(uint64_t now, uint64_t then);
 /* ns from now until then; UINT64_MAX if then is 0 or UINT64_MAX, 0 if
  * past. */
-uint64_t until(uint64_t now, uint64_t then);
+uint64_t ns_until(uint64_t now, uint64_t then);
 
 #endif

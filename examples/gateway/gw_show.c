@@ -142,7 +142,7 @@ ps_add(struct pset *s, size_t cap, const void *p)
 }
 
 bool
-ps_has(const struct pset *s, const void *p)
+gws_ps_has(const struct pset *s, const void *p)
 {
 	uintptr_t k = (uintptr_t)p;
 
@@ -159,7 +159,7 @@ cmp_byid(const void *a, const void *b)
 }
 
 struct gw_peer *
-peer_by_id(const struct cmd *c, uint64_t id)
+gws_peer_by_id(const struct cmd *c, uint64_t id)
 {
 	size_t lo = 0, hi = c->byid.n;
 
@@ -187,39 +187,39 @@ cmp_by_peer(const void *a, const void *b)
 }
 
 bool
-ep_match(const struct cmd *c, const struct rg_ep *e)
+gws_ep_match(const struct cmd *c, const struct rg_ep *e)
 {
 	return e->ip == c->peer_ip && (c->peer_port == 0 || e->port == c->peer_port);
 }
 
 bool
-sel_active(const struct cmd *c)
+gws_sel_active(const struct cmd *c)
 {
 	return c->has_user || c->has_peer;
 }
 
 bool
-sess_sel(const struct cmd *c, const struct gw_sess *s)
+gws_sess_sel(const struct cmd *c, const struct gw_sess *s)
 {
 	const struct gw_peer *p = s->l2ep != NULL ? s->l2ep->peer : NULL;
 
 	if (c->has_user && strcasecmp(s->user, c->user) != 0)
 		return false;
-	if (c->has_peer && (p == NULL || !ep_match(c, &p->remote)))
+	if (c->has_peer && (p == NULL || !gws_ep_match(c, &p->remote)))
 		return false;
 	return true;
 }
 
 bool
-peer_sel(const struct cmd *c, const struct gw_peer *p)
+gws_peer_sel(const struct cmd *c, const struct gw_peer *p)
 {
-	if (!sel_active(c))
+	if (!gws_sel_active(c))
 		return true;
 	if (p == NULL)
 		return false;
-	if (c->has_peer && !ep_match(c, &p->remote))
+	if (c->has_peer && !gws_ep_match(c, &p->remote))
 		return false;
-	if (c->has_user && !ps_has(&c->sel_peers, p))
+	if (c->has_user && !gws_ps_has(&c->sel_peers, p))
 		return false;
 	return true;
 }
@@ -277,7 +277,7 @@ cmd_prep(struct cmd *c)
 			(void)ps_add(&c->ipsecs, ni + 1, x);
 		for (i = 0; i < GW_L2EP_MAX; i++)
 			(void)ps_add(&c->l2eps, np * GW_L2EP_MAX, &p->l2ep[i]);
-		if (c->has_peer && !c->has_user && ep_match(c, &p->remote))
+		if (c->has_peer && !c->has_user && gws_ep_match(c, &p->remote))
 			(void)ps_add(&c->sel_peers, np, p);
 	}
 	for (s = gw->sessions; s != NULL; s = s->next) {
@@ -288,9 +288,9 @@ cmd_prep(struct cmd *c)
 			c->by_peer[c->n_by_peer].peer = (uintptr_t)sp;
 			c->by_peer[c->n_by_peer++].s = s;
 		}
-		if (!sel_active(c) || !sess_sel(c, s))
+		if (!gws_sel_active(c) || !gws_sess_sel(c, s))
 			continue;
-		if (c->has_user && sp != NULL && !ps_has(&c->sel_peers, sp)) {
+		if (c->has_user && sp != NULL && !gws_ps_has(&c->sel_peers, sp)) {
 			(void)ps_add(&c->sel_peers, np, sp);
 			qsort(c->sel_peers.v, c->sel_peers.n, sizeof(uintptr_t), cmp_uptr);
 		}
@@ -340,17 +340,6 @@ jw_peer_users(struct cmd *c, const char *key, const struct gw_peer *p)
 		if (c->by_peer[first + i].s->user[0] != '\0')
 			jw_str(&c->jw, NULL, c->by_peer[first + i].s->user);
 	jw_end_arr(&c->jw);
-}
-
-const char *
-peer_first_user(const struct cmd *c, const struct gw_peer *p)
-{
-	size_t first, n = peer_sessions(c, p, &first), i;
-
-	for (i = 0; i < n; i++)
-		if (c->by_peer[first + i].s->user[0] != '\0')
-			return c->by_peer[first + i].s->user;
-	return "";
 }
 
 /* ---- lists ------------------------------------------------------------ */
@@ -850,7 +839,7 @@ parse_show(struct cmd *c, const struct word *w, size_t n)
 		/* show user NAME */
 		if ((rc = need(c, n, 3, &w[1], "the user's name (show user=NAME)")) != GW_CTL_OK)
 			return rc;
-		if (w[2].len >= sizeof(c->user) || w[2].len == 0)
+		if (w[2].len >= sizeof(((struct gw_sess *)0)->user) || w[2].len == 0)
 			return fail(c, GW_CTL_E_VALUE, w[2].col, "user name at column %d: 1 to "
 			    "63 characters", w[2].col);
 		snprintf(c->user, sizeof(c->user), "%s", w[2].s);
@@ -1517,11 +1506,11 @@ show_failures(struct cmd *c, bool section, size_t max)
 
 		if (c->has_user && strcasecmp(f->user, c->user) != 0)
 			continue;
-		if (c->has_peer && !ep_match(c, &f->peer))
+		if (c->has_peer && !gws_ep_match(c, &f->peer))
 			continue;
 		if (c->json) {
 			jw_obj(&c->jw, NULL);
-			jw_secs(&c->jw, "ago_s", since(c->now, f->at));
+			jw_secs(&c->jw, "ago_s", ns_since(c->now, f->at));
 			jw_str(&c->jw, "user", f->user[0] ? f->user : NULL);
 			if (f->peer.ip != 0)
 				jw_ep(&c->jw, "peer", f->peer.ip, f->peer.port);
@@ -1532,7 +1521,7 @@ show_failures(struct cmd *c, bool section, size_t max)
 		} else {
 			if (shown == 0)
 				tb_header(c->o, cols, NK(cols));
-			cells[0] = fmt_dur(ago, since(c->now, f->at));
+			cells[0] = fmt_dur(ago, ns_since(c->now, f->at));
 			cells[1] = f->user[0] ? f->user : "-";
 			cells[2] = f->peer.ip ? fmt_ep(ep, f->peer.ip, f->peer.port) : "-";
 			cells[3] = f->why;
@@ -1547,7 +1536,7 @@ show_failures(struct cmd *c, bool section, size_t max)
 	} else if (shown == 0)
 		ob_puts(c->o, "(no failures)\n");
 	else
-		ob_printf(c->o, "(%zu failures)\n", shown);
+		ob_printf(c->o, "(%zu failure%s)\n", shown, shown == 1 ? "" : "s");
 }
 
 /* ---- show user=NAME ---------------------------------------------------- */
@@ -1567,7 +1556,7 @@ show_user(struct cmd *c)
 		    conf->users[i].privilege == GWCONF_PRIV_USER)
 			u = &conf->users[i];
 	for (s = c->gw->sessions; s != NULL; s = s->next)
-		if (sess_sel(c, s)) {
+		if (gws_sess_sel(c, s)) {
 			nsess++;
 			up += s->up_at != 0;
 		}
@@ -1581,17 +1570,17 @@ show_user(struct cmd *c)
 		jw_bool(&c->jw, "connected", up > 0);
 		jw_u64(&c->jw, "sessions", nsess);
 	} else {
+		/* A name is at most 63 bytes: each line stays within 100. */
 		ob_printf(c->o, "User %s: %s", c->user, up > 0 ? "connected" : nsess > 0 ?
 		    "connecting" : "not connected");
 		if (nsess > 0)
 			ob_printf(c->o, " (%zu PPP session%s)", nsess, nsess == 1 ? "" : "s");
 		if (u == NULL)
-			ob_puts(c->o, "; not a dial-in user of the configuration");
+			ob_puts(c->o, "\nNot a dial-in user of the configuration\n");
 		else if (u->has_ip)
-			ob_printf(c->o, "; static address %s", pkt_ntoa(u->ip, a));
+			ob_printf(c->o, "\nConfigured, static address %s\n", pkt_ntoa(u->ip, a));
 		else
-			ob_puts(c->o, "; address from the pool");
-		ob_puts(c->o, "\n");
+			ob_puts(c->o, "\nConfigured, address from the pool\n");
 	}
 	if (nsess > 0) {
 		show_ppp(c, true);
@@ -1784,8 +1773,12 @@ do_disconnect(struct cmd *c)
 		}
 	} else {
 		for (p = gw->peers; p != NULL; p = p->next)
-			if (!p->dead && ep_match(c, &p->remote) && nhit < 64)
+			if (!p->dead && gws_ep_match(c, &p->remote) && nhit < 64)
 				hit[nhit++] = p;
+		for (s = gw->sessions; s != NULL; s = s->next)
+			for (k = 0; k < nhit; k++)
+				if (s->l2ep != NULL && s->l2ep->peer == hit[k] && !s->ppp_done)
+					nsess++;
 	}
 	for (k = 0; k < nhit; k++) {
 		if (hit[k]->disc == DISC_NONE)
@@ -1827,7 +1820,8 @@ do_disconnect(struct cmd *c)
 		for (k = 0; k < nhit; k++) {
 			char e[FMT_LEN];
 
-			ob_printf(c->o, "  %s (%s)\n", fmt_ep(e, hit[k]->remote.ip,
+			/* The peer's ID is its own text: cut to the line. */
+			ob_printf(c->o, "  %s (%.70s)\n", fmt_ep(e, hit[k]->remote.ip,
 			    hit[k]->remote.port), hit[k]->id);
 		}
 	}
@@ -1910,11 +1904,12 @@ show_fire_summary(struct cmd *c)
 		jw_u64(&c->jw, "nat_translated", fs.nat_translated);
 		jw_arr(&c->jw, "rules");
 	} else {
-		ob_printf(c->o, "Firewall %s: %llu connections (peak %llu), %llu packets, %llu "
-		    "passed, %llu dropped, %llu translated\n", c->gw->fw ? "enabled" :
-		    "disabled", (unsigned long long)fs.flows_active,
-		    (unsigned long long)fs.flows_peak, (unsigned long long)fs.packets,
-		    (unsigned long long)fs.passed, (unsigned long long)fs.dropped,
+		ob_printf(c->o, "Firewall %s: %llu connections (peak %llu)\n",
+		    c->gw->fw ? "enabled" : "disabled", (unsigned long long)fs.flows_active,
+		    (unsigned long long)fs.flows_peak);
+		ob_printf(c->o, "Packets: %llu passed, %llu dropped\n",
+		    (unsigned long long)fs.passed, (unsigned long long)fs.dropped);
+		ob_printf(c->o, "NAT: %llu packets translated\n",
 		    (unsigned long long)fs.nat_translated);
 		if (c->gw->fw != NULL && conf->n_fw_rules > 0)
 			tb_header(c->o, cols, NK(cols));

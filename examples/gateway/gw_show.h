@@ -75,17 +75,15 @@ struct cmd {
 };
 
 /* gw_show.c */
-bool ps_has(const struct pset *s, const void *p);
-struct gw_peer *peer_by_id(const struct cmd *c, uint64_t id);
-bool sel_active(const struct cmd *c);
+bool gws_ps_has(const struct pset *s, const void *p);
+struct gw_peer *gws_peer_by_id(const struct cmd *c, uint64_t id);
+bool gws_sel_active(const struct cmd *c);
 /* peer= matches the outer address e (and port when given). */
-bool ep_match(const struct cmd *c, const struct rg_ep *e);
-bool peer_sel(const struct cmd *c, const struct gw_peer *p);
-bool sess_sel(const struct cmd *c, const struct gw_sess *s);
+bool gws_ep_match(const struct cmd *c, const struct rg_ep *e);
+bool gws_peer_sel(const struct cmd *c, const struct gw_peer *p);
+bool gws_sess_sel(const struct cmd *c, const struct gw_sess *s);
 /* Writes the user names riding on peer p as a JSON array member. */
 void jw_peer_users(struct cmd *c, const char *key, const struct gw_peer *p);
-/* The first user name on peer p ("" if none), for tables. */
-const char *peer_first_user(const struct cmd *c, const struct gw_peer *p);
 
 void page_init(struct cmd *c, struct page *pg, bool section);
 /* True when the next matched entry is to be shown. */

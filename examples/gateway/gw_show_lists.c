@@ -155,19 +155,19 @@ show_isakmp(struct cmd *c, bool section)
 	page_init(c, &pg, section);
 	list_open(c, &pg, "ike_sas", "IKE SAs");
 	for (cur = 0; isakmp_ike_sa_next(c->gw->ike, c->now, &cur, &sa);) {
-		struct gw_peer *gp = sa.peer_id != 0 ? peer_by_id(c, sa.peer_id) : NULL;
+		struct gw_peer *gp = sa.peer_id != 0 ? gws_peer_by_id(c, sa.peer_id) : NULL;
 		const struct isakmp_peer_info *pi = find_peer_info(pv, np, sa.peer_id);
 		struct rg_ep rem;
 		char ida[GWCONF_ID_LEN * 4 + 8], lid[16], enc[16], suite[48], age[FMT_LEN];
 		char left[FMT_LEN], dpd[FMT_LEN], id[24], ep[FMT_LEN], cook[17];
-		uint64_t left_ns = until(c->now, sa.expires_ns);
+		uint64_t left_ns = ns_until(c->now, sa.expires_ns);
 		const char *state = sa.replaced_by != 0 ? "rekeyed" :
 		    isakmp_state_name(sa.state);
 
 		isa_ep(&rem, &sa.remote);
-		if (c->has_user && (gp == NULL || !peer_sel(c, gp)))
+		if (c->has_user && (gp == NULL || !gws_peer_sel(c, gp)))
 			continue;
-		if (c->has_peer && !ep_match(c, &rem))
+		if (c->has_peer && !gws_ep_match(c, &rem))
 			continue;
 		if (!page_take(&pg))
 			continue;
@@ -221,9 +221,9 @@ show_isakmp(struct cmd *c, bool section)
 			jw_str(&c->jw, "nat_t", nat_text(sa.nat_local, sa.nat_remote));
 			jw_bool(&c->jw, "nat_local", sa.nat_local);
 			jw_bool(&c->jw, "nat_remote", sa.nat_remote);
-			jw_secs(&c->jw, "age_s", since(c->now, sa.created_ns));
+			jw_secs(&c->jw, "age_s", ns_since(c->now, sa.created_ns));
 			jw_secs(&c->jw, "lifetime_left_s", left_ns);
-			jw_secs(&c->jw, "rekey_in_s", until(c->now, sa.rekey_at_ns));
+			jw_secs(&c->jw, "rekey_in_s", ns_until(c->now, sa.rekey_at_ns));
 			if (sa.replaced_by != 0)
 				jw_u64(&c->jw, "replaced_by", sa.replaced_by);
 			else
@@ -232,7 +232,7 @@ show_isakmp(struct cmd *c, bool section)
 			jw_bool(&c->jw, "enabled", sa.dpd_enabled);
 			jw_u64(&c->jw, "outstanding", sa.dpd_outstanding);
 			jw_secs(&c->jw, "idle_s", sa.dpd_last_heard_ns != 0 ?
-			    since(c->now, sa.dpd_last_heard_ns) : UINT64_MAX);
+			    ns_since(c->now, sa.dpd_last_heard_ns) : UINT64_MAX);
 			jw_end_obj(&c->jw);
 			jw_peer_users(c, "users", gp);
 			jw_end_obj(&c->jw);
@@ -265,7 +265,7 @@ show_isakmp(struct cmd *c, bool section)
 			cells[4] = suite;
 			cells[5] = sa.nat_local || sa.nat_remote ?
 			    nat_text(sa.nat_local, sa.nat_remote) : "-";
-			cells[6] = fmt_dur(age, since(c->now, sa.created_ns));
+			cells[6] = fmt_dur(age, ns_since(c->now, sa.created_ns));
 			cells[7] = fmt_dur(left, left_ns);
 			cells[8] = dpd;
 			tb_line(c->o, cols, NK(cols), cells);
@@ -366,17 +366,17 @@ show_ipsec(struct cmd *c, bool section)
 	page_init(c, &pg, section);
 	list_open(c, &pg, "ipsec_sas", "IPsec SAs");
 	while (isakmp_ipsec_sa_next(c->gw->ike, c->now, &cur, &x)) {
-		struct gw_peer *gp = peer_by_id(c, x.peer_id);
-		struct gw_ipsec *s = ps_has(&c->ipsecs, (const void *)(uintptr_t)x.user) ?
+		struct gw_peer *gp = gws_peer_by_id(c, x.peer_id);
+		struct gw_ipsec *s = gws_ps_has(&c->ipsecs, (const void *)(uintptr_t)x.user) ?
 		    (struct gw_ipsec *)(uintptr_t)x.user : NULL;
 		struct rg_ep rem;
 		char suite[48], spi_in[12], spi_out[12], pb[8], sel[40];
 		const char *mode;
 
 		isa_ep(&rem, &x.remote);
-		if (c->has_user && (gp == NULL || !peer_sel(c, gp)))
+		if (c->has_user && (gp == NULL || !gws_peer_sel(c, gp)))
 			continue;
-		if (c->has_peer && !ep_match(c, &rem))
+		if (c->has_peer && !gws_ep_match(c, &rem))
 			continue;
 		if (!page_take(&pg))
 			continue;
@@ -404,10 +404,10 @@ show_ipsec(struct cmd *c, bool section)
 			jw_u64(&c->jw, "local_port", x.sel_local_port);
 			jw_u64(&c->jw, "remote_port", x.sel_remote_port);
 			jw_end_obj(&c->jw);
-			jw_secs(&c->jw, "age_s", since(c->now, x.created_ns));
+			jw_secs(&c->jw, "age_s", ns_since(c->now, x.created_ns));
 			jw_u64(&c->jw, "lifetime_s", x.life_s);
-			jw_secs(&c->jw, "expires_in_s", until(c->now, x.expires_ns));
-			jw_secs(&c->jw, "rekey_in_s", until(c->now, x.rekey_at_ns));
+			jw_secs(&c->jw, "expires_in_s", ns_until(c->now, x.expires_ns));
+			jw_secs(&c->jw, "rekey_in_s", ns_until(c->now, x.rekey_at_ns));
 			if (x.replaced_by != 0)
 				jw_u64(&c->jw, "replaced_by", x.replaced_by);
 			else
@@ -447,9 +447,9 @@ show_ipsec(struct cmd *c, bool section)
 			cells[4] = suite;
 			cells[5] = mode;
 			cells[6] = sel;
-			cells[7] = fmt_dur(age, since(c->now, x.created_ns));
+			cells[7] = fmt_dur(age, ns_since(c->now, x.created_ns));
 			cells[8] = x.replaced_by != 0 ? "old" :
-			    fmt_dur(rk, until(c->now, x.rekey_at_ns));
+			    fmt_dur(rk, ns_until(c->now, x.rekey_at_ns));
 			tb_line(c->o, cols, NK(cols), cells);
 			memset(&in, 0, sizeof(in));
 			memset(&out, 0, sizeof(out));
@@ -479,7 +479,7 @@ l2ep_of(const struct cmd *c, uint64_t handle)
 {
 	const struct gw_l2ep *ep = (const struct gw_l2ep *)(uintptr_t)handle;
 
-	return ps_has(&c->l2eps, ep) && ep->peer != NULL ? ep : NULL;
+	return gws_ps_has(&c->l2eps, ep) && ep->peer != NULL ? ep : NULL;
 }
 
 void
@@ -501,7 +501,7 @@ show_l2tp_tunnel(struct cmd *c, bool section)
 		const struct gw_l2ep *ep = l2ep_of(c, t.peer_handle);
 		const struct gw_peer *gp = ep != NULL ? ep->peer : NULL;
 
-		if (sel_active(c) && (gp == NULL || !peer_sel(c, gp)))
+		if (gws_sel_active(c) && (gp == NULL || !gws_peer_sel(c, gp)))
 			continue;
 		if (!page_take(&pg))
 			continue;
@@ -522,9 +522,9 @@ show_l2tp_tunnel(struct cmd *c, bool section)
 			jw_bool(&c->jw, "initiator", t.initiator);
 			jw_bool(&c->jw, "authenticated", t.authenticated);
 			jw_u64(&c->jw, "sessions", t.n_sessions);
-			jw_secs(&c->jw, "age_s", since(c->now, t.created_ns));
-			jw_secs(&c->jw, "up_s", t.up_ns ? since(c->now, t.up_ns) : UINT64_MAX);
-			jw_secs(&c->jw, "idle_s", t.last_rx_ns ? since(c->now, t.last_rx_ns) :
+			jw_secs(&c->jw, "age_s", ns_since(c->now, t.created_ns));
+			jw_secs(&c->jw, "up_s", t.up_ns ? ns_since(c->now, t.up_ns) : UINT64_MAX);
+			jw_secs(&c->jw, "idle_s", t.last_rx_ns ? ns_since(c->now, t.last_rx_ns) :
 			    UINT64_MAX);
 			jw_u64(&c->jw, "ns", t.ns);
 			jw_u64(&c->jw, "nr", t.nr);
@@ -562,7 +562,7 @@ show_l2tp_tunnel(struct cmd *c, bool section)
 			cells[4] = t.peer_host[0] ? t.peer_host : "-";
 			cells[5] = l2tp_tunnel_state_name(t.state);
 			cells[6] = ns;
-			cells[7] = fmt_dur(age, since(c->now, t.created_ns));
+			cells[7] = fmt_dur(age, ns_since(c->now, t.created_ns));
 			cells[8] = fmt_count(pi, t.data_rx_packets);
 			cells[9] = fmt_count(po, t.data_tx_packets);
 			tb_line(c->o, cols, NK(cols), cells);
@@ -589,12 +589,12 @@ show_l2tp_session(struct cmd *c, bool section)
 	while (l2tp_session_next(c->gw->l2tp, c->now, &cur, &si)) {
 		const struct gw_l2ep *ep = l2ep_of(c, si.peer_handle);
 		const struct gw_peer *gp = ep != NULL ? ep->peer : NULL;
-		const struct gw_sess *s = ps_has(&c->sessions, (const void *)(uintptr_t)si.user) ?
+		const struct gw_sess *s = gws_ps_has(&c->sessions, (const void *)(uintptr_t)si.user) ?
 		    (const struct gw_sess *)(uintptr_t)si.user : NULL;
 
-		if (sel_active(c)) {
-			bool ok = s != NULL ? sess_sel(c, s) :
-			    !c->has_user && gp != NULL && peer_sel(c, gp);
+		if (gws_sel_active(c)) {
+			bool ok = s != NULL ? gws_sess_sel(c, s) :
+			    !c->has_user && gp != NULL && gws_peer_sel(c, gp);
 
 			if (!ok)
 				continue;
@@ -613,8 +613,8 @@ show_l2tp_session(struct cmd *c, bool section)
 			jw_str(&c->jw, "state", l2tp_session_state_name(si.state));
 			jw_u64(&c->jw, "call_serial", si.call_serial);
 			jw_bool(&c->jw, "sequencing", si.data_sequencing);
-			jw_secs(&c->jw, "age_s", since(c->now, si.created_ns));
-			jw_secs(&c->jw, "up_s", si.up_ns ? since(c->now, si.up_ns) : UINT64_MAX);
+			jw_secs(&c->jw, "age_s", ns_since(c->now, si.created_ns));
+			jw_secs(&c->jw, "up_s", si.up_ns ? ns_since(c->now, si.up_ns) : UINT64_MAX);
 			jw_str(&c->jw, "user", s != NULL && s->user[0] ? s->user : NULL);
 			if (s != NULL && s->addr != 0)
 				jw_ip(&c->jw, "address", s->addr);
@@ -642,7 +642,7 @@ show_l2tp_session(struct cmd *c, bool section)
 			cells[2] = gp != NULL ? fmt_ep(ep_s, gp->remote.ip, gp->remote.port) : "?";
 			cells[3] = s != NULL && s->user[0] ? s->user : "-";
 			cells[4] = l2tp_session_state_name(si.state);
-			cells[5] = fmt_dur(age, since(c->now, si.created_ns));
+			cells[5] = fmt_dur(age, ns_since(c->now, si.created_ns));
 			cells[6] = fmt_count(a, si.data_rx_packets);
 			cells[7] = fmt_bytes(b, si.data_rx_bytes);
 			cells[8] = fmt_count(d, si.data_tx_packets);
@@ -699,7 +699,7 @@ show_ppp(struct cmd *c, bool section)
 		char addr[16], echo[FMT_LEN];
 		const char *pool;
 
-		if (sel_active(c) && !sess_sel(c, s))
+		if (gws_sel_active(c) && !gws_sess_sel(c, s))
 			continue;
 		if (s->ppp == NULL || !page_take(&pg))
 			continue;
@@ -728,8 +728,8 @@ show_ppp(struct cmd *c, bool section)
 			jw_u64(&c->jw, "tunnel_id", s->tid);
 			jw_u64(&c->jw, "session_id", s->sid);
 			jw_end_obj(&c->jw);
-			jw_secs(&c->jw, "age_s", since(c->now, s->created));
-			jw_secs(&c->jw, "uptime_s", s->up_at ? since(c->now, s->up_at) : UINT64_MAX);
+			jw_secs(&c->jw, "age_s", ns_since(c->now, s->created));
+			jw_secs(&c->jw, "uptime_s", s->up_at ? ns_since(c->now, s->up_at) : UINT64_MAX);
 			jw_u64(&c->jw, "mru", pi.local_mru);
 			jw_u64(&c->jw, "peer_mru", pi.peer_mru);
 			jw_arr(&c->jw, "dns");
@@ -767,7 +767,7 @@ show_ppp(struct cmd *c, bool section)
 			    ppp_auth_method_name(pi.auth_method) : "-";
 			cells[3] = gp != NULL ? fmt_ep(ep, gp->remote.ip, gp->remote.port) : "?";
 			cells[4] = pi.down ? "down" : phase_short(pi.phase);
-			cells[5] = s->up_at ? fmt_dur(up, since(c->now, s->up_at)) : "-";
+			cells[5] = s->up_at ? fmt_dur(up, ns_since(c->now, s->up_at)) : "-";
 			cells[6] = fmt_bytes(in, pi.ip_bytes_in);
 			cells[7] = fmt_bytes(out, pi.ip_bytes_out);
 			cells[8] = echo_text(echo, &pi);
@@ -787,7 +787,7 @@ if_sess(const struct cmd *c, uint16_t id)
 	if (c->gw->fw == NULL || id == FW_IF_LOCAL)
 		return NULL;
 	s = (const struct gw_sess *)(uintptr_t)fw_interface_user(c->gw->fw, id);
-	return ps_has(&c->sessions, s) ? s : NULL;
+	return gws_ps_has(&c->sessions, s) ? s : NULL;
 }
 
 static const char *
@@ -839,11 +839,11 @@ fire_match(const struct cmd *c, const struct fw_conn_info *ci)
 	if (c->has_port && ci->orig.sport != c->port && ci->orig.dport != c->port &&
 	    ci->reply.sport != c->port && ci->reply.dport != c->port)
 		return false;
-	if (sel_active(c)) {
+	if (gws_sel_active(c)) {
 		const struct gw_peer *p = (const struct gw_peer *)(uintptr_t)ci->ipsec;
 
 		if (!if_selected(c, ci->in_if) && !if_selected(c, ci->out_if) &&
-		    !(ps_has(&c->peers, p) && peer_sel(c, p)))
+		    !(gws_ps_has(&c->peers, p) && gws_peer_sel(c, p)))
 			return false;
 	}
 	return true;
@@ -935,7 +935,7 @@ show_fire_session(struct cmd *c, bool section)
 			jw_bool(&c->jw, "ipsec", ci.ipsec != 0);
 			jw_tuple(c, "orig", &ci.orig);
 			jw_tuple(c, "reply", &ci.reply);
-			jw_secs(&c->jw, "expires_in_s", until(c->now, ci.expires_ns));
+			jw_secs(&c->jw, "expires_in_s", ns_until(c->now, ci.expires_ns));
 			jw_u64(&c->jw, "packets_orig", ci.packets[0]);
 			jw_u64(&c->jw, "packets_reply", ci.packets[1]);
 			jw_end_obj(&c->jw);
@@ -957,7 +957,7 @@ show_fire_session(struct cmd *c, bool section)
 			    fmt_ep(nat, ci.reply.src, ci.reply.sport);
 			cells[4] = ifs;
 			cells[5] = tcp_short(ci.tcp_state, ci.replied);
-			cells[6] = fmt_dur(ttl, until(c->now, ci.expires_ns));
+			cells[6] = fmt_dur(ttl, ns_until(c->now, ci.expires_ns));
 			tb_line(c->o, cols, NK(cols), cells);
 		}
 	}
@@ -1002,7 +1002,7 @@ show_fire_nat(struct cmd *c, bool section)
 		if (c->has_port && b.priv_port != c->port && b.gbl_port != c->port &&
 		    b.remote_port != c->port)
 			continue;
-		if (sel_active(c)) {
+		if (gws_sel_active(c)) {
 			for (ok = false, i = 0; i < c->n_sel_addrs; i++)
 				ok |= c->sel_addrs[i] == b.priv_ip;
 			if (!ok)

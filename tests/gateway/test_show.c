@@ -646,8 +646,8 @@ test_user(void)
 	CU_ASSERT_EQUAL(items(v, "failures")->n, 0);
 	jv_free(v);
 	t = h_ok(&n.s, "show user=dialin1");
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "User dialin1: connected (1 PPP session); static "
-	    "address 192.168.8.50"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "User dialin1: connected (1 PPP session)\n"
+	    "Configured, static address 192.168.8.50\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "IKE SAs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "IPsec SAs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "L2TP sessions"));
@@ -669,7 +669,8 @@ test_user(void)
 	CU_ASSERT_STRING_EQUAL(jv_str(v, "failures.0.peer.ip"), "198.51.100.3");
 	jv_free(v);
 	t = h_ok(&n.s, "show user dialin4");
-	CU_ASSERT_PTR_NOT_NULL(strstr(t, "User dialin4: not connected"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "User dialin4: not connected\nConfigured, address "
+	    "from the pool\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(t, "wrong password"));
 	free(t);
 	t = h_ok(&n.s, "show failures");
@@ -890,6 +891,10 @@ test_refusals(void)
 		{ "disconnect peer=192.0.2.9", GW_CTL_E_NOT_FOUND, 0 },
 		{ "show user=", GW_CTL_E_VALUE, 6 },
 		{ "show user", GW_CTL_E_INCOMPLETE, 10 },
+		{ "show user 0123456789012345678901234567890123456789012345678901234567890123",
+		    GW_CTL_E_VALUE, 11 },
+		{ "show user=0123456789012345678901234567890123456789012345678901234567890123",
+		    GW_CTL_E_VALUE, 6 },
 	};
 	struct net n;
 	char longw[GW_CTL_MAX_WORD + 16], longl[GW_CTL_MAX_LINE + 8];
