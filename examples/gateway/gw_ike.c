@@ -191,6 +191,12 @@ peer_down(struct gw *gw, uint64_t now, struct gw_peer *p, enum isakmp_reason why
 	if (p->dead)
 		return;
 	p->dead = true;
+	if (p->disc != 0) {
+		/* An operator's disconnect of it is over. */
+		p->disc = 0;
+		if (gw->n_disc > 0)
+			gw->n_disc--;
+	}
 	gw->st.peers_down++;
 	gw_log(gw, GW_LOG_ISAKMP, 6, "peer %s (%s) gone: %s",
 	    gw_ep_str(&p->remote, a, sizeof(a)), p->id, isakmp_reason_name(why));

@@ -102,6 +102,10 @@ gw_fail_note(struct gw *gw, const char *user, const struct rg_ep *peer, const ch
 	snprintf(f->why, sizeof(f->why), "%s", why);
 }
 
+/* The per-SA counters are summed as an array of uint64_t. */
+_Static_assert(sizeof(struct esp_sa_stats) % sizeof(uint64_t) == 0,
+    "struct esp_sa_stats holds only uint64_t counters");
+
 void
 gw_esp_gone(struct gw *gw, const struct esp_sa *in, const struct esp_sa *out)
 {
