@@ -259,7 +259,7 @@ cmd_prep(struct cmd *c)
 	}
 	np++;
 	c->peers.v = calloc(np, sizeof(uintptr_t));
-	c->sel_peers.v = calloc(np, sizeof(uintptr_t));
+	c->sel_peers.v = calloc(np + ns, sizeof(uintptr_t));
 	c->byid.v = calloc(np, sizeof(*c->byid.v));
 	c->ipsecs.v = calloc(ni + 1, sizeof(uintptr_t));
 	c->l2eps.v = calloc(np * GW_L2EP_MAX, sizeof(uintptr_t));
@@ -294,10 +294,10 @@ cmd_prep(struct cmd *c)
 		}
 		if (!gws_sel_active(c) || !gws_sess_sel(c, s))
 			continue;
-		if (c->has_user && sp != NULL && !gws_ps_has(&c->sel_peers, sp)) {
-			(void)ps_add(&c->sel_peers, np, sp);
-			qsort(c->sel_peers.v, c->sel_peers.n, sizeof(uintptr_t), cmp_uptr);
-		}
+		/* A peer may go in twice (two sessions): membership is all
+		 * that is asked of the set. */
+		if (c->has_user && sp != NULL)
+			(void)ps_add(&c->sel_peers, np + ns, sp);
 		if (s->fw_if != 0 && c->n_sel_ifs < ns)
 			c->sel_ifs[c->n_sel_ifs++] = s->fw_if;
 		if (s->addr != 0 && c->n_sel_addrs < ns)
@@ -1742,18 +1742,31 @@ gw_ctl_handle_timeout(struct gw *gw, uint64_t now)
 	}
 }
 
+static bool
+in_hits(struct gw_peer *const *hit, size_t n, const struct gw_peer *p)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (hit[k] == p)
+			return true;
+	return false;
+}
+
 static int
 do_disconnect(struct cmd *c)
 {
 	struct gw *gw = c->gw;
 	struct gw_sess *s;
-	struct gw_peer *p;
-	size_t nsess = 0, npeer = 0, k;
-	struct gw_peer *hit[64];
-	size_t nhit = 0;
+	struct gw_peer *p, **hit;
+	size_t nsess = 0, k, nhit = 0;
+	int rc = GW_CTL_OK;
 
 	if (gw->shut != SHUT_NONE)
 		return fail(c, GW_CTL_E_STATE, 0, "the gateway is shutting down");
+	/* Every client that may be hit is alive now: at most all peers. */
+	if ((hit = calloc(c->peers.n + 1, sizeof(*hit))) == NULL)
+		return fail(c, GW_CTL_E_NOMEM, 0, "out of memory");
 	if (c->has_user) {
 		for (s = gw->sessions; s != NULL; s = s->next) {
 			size_t first, n;
@@ -1768,34 +1781,38 @@ do_disconnect(struct cmd *c)
 			for (k = 0; k < n; k++)
 				if (strcasecmp(c->by_peer[first + k].s->user, c->user) != 0)
 					others = true;
-			if (p != NULL && !others) {
-				if (p->disc == DISC_NONE && !p->dead && nhit < 64)
+			if (p != NULL && !others && !p->dead) {
+				if (p->disc == DISC_NONE && !in_hits(hit, nhit, p) &&
+				    nhit < c->peers.n)
 					hit[nhit++] = p;
 			} else {
 				(void)ppp_session_close(s->ppp, c->now);
 			}
 		}
 	} else {
-		for (p = gw->peers; p != NULL; p = p->next)
-			if (!p->dead && gws_ep_match(c, &p->remote) && nhit < 64)
-				hit[nhit++] = p;
-		for (s = gw->sessions; s != NULL; s = s->next)
-			for (k = 0; k < nhit; k++)
-				if (s->l2ep != NULL && s->l2ep->peer == hit[k] && !s->ppp_done)
-					nsess++;
+		for (p = gw->peers; p != NULL; p = p->next) {
+			size_t first, n;
+
+			if (p->dead || !gws_ep_match(c, &p->remote) || nhit >= c->peers.n)
+				continue;
+			hit[nhit++] = p;
+			n = peer_sessions(c, p, &first);
+			for (k = 0; k < n; k++)
+				nsess += !c->by_peer[first + k].s->ppp_done;
+		}
 	}
-	for (k = 0; k < nhit; k++) {
-		if (hit[k]->disc == DISC_NONE)
-			npeer++;
+	for (k = 0; k < nhit; k++)
 		peer_disc_start(gw, c->now, hit[k]);
-	}
 	if (nsess == 0 && nhit == 0) {
 		char e[FMT_LEN];
 
 		if (c->has_user)
-			return fail(c, GW_CTL_E_NOT_FOUND, 0, "user %s has no session", c->user);
-		return fail(c, GW_CTL_E_NOT_FOUND, 0, "no client at %s", c->peer_port ?
-		    fmt_ep(e, c->peer_ip, c->peer_port) : pkt_ntoa(c->peer_ip, e));
+			rc = fail(c, GW_CTL_E_NOT_FOUND, 0, "user %s has no session", c->user);
+		else
+			rc = fail(c, GW_CTL_E_NOT_FOUND, 0, "no client at %s", c->peer_port ?
+			    fmt_ep(e, c->peer_ip, c->peer_port) : pkt_ntoa(c->peer_ip, e));
+		free(hit);
+		return rc;
 	}
 	{
 		char e[40];
@@ -1829,7 +1846,7 @@ do_disconnect(struct cmd *c)
 			    hit[k]->remote.port), hit[k]->id);
 		}
 	}
-	(void)npeer;
+	free(hit);
 	return GW_CTL_OK;
 }
 

@@ -787,9 +787,27 @@ test_disconnect_peer(void)
 	t = run_h(&n.s, "disconnect peer=198.51.100.101", &rc);
 	CU_ASSERT_EQUAL(rc, GW_CTL_E_NOT_FOUND);
 	free(t);
+	/* The hotel's address: both clients behind its NAT. */
+	{
+		struct jv *v = run_j(&n.s, "disconnect peer=198.51.100.2", GW_CTL_OK);
+
+		CU_ASSERT_EQUAL(jv_u64(v, "sessions"), 2);
+		CU_ASSERT_EQUAL(items(v, "peers")->n, 2);
+		jv_free(v);
+	}
+	CU_ASSERT_TRUE(sim_run(&n.s, 20 * S, sim_cond_ended, (void *)(intptr_t)n.h1));
+	CU_ASSERT_TRUE(sim_run(&n.s, 20 * S, sim_cond_ended, (void *)(intptr_t)n.h2));
+	sim_advance(&n.s, 10 * S);
+	CU_ASSERT_EQUAL(gw_session_count(n.s.gw), 0);
+	CU_ASSERT_EQUAL(gw_peer_count(n.s.gw), 0);
+	/* A client that dials again is served as before. */
+	(void)vc_connect(n.s.hosts[n.h1].vc, n.s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&n.s, 40 * S, sim_cond_up, (void *)(intptr_t)n.h1));
+	CU_ASSERT_EQUAL(pings(&n.s, n.h1, SIM_OFFICE_IP, 2), 2);
 	/* During shutdown the operator cannot start one. */
 	gw_shutdown(n.s.gw, n.s.now);
 	t = run_h(&n.s, "disconnect user=dialin1", &rc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "shutting down"));
 	CU_ASSERT_EQUAL(rc, GW_CTL_E_STATE);
 	free(t);
 	sim_free(&n.s);
