@@ -843,12 +843,17 @@ main(int argc, char **argv)
 			D.ep = epoll_create1(EPOLL_CLOEXEC);
 		if (D.ep < 0 || ctl_open(&D.ctl, &cc, D.ep, ctl_exec, ctl_log, NULL, err,
 		    sizeof(err)) != 0) {
-			say(3, "control socket: %s", D.ep < 0 ? strerror(errno) : err);
-			goto out;
+			/* Asked for by --ctl: a must; the default: serve anyway. */
+			say(D.ctl_path != NULL ? 3 : 4, "control socket: %s%s", D.ep < 0 ?
+			    strerror(errno) : err, D.ctl_path != NULL ? "" :
+			    "; serving without one (vpn-ctl will not reach this gateway)");
+			if (D.ctl_path != NULL || D.ep < 0)
+				goto out;
+		} else {
+			say(6, "control socket %s (vpn-ctl --socket %s)", D.ctl_path != NULL ?
+			    D.ctl_path : CTL_DEFAULT_PATH, D.ctl_path != NULL ? D.ctl_path :
+			    CTL_DEFAULT_PATH);
 		}
-		say(6, "control socket %s (vpn-ctl --socket %s)", D.ctl_path != NULL ?
-		    D.ctl_path : CTL_DEFAULT_PATH, D.ctl_path != NULL ? D.ctl_path :
-		    CTL_DEFAULT_PATH);
 	}
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
