@@ -405,7 +405,7 @@ set_timer(struct vc *vc, struct vc_conn *c, uint64_t when)
 static void
 conn_end(struct vc *vc, uint64_t now, struct vc_conn *c, const char *why, bool failed)
 {
-	bool was_up = c->state == VC_UP || c->state == VC_CLOSING;
+	bool was_up = c->info.up_ns != 0;
 
 	if (c->state == VC_DOWN || c->state == VC_IDLE)
 		return;
@@ -496,7 +496,8 @@ close_step(struct vc *vc, uint64_t now, struct vc_conn *c)
 		c->close_step = 3;
 		if (c->peer_id != 0)
 			(void)isakmp_peer_delete(vc->ike, now, c->peer_id);
-		conn_end(vc, now, c, "disconnected by the user", false);
+		/* A connection that never came up failed, whatever ended it. */
+		conn_end(vc, now, c, "disconnected by the user", c->info.up_ns == 0);
 		return;
 	default:
 		return;
@@ -814,13 +815,15 @@ pump(struct vc *vc, uint64_t now)
 			esp_event(vc, now, &ee);
 			more = true;
 		}
-		while (l2tp_next_event(vc->l2tp, &le)) {
-			l2tp_event(vc, now, &le);
-			more = true;
-		}
+		/* PPP first: its verdict (say, a failed authentication) explains
+		 * the L2TP teardown that the same datagrams brought. */
 		while (ppp_next_event(vc->ppp, &pe)) {
 			ppp_event(vc, now, &pe);
 			ppp_event_wipe(&pe);
+			more = true;
+		}
+		while (l2tp_next_event(vc->l2tp, &le)) {
+			l2tp_event(vc, now, &le);
 			more = true;
 		}
 	} while (more);

@@ -53,6 +53,12 @@ struct gw_hooks {
 	int (*rng)(void *user, void *buf, size_t len);
 	/* One log line (optional): level is syslog-style (3 error .. 7 debug). */
 	void (*log)(void *user, enum gw_log_cat cat, int level, const char *msg);
+	/* Wireshark key log (optional; NULL = off, the default).  One row of
+	 * Wireshark's UAT table "ikev1_decryption_table" (when a phase 1 comes
+	 * up) or "esp_sa" (each direction of an IPsec SA that comes up), in the
+	 * exact text of that table's file.  The row holds keys: write it where
+	 * only root reads it, and nowhere else. */
+	void (*keylog)(void *user, const char *table, const char *row);
 };
 
 /* Settings that are not in the router's script (command line). */

@@ -233,6 +233,10 @@ gw_new(struct gw **out, const struct gwconf *conf, const struct gw_options *opt,
 		    conf->system_name, pkt_ntoa(gw->public_ip, a), pkt_ntoa(gw->lan_ip, b),
 		    conf->n_ipsec_policies, conf->n_users, gw->fw ? "on" : "off");
 	}
+	if (gw->hooks.keylog != NULL)
+		gw_log(gw, GW_LOG_GW, 4, "KEY LOG ON: every IKE and ESP key of this "
+		    "gateway is written out for Wireshark; anyone who reads it decrypts "
+		    "all VPN traffic");
 	*out = gw;
 	return 0;
 }
@@ -470,6 +474,8 @@ gw_next_timeout(const struct gw *gw)
 	t = min64(t, gw_aaa_next_timeout(gw));
 	if (gw->shut != SHUT_NONE && gw->shut != SHUT_DONE)
 		t = min64(t, gw->shut_deadline);
+	if (gw->n_disc > 0)
+		t = min64(t, gw_ctl_next_timeout(gw));
 	return t;
 }
 
@@ -492,6 +498,8 @@ gw_handle_timeout(struct gw *gw, uint64_t now)
 	gw_events(gw, now);
 	if (gw_aaa_next_timeout(gw) <= now)
 		gw_aaa_handle_timeout(gw, now);
+	if (gw->n_disc > 0)
+		gw_ctl_handle_timeout(gw, now);
 	if (gw->shut != SHUT_NONE && gw->shut != SHUT_DONE)
 		shut_step(gw, now);
 }

@@ -128,6 +128,7 @@ ipsec_remove(struct gw *gw, struct gw_ipsec *s)
 				best = x;
 		p->cur = best;
 	}
+	gw_esp_gone(gw, s->in, s->out);
 	esp_sa_delete(gw->esp, s->in);
 	esp_sa_delete(gw->esp, s->out);
 	free(s);
@@ -171,6 +172,7 @@ ipsec_up(struct gw *gw, uint64_t now, struct isakmp_event *ev)
 	p->local.ip = ev->sa.local.ip;
 	p->local.port = ev->sa.local.port;
 	(void)isakmp_ipsec_sa_set_user(gw->ike, ev->ipsec_id, (uint64_t)(uintptr_t)s);
+	gw_keylog_ipsec(gw, &ev->sa);
 	sabridge_suite_name(&ev->sa, suite, sizeof(suite));
 	snprintf(p->suite, sizeof(p->suite), "%s", suite);
 	gw_log(gw, GW_LOG_IPSEC, 6, "IPsec SA up with peer %s (%s): %s %s%s, SPI in "
@@ -189,6 +191,12 @@ peer_down(struct gw *gw, uint64_t now, struct gw_peer *p, enum isakmp_reason why
 	if (p->dead)
 		return;
 	p->dead = true;
+	if (p->disc != 0) {
+		/* An operator's disconnect of it is over. */
+		p->disc = 0;
+		if (gw->n_disc > 0)
+			gw->n_disc--;
+	}
 	gw->st.peers_down++;
 	gw_log(gw, GW_LOG_ISAKMP, 6, "peer %s (%s) gone: %s",
 	    gw_ep_str(&p->remote, a, sizeof(a)), p->id, isakmp_reason_name(why));
@@ -212,6 +220,7 @@ gw_isakmp_event(struct gw *gw, uint64_t now, struct isakmp_event *ev)
 	switch (ev->type) {
 	case ISAKMP_EV_PHASE1_UP:
 		p = peer_of(gw, now, ev, true);
+		gw_keylog_phase1(gw, ev->ike_id);
 		gw_log(gw, GW_LOG_ISAKMP, 6, "ISAKMP MAIN Phase 1 (%s) completed with peer "
 		    "%s (%s)%s%s", "resp", gw_ep_str((const struct rg_ep *)&ev->remote, a,
 		    sizeof(a)), p != NULL ? p->id : "?",
@@ -222,6 +231,14 @@ gw_isakmp_event(struct gw *gw, uint64_t now, struct isakmp_event *ev)
 		gw_log_rl(gw, GW_LOG_ISAKMP, 5, "ISAKMP MAIN Phase 1 with peer %s failed: %s",
 		    gw_ep_str((const struct rg_ep *)&ev->remote, a, sizeof(a)),
 		    isakmp_strerror(ev->error));
+		{
+			struct rg_ep r = { .ip = ev->remote.ip, .port = ev->remote.port };
+			char why[64];
+
+			snprintf(why, sizeof(why), "phase 1: %s", ev->error != 0 ?
+			    isakmp_strerror(ev->error) : isakmp_reason_name(ev->reason));
+			gw_fail_note(gw, "", &r, why);
+		}
 		break;
 	case ISAKMP_EV_PHASE1_DOWN:
 		gw_log(gw, GW_LOG_ISAKMP, 7, "ISAKMP SA %llu with %s down: %s",

@@ -69,6 +69,9 @@ struct gw_peer {
 	char id[96];			/* the client's phase 1 ID, printable */
 	char suite[48];			/* ESP suite of cur, printable */
 	bool dead;			/* PEER_DOWN: freed once n_sessions == 0 */
+	/* Operator's "disconnect" (gw_show.c): stage, next check, deadline. */
+	uint8_t disc;
+	uint64_t disc_next, disc_deadline;
 };
 
 struct gw_pool {
@@ -112,6 +115,15 @@ struct gw_outq {
 
 enum gw_shut { SHUT_NONE = 0, SHUT_PPP, SHUT_L2TP, SHUT_IKE, SHUT_DONE };
 
+/* A recent failure the operator may ask about ("show user=NAME"). */
+#define GW_FAILS 32
+struct gw_fail {
+	uint64_t at;
+	char user[64];			/* printable, "" = not known */
+	struct rg_ep peer;
+	char why[64];
+};
+
 struct gw {
 	struct gwconf *conf;
 	struct gw_options opt;
@@ -152,6 +164,12 @@ struct gw {
 	struct gw_aaa *aaa;		/* RADIUS (gw_auth.c), NULL = not set up */
 
 	struct gw_stats st;
+	/* Operator interface (gw_show.c). */
+	struct esp_sa_stats esp_gone[2];	/* deleted SAs' counters: in, out */
+	uint32_t n_disc;		/* peers being disconnected */
+	struct gw_fail fails[GW_FAILS];	/* ring of recent failures */
+	uint32_t n_fails;
+	uint64_t ctl_commands, ctl_refused;
 	uint64_t now;			/* time of the call being processed */
 	uint32_t log_tokens;		/* rate limit of per-packet log lines */
 	uint64_t log_refill;
@@ -209,6 +227,19 @@ void gw_data_input(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n);
 bool gw_seal_l2tp(struct gw *gw, uint64_t now, struct gw_l2ep *ep,
     struct rg_pkt *p);
 uint16_t gw_suite_mtu(int enc_alg, int integ_alg, bool udp_encap);
+
+/* gw_show.c: the operator's disconnects run on the core's timers; a
+ * failure worth showing is noted. */
+uint64_t gw_ctl_next_timeout(const struct gw *gw);
+void gw_ctl_handle_timeout(struct gw *gw, uint64_t now);
+void gw_fail_note(struct gw *gw, const char *user, const struct rg_ep *peer,
+    const char *why);
+/* Counters of an SA pair that is deleted, kept in the totals. */
+void gw_esp_gone(struct gw *gw, const struct esp_sa *in, const struct esp_sa *out);
+
+/* gw_keylog.c: Wireshark key log rows through hooks.keylog (when set). */
+void gw_keylog_phase1(struct gw *gw, uint64_t ike_id);
+void gw_keylog_ipsec(struct gw *gw, const struct isakmp_ipsec_sa *sa);
 
 /* gw_apply.c */
 int gw_apply(struct gw *gw, char *err, size_t errlen);

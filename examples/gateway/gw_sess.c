@@ -415,6 +415,7 @@ auth_request(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_ev
 {
 	const struct gwconf_user *u = user_named(gw, ev->auth.user, ev->auth.user_len);
 	struct ppp_auth_result res;
+	bool addr_taken = false;
 	int rc;
 
 	memset(&res, 0, sizeof(res));
@@ -439,6 +440,7 @@ auth_request(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_ev
 		    "session, refused", s->user, pkt_ntoa(res.peer_addr, a));
 		res.accept = false;
 		res.peer_addr = 0;
+		addr_taken = true;
 	}
 	if (res.accept) {
 		gw->st.auth_ok++;
@@ -448,6 +450,10 @@ auth_request(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_ev
 		gw_log(gw, GW_LOG_PPP, 5, "PPP user %s from peer %s: authentication failed "
 		    "(%s)", s->user, s->l2ep->peer->id, u == NULL ? "unknown user" :
 		    "wrong password");
+		gw_fail_note(gw, s->user, &s->l2ep->peer->remote, u == NULL ?
+		    "PPP authentication: unknown user" : addr_taken ?
+		    "PPP: static address in use by another session" :
+		    "PPP authentication: wrong password");
 	}
 	rc = ppp_session_auth_reply(s->ppp, now, &res);
 	sodium_memzero(&res, sizeof(res));
@@ -469,6 +475,8 @@ address_wanted(struct gw *gw, uint64_t now, struct gw_sess *s)
 		gw->st.pool_exhausted++;
 		gw_log(gw, GW_LOG_PPP, 4, "PPP user %s: no address left in pool %s", s->user,
 		    pool >= 0 ? gw->pools[pool].name : "(none)");
+		gw_fail_note(gw, s->user, &s->l2ep->peer->remote, "IPCP: address pool "
+		    "exhausted");
 		(void)ppp_session_close(s->ppp, now);
 		return;
 	}

@@ -39,8 +39,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "gw.h"
 #include "gw_aaa.h"
+#include "gw_ctl.h"
+#include "keylog.h"
 #include "netio.h"
 #include "nft.h"
 #include "pkt.h"
@@ -67,6 +70,11 @@ struct daemon {
 	uint16_t dae_port;
 	struct rg_pkt pkts[BATCH];
 	struct rg_pkt out;
+	/* Operator interface: control socket (--ctl) and key log (--keylog). */
+	const char *ctl_path, *ctl_group, *keylog_dir;
+	bool no_ctl;
+	struct ctl_srv *ctl;
+	struct keylog *keylog;
 };
 
 static struct daemon D;
@@ -82,7 +90,9 @@ static void
 logline(void *user, enum gw_log_cat cat, int level, const char *msg)
 {
 	(void)user;
-	if (level > D.min_level && !(level == 7 && D.opt.debug[cat]))
+	/* The debug switches live in the core ("enable isakmp debug"). */
+	if (level > D.min_level && !(level == 7 && (D.gw != NULL ?
+	    gw_debug_get(D.gw, cat) : D.opt.debug[cat])))
 		return;
 	if (level < 0 || level > 7)
 		level = 7;
@@ -101,7 +111,8 @@ logline(void *user, enum gw_log_cat cat, int level, const char *msg)
 	}
 }
 
-static void say(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 say(int level, const char *fmt, ...)
@@ -155,6 +166,13 @@ usage(FILE *f)
 "      --max-clients N    at most N clients (default 16384)\n"
 "      --dae-port N       RADIUS Disconnect/CoA port (default 3799, 0 = off)\n"
 "  -d, --debug CAT        isakmp|ipsec|l2tp|ppp|fire|gateway|all debug lines\n"
+"      --ctl PATH         control socket for vpn-ctl (default " CTL_DEFAULT_PATH ",\n"
+"                         mode 0660, directory 0750)\n"
+"      --ctl-group GROUP  group that may use the control socket (default root's)\n"
+"      --no-ctl           no control socket\n"
+"      --keylog DIR       DEBUGGING ONLY: write every IKE and ESP key as Wireshark\n"
+"                         key tables to DIR/wireshark/ (0600; XDG_CONFIG_HOME=DIR\n"
+"                         tshark -r capture.pcap decrypts); off by default\n"
 "  -q, --quiet            warnings and errors only\n"
 "  -h, --help\n");
 }
@@ -530,6 +548,24 @@ reload(uint64_t now)
 	return 0;
 }
 
+/* ---- operator interface ------------------------------------------------ */
+
+static int
+ctl_exec(void *user, const char *line, size_t len, struct gw_ctl_out *out,
+    const struct ctl_peer *who)
+{
+	(void)user;
+	(void)who;
+	return gw_ctl_exec(D.gw, nio_now(), line, len, out);
+}
+
+static void
+ctl_log(void *user, int level, const char *msg)
+{
+	(void)user;
+	logline(NULL, GW_LOG_GW, level, msg);
+}
+
 static int
 run(void)
 {
@@ -557,6 +593,14 @@ run(void)
 			timeout = (int)((t - now + 999999) / 1000000);
 		if (stopping && timeout > 100)
 			timeout = 100;
+		if (D.ctl != NULL && ctl_next_timeout(D.ctl) != UINT64_MAX) {
+			uint64_t ct = ctl_next_timeout(D.ctl);
+			int cms = ct <= now ? 0 : ct - now > 60000000000ull ? 60000 :
+			    (int)((ct - now + 999999) / 1000000);
+
+			if (cms < timeout)
+				timeout = cms;
+		}
 		n = epoll_wait(D.ep, evs, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			return -1;
@@ -592,8 +636,12 @@ run(void)
 				read_fd(fd, RG_PATH_TUN, 0, now);
 			} else if (is_rad_fd(fd)) {
 				rad_input(D.rad, D.gw, now, fd);
+			} else if (ctl_owns(D.ctl, fd)) {
+				ctl_event(D.ctl, fd, evs[i].events, now);
 			}
 		}
+		if (D.ctl != NULL)
+			ctl_handle_timeout(D.ctl, nio_now());
 		now = nio_now();
 		if (gw_next_timeout(D.gw) <= now)
 			gw_handle_timeout(D.gw, now);
@@ -612,7 +660,7 @@ run(void)
 
 enum {
 	O_CHECK = 256, O_MAPFILE, O_TUN, O_PUBIP, O_NATPORTS, O_NOSTEER, O_APPLYIP,
-	O_PRINTNFT, O_APPLYNFT, O_MAXCL, O_DAEPORT
+	O_PRINTNFT, O_APPLYNFT, O_MAXCL, O_DAEPORT, O_CTL, O_CTLGROUP, O_NOCTL, O_KEYLOG
 };
 
 int
@@ -635,6 +683,10 @@ main(int argc, char **argv)
 		{ "max-clients", required_argument, NULL, O_MAXCL },
 		{ "dae-port", required_argument, NULL, O_DAEPORT },
 		{ "debug", required_argument, NULL, 'd' },
+		{ "ctl", required_argument, NULL, O_CTL },
+		{ "ctl-group", required_argument, NULL, O_CTLGROUP },
+		{ "no-ctl", no_argument, NULL, O_NOCTL },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -720,6 +772,10 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'q': D.min_level = 4; break;
+		case O_CTL: D.ctl_path = optarg; break;
+		case O_CTLGROUP: D.ctl_group = optarg; break;
+		case O_NOCTL: D.no_ctl = true; break;
+		case O_KEYLOG: D.keylog_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -794,6 +850,17 @@ main(int argc, char **argv)
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.rng = nio_rng;
 	hooks.log = logline;
+	if (D.keylog_dir != NULL) {
+		if (keylog_open(&D.keylog, D.keylog_dir, err, sizeof(err)) != 0) {
+			say(3, "--keylog: %s", err);
+			goto out;
+		}
+		hooks.user = D.keylog;
+		hooks.keylog = keylog_write;
+		say(4, "WARNING: --keylog %s: every IKE and ESP key is written to "
+		    "%s/wireshark/; anyone who reads it decrypts all VPN traffic of this "
+		    "gateway; for debugging only", D.keylog_dir, D.keylog_dir);
+	}
 	if (gw_new(&D.gw, D.conf, &D.opt, &hooks, err, sizeof(err)) != 0) {
 		say(3, "%s", err);
 		goto out;
@@ -826,6 +893,28 @@ main(int argc, char **argv)
 			    "replies from the internet");
 		}
 	}
+	if (!D.no_ctl) {
+		struct ctl_conf cc;
+
+		memset(&cc, 0, sizeof(cc));
+		cc.path = D.ctl_path;
+		cc.group = D.ctl_group;
+		if (D.ep < 0)
+			D.ep = epoll_create1(EPOLL_CLOEXEC);
+		if (D.ep < 0 || ctl_open(&D.ctl, &cc, D.ep, ctl_exec, ctl_log, NULL, err,
+		    sizeof(err)) != 0) {
+			/* Asked for by --ctl: a must; the default: serve anyway. */
+			say(D.ctl_path != NULL ? 3 : 4, "control socket: %s%s", D.ep < 0 ?
+			    strerror(errno) : err, D.ctl_path != NULL ? "" :
+			    "; serving without one (vpn-ctl will not reach this gateway)");
+			if (D.ctl_path != NULL || D.ep < 0)
+				goto out;
+		} else {
+			say(6, "control socket %s (vpn-ctl --socket %s)", D.ctl_path != NULL ?
+			    D.ctl_path : CTL_DEFAULT_PATH, D.ctl_path != NULL ? D.ctl_path :
+			    CTL_DEFAULT_PATH);
+		}
+	}
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
@@ -833,7 +922,8 @@ main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	D.fdsig = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
-	D.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (D.ep < 0)
+		D.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (D.fdsig < 0 || D.ep < 0 || add_fd(D.fdsig) || add_fd(D.fd500) ||
 	    add_fd(D.fd4500) || (D.fd1701 >= 0 && add_fd(D.fd1701)) ||
 	    (D.fdesp >= 0 && add_fd(D.fdesp)) || add_fd(D.fdtun)) {
@@ -853,6 +943,10 @@ main(int argc, char **argv)
 	    " and ESP" : "", D.tun);
 	rc = run() == 0 ? 0 : 1;
 out:
+	ctl_close(D.ctl);
+	if (D.keylog != NULL && keylog_errors(D.keylog) > 0)
+		say(4, "--keylog: %zu rows could not be written", keylog_errors(D.keylog));
+	keylog_close(D.keylog);
 	if (D.steer_on && nft_steer_remove(D.tun) != 0)
 		say(4, "could not remove the steering table");
 	if (D.rad != NULL) {

@@ -17,7 +17,8 @@ struct sb {
 	bool over;
 };
 
-static void put(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 put(struct sb *b, const char *fmt, ...)

@@ -41,7 +41,8 @@ gw_log_cb(void *user, enum gw_log_cat cat, int level, const char *msg)
 {
 	struct sim *s = user;
 
-	(void)cat;
+	if (level >= 7 && (unsigned)cat < GW_LOG_NCAT)
+		s->debug_lines[cat]++;
 	snprintf(s->log[s->log_n % 64], sizeof(s->log[0]), "%s", msg);
 	s->log_n++;
 	if (s->verbose || getenv("SIM_VERBOSE") != NULL)
@@ -68,8 +69,23 @@ sim_log_has(const struct sim *s, const char *needle)
 	return false;
 }
 
+static void
+keylog_cb(void *user, const char *table, const char *row)
+{
+	struct sim *s = user;
+
+	if (s->opts.keylog != NULL)
+		s->opts.keylog(s->opts.keylog_user, table, row);
+}
+
 int
 sim_init(struct sim *s, const char *conf_path)
+{
+	return sim_init2(s, conf_path, NULL);
+}
+
+int
+sim_init2(struct sim *s, const char *conf_path, const struct sim_opts *opts)
 {
 	struct gwconf_diag d;
 	struct gw_options o;
@@ -78,6 +94,8 @@ sim_init(struct sim *s, const char *conf_path)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	if (opts != NULL)
+		s->opts = *opts;
 	ts_rng_init(&sim_rng, 1);
 	s->now = 1000000000ull;
 	gwconf_diag_init(&d);
@@ -97,6 +115,8 @@ sim_init(struct sim *s, const char *conf_path)
 	h.user = s;
 	h.rng = rng_cb;
 	h.log = gw_log_cb;
+	if (s->opts.keylog != NULL)
+		h.keylog = keylog_cb;
 	if (gw_new(&s->gw, s->conf, &o, &h, err, sizeof(err)) != 0) {
 		fprintf(stderr, "gw_new: %s\n", err);
 		return -1;
@@ -330,6 +350,9 @@ from_gateway(struct sim *s, struct rg_pkt *p)
 	struct rg_ep hl, gl;
 	int h;
 
+	if (s->tap != NULL)
+		s->tap(s->tap_arg, false, p);
+
 	switch (p->path) {
 	case RG_PATH_UDP:
 		h = inbound_host(s, p->remote.ip, p->remote.port, &hl);
@@ -503,6 +526,8 @@ deliver_one(struct sim *s, struct flight *f)
 	p.remote = f->remote;
 	s->delivered++;
 	if (f->to < 0) {
+		if (s->tap != NULL)
+			s->tap(s->tap_arg, true, &p);
 		gw_input(s->gw, s->now, &p, 1);
 		if (p.path != RG_PATH_NONE)
 			from_gateway(s, &p);

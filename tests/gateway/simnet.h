@@ -27,6 +27,12 @@
 #define SIM_MAX_NATS	4
 #define SIM_MAX_MAP	256
 
+/* What sim_init2 adds to the gateway's hooks. */
+struct sim_opts {
+	void (*keylog)(void *user, const char *table, const char *row);
+	void *keylog_user;
+};
+
 struct sim_nat {
 	uint32_t pub_ip;
 	struct { uint32_t priv_ip; uint16_t priv_port, pub_port; bool used; } map[SIM_MAX_MAP];
@@ -71,10 +77,18 @@ struct sim {
 	char log[64][256];		/* the last gateway log lines */
 	int log_n;
 	bool verbose;
+	/* Sees every packet the gateway receives (to_gw) and sends, before
+	 * the gateway transforms it (set after sim_init; NULL = none). */
+	void (*tap)(void *arg, bool to_gw, const struct rg_pkt *p);
+	void *tap_arg;
+	struct sim_opts opts;		/* as given to sim_init2 */
+	uint32_t debug_lines[GW_LOG_NCAT];	/* level-7 lines logged, by category */
 };
 
 /* Builds the gateway from a configuration file (examples/gateway/...). */
 int sim_init(struct sim *s, const char *conf_path);
+/* The same with the gateway's key log hook (opts may be NULL). */
+int sim_init2(struct sim *s, const char *conf_path, const struct sim_opts *opts);
 void sim_free(struct sim *s);
 
 /* Adds a NAT; returns its index. */
