@@ -196,7 +196,7 @@ esp_in(struct gw *gw, uint64_t now, struct rg_pkt *p, const struct esp_endpoint 
 	 * other client can present it. */
 	if ((l2[0] & 0x80) && !fw_local_udp(gw, now, l2, ulen - PKT_UDP_HDR,
 	    peer->remote.ip, peer->remote.port, gw->public_ip, L2TP_UDP_PORT,
-	    1ull << 63 | (uint64_t)peer->remote.ip << 16 | peer->remote.port)) {
+	    gw_l2tp_flow_tag(peer))) {
 		drop(p, &gw->st.fw_drop);
 		return;
 	}

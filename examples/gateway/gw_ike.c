@@ -336,6 +336,25 @@ gw_esp_event(struct gw *gw, uint64_t now, const struct esp_event *ev)
 	}
 }
 
+uint64_t
+gw_l2tp_flow_tag(const struct gw_peer *p)
+{
+	return 1ull << 63 | (uint64_t)p->remote.ip << 16 | p->remote.port;
+}
+
+const struct gw_peer *
+gw_peer_of_tag(const struct gw *gw, uint64_t tag)
+{
+	const struct gw_peer *p;
+
+	for (p = gw->peers; p != NULL; p = p->next)
+		if (p->dead)
+			continue;
+		else if ((tag >> 63) ? gw_l2tp_flow_tag(p) == tag : (uint64_t)(uintptr_t)p == tag)
+			return p;
+	return NULL;
+}
+
 void
 gw_peers_free(struct gw *gw)
 {

@@ -198,6 +198,11 @@ void gw_esp_event(struct gw *gw, uint64_t now, const struct esp_event *ev);
 void gw_peer_maybe_free(struct gw *gw, struct gw_peer *p);
 struct gw_l2ep *gw_l2ep_get(struct gw *gw, struct gw_peer *p, uint16_t port);
 void gw_peers_free(struct gw *gw);
+/* The IPsec tag libfw keeps on a connection: a session's packets carry
+ * their peer, an L2TP control flow its peer's outer address and port
+ * (gw_l2tp_flow_tag), which outlives one IKE peer on purpose. */
+uint64_t gw_l2tp_flow_tag(const struct gw_peer *p);
+const struct gw_peer *gw_peer_of_tag(const struct gw *gw, uint64_t tag);
 
 /* gw_sess.c */
 void gw_l2tp_event(struct gw *gw, uint64_t now, const struct l2tp_event *ev);

@@ -840,10 +840,10 @@ fire_match(const struct cmd *c, const struct fw_conn_info *ci)
 	    ci->reply.sport != c->port && ci->reply.dport != c->port)
 		return false;
 	if (gws_sel_active(c)) {
-		const struct gw_peer *p = (const struct gw_peer *)(uintptr_t)ci->ipsec;
+		const struct gw_peer *p = gw_peer_of_tag(c->gw, ci->ipsec);
 
 		if (!if_selected(c, ci->in_if) && !if_selected(c, ci->out_if) &&
-		    !(gws_ps_has(&c->peers, p) && gws_peer_sel(c, p)))
+		    !(p != NULL && gws_peer_sel(c, p)))
 			return false;
 	}
 	return true;
