@@ -292,8 +292,10 @@ struct isakmp_policy {
  */
 struct isakmp_config {
 	size_t size;
-	uint32_t max_ike_sas;          /* IKE SAs, half-open included; 0 = 256 */
-	uint32_t max_half_open;        /* unauthenticated IKE SAs; 0 = 64 */
+	uint32_t max_ike_sas;          /* IKE SAs, half-open included; 0 = 32768 (10,000
+	                                  clients, each with a phase 1 rekey in flight) */
+	uint32_t max_half_open;        /* unauthenticated responder IKE SAs; when full the
+	                                  oldest is evicted for a new one; 0 = 1024 */
 	uint32_t max_peers;            /* 0 = max_ike_sas */
 	uint32_t max_ipsec_sas;        /* IPsec SA pairs in all; 0 = 4 * max_peers */
 	uint32_t max_ipsec_per_peer;   /* IPsec SA pairs of one peer; 0 = 8 */
@@ -304,6 +306,31 @@ struct isakmp_config {
 	uint64_t half_open_timeout_ns; /* negotiations (phase 1, Quick Mode responder), and
 	                                  how long a finished Quick Mode is kept to answer
 	                                  retransmissions; 0 = 30 s */
+	/*
+	 * Anti-clogging (see "Under attack" above).  Per-IP shares count the
+	 * responder IKE SAs made from one remote IP address (ports ignored: a
+	 * whole office behind one NAT address shares them).
+	 */
+	uint32_t max_half_open_per_ip; /* half-open responder SAs of one IP; when full its
+	                                  oldest is evicted; 0 = max_half_open / 4 (256) */
+	uint32_t max_ike_sas_per_ip;   /* responder IKE SAs (established and half-open) of
+	                                  one IP; 0 = max_ike_sas / 8 (4096) */
+	uint32_t cookie_threshold;     /* half-open responder SAs from which MM1 is answered
+	                                  statelessly (keyed responder cookie, state made at
+	                                  MM3); 0 = max_half_open / 4 (256); UINT32_MAX = never */
+	uint32_t cookie_threshold_per_ip; /* the same for one IP; 0 = max_half_open_per_ip / 4
+	                                  (64); UINT32_MAX = never */
+	uint32_t cookie_offers;        /* distinct MM1 SA payloads remembered for stateless
+	                                  answers (needed again for HASH_I at MM5); 1..4096,
+	                                  0 = 1024 */
+	uint64_t cookie_secret_ns;     /* responder cookie key rotation; a stateless cookie
+	                                  is accepted for 1 to 2 periods; 0 = 30 s */
+	/* Failed MM5 (online PSK guessing), a token bucket per remote IP and per policy. */
+	uint32_t auth_fail_burst_per_ip;       /* failures one IP may have in a row; 0 = 5 */
+	uint64_t auth_fail_interval_per_ip_ns; /* ... and one more each; 0 = 12 s */
+	uint32_t auth_fail_burst_per_policy;   /* failures on one policy in a row; 0 = 100 */
+	uint64_t auth_fail_interval_per_policy_ns; /* ... one more each; 0 = 100 ms */
+	uint32_t auth_fail_sources;    /* remote IPs remembered with failures; 0 = 4096 */
 };
 
 /*
@@ -353,7 +380,10 @@ enum isakmp_reason {
 	ISAKMP_REASON_DEAD,            /* DPD or retransmissions: peer unreachable */
 	ISAKMP_REASON_LOCAL,           /* the caller deleted it */
 	ISAKMP_REASON_INITIAL_CONTACT, /* the peer started over (INITIAL-CONTACT) */
-	ISAKMP_REASON_TIMEOUT          /* a negotiation did not complete in time */
+	ISAKMP_REASON_TIMEOUT,         /* a negotiation did not complete in time */
+	ISAKMP_REASON_AUTH_FAILED,     /* MM5 did not authenticate (or the failure rate
+	                                  limit refused to try): the negotiation is destroyed */
+	ISAKMP_REASON_EVICTED          /* a half-open negotiation made room for a newer one */
 };
 
 /*
@@ -402,6 +432,26 @@ struct isakmp_stats {
 	uint64_t rebind_refused;     /* authenticated packet from a new address not taken as a
 	                                move (replayed message ID, or no NAT-T) */
 	uint64_t timer_deferred;     /* handle_timeout stopped early: event queue nearly full */
+	/* Issue #13 (attackers on the internet): */
+	uint64_t half_open_evicted;  /* oldest half-open evicted: max_half_open reached */
+	uint64_t half_open_ip_evicted; /* ... evicted: the IP's max_half_open_per_ip reached */
+	uint64_t sa_ip_refused;      /* new negotiation refused: max_ike_sas_per_ip reached */
+	uint64_t cookies_sent;       /* MM2 answered statelessly (no state made) */
+	uint64_t cookies_valid;      /* MM3 whose stateless cookie verified: state made */
+	uint64_t cookies_invalid;    /* MM3 for no SA whose cookie did not verify (spoofed,
+	                                expired, or its SA offer was forgotten) */
+	uint64_t auth_fail_destroyed;   /* negotiations destroyed by a failed MM5 */
+	uint64_t auth_rate_limited;  /* MM5 refused untried: the IP's failure rate limit */
+	uint64_t auth_policy_limited; /* MM5 refused untried: the policy's failure rate limit
+	                                (only for IPs that failed before) */
+	uint64_t rx_wrong_address;   /* MM5 or later from another address than the SA's */
+	uint64_t initial_contact_spared; /* peers on the tuple kept: other identity/policy */
+	uint64_t rx_info_replays;    /* Informational replayed (message ID or DPD sequence
+	                                seen before on the IKE SA): ignored */
+	uint64_t dpd_extra_ignored;  /* R-U-THEREs after the first in one message */
+	uint64_t rx_qm_id_mismatch;  /* transport-mode IDci/IDcr not the negotiated address */
+	uint64_t events_coalesced;   /* PHASE1_FAILED of unauthenticated negotiations not
+	                                queued: queue 3/4 full (counted here instead) */
 };
 
 /* Read-only views for `show` (never keys or secrets). */
