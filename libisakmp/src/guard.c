@@ -430,13 +430,14 @@ iki_cookie_validated(struct isakmp_ctx *ctx, const uint8_t *rcookie)
 
 /* ---- failed MM5: rate limits per IP and per policy (GCRA) --------------- */
 
+/* GCRA: burst failures in a row, then one per interval. */
 static bool
 gcra_limited(uint64_t tat, uint64_t now, uint32_t burst, uint64_t interval)
 {
-	uint64_t span = interval != 0 && burst > UINT64_MAX / interval ? UINT64_MAX :
-	    (uint64_t)burst * interval;
+	uint64_t span = interval != 0 && burst - 1 > UINT64_MAX / interval ? UINT64_MAX :
+	    (uint64_t)(burst - 1) * interval;
 
-	return tat > now && tat - now >= span;
+	return tat > now && tat - now > span;
 }
 
 static void

@@ -124,6 +124,12 @@ extern "C" {
 #define ISAKMP_VERSION_PATCH 0
 #define ISAKMP_VERSION_STRING "1.0.0"
 
+/*
+ * Defined since the anti-clogging and rate-limit fields of struct
+ * isakmp_config / isakmp_stats (issue #13) exist.
+ */
+#define ISAKMP_HAS_ANTICLOG 1
+
 /* Well-known ports. */
 #define ISAKMP_PORT      500
 #define ISAKMP_NATT_PORT 4500
