@@ -71,6 +71,9 @@ struct dh {
 	EVP_PKEY *key;
 	uint8_t pub[MAX_KE];
 	size_t publen;
+#ifdef ISAKMP_FUZZING
+	bool fuzz_key;              /* fuzz build only: a stand-in key (crypto.c) */
+#endif
 };
 
 /* A Quick Mode exchange in progress (or just finished, kept for retransmissions). */
