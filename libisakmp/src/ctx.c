@@ -78,9 +78,9 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 	ctx->hooks = *hooks;
 	ctx->cfg = *cfg;
 	if (ctx->cfg.max_ike_sas == 0)
-		ctx->cfg.max_ike_sas = 256;
+		ctx->cfg.max_ike_sas = 32768;
 	if (ctx->cfg.max_half_open == 0)
-		ctx->cfg.max_half_open = 64;
+		ctx->cfg.max_half_open = 1024;
 	if (ctx->cfg.max_peers == 0)
 		ctx->cfg.max_peers = ctx->cfg.max_ike_sas;
 	if (ctx->cfg.max_ipsec_sas == 0)
@@ -100,6 +100,37 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 		ctx->cfg.retransmit_max = 16;  /* the backoff shift stays sane */
 	if (ctx->cfg.half_open_timeout_ns == 0)
 		ctx->cfg.half_open_timeout_ns = 30 * NS;
+	/* Anti-clogging and failure limits (issue #13); see isakmp.h. */
+	if (ctx->cfg.max_half_open_per_ip == 0)
+		ctx->cfg.max_half_open_per_ip = ctx->cfg.max_half_open / 4 ? ctx->cfg.max_half_open / 4 : 1;
+	if (ctx->cfg.max_ike_sas_per_ip == 0)
+		ctx->cfg.max_ike_sas_per_ip = ctx->cfg.max_ike_sas / 8 ? ctx->cfg.max_ike_sas / 8 : 1;
+	if (ctx->cfg.cookie_threshold == 0)
+		ctx->cfg.cookie_threshold = ctx->cfg.max_half_open / 4 ? ctx->cfg.max_half_open / 4 : 1;
+	if (ctx->cfg.cookie_threshold_per_ip == 0)
+		ctx->cfg.cookie_threshold_per_ip = ctx->cfg.max_half_open_per_ip / 4 ?
+		    ctx->cfg.max_half_open_per_ip / 4 : 1;
+	if (ctx->cfg.cookie_offers == 0)
+		ctx->cfg.cookie_offers = 1024;
+	if (ctx->cfg.cookie_offers > 4096)
+		ctx->cfg.cookie_offers = 4096;   /* the slot is 12 bits of the cookie */
+	ctx->cfg.cookie_offers = (ctx->cfg.cookie_offers + 3) / 4 * 4;
+	if (ctx->cfg.cookie_secret_ns == 0)
+		ctx->cfg.cookie_secret_ns = 30 * NS;
+	if (ctx->cfg.auth_fail_burst_per_ip == 0)
+		ctx->cfg.auth_fail_burst_per_ip = 5;
+	if (ctx->cfg.auth_fail_interval_per_ip_ns == 0)
+		ctx->cfg.auth_fail_interval_per_ip_ns = 12 * NS;
+	if (ctx->cfg.auth_fail_burst_per_policy == 0)
+		ctx->cfg.auth_fail_burst_per_policy = 100;
+	if (ctx->cfg.auth_fail_interval_per_policy_ns == 0)
+		ctx->cfg.auth_fail_interval_per_policy_ns = 100 * MS;
+	if (ctx->cfg.auth_fail_sources == 0)
+		ctx->cfg.auth_fail_sources = 4096;
+	if (ctx->cfg.auth_fail_sources > (1u << 24))
+		ctx->cfg.auth_fail_sources = 1u << 24;
+	ctx->cfg.auth_fail_sources = (ctx->cfg.auth_fail_sources + 3) / 4 * 4;
+
 	ctx->next_id = 1;
 	rg_heap_init(&ctx->heap);
 	if ((rc = iki_ik_rng(ctx, ctx->hkey, sizeof(ctx->hkey))) != 0)
@@ -111,7 +142,7 @@ isakmp_ctx_new(struct isakmp_ctx **out, const struct isakmp_config *cfg,
 		rc = ISAKMP_E_NOMEM;
 		goto fail;
 	}
-	if ((rc = iki_ikc_init(ctx)) != 0)
+	if ((rc = iki_guard_init(ctx)) != 0 || (rc = iki_ikc_init(ctx)) != 0)
 		goto fail;
 	*out = ctx;
 	return 0;
@@ -148,6 +179,7 @@ isakmp_ctx_free(struct isakmp_ctx *ctx)
 	iki_ht_fini(ctx, &ctx->peer_id);
 	iki_ht_fini(ctx, &ctx->peer_tuple);
 	iki_ht_fini(ctx, &ctx->ipsec_id);
+	iki_guard_fini(ctx);
 	iki_vec_fini(ctx, &ctx->ikes);
 	iki_vec_fini(ctx, &ctx->peers);
 	iki_vec_fini(ctx, &ctx->ipsecs);

@@ -78,6 +78,26 @@ iki_script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
 	return 0;
 }
 
+/*
+ * Where an encrypted message may come from: the SA's own addresses; for
+ * MM5 also the NAT-T float (RFC 3947 4: the same IP to our port 4500, from
+ * the peer's port 4500 unless NAT-D saw a NAT in front of it, which picks a
+ * port); on an established SA that floated, any address (an authenticated
+ * message then moves the peer: iki_msg_authenticated).
+ */
+static bool
+from_ok(const struct ike_sa *sa, const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+	if (iki_addr_eq(from, &sa->remote) && iki_addr_eq(to, &sa->local))
+		return true;
+	if (sa->state == S_ESTABLISHED)
+		return sa->natt && sa->floated;
+	return sa->state == S_R_MM4 && sa->natt && from->ip == sa->remote.ip &&
+	    to->ip == sa->local.ip && to->port == ISAKMP_NATT_PORT &&
+	    sa->local.port != ISAKMP_NATT_PORT &&
+	    (sa->nat_remote || from->port == ISAKMP_NATT_PORT);
+}
+
 static int
 encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct msg *m,
     const uint8_t *pkt, size_t len, const struct isakmp_addr *from,
@@ -94,9 +114,35 @@ encrypted_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, struct 
 		    (unsigned long long)sa->id, m->exch);
 		return ISAKMP_E_STATE;
 	}
+	if (!from_ok(sa, from, to)) {
+		ctx->st.rx_wrong_address++;
+		iki_rl_log(ctx, RL_ADDR, now, ISAKMP_LOG_WARN, "IKE SA %llu: exchange %u from "
+		    "%u.%u.%u.%u:%u to port %u, not the SA's %u.%u.%u.%u:%u: dropped",
+		    (unsigned long long)sa->id, m->exch, from->ip >> 24, (from->ip >> 16) & 255,
+		    (from->ip >> 8) & 255, from->ip & 255, from->port, to->port, sa->remote.ip >> 24,
+		    (sa->remote.ip >> 16) & 255, (sa->remote.ip >> 8) & 255, sa->remote.ip & 255,
+		    sa->remote.port);
+		return ISAKMP_E_STATE;
+	}
 	if (m->exch == EX_MAIN && sa->state == S_R_MM4) {
-		rc = iki_r_mm5_by_psk(ctx, now, sa, m, pkt, len, from, to);
-		goto out;
+		/*
+		 * One MM1..MM4 buys one try (after every candidate key): a failed
+		 * MM5 destroys the negotiation, is charged to the peer's IP and
+		 * the policy, and past their rate nothing is tried at all.
+		 */
+		struct pol *first = sa->pol;
+
+		if ((rc = iki_auth_limited(ctx, now, sa, first)) == 0) {
+			rc = iki_r_mm5_by_psk(ctx, now, sa, m, pkt, len, from, to);
+			if (rc == ISAKMP_E_AUTH || rc == ISAKMP_E_ID || rc == ISAKMP_E_PAYLOAD)
+				iki_auth_failed(ctx, now, sa, first);
+			else
+				goto out;
+		}
+		sodium_memzero(plain, sizeof(plain));
+		sa->last_err = rc;
+		iki_ike_remove(ctx, now, sa, ISAKMP_REASON_AUTH_FAILED, false);
+		return rc;
 	} else if (m->exch == EX_MAIN) {
 		memcpy(iv, sa->iv, sa->alg.blk);
 	} else if (m->exch == EX_QUICK && (q = iki_qm_find(sa, m->msgid)) != NULL) {
@@ -243,6 +289,9 @@ isakmp_input(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *pkt, size_t le
 	}
 	sa = iki_sa_lookup(ctx, &m, from, to);
 	if (sa == NULL) {
+		if (m.exch == EX_MAIN && memcmp(m.rcookie, iki_zero8, 8) != 0 && m.msgid == 0 &&
+		    !(m.flags & FL_E))
+			return iki_r_mm3_cookie(ctx, now, &m, pkt, len, from, to);
 		if (m.exch != EX_MAIN || memcmp(m.rcookie, iki_zero8, 8) != 0 || m.msgid != 0 ||
 		    (m.flags & FL_E)) {
 			/* No state: count and log at debug only, never answer. */

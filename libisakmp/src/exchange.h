@@ -152,6 +152,7 @@ void iki_add_vid(struct wbuf *w, const uint8_t *vid);
 int iki_add_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, struct wbuf *w);
 int iki_check_natd(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m);
 void iki_scan_vids(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m);
+void iki_natt_select(struct isakmp_ctx *ctx, struct ike_sa *sa);
 void iki_add_natoa(struct ike_sa *sa, struct wbuf *w, uint32_t ip);
 void iki_qm_natoa(struct ike_sa *sa, struct qm *q, const struct msg *m);
 void iki_msg_authenticated(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,
@@ -164,6 +165,8 @@ int iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const u
     size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to);
 int iki_r_mm3(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m, const uint8_t *pkt,
     size_t len);
+int iki_r_mm3_cookie(struct isakmp_ctx *ctx, uint64_t now, struct msg *m, const uint8_t *pkt,
+    size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to);
 int iki_mm_start(struct isakmp_ctx *ctx, uint64_t now, struct pol *pe,
     const struct isakmp_addr *local, const struct isakmp_addr *remote, struct peer *peer,
     bool ic, bool want_qm, uint64_t rekey_of);
@@ -195,6 +198,29 @@ void iki_dpd_probe(struct isakmp_ctx *ctx, struct ike_sa *sa, struct peer *p);
 void iki_dpd_ack(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, uint32_t seq);
 int iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     bool *removed);
+
+/* guard.c */
+void iki_rl_log(struct isakmp_ctx *ctx, int kind, uint64_t now, int level, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int iki_guard_init(struct isakmp_ctx *ctx);
+void iki_guard_fini(struct isakmp_ctx *ctx);
+int iki_admit_responder(struct isakmp_ctx *ctx, uint64_t now, uint32_t ip);
+int iki_src_attach(struct isakmp_ctx *ctx, struct ike_sa *sa);
+void iki_src_half_open_done(struct isakmp_ctx *ctx, struct ike_sa *sa);
+void iki_src_detach(struct isakmp_ctx *ctx, struct ike_sa *sa);
+bool iki_want_cookie(struct isakmp_ctx *ctx, uint32_t ip);
+int iki_cookie_make(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *icookie,
+    const struct isakmp_addr *from, const struct isakmp_addr *to, const uint8_t *sab,
+    size_t salen, uint8_t flags, uint8_t rcookie[8]);
+int iki_cookie_check(struct isakmp_ctx *ctx, uint64_t now, const uint8_t *icookie,
+    const uint8_t *rcookie, const struct isakmp_addr *from, const struct isakmp_addr *to,
+    const uint8_t **sab, size_t *salen, uint8_t *flags) __attribute__((warn_unused_result));
+void iki_cookie_validated(struct isakmp_ctx *ctx, const uint8_t *rcookie);
+int iki_auth_limited(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa, struct pol *pol);
+void iki_auth_failed(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa, struct pol *pol);
+void iki_ev_push_low(struct isakmp_ctx *ctx, uint64_t now, const struct isakmp_event *ev);
+/* Cookie flag bits (what MM2 announced). */
+enum { CKF_NATT_RFC = 1, CKF_NATT_DRAFT = 2, CKF_DPD = 4 };
 
 /* dispatch.c */
 int iki_script_check(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m,

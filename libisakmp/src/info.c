@@ -184,6 +184,57 @@ p1_responder_lifetime(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct pa
 	return 0;
 }
 
+/*
+ * An authenticated Informational seen before on this IKE SA: its message ID
+ * is one of the last 32, or it carries an R-U-THERE whose sequence number is
+ * not newer than the last one answered (RFC 3706 5.5: each probe has a new,
+ * increasing number), which catches replays older than the ring.  A replay
+ * is ignored whole: nothing answered, nothing moved, no liveness (counted;
+ * from a new address it is also a refused rebinding).  Otherwise the ID is
+ * remembered.
+ */
+static bool
+info_replayed(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
+{
+	const size_t ring = sizeof(sa->info_seen) / sizeof(sa->info_seen[0]);
+	bool stale = false;
+	size_t i;
+
+	for (i = 0; i < sa->info_seen_n; i++)
+		if (sa->info_seen[i] == m->msgid)
+			stale = true;
+	for (i = 1; i < m->n && !stale; i++) {
+		const struct payload *p = &m->pl[i];
+
+		if (p->type == PL_N && p->len >= 8 && rd16(p->body + 6) == N_DPD_R_U_THERE &&
+		    p->len == 8 + (size_t)p->body[5] + 4) {
+			uint32_t seq = rd32(p->body + 8 + p->body[5]);
+
+			/* Serial number arithmetic: newer means 1..2^31-1 ahead. */
+			if (sa->dpd_rx_any && (uint32_t)(seq - sa->dpd_rx_seq - 1) >= 0x7fffffffu)
+				stale = true;
+			break;
+		}
+	}
+	if (!stale) {
+		sa->info_seen[sa->info_seen_pos] = m->msgid;
+		sa->info_seen_pos = (uint8_t)((sa->info_seen_pos + 1) % ring);
+		if (sa->info_seen_n < ring)
+			sa->info_seen_n++;
+		return false;
+	}
+	ctx->st.rx_info_replays++;
+	if (m->from != NULL && !iki_addr_eq(m->from, &sa->remote))
+		ctx->st.rebind_refused++;
+	iki_rl_log(ctx, RL_REPLAY, m->now, ISAKMP_LOG_WARN, "IKE SA %llu: Informational %08x "
+	    "from %u.%u.%u.%u:%u seen before (replay): ignored", (unsigned long long)sa->id,
+	    m->msgid, m->from != NULL ? m->from->ip >> 24 : 0,
+	    m->from != NULL ? (m->from->ip >> 16) & 255 : 0,
+	    m->from != NULL ? (m->from->ip >> 8) & 255 : 0, m->from != NULL ? m->from->ip & 255 : 0,
+	    m->from != NULL ? m->from->port : 0);
+	return true;
+}
+
 int
 iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct msg *m,
     bool *removed)
@@ -192,6 +243,7 @@ iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const st
 	size_t alen = (size_t)(m->first + m->plen - after), i, k;
 	const struct payload *p;
 	uint8_t h[MAX_HASH];
+	bool answered = false;
 	int rc;
 
 	if ((rc = iki_qm_hash(ctx, sa, false, m->msgid, after, alen, NULL, 0, h)) != 0)
@@ -202,6 +254,8 @@ iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const st
 		    (unsigned long long)sa->id);
 		return ISAKMP_E_AUTH;
 	}
+	if (info_replayed(ctx, sa, m))
+		return 0;
 	iki_msg_authenticated(ctx, sa, m, false);
 	for (i = 1; i < m->n; i++) {
 		p = &m->pl[i];
@@ -216,6 +270,16 @@ iki_info_input(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const st
 			}
 			if (t == N_DPD_R_U_THERE && p->len == 8 + spisz + 4) {
 				ctx->st.dpd_rx++;
+				/* One answer per message, to the SA's own address only. */
+				if (answered) {
+					ctx->st.dpd_extra_ignored++;
+					continue;
+				}
+				answered = true;
+				sa->dpd_rx_any = true;
+				sa->dpd_rx_seq = rd32(p->body + 8 + spisz);
+				if (!iki_addr_eq(m->from, &sa->remote))
+					continue;
 				rc = iki_send_notify(ctx, sa, N_DPD_R_U_THERE_ACK, p->body + 8 + spisz, 4);
 				if (rc != 0)
 					return rc;

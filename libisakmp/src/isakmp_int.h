@@ -71,6 +71,9 @@ struct dh {
 	EVP_PKEY *key;
 	uint8_t pub[MAX_KE];
 	size_t publen;
+#ifdef ISAKMP_FUZZING
+	bool fuzz_key;              /* fuzz build only: a stand-in key (crypto.c) */
+#endif
 };
 
 /* A Quick Mode exchange in progress (or just finished, kept for retransmissions). */
@@ -137,11 +140,48 @@ struct pol {
 	struct pol *next;           /* in ctx->pols while linked */
 	uint32_t id;
 	uint32_t refs;              /* IKE SAs and peers using it */
+	uint64_t fail_tat;          /* failed MM5 rate (GCRA), guard.c */
 	bool linked;                /* false once isakmp_policy_delete() removed it */
 	struct isakmp_policy p;
 };
 
 struct peer;
+struct ike_sa;
+
+/*
+ * A remote IP address with responder IKE SAs (guard.c): its share of the
+ * tables and its half-open SAs, oldest first.  Freed when it has none.
+ */
+struct src {
+	struct hlink link;
+	uint32_t ip;
+	uint32_t n_ike, n_half_open;
+	struct ike_sa *ho_head, *ho_tail;
+};
+
+/* An IP address remembered with failed MM5s (GCRA: tat = theoretical arrival time). */
+struct failrec {
+	uint32_t ip;
+	uint64_t tat;               /* 0 = empty; past = no failure memory left */
+};
+
+/* A distinct MM1 SA payload kept for stateless answers (guard.c). */
+struct offer {
+	uint64_t digest;            /* keyed hash of the bytes; 0 = empty slot */
+	uint8_t *b;
+	size_t len;
+	uint64_t used;              /* last use (ns), for eviction */
+	bool validated;             /* an MM3 with a valid cookie used it */
+};
+
+/* A rate-limited log line (at most RL_BURST a second, the rest counted). */
+struct rlog {
+	uint64_t window;            /* start of the current second */
+	uint32_t n;                 /* lines in this window */
+	uint64_t suppressed;
+};
+enum { RL_HALF_OPEN, RL_SA_IP, RL_COOKIE, RL_AUTH, RL_AUTH_LIMIT, RL_ADDR, RL_REPLAY,
+	RL_QM_ID, RL_EVENTS, RL_N };
 
 struct ike_sa {
 	struct hlink by_cookie, by_id;
@@ -191,6 +231,14 @@ struct ike_sa {
 	size_t rid_len;
 	uint32_t seen[16];          /* recent authenticated message IDs (rebinding) */
 	uint8_t seen_pos;
+	uint32_t info_seen[32];     /* Informational message IDs seen (replays ignored) */
+	uint8_t info_seen_pos, info_seen_n;
+	bool dpd_rx_any;            /* an R-U-THERE was answered on this SA ... */
+	uint32_t dpd_rx_seq;        /* ... with this sequence number (newer ones only) */
+	struct src *src;            /* responder: the remote IP's share (guard.c) */
+	struct ike_sa *ho_prev, *ho_next;    /* the IP's half-open SAs, oldest first */
+	struct ike_sa *gho_prev, *gho_next;  /* all half-open responder SAs, oldest first */
+	bool ho_linked;
 	struct qm qm[MAX_P2];
 };
 
@@ -260,6 +308,16 @@ struct isakmp_ctx {
 	struct vec ikes, peers, ipsecs;
 	struct rg_heap heap;
 	size_t n_sas, n_half_open;
+	/* guard.c: per-IP shares, half-open FIFO, stateless cookies, failure limits. */
+	struct htab srcs;
+	size_t n_resp_half_open;
+	struct ike_sa *gho_head, *gho_tail;
+	uint8_t ck_key[2][16];      /* responder cookie keys; ck_cur is the current one */
+	uint8_t ck_cur;
+	uint64_t ck_rotate_at;      /* 0 = keys not made yet */
+	struct offer *offers;       /* cfg.cookie_offers slots, 4-way sets */
+	struct failrec *fails;      /* cfg.auth_fail_sources slots, 4-way sets */
+	struct rlog rl[RL_N];
 	uint64_t next_id;
 	struct outpkt *out_head, *out_tail;
 	struct isakmp_event *events;

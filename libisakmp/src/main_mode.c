@@ -134,7 +134,128 @@ iki_add_id_addr(struct wbuf *w, uint32_t ip, uint8_t proto, uint16_t port, size_
 		*start = s;
 }
 
-/* Responder: first Main Mode message (SA offer) -> MM2. */
+/*
+ * The phase 1 transform for the initiator's SA payload body sab under
+ * policy p: policy order decides, not the peer's order (macOS offers many).
+ * Sets *alg (lifetime capped at ours), *chosen / *cprop (the transform and
+ * its proposal inside sab) and *resp_life (we shortened the lifetime).
+ * Returns 0, ISAKMP_E_ATTR or ISAKMP_E_NO_PROPOSAL (counted, logged).
+ */
+static int
+choose_p1(struct isakmp_ctx *ctx, const struct isakmp_policy *p, const uint8_t *sab, size_t salen,
+    struct p1alg *alg, const uint8_t **chosen, const uint8_t **cprop, bool *resp_life)
+{
+	struct isakmp_p1_proposal got;
+	struct sa_iter it;
+	uint16_t auth;
+	uint32_t ours;
+	size_t i;
+
+	memset(alg, 0, sizeof(*alg));
+	*chosen = *cprop = NULL;
+	*resp_life = false;
+	for (i = 0; i < p->n_p1 && *chosen == NULL; i++) {
+		memset(&it, 0, sizeof(it));
+		while (iki_sa_next(sab, salen, &it)) {
+			if (iki_p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0)
+				return ISAKMP_E_ATTR;
+			if (auth == 1 && iki_p1_match(ctx, p, &p->p1[i], &got)) {
+				*chosen = it.tr;
+				*cprop = it.prop;
+				alg->p = got;
+				/*
+				 * Policy 0 means 28800 s: the peer never gets longer.
+				 * An absent lifetime attribute means 28800 s too (RFC
+				 * 2407 4.5).  The transform is echoed as proposed; a
+				 * shortened lifetime is announced with RESPONDER-LIFETIME
+				 * once the ISAKMP SA protects it (RFC 2407 4.6.3.1).
+				 */
+				ours = p->p1[i].life_s ? p->p1[i].life_s : 28800;
+				*resp_life = (alg->p.life_s ? alg->p.life_s : 28800) > ours;
+				if (alg->p.life_s == 0 || alg->p.life_s > ours)
+					alg->p.life_s = ours;
+				break;
+			}
+		}
+	}
+	if (*chosen == NULL || iki_ikc_alg_setup(ctx, alg) != 0) {
+		ctx->st.rx_no_proposal++;
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "no acceptable phase 1 proposal among those offered");
+		return ISAKMP_E_NO_PROPOSAL;
+	}
+	return 0;
+}
+
+/*
+ * MM2 into w: HDR, SA (the one chosen transform, echoed), and the vendor
+ * IDs of *flags (CKF_*) unless the answer would then be larger than the
+ * request of len bytes (RFC 2522's rule: no amplification before the
+ * peer's address is proven); *flags says what was announced.  Returns 0 or
+ * ISAKMP_E_LIMIT (even without them it would be larger).
+ */
+static int
+build_mm2(struct isakmp_ctx *ctx, struct wbuf *w, const uint8_t *icookie, const uint8_t *rcookie,
+    const uint8_t *cprop, const uint8_t *chosen, uint8_t *flags, size_t len)
+{
+	size_t j, s, s2;
+
+	for (j = 0; j < 2; j++) {
+		w->len = 0;
+		w->err = false;
+		iki_wb_header(w, icookie, rcookie, EX_MAIN, 0, 0);
+		s = iki_wb_begin(w, PL_SA);
+		iki_wb_u32(w, 1);
+		iki_wb_u32(w, 1);
+		s2 = iki_wb_sub(w, PL_NONE);
+		iki_wb_u8(w, cprop[4]);
+		iki_wb_u8(w, 1);
+		iki_wb_u8(w, 0);
+		iki_wb_u8(w, 1);
+		iki_wb_put(w, chosen, rd16(chosen + 2));
+		if (!w->err)
+			w->p[w->len - rd16(chosen + 2)] = PL_NONE;
+		iki_wb_end(w, s2);
+		iki_wb_end(w, s);
+		if (j == 0) {
+			if (*flags & (CKF_NATT_RFC | CKF_NATT_DRAFT))
+				iki_add_vid(w, (*flags & CKF_NATT_RFC) ? iki_VID_RFC3947 :
+				    iki_VID_DRAFT02N);
+			if (*flags & CKF_DPD)
+				iki_add_vid(w, iki_VID_DPD);
+		}
+		iki_finish_len(w);
+		if (w->len <= len && !w->err)
+			break;
+		*flags = 0;
+	}
+	if (w->len > len || w->err) {
+		ctx->st.amplification_refused++;
+		iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM2 of %zu bytes would exceed MM1 of %zu", w->len, len);
+		return ISAKMP_E_LIMIT;
+	}
+	return 0;
+}
+
+/* The CKF_* flags an SA with these vendor IDs announces in MM2. */
+static uint8_t
+sa_flags(const struct ike_sa *sa)
+{
+	uint8_t f = 0;
+
+	if (sa->natt)
+		f |= sa->natt_rfc ? CKF_NATT_RFC : CKF_NATT_DRAFT;
+	if (sa->peer_dpd)
+		f |= CKF_DPD;
+	return f;
+}
+
+/*
+ * Responder: first Main Mode message (SA offer) -> MM2.  Under pressure
+ * (cookie_threshold in all, or cookie_threshold_per_ip from this IP) MM2
+ * is answered without state, with a keyed responder cookie (guard.c);
+ * otherwise a half-open SA is made, after the oldest half-open one is
+ * evicted if the IP's or the table's share is full.
+ */
 int
 iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8_t *pkt,
     size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to)
@@ -142,15 +263,10 @@ iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8
 	const struct payload *sap = iki_pl_find(m, PL_SA, 0);
 	struct isakmp_policy *p = NULL;
 	struct pol *pe;
-	struct isakmp_p1_proposal got;
 	struct ike_sa *sa;
-	struct sa_iter it;
 	const uint8_t *chosen = NULL, *cprop = NULL;
-	size_t i, j, s, s2;
-	uint16_t auth;
-	uint32_t ours;
 	bool resp_life = false;
-	uint8_t buf[ISAKMP_MAX_PACKET];
+	uint8_t buf[ISAKMP_MAX_PACKET], flags;
 	struct wbuf w = { buf, 0, sizeof(buf), false, 0 };
 	struct p1alg alg;
 	int rc;
@@ -170,45 +286,50 @@ iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8
 	}
 	if ((rc = iki_sa_validate(ctx, sap->body, sap->len, 1)) != 0)
 		return rc;
-	if (ctx->n_half_open >= ctx->cfg.max_half_open) {
-		ctx->st.half_open_refused++;
-		iki_ik_log(ctx, ISAKMP_LOG_WARN, "half-open limit %u reached, Main Mode refused",
-		    ctx->cfg.max_half_open);
-		return ISAKMP_E_LIMIT;
-	}
-	/* Policy order decides, not the peer's order (macOS offers many). */
-	memset(&alg, 0, sizeof(alg));
-	for (i = 0; i < p->n_p1 && chosen == NULL; i++) {
-		memset(&it, 0, sizeof(it));
-		while (iki_sa_next(sap->body, sap->len, &it)) {
-			if (iki_p1_transform(ctx, it.tr, it.trlen, &got, &auth) != 0)
-				return ISAKMP_E_ATTR;
-			if (auth == 1 && iki_p1_match(ctx, p, &p->p1[i], &got)) {
-				chosen = it.tr;
-				cprop = it.prop;
-				alg.p = got;
-				/*
-				 * Policy 0 means 28800 s: the peer never gets longer.
-				 * An absent lifetime attribute means 28800 s too (RFC
-				 * 2407 4.5).  The transform is echoed as proposed; a
-				 * shortened lifetime is announced with RESPONDER-LIFETIME
-				 * once the ISAKMP SA protects it (RFC 2407 4.6.3.1).
-				 */
-				ours = p->p1[i].life_s ? p->p1[i].life_s : 28800;
-				resp_life = (alg.p.life_s ? alg.p.life_s : 28800) > ours;
-				if (alg.p.life_s == 0 || alg.p.life_s > ours)
-					alg.p.life_s = ours;
-				break;
-			}
+	if ((rc = choose_p1(ctx, p, sap->body, sap->len, &alg, &chosen, &cprop, &resp_life)) != 0)
+		return rc;
+	if (iki_want_cookie(ctx, from->ip)) {
+		uint8_t rcookie[8];
+		bool rfc = false, draft = false, dpd = false;
+		const struct payload *v;
+		size_t i;
+
+		for (i = 0; (v = iki_pl_find(m, PL_VID, i)) != NULL; i++) {
+			if (v->len < 16)
+				continue;
+			if (memcmp(v->body, iki_VID_RFC3947, 16) == 0)
+				rfc = true;
+			else if (memcmp(v->body, iki_VID_DRAFT02N, 16) == 0 ||
+			    memcmp(v->body, iki_VID_DRAFT02, 16) == 0 ||
+			    memcmp(v->body, iki_VID_DRAFT03, 16) == 0)
+				draft = true;
+			else if (memcmp(v->body, iki_VID_DPD, 16) == 0)
+				dpd = true;
 		}
+		flags = (uint8_t)((p->natt && rfc ? CKF_NATT_RFC : p->natt && draft ? CKF_NATT_DRAFT : 0) |
+		    (dpd ? CKF_DPD : 0));
+		/* The cookie carries what MM2 announces: decided first, without VIDs
+		 * if even the smallest MM2 with them would be too big. */
+		if ((rc = build_mm2(ctx, &w, m->icookie, iki_zero8, cprop, chosen, &flags, len)) != 0)
+			return rc;
+		if ((rc = iki_cookie_make(ctx, now, m->icookie, from, to, sap->body, sap->len, flags,
+		    rcookie)) != 0)
+			return rc;
+		memcpy(w.p + 8, rcookie, 8);
+		if ((rc = iki_out_queue(ctx, to, from, w.p, w.len)) != 0)
+			return rc;
+		ctx->st.cookies_sent++;
+		iki_rl_log(ctx, RL_COOKIE, now, ISAKMP_LOG_INFO, "MM1 from %u.%u.%u.%u:%u answered "
+		    "statelessly (%zu half-open)", from->ip >> 24, (from->ip >> 16) & 255,
+		    (from->ip >> 8) & 255, from->ip & 255, from->port, ctx->n_resp_half_open);
+		return 0;
 	}
-	if (chosen == NULL || iki_ikc_alg_setup(ctx, &alg) != 0) {
-		ctx->st.rx_no_proposal++;
-		iki_ik_log(ctx, ISAKMP_LOG_WARN, "no acceptable phase 1 proposal among those offered");
-		return ISAKMP_E_NO_PROPOSAL;
-	}
+	if ((rc = iki_admit_responder(ctx, now, from->ip)) != 0)
+		return rc;
 	if ((sa = iki_sa_new(ctx, now, false, m->icookie, to, from, pe, &rc)) == NULL)
 		return rc;
+	if ((rc = iki_src_attach(ctx, sa)) != 0)
+		goto fail;
 	sa->alg = alg;
 	sa->p1_resp_life = resp_life;
 	do {
@@ -223,44 +344,86 @@ iki_r_mm1(struct isakmp_ctx *ctx, uint64_t now, const struct msg *m, const uint8
 	iki_ike_rearm(ctx, sa);
 
 	/* MM2: HDR, SA (the one chosen transform), VIDs. */
-	for (j = 0; j < 2; j++) {
-		w.len = 0;
-		w.err = false;
-		iki_wb_header(&w, sa->icookie, sa->rcookie, EX_MAIN, 0, 0);
-		s = iki_wb_begin(&w, PL_SA);
-		iki_wb_u32(&w, 1);
-		iki_wb_u32(&w, 1);
-		s2 = iki_wb_sub(&w, PL_NONE);
-		iki_wb_u8(&w, cprop[4]);
-		iki_wb_u8(&w, 1);
-		iki_wb_u8(&w, 0);
-		iki_wb_u8(&w, 1);
-		iki_wb_put(&w, chosen, rd16(chosen + 2));
-		if (!w.err)
-			w.p[w.len - rd16(chosen + 2)] = PL_NONE;
-		iki_wb_end(&w, s2);
-		iki_wb_end(&w, s);
-		if (j == 0) {
-			if (sa->natt)
-				iki_add_vid(&w, sa->natt_rfc ? iki_VID_RFC3947 : iki_VID_DRAFT02N);
-			if (sa->peer_dpd)
-				iki_add_vid(&w, iki_VID_DPD);
-		}
-		iki_finish_len(&w);
-		if (w.len <= len)
-			break;
-	}
-	if (w.len > len) {
-		ctx->st.amplification_refused++;
-		iki_ik_log(ctx, ISAKMP_LOG_WARN, "MM2 of %zu bytes would exceed MM1 of %zu", w.len, len);
-		rc = ISAKMP_E_LIMIT;
+	flags = sa_flags(sa);
+	if ((rc = build_mm2(ctx, &w, sa->icookie, sa->rcookie, cprop, chosen, &flags, len)) != 0)
 		goto fail;
-	}
 	if ((rc = iki_store(ctx, &sa->last_rx, &sa->last_rx_len, pkt, len)) != 0 ||
 	    (rc = iki_queue_stored(ctx, sa, &w, true)) != 0)
 		goto fail;
 	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: MM1 accepted, enc %u/%u hash %u group %u%s",
 	    (unsigned long long)sa->id, alg.p.enc, alg.p.key_bits, alg.p.hash, alg.p.group,
+	    sa->natt ? ", NAT-T" : "");
+	return 0;
+fail:
+	iki_sa_destroy(ctx, sa);
+	return rc;
+}
+
+/*
+ * Responder: an MM3 that found no SA.  If its responder cookie is one we
+ * made statelessly (iki_r_mm1 under pressure) for this initiator cookie and
+ * these addresses, the peer got our MM2 at its source address: the SA is
+ * made now, as MM1 would have made it (the SA offer comes from the offer
+ * table, what MM2 announced from the cookie), and MM3 is handled.
+ * Otherwise ISAKMP_E_NO_SA (counted in rx_no_sa and cookies_invalid).
+ */
+int
+iki_r_mm3_cookie(struct isakmp_ctx *ctx, uint64_t now, struct msg *m, const uint8_t *pkt,
+    size_t len, const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+	const uint8_t *sab, *chosen, *cprop;
+	size_t salen;
+	uint8_t flags;
+	struct pol *pe;
+	struct ike_sa *sa;
+	struct p1alg alg;
+	bool resp_life;
+	int rc;
+
+	if (iki_cookie_check(ctx, now, m->icookie, m->rcookie, from, to, &sab, &salen, &flags) != 0) {
+		ctx->st.rx_no_sa++;
+		ctx->st.cookies_invalid++;
+		iki_rl_log(ctx, RL_COOKIE, now, ISAKMP_LOG_DEBUG, "Main Mode from %u.%u.%u.%u:%u for "
+		    "no SA and without a valid cookie dropped", from->ip >> 24, (from->ip >> 16) & 255,
+		    (from->ip >> 8) & 255, from->ip & 255, from->port);
+		return ISAKMP_E_NO_SA;
+	}
+	if ((rc = iki_pl_parse(ctx, pkt + HDR_LEN, len - HDR_LEN, m)) != 0 ||
+	    (rc = iki_script_check(ctx, NULL, m, MSG_MM3)) != 0)
+		return rc;
+	if ((pe = iki_pol_for_peer(ctx, from->ip)) == NULL) {
+		ctx->st.rx_no_policy++;
+		iki_ik_log(ctx, ISAKMP_LOG_INFO, "no policy for peer %u.%u.%u.%u",
+		    from->ip >> 24, (from->ip >> 16) & 255, (from->ip >> 8) & 255, from->ip & 255);
+		return ISAKMP_E_NO_POLICY;
+	}
+	if ((rc = choose_p1(ctx, &pe->p, sab, salen, &alg, &chosen, &cprop, &resp_life)) != 0)
+		return rc;
+	if ((rc = iki_admit_responder(ctx, now, from->ip)) != 0)
+		return rc;
+	if ((sa = iki_sa_new(ctx, now, false, m->icookie, to, from, pe, &rc)) == NULL)
+		return rc;
+	if ((rc = iki_src_attach(ctx, sa)) != 0 ||
+	    (rc = iki_store(ctx, &sa->sai_b, &sa->sai_len, sab, salen)) != 0)
+		goto fail;
+	iki_cookie_validated(ctx, m->rcookie);
+	memcpy(sa->rcookie, m->rcookie, 8);
+	sa->alg = alg;
+	sa->p1_resp_life = resp_life;
+	sa->natt_rfc = (flags & CKF_NATT_RFC) != 0;
+	sa->natt_draft = (flags & CKF_NATT_DRAFT) != 0;
+	sa->peer_dpd = (flags & CKF_DPD) != 0;
+	iki_natt_select(ctx, sa);
+	sa->state = S_R_MM2;
+	sa->deadline = now + ctx->cfg.half_open_timeout_ns;
+	ctx->st.cookies_valid++;
+	if ((rc = iki_r_mm3(ctx, sa, m, pkt, len)) != 0)
+		goto fail;   /* a bad MM3 leaves no state behind */
+	iki_ike_rearm(ctx, sa);
+	iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu: MM3 with a valid stateless cookie from "
+	    "%u.%u.%u.%u:%u, enc %u/%u hash %u group %u%s", (unsigned long long)sa->id,
+	    from->ip >> 24, (from->ip >> 16) & 255, (from->ip >> 8) & 255, from->ip & 255,
+	    from->port, alg.p.enc, alg.p.key_bits, alg.p.hash, alg.p.group,
 	    sa->natt ? ", NAT-T" : "");
 	return 0;
 fail:

@@ -111,6 +111,8 @@ isakmp_reason_name(enum isakmp_reason reason)
 	case ISAKMP_REASON_LOCAL: return "deleted locally";
 	case ISAKMP_REASON_INITIAL_CONTACT: return "initial contact";
 	case ISAKMP_REASON_TIMEOUT: return "negotiation timed out";
+	case ISAKMP_REASON_AUTH_FAILED: return "authentication failed";
+	case ISAKMP_REASON_EVICTED: return "evicted for a newer negotiation";
 	default: return "unknown reason";
 	}
 }

@@ -168,6 +168,13 @@ iki_scan_vids(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
 		else if (memcmp(p->body, iki_VID_DPD, 16) == 0)
 			sa->peer_dpd = true;
 	}
+	iki_natt_select(ctx, sa);
+}
+
+/* NAT-T is used when the policy allows it and the peer announced it (RFC first). */
+void
+iki_natt_select(struct isakmp_ctx *ctx, struct ike_sa *sa)
+{
 	if (iki_pol(ctx, sa)->natt && (sa->natt_rfc || sa->natt_draft)) {
 		sa->natt = true;
 		sa->natd_type = sa->natt_rfc ? PL_NATD : PL_NATD_DRAFT;

@@ -198,7 +198,7 @@ iki_ev_peer(const struct peer *p, struct isakmp_event *ev, enum isakmp_event_typ
 }
 
 static void
-ev_ike(struct isakmp_ctx *ctx, const struct ike_sa *sa, enum isakmp_event_type type,
+ev_ike(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa, enum isakmp_event_type type,
     enum isakmp_reason reason, int error, uint64_t replaces)
 {
 	struct isakmp_event ev;
@@ -228,7 +228,11 @@ ev_ike(struct isakmp_ctx *ctx, const struct ike_sa *sa, enum isakmp_event_type t
 		ev.remote_id_len = sa->rid_len;
 		memcpy(ev.remote_id, sa->rid, sa->rid_len);
 	}
-	iki_ev_push(ctx, &ev);
+	/* An evicted unauthenticated negotiation (a flood): must not crowd the queue. */
+	if (reason == ISAKMP_REASON_EVICTED)
+		iki_ev_push_low(ctx, now, &ev);
+	else
+		iki_ev_push(ctx, &ev);
 }
 
 /* ---- removal -------------------------------------------------------------- */
@@ -296,13 +300,13 @@ iki_ike_remove(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, enum isa
 	if (sa->state == S_ESTABLISHED) {
 		if (deletes && sa->pol->p.send_deletes)
 			iki_send_delete_isakmp(ctx, sa);
-		ev_ike(ctx, sa, ISAKMP_EV_PHASE1_DOWN,
+		ev_ike(ctx, now, sa, ISAKMP_EV_PHASE1_DOWN,
 		    sa->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause, 0, 0);
 		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu down: %s", (unsigned long long)sa->id,
 		    isakmp_reason_name(sa->replaced_by != 0 ? ISAKMP_REASON_REKEYED : cause));
 	} else {
 		ctx->st.phase1_failed++;
-		ev_ike(ctx, sa, ISAKMP_EV_PHASE1_FAILED, cause, sa->last_err, 0);
+		ev_ike(ctx, now, sa, ISAKMP_EV_PHASE1_FAILED, cause, sa->last_err, 0);
 		iki_ik_log(ctx, ISAKMP_LOG_INFO, "IKE SA %llu failed: %s (%s)",
 		    (unsigned long long)sa->id, isakmp_reason_name(cause),
 		    isakmp_strerror(sa->last_err));
@@ -346,14 +350,18 @@ iki_peer_teardown(struct isakmp_ctx *ctx, uint64_t now, struct peer *p, enum isa
 }
 
 /*
- * INITIAL-CONTACT (RFC 2407 4.6.3.3) on an authenticated phase 1: every peer
- * with the same full outer tuple started over; drop it (no Delete).
+ * INITIAL-CONTACT (RFC 2407 4.6.3.3) on an authenticated phase 1: the peer
+ * that authenticated with the same identity (phase 1 ID) and policy from the
+ * same full outer tuple started over; drop it (no Delete).  A peer on the
+ * tuple with another identity or policy is another client (one whose
+ * address an attacker spoofed, or one behind the same NAT mapping): kept.
  */
 static void
 initial_contact(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa)
 {
 	struct hlink *l;
 	struct peer *p;
+	bool spared = false;
 
 	for (;;) {
 		p = NULL;
@@ -361,11 +369,22 @@ initial_contact(struct isakmp_ctx *ctx, uint64_t now, const struct ike_sa *sa)
 		    l != NULL; l = iki_ht_next(l)) {
 			struct peer *c = HT_ENTRY(l, struct peer, by_tuple);
 
-			if (c != sa->peer && iki_addr_eq(&c->local, &sa->local) &&
-			    iki_addr_eq(&c->remote, &sa->remote)) {
-				p = c;
-				break;
+			if (c == sa->peer || !iki_addr_eq(&c->local, &sa->local) ||
+			    !iki_addr_eq(&c->remote, &sa->remote))
+				continue;
+			if (c->pol != sa->pol || c->rid_type != sa->rid_type ||
+			    c->rid_len != sa->rid_len || memcmp(c->rid, sa->rid, sa->rid_len) != 0) {
+				if (!spared) {
+					spared = true;
+					ctx->st.initial_contact_spared++;
+					iki_ik_log(ctx, ISAKMP_LOG_WARN, "IKE SA %llu: INITIAL-CONTACT "
+					    "keeps peer %llu on the same tuple: another identity or policy",
+					    (unsigned long long)sa->id, (unsigned long long)c->id);
+				}
+				continue;
 			}
+			p = c;
+			break;
 		}
 		if (p == NULL)
 			return;
@@ -444,7 +463,7 @@ iki_peer_phase1_up(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa)
 	p->dpd_due = 0;
 	p->dpd_first = 0;
 	p->dpd_outstanding = 0;
-	ev_ike(ctx, sa, ISAKMP_EV_PHASE1_UP, ISAKMP_REASON_NONE, 0, prev != NULL ? prev->id : 0);
+	ev_ike(ctx, now, sa, ISAKMP_EV_PHASE1_UP, ISAKMP_REASON_NONE, 0, prev != NULL ? prev->id : 0);
 	iki_peer_refresh(ctx, now, p);
 }
 

@@ -252,6 +252,53 @@ bad:
 	return ISAKMP_E_ID;
 }
 
+/*
+ * Responder, transport mode: the selectors' addresses must be the ones
+ * phase 1 negotiated, or another client's traffic could be claimed.  IDci
+ * must be the initiator's outer address or, when NAT-D found a NAT in front
+ * of it, the original address its NAT-OA announces (without NAT-T there is
+ * no NAT-D, so a NAT that passes ESP through cannot be ruled out: then the
+ * ID_IPV4_ADDR the peer authenticated in phase 1); IDcr our address or,
+ * when we are behind a NAT, the address the peer sent to (its NAT-OA, any
+ * if it sent none).  An ID_FQDN (Windows XP on rekey) carries no address.
+ * ISAKMP_E_ID (rx_qm_id_mismatch, rx_bad_id): INVALID-ID-INFORMATION.
+ */
+static int
+qm_check_addrs(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct qm *q,
+    const struct msg *m, const struct payload *idi, const struct payload *idr)
+{
+	const struct payload *oai = iki_pl_find(m, sa->natoa_type, 0);
+	const struct payload *oar = iki_pl_find(m, sa->natoa_type, 1);
+	uint32_t ip;
+
+	if (idi == NULL || idr == NULL || iki_encap_tunnel(q->encap))
+		return 0;
+	if (idi->body[0] == 1) {
+		ip = rd32(idi->body + 4);
+		if (ip != sa->remote.ip && !(sa->nat_remote && oai != NULL && oai->len == 8 &&
+		    oai->body[0] == 1 && rd32(oai->body + 4) == ip) &&
+		    !(!sa->natt && sa->rid_type == 1 && sa->rid_len == 4 && rd32(sa->rid) == ip))
+			goto bad;
+	}
+	if (idr->body[0] == 1) {
+		ip = rd32(idr->body + 4);
+		if (ip != sa->local.ip && !(sa->nat_local && (oar == NULL || (oar->len == 8 &&
+		    oar->body[0] == 1 && rd32(oar->body + 4) == ip))))
+			goto bad;
+	}
+	return 0;
+bad:
+	ctx->st.rx_qm_id_mismatch++;
+	ctx->st.rx_bad_id++;
+	iki_rl_log(ctx, RL_QM_ID, now, ISAKMP_LOG_WARN, "IKE SA %llu: Quick Mode from "
+	    "%u.%u.%u.%u:%u: ID %u.%u.%u.%u is not the negotiated %s address: "
+	    "INVALID-ID-INFORMATION", (unsigned long long)sa->id, sa->remote.ip >> 24,
+	    (sa->remote.ip >> 16) & 255, (sa->remote.ip >> 8) & 255, sa->remote.ip & 255,
+	    sa->remote.port, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255,
+	    ip == rd32(idi->body + 4) && idi->body[0] == 1 ? "initiator's" : "responder's");
+	return ISAKMP_E_ID;
+}
+
 /* The hash payload must come first in every phase 2 / Informational message. */
 int
 iki_first_hash(struct isakmp_ctx *ctx, struct ike_sa *sa, const struct msg *m)
@@ -363,6 +410,8 @@ iki_r_qm1(struct isakmp_ctx *ctx, uint64_t now, struct ike_sa *sa, const struct 
 	q->nilen = n->len;
 	q->nrlen = n->len > 32 ? 32 : (n->len < 16 ? 16 : n->len);
 	iki_qm_natoa(sa, q, m);
+	if ((rc = qm_check_addrs(ctx, now, sa, q, m, idi, idr)) != 0)
+		goto fail;
 	if (iki_encap_udp(q->encap) && !iki_encap_tunnel(q->encap)) {
 		if (q->natoa_i == 0)
 			q->natoa_i = sa->remote.ip;

@@ -78,6 +78,7 @@ iki_sa_destroy(struct isakmp_ctx *ctx, struct ike_sa *sa)
 	if ((moved = iki_vec_del(&ctx->ikes, sa->vidx)) != NULL)
 		moved->vidx = sa->vidx;
 	rg_heap_release(&ctx->heap, &sa->tm.node);
+	iki_src_detach(ctx, sa);
 	if (sa->state != S_ESTABLISHED && ctx->n_half_open > 0)
 		ctx->n_half_open--;
 	ctx->n_sas--;
@@ -145,6 +146,7 @@ iki_sa_established(struct isakmp_ctx *ctx, struct ike_sa *sa)
 {
 	if (ctx->n_half_open > 0)
 		ctx->n_half_open--;
+	iki_src_half_open_done(ctx, sa);
 	sa->state = S_ESTABLISHED;
 }
 

@@ -307,7 +307,7 @@ inject(struct harness *h, struct isakmp_ctx *ctx, uint8_t exch, uint32_t msgid,
 	    iki_ikc_cbc(sa->alg.cipher, true, sa->enckey, iv, pkt + 4 + HDR_LEN, n - HDR_LEN,
 	    pkt + 4 + HDR_LEN) != 0)
 		return -1002;
-	from = sa->remote;
+	from = h->inject_from != NULL ? *h->inject_from : sa->remote;
 	to = sa->local;
 	if (to.port == ISAKMP_NATT_PORT)
 		return isakmp_input(ctx, h->now, pkt, n + 4, &from, &to);

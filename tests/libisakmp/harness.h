@@ -38,6 +38,8 @@ struct harness {
 	/* optional packet filter: return false to drop; may modify */
 	bool (*filter)(struct harness *h, bool c2s, uint8_t *pkt, size_t *len);
 	void *fuser;
+	/* h_inject_s/_c: the source address to use instead of the SA's (NULL = the SA's) */
+	const struct isakmp_addr *inject_from;
 };
 
 void h_policy_default(struct isakmp_policy *p);

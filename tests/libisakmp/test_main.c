@@ -16,6 +16,7 @@ void test_payload_register(void);
 void test_proposal_register(void);
 void test_tables_register(void);
 void test_msgcrypt_register(void);
+void test_harden_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -33,6 +34,7 @@ static const ts_register_fn suites[] = {
 	test_proposal_register,
 	test_tables_register,
 	test_msgcrypt_register,
+	test_harden_register,
 };
 
 int

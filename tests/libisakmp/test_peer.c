@@ -297,8 +297,9 @@ test_failure_reasons(void)
 	CU_ASSERT_EQUAL(h_initiate(&h, &cpeer), 0);
 	h_pump(&h);
 	h_run_until(&h, h.now + 300 * SEC);
+	/* A failed MM5 ends the responder's negotiation at once (issue #13). */
 	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_FAILED, &ev));
-	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_TIMEOUT);
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_AUTH_FAILED);
 	CU_ASSERT_EQUAL(ev.error, ISAKMP_E_AUTH);
 	CU_ASSERT_EQUAL(ev.peer_id, 0);       /* half-open: no peer yet */
 	CU_ASSERT_FALSE(h_find_event(&h.s, ISAKMP_EV_PEER_DOWN, NULL));
@@ -309,6 +310,40 @@ test_failure_reasons(void)
 	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_DEAD);
 	CU_ASSERT_EQUAL(ev.peer_id, cpeer);
 	CU_ASSERT_EQUAL(isakmp_next_timeout(h.c.ctx), UINT64_MAX);
+	CU_ASSERT_EQUAL(isakmp_next_timeout(h.s.ctx), UINT64_MAX);
+	h_fini(&h);
+}
+
+static bool
+drop_after_mm1(struct harness *h, bool c2s, uint8_t *pkt, size_t *len)
+{
+	size_t *n = h->fuser;
+
+	(void)pkt;
+	(void)len;
+	return !c2s || (*n)++ == 0;
+}
+
+/* A responder's half-open negotiation the initiator abandons: TIMEOUT, no error. */
+static void
+test_failure_timeout(void)
+{
+	struct isakmp_policy p;
+	struct harness h;
+	struct isakmp_event ev;
+	size_t n = 0;
+
+	fast_policy(&p);
+	CU_ASSERT_EQUAL_FATAL(h_init(&h, &p, &p, false, 407), 0);
+	h.filter = drop_after_mm1;
+	h.fuser = &n;     /* the client's MM3 (and later) never arrive */
+	CU_ASSERT_EQUAL(h_initiate(&h, NULL), 0);
+	h_pump(&h);
+	h_run_until(&h, h.now + 300 * SEC);
+	CU_ASSERT_TRUE_FATAL(h_find_event(&h.s, ISAKMP_EV_PHASE1_FAILED, &ev));
+	CU_ASSERT_EQUAL(ev.reason, ISAKMP_REASON_TIMEOUT);
+	CU_ASSERT_EQUAL(ev.error, 0);
+	CU_ASSERT_EQUAL(ev.peer_id, 0);
 	CU_ASSERT_EQUAL(isakmp_next_timeout(h.s.ctx), UINT64_MAX);
 	h_fini(&h);
 }
@@ -663,6 +698,7 @@ test_peer_register(void)
 	CU_add_test(s, "IPsec SAs outlive their IKE SA; rekey through a new phase 1",
 	    test_ipsec_outlives_ike);
 	CU_add_test(s, "failing phase 1: TIMEOUT and DEAD", test_failure_reasons);
+	CU_add_test(s, "failing phase 1: responder TIMEOUT", test_failure_timeout);
 	CU_add_test(s, "isakmp_ipsec_sa_delete, user tags, isakmp_ike_sa_delete",
 	    test_ipsec_delete_and_tags);
 	CU_add_test(s, "IKE SA deleted, IPsec SA kept", test_ike_delete_keeps_ipsec);

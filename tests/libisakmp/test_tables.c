@@ -166,6 +166,10 @@ test_sa_lookup_many(void)
 	cfg.size = sizeof(cfg);
 	cfg.max_ike_sas = 600;
 	cfg.max_half_open = 600;
+	cfg.max_half_open_per_ip = cfg.max_half_open;   /* one client address */
+	cfg.max_ike_sas_per_ip = cfg.max_ike_sas;
+	cfg.cookie_threshold = UINT32_MAX;              /* every MM1 makes state */
+	cfg.cookie_threshold_per_ip = UINT32_MAX;
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&c, &cfg, &p, 1104), 0);
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&s, &cfg, &p, 1105), 0);
 	for (i = 0; i < 500; i++) {

@@ -74,6 +74,10 @@ test_many_deadlines(void)
 	cfg.max_ike_sas = 1000;
 	cfg.max_half_open = 1000;
 	cfg.max_events = 1000;
+	cfg.max_half_open_per_ip = cfg.max_half_open;   /* one client address */
+	cfg.max_ike_sas_per_ip = cfg.max_ike_sas;
+	cfg.cookie_threshold = UINT32_MAX;              /* every MM1 makes state */
+	cfg.cookie_threshold_per_ip = UINT32_MAX;
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&c, &cfg, &p, 700), 0);
 	CU_ASSERT_EQUAL_FATAL(h_side_init(&s, &cfg, &p, 701), 0);
 	half_open_storm(&c, &s, 300, t0);

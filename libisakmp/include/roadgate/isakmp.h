@@ -29,8 +29,8 @@
  *    phase 1 completes (responder) or by isakmp_initiate() (initiator).  A new
  *    phase 1 from the same key without INITIAL-CONTACT joins the peer (a
  *    phase 1 rekey); one WITH INITIAL-CONTACT tears down every peer with the
- *    same outer tuple (local ip:port, remote ip:port) first (reason
- *    INITIAL_CONTACT, no Delete sent) and makes a new peer.
+ *    same outer tuple (local ip:port, remote ip:port), phase 1 ID and policy
+ *    first (reason INITIAL_CONTACT, no Delete sent) and makes a new peer.
  *  - IKE SAs belong to a peer once authenticated; half-open responder SAs
  *    belong to none (peer_id 0).  IPsec SAs belong to the peer, not to the
  *    IKE SA that negotiated them: an IKE SA expiring, being deleted or
@@ -65,7 +65,7 @@
  *    alone.  A retransmitted request gets the stored response.
  *  - Before authentication no response is larger than the request that
  *    caused it, nothing is answered for unknown SAs, and at most
- *    max_half_open unauthenticated SAs exist.
+ *    max_half_open unauthenticated responder SAs exist (see "Under attack").
  *  - Policies are added and deleted at any time (isakmp_policy_add/_delete);
  *    a Main Mode uses the first policy, in order of addition, whose peer_ip
  *    matches (0 = any).  With peer=any policies carrying a peer_id, the PSK
@@ -94,6 +94,46 @@
  *    emits ISAKMP_EV_PEER_MOVED.  Unauthenticated packets never move
  *    anything.  isakmp_peer_moved() does the same on the caller's word.
  *  - Not supported: Aggressive Mode, certificates, IKE fragmentation, IPv6.
+ *
+ * Under attack (issue #13: well-formed packets in a bad order, from spoofed
+ * addresses, many times; with a group PSK "knows the PSK" means any user):
+ *  - Half-open responder SAs are bounded in all (max_half_open) and per
+ *    remote IP (max_half_open_per_ip; ports ignored, so an office behind one
+ *    NAT address shares it).  A full share evicts its oldest half-open
+ *    negotiation (PHASE1_FAILED, reason EVICTED) instead of refusing the new
+ *    one.  From cookie_threshold half-open SAs in all, or
+ *    cookie_threshold_per_ip from one IP, MM1 is answered statelessly: the
+ *    responder cookie is a keyed MAC of the initiator cookie, both
+ *    addresses, the SA offer and what MM2 announced, and state is made only
+ *    when MM3 echoes a valid one (RFC 2522's anti-clogging token; IKEv2's
+ *    COOKIE).  MM2 is the same message either way and never larger than MM1.
+ *    Established and half-open responder SAs of one IP are bounded too
+ *    (max_ike_sas_per_ip): past it new negotiations from that IP are refused.
+ *  - A failed MM5 (HASH_I wrong with every candidate PSK) destroys the
+ *    negotiation (PHASE1_FAILED, reason AUTH_FAILED): one MM1..MM4 buys one
+ *    guess.  Failures are charged to the IP and to the policy (token buckets
+ *    auth_fail_*); past the IP's, its MM5s are refused untried; past the
+ *    policy's, so are those of IPs that failed before (an IP without
+ *    failures is always tried).  Each is logged at warning level with the
+ *    source.
+ *  - MM5 and every later message are taken only from the SA's addresses,
+ *    except the NAT-T float of MM5 (same IP to our port 4500, from port 4500
+ *    unless NAT-D saw a NAT in front of the peer) and, on an SA that
+ *    floated, the authenticated rebinding above (rx_wrong_address).
+ *    INITIAL-CONTACT removes only peers on the same tuple with the same
+ *    phase 1 identity and policy.
+ *  - Informational: a replay (message ID among the SA's last 32, or an
+ *    R-U-THERE whose sequence number is not newer than the last answered)
+ *    is ignored whole; one R-U-THERE is answered per message, to the SA's
+ *    address only.  Transport-mode Quick Mode IDs must be the negotiated
+ *    addresses (IDci: the peer's outer address, or its NAT-OA behind a NAT
+ *    NAT-D detected, or without NAT-T its authenticated phase 1 ID_IPV4_ADDR;
+ *    IDcr: ours, or the NAT-OA the peer sent to when we are behind a NAT),
+ *    else INVALID-ID-INFORMATION (rx_qm_id_mismatch).
+ *  - Every limit counts in isakmp_stats and logs a rate-limited line (10 a
+ *    second per kind) naming the source.  Timers never drop events (see
+ *    isakmp_handle_timeout); PHASE1_FAILED of evicted negotiations is not
+ *    queued once the event queue is 3/4 full (events_coalesced).
  */
 #ifndef ISAKMP_H
 #define ISAKMP_H
@@ -123,6 +163,12 @@ extern "C" {
 #define ISAKMP_VERSION_MINOR 0
 #define ISAKMP_VERSION_PATCH 0
 #define ISAKMP_VERSION_STRING "1.0.0"
+
+/*
+ * Defined since the anti-clogging and rate-limit fields of struct
+ * isakmp_config / isakmp_stats (issue #13) exist.
+ */
+#define ISAKMP_HAS_ANTICLOG 1
 
 /* Well-known ports. */
 #define ISAKMP_PORT      500
@@ -292,8 +338,10 @@ struct isakmp_policy {
  */
 struct isakmp_config {
 	size_t size;
-	uint32_t max_ike_sas;          /* IKE SAs, half-open included; 0 = 256 */
-	uint32_t max_half_open;        /* unauthenticated IKE SAs; 0 = 64 */
+	uint32_t max_ike_sas;          /* IKE SAs, half-open included; 0 = 32768 (10,000
+	                                  clients, each with a phase 1 rekey in flight) */
+	uint32_t max_half_open;        /* unauthenticated responder IKE SAs; when full the
+	                                  oldest is evicted for a new one; 0 = 1024 */
 	uint32_t max_peers;            /* 0 = max_ike_sas */
 	uint32_t max_ipsec_sas;        /* IPsec SA pairs in all; 0 = 4 * max_peers */
 	uint32_t max_ipsec_per_peer;   /* IPsec SA pairs of one peer; 0 = 8 */
@@ -304,6 +352,31 @@ struct isakmp_config {
 	uint64_t half_open_timeout_ns; /* negotiations (phase 1, Quick Mode responder), and
 	                                  how long a finished Quick Mode is kept to answer
 	                                  retransmissions; 0 = 30 s */
+	/*
+	 * Anti-clogging (see "Under attack" above).  Per-IP shares count the
+	 * responder IKE SAs made from one remote IP address (ports ignored: a
+	 * whole office behind one NAT address shares them).
+	 */
+	uint32_t max_half_open_per_ip; /* half-open responder SAs of one IP; when full its
+	                                  oldest is evicted; 0 = max_half_open / 4 (256) */
+	uint32_t max_ike_sas_per_ip;   /* responder IKE SAs (established and half-open) of
+	                                  one IP; 0 = max_ike_sas / 8 (4096) */
+	uint32_t cookie_threshold;     /* half-open responder SAs from which MM1 is answered
+	                                  statelessly (keyed responder cookie, state made at
+	                                  MM3); 0 = max_half_open / 4 (256); UINT32_MAX = never */
+	uint32_t cookie_threshold_per_ip; /* the same for one IP; 0 = max_half_open_per_ip / 4
+	                                  (64); UINT32_MAX = never */
+	uint32_t cookie_offers;        /* distinct MM1 SA payloads remembered for stateless
+	                                  answers (needed again for HASH_I at MM5); 1..4096,
+	                                  0 = 1024 */
+	uint64_t cookie_secret_ns;     /* responder cookie key rotation; a stateless cookie
+	                                  is accepted for 1 to 2 periods; 0 = 30 s */
+	/* Failed MM5 (online PSK guessing), a token bucket per remote IP and per policy. */
+	uint32_t auth_fail_burst_per_ip;       /* failures one IP may have in a row; 0 = 5 */
+	uint64_t auth_fail_interval_per_ip_ns; /* ... and one more each; 0 = 12 s */
+	uint32_t auth_fail_burst_per_policy;   /* failures on one policy in a row; 0 = 100 */
+	uint64_t auth_fail_interval_per_policy_ns; /* ... one more each; 0 = 100 ms */
+	uint32_t auth_fail_sources;    /* remote IPs remembered with failures; 0 = 4096 */
 };
 
 /*
@@ -353,7 +426,10 @@ enum isakmp_reason {
 	ISAKMP_REASON_DEAD,            /* DPD or retransmissions: peer unreachable */
 	ISAKMP_REASON_LOCAL,           /* the caller deleted it */
 	ISAKMP_REASON_INITIAL_CONTACT, /* the peer started over (INITIAL-CONTACT) */
-	ISAKMP_REASON_TIMEOUT          /* a negotiation did not complete in time */
+	ISAKMP_REASON_TIMEOUT,         /* a negotiation did not complete in time */
+	ISAKMP_REASON_AUTH_FAILED,     /* MM5 did not authenticate (or the failure rate
+	                                  limit refused to try): the negotiation is destroyed */
+	ISAKMP_REASON_EVICTED          /* a half-open negotiation made room for a newer one */
 };
 
 /*
@@ -388,7 +464,9 @@ struct isakmp_stats {
 	uint64_t rx_no_sa, rx_no_proposal, rx_auth_failed, rx_bad_state;
 	uint64_t rx_bad_ke, rx_bad_nonce, rx_bad_attr, rx_decrypt_failed;
 	uint64_t rx_bad_id, rx_no_policy, rx_bad_marker, rx_retransmits;
-	uint64_t rx_keepalives, rx_bad_exchange, half_open_refused, sa_limit_refused;
+	uint64_t rx_keepalives, rx_bad_exchange;
+	uint64_t half_open_refused;  /* 1.0; stays 0 since #13: a full table evicts instead */
+	uint64_t sa_limit_refused;
 	uint64_t events_dropped, amplification_refused;
 	uint64_t phase1_up, phase1_failed, phase2_up, deletes_rx, deletes_tx;
 	uint64_t dpd_tx, dpd_rx, dpd_ack_rx, tx_retransmits;
@@ -402,6 +480,26 @@ struct isakmp_stats {
 	uint64_t rebind_refused;     /* authenticated packet from a new address not taken as a
 	                                move (replayed message ID, or no NAT-T) */
 	uint64_t timer_deferred;     /* handle_timeout stopped early: event queue nearly full */
+	/* Issue #13 (attackers on the internet): */
+	uint64_t half_open_evicted;  /* oldest half-open evicted: max_half_open reached */
+	uint64_t half_open_ip_evicted; /* ... evicted: the IP's max_half_open_per_ip reached */
+	uint64_t sa_ip_refused;      /* new negotiation refused: max_ike_sas_per_ip reached */
+	uint64_t cookies_sent;       /* MM2 answered statelessly (no state made) */
+	uint64_t cookies_valid;      /* MM3 whose stateless cookie verified: state made */
+	uint64_t cookies_invalid;    /* MM3 for no SA whose cookie did not verify (spoofed,
+	                                expired, or its SA offer was forgotten) */
+	uint64_t auth_fail_destroyed;   /* negotiations destroyed by a failed MM5 */
+	uint64_t auth_rate_limited;  /* MM5 refused untried: the IP's failure rate limit */
+	uint64_t auth_policy_limited; /* MM5 refused untried: the policy's failure rate limit
+	                                (only for IPs that failed before) */
+	uint64_t rx_wrong_address;   /* MM5 or later from another address than the SA's */
+	uint64_t initial_contact_spared; /* peers on the tuple kept: other identity/policy */
+	uint64_t rx_info_replays;    /* Informational replayed (message ID or DPD sequence
+	                                seen before on the IKE SA): ignored */
+	uint64_t dpd_extra_ignored;  /* R-U-THEREs after the first in one message */
+	uint64_t rx_qm_id_mismatch;  /* transport-mode IDci/IDcr not the negotiated address */
+	uint64_t events_coalesced;   /* PHASE1_FAILED of unauthenticated negotiations not
+	                                queued: queue 3/4 full (counted here instead) */
 };
 
 /* Read-only views for `show` (never keys or secrets). */
