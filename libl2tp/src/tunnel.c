@@ -461,8 +461,9 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 	if (t != NULL && sccrq_is_retransmission(ctx, t, now, digest)) {
 		/* A retransmission maps to the tunnel it created; re-ack. */
 		ctx->stats.rx_sccrq_retransmit++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "retransmitted SCCRQ (peer tunnel %u) maps to tunnel %u",
-		    ptid, t->id);
+		l2tpi_ctx_log_rl(ctx, now, RL_UNVERIFIED, L2TP_LOG_INFO,
+		    "retransmitted SCCRQ from peer %llu (peer tunnel %u) maps to tunnel %u",
+		    (unsigned long long)peer, ptid, t->id);
 		sccrq_answer_retransmission(ctx, t, now);
 		return L2TP_E_DUPLICATE;
 	}
