@@ -60,8 +60,10 @@ l2tpi_session_setup_expired(struct l2tp_ctx *ctx, struct session *s, uint64_t no
 		return;
 	}
 	ctx->stats.session_setup_timeouts++;
-	l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "session %u on tunnel %u not established after %llu ms (%s): CDN",
-	    s->id, s->tid, (unsigned long long)(ctx->cfg.session_setup_timeout_ns / 1000000),
+	l2tpi_ctx_log_rl(ctx, now, RL_SETUP, L2TP_LOG_WARN,
+	    "session %u on tunnel %u (peer %llu) not established after %llu ms (%s): CDN",
+	    s->id, s->tid, (unsigned long long)s->t->peer,
+	    (unsigned long long)(ctx->cfg.session_setup_timeout_ns / 1000000),
 	    l2tp_session_state_name((enum l2tp_session_state)s->state));
 	l2tpi_session_cdn(ctx, s, now, L2TP_CDN_TIMEOUT, 0, L2TP_E_SETUP_TIMEOUT);
 }
@@ -88,6 +90,7 @@ l2tpi_handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 {
 	struct session *s = NULL;
 	uint16_t psid;
+	unsigned nt, nh, np;
 	int rc;
 
 	if (!AV(AVP_SESSION_ID).present || get16(AV(AVP_SESSION_ID).v) == 0) {
@@ -104,13 +107,25 @@ l2tpi_handle_icrq(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		    NULL);
 		return L2TP_E_STATE;
 	}
+	l2tpi_peer_usage(ctx, t->peer, &nt, &nh, &np);
+	if (np >= ctx->cfg.max_sessions_per_peer) {
+		ctx->stats.refused_peer_sessions++;
+		l2tpi_ctx_log_rl(ctx, now, RL_SHARE, L2TP_LOG_WARN,
+		    "ICRQ on tunnel %u refused: peer %llu has %u sessions (max_sessions_per_peer %u)",
+		    t->id, (unsigned long long)t->peer, np, ctx->cfg.max_sessions_per_peer);
+		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_NO_RESOURCES, L2TP_ERR_NO_RESOURCES,
+		    NULL);
+		return L2TP_E_LIMIT;
+	}
 	rc = t->nsessions < ctx->cfg.max_sessions_per_tunnel ? l2tpi_session_new(ctx, t, now, &s) :
 	    L2TP_E_LIMIT;
 	if (rc != 0) {
 		if (rc == L2TP_E_LIMIT)
 			ctx->stats.refused_limit++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "ICRQ on tunnel %u refused: %u sessions (max %u): %s",
-		    t->id, t->nsessions, ctx->cfg.max_sessions_per_tunnel, l2tp_strerror(rc));
+		l2tpi_ctx_log_rl(ctx, now, RL_LIMIT, L2TP_LOG_WARN,
+		    "ICRQ on tunnel %u (peer %llu) refused: %u sessions (max %u): %s",
+		    t->id, (unsigned long long)t->peer, t->nsessions, ctx->cfg.max_sessions_per_tunnel,
+		    l2tp_strerror(rc));
 		(void)l2tpi_refuse_call(ctx, t, now, psid, L2TP_CDN_NO_RESOURCES, L2TP_ERR_NO_RESOURCES,
 		    NULL);
 		return rc;

@@ -53,6 +53,39 @@ l2tpi_ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
 	ctx->hooks.log(ctx->hooks.user, level, buf);
 }
 
+void
+l2tpi_ctx_log_rl(struct l2tp_ctx *ctx, uint64_t now, enum l2tpi_rl_kind kind, int level,
+    const char *fmt, ...)
+{
+	struct l2tpi_rl *r = &ctx->rl[kind];
+	char buf[256];
+	size_t n;
+	va_list ap;
+
+	if (ctx->hooks.log == NULL)
+		return;
+	if (now < r->window || now - r->window >= 1000000000ull) {
+		r->window = now;
+		r->lines = 0;
+	}
+	if (r->lines >= ctx->cfg.log_lines_per_s) {
+		r->suppressed++;
+		ctx->stats.log_suppressed++;
+		return;
+	}
+	r->lines++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (r->suppressed > 0) {
+		n = strlen(buf);
+		snprintf(buf + n, sizeof(buf) - n, " (%llu similar line(s) suppressed)",
+		    (unsigned long long)r->suppressed);
+		r->suppressed = 0;
+	}
+	ctx->hooks.log(ctx->hooks.user, level, buf);
+}
+
 const uint8_t *
 l2tpi_ctx_secret(const struct l2tp_ctx *ctx, size_t *len)
 {
@@ -311,6 +344,18 @@ config_defaults(struct l2tp_config *c)
 		c->session_setup_timeout_ns = 30000000000ull;
 	if (c->tunnel_setup_timeout_ns == 0)
 		c->tunnel_setup_timeout_ns = 30000000000ull;
+	if (c->max_tunnels_per_peer == 0)
+		c->max_tunnels_per_peer = 8;
+	if (c->max_half_open_per_peer == 0)
+		c->max_half_open_per_peer = 4;
+	if (c->max_sessions_per_peer == 0)
+		c->max_sessions_per_peer = 64;
+	if (c->sccrp_max_unverified == 0)
+		c->sccrp_max_unverified = 3;
+	if (c->sccrp_max_unverified > 255)
+		c->sccrp_max_unverified = 255;
+	if (c->log_lines_per_s == 0)
+		c->log_lines_per_s = 10;
 	return 0;
 }
 

@@ -129,6 +129,7 @@ zlb_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t tid, uint1
 		return L2TP_E_NO_TUNNEL;
 	}
 	t->last_rx = now;
+	t->verified = true;             /* it knows the Tunnel ID of our SCCRP */
 	l2tpi_ctl_ack(ctx, t, nr, now);
 	if (t->state == T_CLOSING && t->txq == NULL)
 		l2tpi_tunnel_free(ctx, t);
@@ -155,12 +156,9 @@ control_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *
 	if (rc != 0)
 		return bad_msg(ctx, rc, why, tid);
 	if (tid == 0 && ctx->avs.msg_type == MT_SCCRQ) {
-		rc = l2tpi_handle_sccrq(ctx, now, peer, ns, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN);
-		if (rc == L2TP_E_DUPLICATE) {
-			t = l2tpi_tunnel_find_peer(ctx, peer, get16(AV(AVP_TUNNEL_ID).v));
-			l2tpi_send_zlb(ctx, t);
-		}
-		return rc;
+		/* A retransmission is answered there (ZLB, or the SCCRP
+		 * again for an unverified source). */
+		return l2tpi_handle_sccrq(ctx, now, peer, ns, d + CTRL_HDR_LEN, len - CTRL_HDR_LEN);
 	}
 	t = tid != 0 ? l2tpi_tunnel_find(ctx, tid) : NULL;
 	if (t != NULL && t->peer != peer)
@@ -180,6 +178,10 @@ control_input(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, const uint8_t *
 		return L2TP_E_NO_TUNNEL;
 	}
 	id = t->id;
+	/* Only the receiver of our SCCRP knows our Tunnel ID (the StopCCN
+	 * quirk above names the peer's: it verifies nothing). */
+	if (tid == t->id)
+		t->verified = true;
 	l2tpi_ctl_ack(ctx, t, nr, now);
 	switch (l2tpi_ctl_sequence(t, ns, ctx->cfg.rws)) {
 	case SEQ_IN_ORDER:

@@ -191,6 +191,8 @@ struct tunnel {
 	bool authenticated;             /* and the answer was right */
 	bool have_tiebreak;
 	bool half_open;                 /* counted in ctx->nhalf_open */
+	bool verified;                  /* a datagram for our Tunnel ID came from the peer */
+	uint8_t sccrp_sent;             /* SCCRP transmissions while unverified */
 	bool peer_hashed;               /* in ctx->tun_by_peer */
 	uint8_t host_len;
 	uint8_t challenge[16];
@@ -204,6 +206,15 @@ struct ev_slot {
 	struct l2tp_event ev;
 	uint8_t *owned;
 	size_t owned_len;
+};
+
+/* Kinds of rate-limited log lines (l2tpi_ctx_log_rl). */
+enum l2tpi_rl_kind { RL_LIMIT, RL_SHARE, RL_SETUP, RL_UNVERIFIED, RL_KINDS };
+
+struct l2tpi_rl {
+	uint64_t window;                /* start of the current one-second window */
+	unsigned lines;                 /* emitted in it */
+	uint64_t suppressed;            /* since the last line emitted */
 };
 
 struct l2tp_ctx {
@@ -227,7 +238,17 @@ struct l2tp_ctx {
 	uint32_t serial;
 	struct avp_set avs;
 	struct msg_builder mb;
+	size_t req_len;                 /* length of the SCCRQ being answered */
+	struct l2tpi_rl rl[RL_KINDS];
 };
+
+/* An LNS tunnel whose peer has not shown that it received our SCCRP (the
+ * source may be spoofed): no timer retransmissions, no StopCCN. */
+static inline bool
+l2tpi_unverified(const struct tunnel *t)
+{
+	return !t->initiator && !t->verified && t->state == T_WAIT_CTL_CONN;
+}
 
 #define AV(type) (ctx->avs.a[(type)])
 
@@ -260,6 +281,10 @@ void *l2tpi_ctx_alloc(struct l2tp_ctx *ctx, size_t n);
 void l2tpi_ctx_free_mem(struct l2tp_ctx *ctx, void *p);
 void l2tpi_ctx_log(struct l2tp_ctx *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* At most cfg.log_lines_per_s lines of one kind per second; the others are
+ * counted (stats.log_suppressed) and summed up in the next line emitted. */
+void l2tpi_ctx_log_rl(struct l2tp_ctx *ctx, uint64_t now, enum l2tpi_rl_kind kind, int level,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 const uint8_t *l2tpi_ctx_secret(const struct l2tp_ctx *ctx, size_t *len);
 bool l2tpi_ctx_hide(const struct l2tp_ctx *ctx);
 int l2tpi_ctx_rng(struct l2tp_ctx *ctx, void *buf, size_t len);
@@ -292,6 +317,10 @@ void l2tpi_half_open_clear(struct l2tp_ctx *ctx, struct tunnel *t);
 void l2tpi_half_open_ours(struct l2tp_ctx *ctx, struct tunnel *t);
 size_t l2tpi_tables_size(size_t n);
 int l2tpi_tables_check(const struct l2tp_ctx *ctx);
+/* What peer holds: tunnels in any state, those not yet established, and
+ * sessions on all of them.  O(tunnels in the peer handle's hash chain). */
+void l2tpi_peer_usage(const struct l2tp_ctx *ctx, uint64_t peer, unsigned *tunnels,
+    unsigned *half_open, unsigned *sessions);
 
 /* reliable.c */
 int l2tpi_ctl_send(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now, uint16_t sid);
@@ -300,6 +329,7 @@ void l2tpi_ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t
 void l2tpi_ctl_drop_unsent(struct l2tp_ctx *ctx, struct tunnel *t);
 void l2tpi_ctl_drop_all(struct l2tp_ctx *ctx, struct tunnel *t);
 void l2tpi_send_zlb(struct l2tp_ctx *ctx, struct tunnel *t);
+int l2tpi_ctl_resend_first(struct l2tp_ctx *ctx, struct tunnel *t);
 /* What ctl_sequence decided about a received Ns. */
 enum seq_verdict { SEQ_IN_ORDER, SEQ_DUPLICATE, SEQ_OUT_OF_WINDOW, SEQ_FUTURE };
 enum seq_verdict l2tpi_ctl_sequence(const struct tunnel *t, uint16_t ns, uint16_t rws);

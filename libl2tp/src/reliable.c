@@ -92,6 +92,22 @@ l2tpi_send_zlb(struct l2tp_ctx *ctx, struct tunnel *t)
 	}
 }
 
+/* Transmits the first queued message again now, outside the timer (an
+ * unverified peer's SCCRQ came again: one answer per request).  Returns 0,
+ * L2TP_E_STATE (nothing queued) or l2tpi_out_push's error. */
+int
+l2tpi_ctl_resend_first(struct l2tp_ctx *ctx, struct tunnel *t)
+{
+	int rc;
+
+	if (t->txq == NULL)
+		return L2TP_E_STATE;
+	rc = ctl_transmit(ctx, t, t->txq);
+	if (rc == 0 && t->inflight == 0)
+		t->inflight = 1;
+	return rc;
+}
+
 /* Processes the peer's Nr: frees acknowledged messages (5.8). */
 void
 l2tpi_ctl_ack(struct l2tp_ctx *ctx, struct tunnel *t, uint16_t nr, uint64_t now)

@@ -308,6 +308,20 @@ l2tpi_tunnel_remove(struct l2tp_ctx *ctx, struct tunnel *t)
 	l2tpi_ctx_free_mem(ctx, t);
 }
 
+void
+l2tpi_peer_usage(const struct l2tp_ctx *ctx, uint64_t peer, unsigned *tunnels,
+    unsigned *half_open, unsigned *sessions)
+{
+	const struct tunnel *t;
+
+	*tunnels = *half_open = *sessions = 0;
+	for (t = l2tpi_tunnel_first_of_peer(ctx, peer); t != NULL; t = l2tpi_tunnel_next_of_peer(t)) {
+		(*tunnels)++;
+		*half_open += t->half_open;
+		*sessions += t->nsessions;
+	}
+}
+
 /* Consistency check for the tests and the fuzz target: counters and
  * gauges match the tables, every tunnel is in its peer-handle chain with
  * a correct back link and findable by its ID, every session by its IDs.

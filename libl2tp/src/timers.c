@@ -1,7 +1,8 @@
 /*
  * timers.c - every deadline of the context in two heaps (common/rg_heap.h),
  * one per kind of object so a node never needs a type tag: per tunnel the
- * earliest of retransmission, HELLO, linger and (LNS) the SCCCN wait; per
+ * earliest of retransmission, HELLO, linger and the setup deadline (LNS
+ * waiting for SCCCN, LAC waiting for SCCRP); per
  * session the setup deadline (ICRP / ICCN not received in time).  next_timeout is the smaller
  * of the two minima, O(1).
  *
@@ -15,11 +16,15 @@
 uint64_t
 l2tpi_tunnel_deadline(const struct l2tp_ctx *ctx, const struct tunnel *t)
 {
-	uint64_t d = t->txq != NULL ? t->rtx_at : UINT64_MAX;
+	/* No timer retransmission towards an unverified source (l2tp.h,
+	 * sccrp_max_unverified). */
+	uint64_t d = t->txq != NULL && !l2tpi_unverified(t) ? t->rtx_at : UINT64_MAX;
 
 	if (t->state == T_LINGER && t->linger_until < d)
 		d = t->linger_until;
-	if (t->state == T_WAIT_CTL_CONN) {
+	/* Both roles' setup states: from the tunnel's creation, so nothing the
+	 * peer sends extends it. */
+	if (t->state == T_WAIT_CTL_CONN || t->state == T_WAIT_CTL_REPLY) {
 		uint64_t s = sat_add(t->created, ctx->cfg.tunnel_setup_timeout_ns);
 
 		if (s < d)
@@ -79,18 +84,35 @@ tunnel_expired(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
 		l2tpi_tunnel_free(ctx, t);
 		return;
 	}
-	if (t->state == T_WAIT_CTL_CONN &&
+	if ((t->state == T_WAIT_CTL_CONN || t->state == T_WAIT_CTL_REPLY) &&
 	    now >= sat_add(t->created, ctx->cfg.tunnel_setup_timeout_ns)) {
 		ctx->stats.tunnel_setup_timeouts++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "tunnel %u (peer tunnel %u): no SCCCN after %llu ms: StopCCN",
-		    t->id, t->peer_id, (unsigned long long)(ctx->cfg.tunnel_setup_timeout_ns / 1000000));
+		if (t->state == T_WAIT_CTL_REPLY || l2tpi_unverified(t)) {
+			/* LAC: the peer never told us its Tunnel ID; LNS: the
+			 * source never showed it got our SCCRP (maybe spoofed).
+			 * Nothing is sent: no StopCCN to retransmit. */
+			if (t->state == T_WAIT_CTL_CONN)
+				ctx->stats.unverified_expired++;
+			l2tpi_ctx_log_rl(ctx, now, RL_SETUP, L2TP_LOG_WARN,
+			    "tunnel %u (peer %llu, peer tunnel %u): no %s after %llu ms: removed",
+			    t->id, (unsigned long long)t->peer, t->peer_id,
+			    t->state == T_WAIT_CTL_REPLY ? "SCCRP" : "answer to SCCRP",
+			    (unsigned long long)(ctx->cfg.tunnel_setup_timeout_ns / 1000000));
+			l2tpi_tunnel_down(ctx, t, 0, 0, L2TP_E_SETUP_TIMEOUT);
+			l2tpi_tunnel_free(ctx, t);
+			return;
+		}
+		l2tpi_ctx_log_rl(ctx, now, RL_SETUP, L2TP_LOG_WARN,
+		    "tunnel %u (peer %llu, peer tunnel %u): no SCCCN after %llu ms: StopCCN",
+		    t->id, (unsigned long long)t->peer, t->peer_id,
+		    (unsigned long long)(ctx->cfg.tunnel_setup_timeout_ns / 1000000));
 		l2tpi_tunnel_stop(ctx, t, now, L2TP_STOPCCN_GENERAL_ERROR, 0, "setup timeout",
 		    L2TP_E_SETUP_TIMEOUT);
 		if (t->state == T_CLOSING && t->txq == NULL)
 			l2tpi_tunnel_free(ctx, t);
 		return;
 	}
-	if (t->txq != NULL && now >= t->rtx_at) {
+	if (t->txq != NULL && now >= t->rtx_at && !l2tpi_unverified(t)) {
 		if (l2tpi_retransmit(ctx, t, now))
 			return;
 	} else if (t->state == T_ESTABLISHED && t->txq == NULL &&

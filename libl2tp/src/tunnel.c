@@ -88,6 +88,13 @@ refuse_sccrq(struct l2tp_ctx *ctx, uint64_t peer, uint16_t peer_tid,
 	l2tpi_mb_init(mb, MT_STOPCCN);
 	l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, 0, false);
 	l2tpi_result_avp(ctx, result, error, msg);
+	if (mb->len > ctx->req_len && msg != NULL) {
+		/* Anti-amplification: never bigger than the SCCRQ because of
+		 * our text (the codes are what the peer acts upon). */
+		l2tpi_mb_init(mb, MT_STOPCCN);
+		l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, 0, false);
+		l2tpi_result_avp(ctx, result, error, NULL);
+	}
 	if (mb->err != 0)
 		return;
 	put16(mb->buf + 2, (uint16_t)mb->len);
@@ -119,6 +126,31 @@ common_tunnel_avps(struct l2tp_ctx *ctx, struct tunnel *t)
 	l2tpi_mb_avp(ctx, mb, false, AVP_VENDOR, "roadgate", 8, false);
 	l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, t->id, true);
 	l2tpi_mb_u16(ctx, mb, true, AVP_RWS, ctx->cfg.rws, false);
+}
+
+/* The AVPs of an SCCRP, compact for a source not yet verified (l2tp.h,
+ * sccrp_max_unverified): what RFC 2661 6.2 requires, Receive Window Size
+ * when it is not the default 4, the authentication AVPs added by the
+ * caller; the optional ones only while the message stays within budget
+ * bytes (the SCCRQ's size), less room reserved for the auth AVPs. */
+static void
+sccrp_avps(struct l2tp_ctx *ctx, struct tunnel *t, size_t budget, size_t reserve)
+{
+	struct msg_builder *mb = &ctx->mb;
+
+	l2tpi_mb_u16(ctx, mb, true, AVP_PROTO_VERSION, 0x0100, false);
+	l2tpi_mb_u32(ctx, mb, true, AVP_FRAMING_CAP, 0x3, false);
+	l2tpi_mb_avp(ctx, mb, true, AVP_HOSTNAME, ctx->cfg.hostname, strlen(ctx->cfg.hostname), false);
+	l2tpi_mb_u16(ctx, mb, true, AVP_TUNNEL_ID, t->id, true);
+	budget = budget > reserve ? budget - reserve : 0;
+	if (ctx->cfg.rws != 4 || mb->len + 8 <= budget)
+		l2tpi_mb_u16(ctx, mb, true, AVP_RWS, ctx->cfg.rws, false);
+	if (mb->len + 10 <= budget)
+		l2tpi_mb_u32(ctx, mb, false, AVP_BEARER_CAP, 0x3, false);
+	if (mb->len + 8 <= budget)
+		l2tpi_mb_u16(ctx, mb, false, AVP_FIRMWARE, 0x0100, false);
+	if (mb->len + 14 <= budget)
+		l2tpi_mb_avp(ctx, mb, false, AVP_VENDOR, "roadgate", 8, false);
 }
 
 /* Computes the Challenge Response of RFC 2661 4.4.3: MD5(ID + secret + chal)
@@ -289,6 +321,72 @@ sccrq_is_retransmission(const struct l2tp_ctx *ctx, const struct tunnel *t,
 	return t->state == T_ESTABLISHED && now < sat_add(t->up_at, ctx->cfg.rtx_initial_ns);
 }
 
+/* A retransmitted SCCRQ: a verified (or established) tunnel is re-acked
+ * with a ZLB; towards an unverified source the SCCRP is sent again, once
+ * per SCCRQ, only if it is no bigger than the SCCRQ and at most
+ * sccrp_max_unverified times in all; else nothing is sent. */
+static void
+sccrq_answer_retransmission(struct l2tp_ctx *ctx, struct tunnel *t, uint64_t now)
+{
+	const struct ctl_msg *m = t->txq;
+
+	if (!l2tpi_unverified(t)) {
+		l2tpi_send_zlb(ctx, t);
+		return;
+	}
+	if (m != NULL && m->type == MT_SCCRP && m->len <= ctx->req_len &&
+	    t->sccrp_sent < ctx->cfg.sccrp_max_unverified &&
+	    l2tpi_ctl_resend_first(ctx, t) == 0) {
+		t->sccrp_sent++;
+		ctx->stats.sccrp_resent++;
+		return;
+	}
+	ctx->stats.unverified_suppressed++;
+	l2tpi_ctx_log_rl(ctx, now, RL_UNVERIFIED, L2TP_LOG_INFO,
+	    "retransmitted SCCRQ from unverified peer %llu (tunnel %u): SCCRP of %u bytes not resent "
+	    "(request %zu bytes, sent %u of %u)", (unsigned long long)t->peer, t->id,
+	    m != NULL ? m->len : 0, ctx->req_len, t->sccrp_sent, ctx->cfg.sccrp_max_unverified);
+}
+
+/* The peer's share (l2tp.h, max_tunnels_per_peer ...): reclaims its oldest
+ * closing or lingering tunnel when it is at its tunnel share, then refuses
+ * the SCCRQ with StopCCN if it is still over a share. */
+static int
+sccrq_peer_share(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t ptid)
+{
+	struct tunnel *t, *old = NULL;
+	unsigned nt, nh, ns;
+
+	l2tpi_peer_usage(ctx, peer, &nt, &nh, &ns);
+	if (nt >= ctx->cfg.max_tunnels_per_peer) {
+		for (t = l2tpi_tunnel_first_of_peer(ctx, peer); t != NULL; t = l2tpi_tunnel_next_of_peer(t))
+			if ((t->state == T_CLOSING || t->state == T_LINGER) &&
+			    (old == NULL || t->created < old->created))
+				old = t;
+		if (old != NULL) {
+			ctx->stats.peer_linger_reclaimed++;
+			l2tpi_ctx_log_rl(ctx, now, RL_SHARE, L2TP_LOG_INFO,
+			    "peer %llu at its tunnel share (%u): closed tunnel %u reclaimed",
+			    (unsigned long long)peer, ctx->cfg.max_tunnels_per_peer, old->id);
+			l2tpi_tunnel_free(ctx, old);
+			nt--;
+		}
+	}
+	if (nt < ctx->cfg.max_tunnels_per_peer && nh < ctx->cfg.max_half_open_per_peer)
+		return 0;
+	if (nt >= ctx->cfg.max_tunnels_per_peer)
+		ctx->stats.refused_peer_tunnels++;
+	else
+		ctx->stats.refused_peer_half_open++;
+	l2tpi_ctx_log_rl(ctx, now, RL_SHARE, L2TP_LOG_WARN,
+	    "SCCRQ from peer %llu (peer tunnel %u) refused: it has %u tunnels (max_tunnels_per_peer %u), "
+	    "%u half-open (max_half_open_per_peer %u)", (unsigned long long)peer, ptid, nt,
+	    ctx->cfg.max_tunnels_per_peer, nh, ctx->cfg.max_half_open_per_peer);
+	refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES,
+	    "too many tunnels");
+	return L2TP_E_LIMIT;
+}
+
 /* Validates an SCCRQ's AVPs; refuses it with StopCCN if they are wrong. */
 static int
 sccrq_check(struct l2tp_ctx *ctx, uint64_t peer, uint16_t ptid)
@@ -343,8 +441,10 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 	struct tunnel *t;
 	uint16_t ptid;
 	uint64_t digest = sccrq_digest(body, blen);
+	size_t reserve;
 	int rc;
 
+	ctx->req_len = blen + CTRL_HDR_LEN;
 	if (!AV(AVP_TUNNEL_ID).present || get16(AV(AVP_TUNNEL_ID).v) == 0) {
 		ctx->stats.rx_missing_avp++;
 		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ without a non-zero Assigned Tunnel ID dropped");
@@ -361,8 +461,10 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 	if (t != NULL && sccrq_is_retransmission(ctx, t, now, digest)) {
 		/* A retransmission maps to the tunnel it created; re-ack. */
 		ctx->stats.rx_sccrq_retransmit++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "retransmitted SCCRQ (peer tunnel %u) maps to tunnel %u",
-		    ptid, t->id);
+		l2tpi_ctx_log_rl(ctx, now, RL_UNVERIFIED, L2TP_LOG_INFO,
+		    "retransmitted SCCRQ from peer %llu (peer tunnel %u) maps to tunnel %u",
+		    (unsigned long long)peer, ptid, t->id);
+		sccrq_answer_retransmission(ctx, t, now);
 		return L2TP_E_DUPLICATE;
 	}
 	rc = sccrq_check(ctx, peer, ptid);
@@ -381,10 +483,15 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 	rc = tiebreak(ctx, peer);
 	if (rc != 0)
 		return rc;
+	rc = sccrq_peer_share(ctx, now, peer, ptid);
+	if (rc != 0)
+		return rc;
 	if (ctx->ntunnels >= ctx->cfg.max_tunnels || ctx->nhalf_open >= ctx->cfg.max_half_open) {
 		ctx->stats.refused_limit++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "SCCRQ refused: %u tunnels (max %u), %u half-open (max %u)",
-		    ctx->ntunnels, ctx->cfg.max_tunnels, ctx->nhalf_open, ctx->cfg.max_half_open);
+		l2tpi_ctx_log_rl(ctx, now, RL_LIMIT, L2TP_LOG_WARN,
+		    "SCCRQ from peer %llu refused: %u tunnels (max %u), %u half-open (max %u)",
+		    (unsigned long long)peer, ctx->ntunnels, ctx->cfg.max_tunnels, ctx->nhalf_open,
+		    ctx->cfg.max_half_open);
 		refuse_sccrq(ctx, peer, ptid, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES,
 		    "too many tunnels");
 		return L2TP_E_LIMIT;
@@ -399,7 +506,9 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 	t->ctl_rx++;
 	read_tunnel_params(ctx, t);
 	l2tpi_mb_init(&ctx->mb, MT_SCCRP);
-	common_tunnel_avps(ctx, t);
+	/* Room for the Challenge Response and our Challenge (6 + 16 each). */
+	reserve = (AV(AVP_CHALLENGE).present ? 22u : 0u) + (ctx->cfg.secret_len > 0 ? 22u : 0u);
+	sccrp_avps(ctx, t, ctx->req_len, reserve);
 	answer_challenge(ctx, MT_SCCRP);
 	send_challenge(ctx, t);
 	rc = l2tpi_ctl_send(ctx, t, now, 0);
@@ -407,6 +516,7 @@ l2tpi_handle_sccrq(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer, uint16_t n
 		l2tpi_tunnel_free(ctx, t);
 		return rc;
 	}
+	t->sccrp_sent = t->inflight > 0 ? 1 : 0;
 	l2tpi_ctx_log(ctx, L2TP_LOG_INFO, "SCCRQ: tunnel %u for peer tunnel %u, SCCRP sent", t->id, ptid);
 	return 0;
 }
@@ -514,8 +624,10 @@ l2tp_tunnel_open(struct l2tp_ctx *ctx, uint64_t now, uint64_t peer_handle,
 		return L2TP_E_ROLE;
 	if (ctx->ntunnels >= ctx->cfg.max_tunnels || ctx->nhalf_open >= ctx->cfg.max_half_open) {
 		ctx->stats.refused_limit++;
-		l2tpi_ctx_log(ctx, L2TP_LOG_WARN, "tunnel open refused: %u tunnels (max %u), %u half-open (max %u)",
-		    ctx->ntunnels, ctx->cfg.max_tunnels, ctx->nhalf_open, ctx->cfg.max_half_open);
+		l2tpi_ctx_log_rl(ctx, now, RL_LIMIT, L2TP_LOG_WARN,
+		    "tunnel open to peer %llu refused: %u tunnels (max %u), %u half-open (max %u)",
+		    (unsigned long long)peer_handle, ctx->ntunnels, ctx->cfg.max_tunnels,
+		    ctx->nhalf_open, ctx->cfg.max_half_open);
 		return L2TP_E_LIMIT;
 	}
 	rc = l2tpi_tunnel_new(ctx, now, peer_handle, &t);

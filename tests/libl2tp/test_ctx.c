@@ -143,14 +143,32 @@ test_config_null_and_size(void)
 	cfg.secret_len = L2TP_MAX_SECRET + 1;
 	CU_ASSERT_EQUAL(l2tp_ctx_new(&c, &cfg, &hk), L2TP_E_INVAL);
 	/* Defaults: LNS only, Host Name "roadgate", RWS 4, first retransmission
-	 * after 1 s. */
+	 * after 1 s (once the peer is verified; before, only the 30 s setup
+	 * deadline runs).  The SCCRQ is as big as a real client's, so the
+	 * SCCRP carries its optional AVPs (RWS among them). */
 	CU_ASSERT_EQUAL_FATAL(l2tp_ctx_new(&c, NULL, &hk), 0);
 	CU_ASSERT_EQUAL(l2tp_tunnel_open(c, 0, 1, &tid), L2TP_E_ROLE);
 	n = h_build_sccrq(d, 3, 0);
+	h_append_avp(d, &n, 0, 0, 8, "Microsoft Windows client", 24);
+	h_append_avp(d, &n, 0, 0, 4, "\0\0\0\3", 4);
 	CU_ASSERT_EQUAL(l2tp_input(c, 5000, 9, d, n, &rx), 0);
-	CU_ASSERT_EQUAL(l2tp_next_timeout(c), 5000 + 1000000000ull);
+	CU_ASSERT_EQUAL(l2tp_next_timeout(c), 5000 + 30000000000ull);
 	CU_ASSERT_EQUAL_FATAL(l2tp_next_output(c, 0, out, sizeof(out), &len, &ph), 0);
 	CU_ASSERT_EQUAL(h_msg_type(out, len), L2TP_MSG_SCCRP);
+	{
+		/* A ZLB for our Tunnel ID (Nr 0: acks nothing) verifies the
+		 * peer; the SCCRP's retransmission timer runs from then on. */
+		uint8_t z[12] = { 0xc8, 0x02, 0, 12, 0, 0, 0, 0, 0, 1, 0, 0 };
+		size_t i;
+
+		for (i = 12; i + 8 <= len; i += (size_t)(((out[i] & 3) << 8) | out[i + 1]))
+			if (out[i + 5] == 9) {
+				z[4] = out[i + 6];
+				z[5] = out[i + 7];
+			}
+		CU_ASSERT_EQUAL(l2tp_input(c, 6000, 9, z, sizeof(z), &rx), 0);
+		CU_ASSERT_EQUAL(l2tp_next_timeout(c), 5000 + 1000000000ull);
+	}
 	{
 		static const uint8_t host[] = { 0x80, 0x0e, 0, 0, 0, 7, 'r', 'o', 'a', 'd', 'g', 'a', 't', 'e' };
 		static const uint8_t rws[] = { 0x80, 0x08, 0, 0, 0, 10, 0, 4 };

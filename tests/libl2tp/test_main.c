@@ -12,6 +12,7 @@ void test_tunnel_register(void);
 void test_call_register(void);
 void test_input_register(void);
 void test_data_register(void);
+void test_harden_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -24,6 +25,7 @@ static const ts_register_fn suites[] = {
 	test_call_register,
 	test_input_register,
 	test_data_register,
+	test_harden_register,
 };
 
 int

@@ -1,6 +1,7 @@
 /* Timer tests (timers.c): the deadline heaps against a brute-force walk,
  * the session setup deadline in both roles, HELLO postponed by data. */
 #include <CUnit/CUnit.h>
+#include <limits.h>
 #include <string.h>
 
 #include "harness.h"
@@ -60,6 +61,9 @@ test_heap_matches_brute_force(void)
 	a.hello_interval_ns = 7 * SEC;
 	b.hello_interval_ns = 5 * SEC;
 	a.session_setup_timeout_ns = 9 * SEC;
+	/* 40 tunnels from one peer handle: beyond the default per-peer shares. */
+	b.max_tunnels_per_peer = UINT_MAX;
+	b.max_half_open_per_peer = UINT_MAX;
 	CU_ASSERT_EQUAL_FATAL(h_pair_init(&p, &a, &b), 0);
 	for (i = 0; i < 40; i++) {
 		if (i == 20)

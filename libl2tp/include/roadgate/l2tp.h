@@ -218,9 +218,60 @@ struct l2tp_config {
 	/* LNS: a tunnel whose SCCCN has not arrived this long after its SCCRQ
 	 * is closed with StopCCN (result L2TP_STOPCCN_GENERAL_ERROR) and
 	 * reported down with reason L2TP_E_SETUP_TIMEOUT, so it cannot hold a
-	 * half-open slot forever once its SCCRP was acknowledged.  (A LAC's
-	 * SCCRQ is bounded by its retransmissions.)  [30 s]; UINT64_MAX = never. */
+	 * half-open slot forever once its SCCRP was acknowledged.  LAC: a
+	 * tunnel whose SCCRP has not arrived this long after its SCCRQ (the
+	 * LNS may have acknowledged the SCCRQ with a ZLB and gone quiet) is
+	 * removed the same way, without StopCCN (the peer never told us its
+	 * Tunnel ID).  The deadline runs from the tunnel's creation: acks,
+	 * ZLBs, HELLOs and retransmitted SCCRQs do not extend it.  A tunnel
+	 * whose peer was never verified (see below) is removed without
+	 * StopCCN too.  [30 s]; UINT64_MAX = never. */
 	uint64_t tunnel_setup_timeout_ns;
+	/*
+	 * Per-peer-handle shares, so one transport peer (an authenticated VPN
+	 * user, or anyone holding the group PSK) cannot take the whole context:
+	 * tunnels of one peer handle in any state [8], of those not yet
+	 * established [4], and sessions on all its tunnels in any state [64].
+	 * UINT_MAX = no share (only the global limits).  An SCCRQ or ICRQ over
+	 * the share is refused like one over a global limit (StopCCN / CDN with
+	 * result 2 / 4, error "no resources"), counted in refused_peer_tunnels,
+	 * refused_peer_half_open or refused_peer_sessions and logged (rate
+	 * limited) with the peer handle.  The caller's own l2tp_tunnel_open /
+	 * l2tp_session_open are bounded by the global limits only (the shares
+	 * bound what a peer asks for).  A new SCCRQ of a peer at its tunnel share first
+	 * reclaims that peer's oldest closing or lingering tunnel (a redialling
+	 * client), counted in peer_linger_reclaimed.
+	 */
+	unsigned max_tunnels_per_peer;
+	unsigned max_half_open_per_peer;
+	unsigned max_sessions_per_peer;
+	/*
+	 * Anti-amplification towards an unverified source (plain UDP can be
+	 * spoofed).  An LNS tunnel's peer is "verified" once a ZLB or control
+	 * message arrives for the Tunnel ID we assigned in SCCRP (only the
+	 * SCCRP's receiver knows it).  Until then:
+	 *  - the SCCRP is compact: the AVPs RFC 2661 6.2 requires (and Challenge
+	 *    / Challenge Response when tunnel authentication needs them, the
+	 *    Receive Window Size when it is not the default 4); the optional
+	 *    Bearer Capabilities, Firmware Revision and Vendor Name are added
+	 *    only while the SCCRP stays no bigger than the SCCRQ;
+	 *  - the SCCRP is never retransmitted by the timer; a retransmitted
+	 *    SCCRQ (same bytes) gets it again only if it is no bigger than that
+	 *    SCCRQ, and at most sccrp_max_unverified times in all (the first
+	 *    answer included) [3]; 1 = sent once.  Otherwise the retransmitted
+	 *    SCCRQ gets no answer (counted in unverified_suppressed);
+	 *  - at the setup deadline the tunnel is removed without StopCCN.
+	 * So a spoofed SCCRQ draws at most one datagram per datagram received,
+	 * each no bigger than the request except the first SCCRP (which is
+	 * compact).  Refusals of SCCRQ (StopCCN without a tunnel) drop their
+	 * text message when it would make them bigger than the SCCRQ.
+	 */
+	unsigned sccrp_max_unverified;
+	/* Log lines about refusals by a limit, share or setup deadline are
+	 * rate limited: at most this many per second per kind [10]; the rest
+	 * are counted in log_suppressed and summed up in the next line.
+	 * UINT_MAX = no rate limit. */
+	unsigned log_lines_per_s;
 };
 
 struct l2tp_ctx;
@@ -306,6 +357,16 @@ struct l2tp_stats {
 	uint64_t tunnel_setup_timeouts;         /* tunnels closed by the setup deadline */
 	uint64_t peer_restarts;                 /* tunnels replaced by a new SCCRQ, same ID */
 	uint64_t peer_drops;                    /* tunnels removed by l2tp_peer_drop */
+	uint64_t refused_peer_tunnels;          /* SCCRQ / open over max_tunnels_per_peer */
+	uint64_t refused_peer_half_open;        /* SCCRQ / open over max_half_open_per_peer */
+	uint64_t refused_peer_sessions;         /* ICRQ / open over max_sessions_per_peer */
+	uint64_t peer_linger_reclaimed;         /* closing tunnels freed for a new SCCRQ */
+	uint64_t sccrp_resent;                  /* SCCRP resent for a retransmitted SCCRQ */
+	uint64_t unverified_suppressed;         /* SCCRP (re)transmissions withheld from an
+	                                           unverified peer */
+	uint64_t unverified_expired;            /* unverified tunnels removed silently at the
+	                                           setup deadline (also in tunnel_setup_timeouts) */
+	uint64_t log_suppressed;                /* rate-limited log lines not emitted */
 	uint64_t tunnels_up, tunnels_down, sessions_up, sessions_down;
 	uint64_t tunnels_open, sessions_open;   /* gauges */
 };
