@@ -215,7 +215,11 @@ esp_in(struct gw *gw, uint64_t now, struct rg_pkt *p, const struct esp_endpoint 
 	frame = l2 + lrx.off;
 	rc = ppp_session_input(s->ppp, now, frame, lrx.len, &prx);
 	if (rc != PPP_OK || prx.kind != PPP_RX_IP) {
-		if (rc != PPP_OK)
+		/* libppp drops a source other than the user's own address
+		 * (PPP_E_SPOOFED) before libfw sees it. */
+		if (rc == PPP_E_SPOOFED)
+			gw->st.spoofed++;
+		else if (rc != PPP_OK)
 			gw->st.ppp_drop++;
 		drop(p, NULL);
 		return;

@@ -142,6 +142,8 @@ ppp_auth_succeed(struct ppp_session *s, const uint8_t *msg, size_t mlen)
 {
 	s->auth_state = AU_DONE;
 	s->authenticated = 1;
+	if (s->role == PPP_ROLE_SERVER && s->peer_name != NULL)
+		s->auth_bound = 1;
 	s->auth_timer = s->auth_deadline = UINT64_MAX;
 	auth_result_event(s, true, 0, msg, mlen);
 	if (s->phase == PH_AUTH)
@@ -329,6 +331,29 @@ ppp_auth_queue_request(struct ppp_session *s, const uint8_t *name,
 		ppp_auth_send_verdict(s, false);
 		ppp_auth_fail(s, 0, NULL, 0);
 		return PPP_E_BAD_MESSAGE;
+	}
+	if (s->role == PPP_ROLE_SERVER && s->auth_bound &&
+	    (s->peer_name == NULL || s->peer_name->len != nlen ||
+	    memcmp(s->peer_name->s, name, nlen) != 0)) {
+		/* A re-challenge (or a renegotiated link) authenticates the
+		 * link's user, not whoever answers: the address and the
+		 * policy were given to the first. */
+		char was[64];
+
+		ppp_escape(esc, sizeof(esc), name, nlen);
+		if (s->peer_name != NULL)
+			ppp_escape(was, sizeof(was),
+			    (const uint8_t *)s->peer_name->s, s->peer_name->len);
+		else
+			was[0] = '\0';
+		ppp_bad(ctx, &ctx->stats.auth_user_changed, PPP_E_AUTH,
+		    "ppp: session %llu: %s re-authentication as \"%s\", the "
+		    "link is \"%s\": link down", (unsigned long long)s->user, m,
+		    esc, was);
+		s->verdict_error = 691;
+		ppp_auth_send_verdict(s, false);
+		ppp_auth_fail(s, 691, NULL, 0);
+		return PPP_E_AUTH;
 	}
 	if (ppp_text_set(ctx, &s->peer_name, (const char *)name, nlen) != 0)
 		return PPP_E_NOMEM;

@@ -120,8 +120,10 @@ ppp_cp_reply_send(struct fsm *f, struct cp_reply *r, uint8_t id,
 		a.code = CODE_CONFREJ;
 		a.data = r->rej;
 		a.len = r->rejlen;
-	} else if (r->naklen > 0 &&
+	} else if (r->naklen > 0 && r->nakoriglen > 0 &&
 	    f->failures >= f->sess->ctx->cfg.max_failure) {
+		/* (An option the peer left out and we Nak to prompt it,
+		 * IPCP's IP-Address, has nothing to Reject: it stays Nak'd.) */
 		a.code = CODE_CONFREJ;
 		a.data = r->nakorig;
 		a.len = r->nakoriglen;
@@ -187,8 +189,10 @@ ppp_cp_unknown_code(struct fsm *f, uint8_t code, const uint8_t *p, size_t n)
 	a.len = n + 4;
 	if (a.len > s->peer_mru - 4u)
 		a.len = s->peer_mru - 4u;
-	ppp_fsm_event(f, EV_RUC, &a);
-	return ppp_bad(s->ctx, &s->ctx->stats.unknown_code,
-	    PPP_E_UNKNOWN_CODE, "ppp: %s code %u rejected", f->ops->name,
-	    code);
+	if (ppp_reject_budget(s, "Code-Reject"))
+		ppp_fsm_event(f, EV_RUC, &a);
+	return ppp_bad_rl(s->ctx, s->now, RL_UNKNOWN,
+	    &s->ctx->stats.unknown_code, PPP_E_UNKNOWN_CODE,
+	    "ppp: session %llu: %s code %u rejected",
+	    (unsigned long long)s->user, f->ops->name, code);
 }

@@ -2,6 +2,7 @@
  * ctx.c - context life cycle, configuration defaults, hooks, logging and
  * counters.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,48 @@ ppp_bad(struct ppp_ctx *ctx, uint64_t *counter, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(ctx, PPP_LOG_WARN, fmt, ap);
 	va_end(ap);
+	return err;
+}
+
+/*
+ * ppp_bad with a rate-limited log line: the counter always moves; at most
+ * cfg.log_lines_per_s lines of one kind per second (now: the session's),
+ * the rest counted in log_suppressed and summed up in the next line of
+ * that kind.
+ */
+int
+ppp_bad_rl(struct ppp_ctx *ctx, uint64_t now, enum ppp_rl_kind kind,
+    uint64_t *counter, int err, const char *fmt, ...)
+{
+	struct ppp_rl *r = &ctx->rl[kind];
+	char buf[400];
+	size_t n;
+	va_list ap;
+
+	(*counter)++;
+	if (ctx->hooks.log == NULL)
+		return err;
+	if (now < r->window || now - r->window >= NS_PER_S) {
+		r->window = now;
+		r->lines = 0;
+	}
+	if (r->lines >= ctx->cfg.log_lines_per_s) {
+		r->suppressed++;
+		ctx->stats.log_suppressed++;
+		return err;
+	}
+	r->lines++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (r->suppressed > 0) {
+		n = strlen(buf);
+		snprintf(buf + n, sizeof(buf) - n,
+		    " (%llu similar line(s) suppressed)",
+		    (unsigned long long)r->suppressed);
+		r->suppressed = 0;
+	}
+	ctx->hooks.log(ctx->hooks.user, PPP_LOG_WARN, buf);
 	return err;
 }
 
@@ -223,6 +266,10 @@ set_defaults(struct ppp_config *c)
 		c->ctx_max_events = 16384;
 	if (c->ctx_max_output == 0)
 		c->ctx_max_output = 16384;
+	if (c->reject_rate == 0)
+		c->reject_rate = 10;
+	if (c->log_lines_per_s == 0)
+		c->log_lines_per_s = 10;
 }
 
 int

@@ -7,7 +7,28 @@
 
 #include "ppp_int.h"
 
-/* Sends Protocol-Reject (RFC 1661 §5.7) for the packet's protocol. */
+bool
+ppp_reject_budget(struct ppp_session *s, const char *what)
+{
+	struct ppp_ctx *ctx = s->ctx;
+
+	if (s->now < s->rej_window || s->now - s->rej_window >= NS_PER_S) {
+		s->rej_window = s->now;
+		s->rej_count = 0;
+	}
+	if (s->rej_count < ctx->cfg.reject_rate) {
+		s->rej_count++;
+		return true;
+	}
+	ppp_bad_rl(ctx, s->now, RL_REJECT, &ctx->stats.rejects_suppressed,
+	    PPP_E_RATE_LIMITED, "ppp: session %llu: %s not sent, %u rejects "
+	    "in one second (reject_rate)", (unsigned long long)s->user, what,
+	    (unsigned)ctx->cfg.reject_rate);
+	return false;
+}
+
+/* Sends Protocol-Reject (RFC 1661 §5.7) for the packet's protocol, within
+ * the session's reject budget. */
 int
 ppp_protocol_reject(struct ppp_session *s, uint16_t proto, const uint8_t *p,
     size_t n)
@@ -16,9 +37,11 @@ ppp_protocol_reject(struct ppp_session *s, uint16_t proto, const uint8_t *p,
 	uint8_t h[6];
 	size_t max = s->peer_mru - 6u;
 
-	ppp_bad(ctx, &ctx->stats.unknown_proto, PPP_E_UNKNOWN_PROTO,
-	    "ppp: protocol 0x%04x rejected (%zu bytes)", proto, n);
-	if (s->lcp.state != ST_OPENED)
+	ppp_bad_rl(ctx, s->now, RL_UNKNOWN, &ctx->stats.unknown_proto,
+	    PPP_E_UNKNOWN_PROTO, "ppp: session %llu: protocol 0x%04x rejected "
+	    "(%zu bytes)", (unsigned long long)s->user, proto, n);
+	if (s->lcp.state != ST_OPENED ||
+	    !ppp_reject_budget(s, "Protocol-Reject"))
 		return PPP_E_UNKNOWN_PROTO;
 	if (n > max)
 		n = max;
@@ -153,6 +176,27 @@ ppp_session_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
 			return ppp_bad(ctx, &ctx->stats.truncated,
 			    PPP_E_TRUNCATED, "ppp: IP frame of %zu bytes "
 			    "carries no packet", len);
+		if (s->role == PPP_ROLE_SERVER) {
+			uint32_t src;
+
+			/* Only the address IPCP assigned (RFC 1332 §3.3). */
+			if (len - off < 20)
+				return ppp_bad(ctx, &ctx->stats.truncated,
+				    PPP_E_TRUNCATED, "ppp: IP packet of %zu "
+				    "bytes < an IPv4 header", len - off);
+			src = get32(frame + off + 12);
+			if (src != s->peer_addr)
+				return ppp_bad_rl(ctx, now, RL_SPOOF,
+				    &ctx->stats.ip_spoofed, PPP_E_SPOOFED,
+				    "ppp: session %llu: IP source %u.%u.%u.%u "
+				    "is not the peer's %u.%u.%u.%u, dropped",
+				    (unsigned long long)s->user, src >> 24,
+				    (src >> 16) & 0xff, (src >> 8) & 0xff,
+				    src & 0xff, s->peer_addr >> 24,
+				    (s->peer_addr >> 16) & 0xff,
+				    (s->peer_addr >> 8) & 0xff,
+				    s->peer_addr & 0xff);
+		}
 		rx->kind = PPP_RX_IP;
 		rx->off = off;
 		rx->len = len - off;

@@ -130,6 +130,7 @@ ppp_ipcp_start(struct ppp_session *s)
 	}
 	s->ipcp.now = s->now;
 	s->ipcp.rcr = 0;
+	s->addr_hinted = 0;
 	ppp_fsm_event(&s->ipcp, EV_OPEN, NULL);
 	if (s->ipcp.state == ST_INITIAL || s->ipcp.state == ST_STARTING)
 		ppp_fsm_event(&s->ipcp, EV_UP, NULL);
@@ -155,6 +156,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 	struct cp_reply r;
 	uint8_t o[6];
 	size_t off;
+	bool has_addr = false;
 	int rc;
 
 	if ((rc = ppp_opts_validate(s, "IPCP", p, n)) != 0)
@@ -188,6 +190,7 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 			continue;
 		}
 		if (t == IPCP_ADDR) {
+			has_addr = true;
 			if (s->peer_addr == 0) {
 				/* Wait for the application's address; the
 				 * peer will retransmit. */
@@ -203,6 +206,27 @@ rcv_confreq(struct ppp_session *s, uint8_t id, const uint8_t *p, size_t n)
 		if (v != want) {
 			opt32(o, t, want);
 			ppp_cp_nak(&r, opt, o, 6);
+		}
+	}
+	if (s->role == PPP_ROLE_SERVER && !has_addr) {
+		/* The peer left IP-Address out: never Ack while no address
+		 * is assigned (held: the peer retransmits); with one, Nak
+		 * it into the request once per negotiation, as pppd does
+		 * (RFC 1661 §5.3 allows a Nak to add an option). */
+		ctx->stats.ipcp_addr_nak++;
+		if (s->peer_addr == 0)
+			return ppp_bad(ctx, &ctx->stats.late, PPP_E_LATE,
+			    "ppp: IPCP request without IP-Address before the "
+			    "peer address is known, held");
+		if (!s->addr_hinted && r.rejlen == 0) {
+			s->addr_hinted = 1;
+			opt32(o, IPCP_ADDR, s->peer_addr);
+			if (r.naklen + 6 <= sizeof(r.nak)) {
+				memcpy(r.nak + r.naklen, o, 6);
+				r.naklen += 6;
+			}
+			ppp_log(ctx, PPP_LOG_INFO, "ppp: IPCP request without "
+			    "IP-Address, Nak'd with the assigned address");
 		}
 	}
 	ppp_cp_reply_send(&s->ipcp, &r, id, p, n, NULL);

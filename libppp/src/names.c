@@ -38,6 +38,7 @@ ppp_strerror(int err)
 	case PPP_E_TOO_BIG: return "larger than MRU";
 	case PPP_E_AUTH: return "authentication failed";
 	case PPP_E_BAD_FRAME: return "bad frame header";
+	case PPP_E_SPOOFED: return "IP source is not the peer's address";
 	}
 	return "unknown";
 }

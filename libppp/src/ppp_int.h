@@ -190,6 +190,21 @@ struct ppp_session {
 	uint32_t local_addr, peer_addr, dns[2], nbns[2];
 	uint8_t ip_req;		/* bit mask of options still requested */
 	uint8_t addr_wanted;
+	uint8_t addr_hinted;	/* server: a request without IP-Address was
+				 * Nak'd in this IPCP negotiation */
+	uint8_t auth_bound;	/* server: authenticated once; peer_name is
+				 * the link's user from then on */
+	uint16_t rej_count;	/* Code-/Protocol-Rejects in rej_window */
+	uint64_t rej_window;
+};
+
+/* Kinds of rate-limited log lines (ppp_bad_rl). */
+enum ppp_rl_kind { RL_UNKNOWN, RL_REJECT, RL_SPOOF, RL_KINDS };
+
+struct ppp_rl {
+	uint64_t window;		/* start of the one-second window */
+	uint32_t lines;			/* emitted in it */
+	uint64_t suppressed;		/* since the last line emitted */
 };
 
 struct ppp_ctx {
@@ -209,6 +224,7 @@ struct ppp_ctx {
 	uint32_t n_sess, cap_sess;
 	struct rg_heap timers;		/* one node per session */
 	struct qlist out, ev;		/* context FIFOs (gnext/gprev) */
+	struct ppp_rl rl[RL_KINDS];
 };
 
 /* ctx.c */
@@ -218,6 +234,9 @@ void ppp_log(struct ppp_ctx *, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int ppp_bad(struct ppp_ctx *, uint64_t *counter, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+int ppp_bad_rl(struct ppp_ctx *, uint64_t now, enum ppp_rl_kind,
+    uint64_t *counter, int err, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 void ppp_escape(char *dst, size_t cap, const uint8_t *src, size_t len);
 int ppp_random(struct ppp_ctx *, void *, size_t);
 bool ppp_have_mschap(const struct ppp_ctx *);
@@ -245,6 +264,9 @@ void ppp_sess_enter_network(struct ppp_session *);
 /* input.c */
 int ppp_protocol_reject(struct ppp_session *, uint16_t proto, const uint8_t *,
     size_t);
+/* Takes one reject from the session's per-second budget (reject_rate);
+ * false (counted, logged rate limited) when it is spent. */
+bool ppp_reject_budget(struct ppp_session *, const char *what);
 
 /* cp.c: packet handling shared by LCP and IPCP (RFC 1661 §5). */
 struct cp_reply {

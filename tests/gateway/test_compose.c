@@ -527,7 +527,9 @@ test_spoofed_source_dropped(void)
 	gw_get_stats(s.gw, &st);
 	CU_ASSERT_TRUE(st.fw_drop >= 1 || st.spoofed >= 1);
 	CU_ASSERT_TRUE(gw_fw_stats(s.gw, &fs));
-	CU_ASSERT_TRUE(fs.drops[-FW_E_SPOOFED] >= 1);
+	/* libppp drops it first now (PPP_E_SPOOFED, counted in st.spoofed);
+	 * libfw's check stays behind it. */
+	CU_ASSERT_TRUE(fs.drops[-FW_E_SPOOFED] >= 1 || st.spoofed >= 1);
 	/* Its own address still works. */
 	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 2), 2);
 	sim_free(&s);

@@ -183,9 +183,19 @@ h_send_ip(struct h_side *side, uint8_t *buf, size_t cap, size_t len,
 	size_t off = PPP_HEADROOM;
 	int rc;
 
+	struct ppp_session_info info;
+
 	if (len + PPP_HEADROOM > cap)
 		return PPP_E_BUFFER;
 	memset(buf + off, 0x45, len);
+	/* The source address is the side's own (a server session drops
+	 * other sources: PPP_E_SPOOFED). */
+	if (len >= 20 && ppp_session_get_info(side->sess, 0, &info) == 0) {
+		buf[off + 12] = (uint8_t)(info.local_addr >> 24);
+		buf[off + 13] = (uint8_t)(info.local_addr >> 16);
+		buf[off + 14] = (uint8_t)(info.local_addr >> 8);
+		buf[off + 15] = (uint8_t)info.local_addr;
+	}
 	rc = ppp_session_encap(side->sess, buf, cap, &off, &len);
 	if (rc == PPP_OK && off != 0)
 		return PPP_E_INVAL;

@@ -69,8 +69,9 @@ int h_input(struct harness *h, struct h_side *side, const uint8_t *f,
     size_t len);
 /* Pops the next frame a context queued (PPP_OK / PPP_E_AGAIN / ...). */
 int h_out(struct ppp_ctx *ctx, uint8_t *buf, size_t cap, size_t *len);
-/* Frames an IP packet of len bytes (content 0x45...) from a side and
- * returns the frame in buf (cap >= len + PPP_HEADROOM). */
+/* Frames an IP packet of len bytes (content 0x45..., and from 20 bytes on
+ * the side's own IPCP address as the source) from a side and returns the
+ * frame in buf (cap >= len + PPP_HEADROOM). */
 int h_send_ip(struct h_side *side, uint8_t *buf, size_t cap, size_t len,
     size_t *flen);
 

@@ -32,6 +32,7 @@ static void
 test_in_place(void)
 {
 	uint8_t frame[PPP_HEADROOM + 1400], pkt[1400];
+	struct ppp_session_info info;
 	struct ppp_rx rx;
 	size_t off = PPP_HEADROOM, len = sizeof(pkt), i;
 
@@ -39,6 +40,12 @@ test_in_place(void)
 	CU_ASSERT_EQUAL(ppp_session_set_user(H.srv.sess, 0xfeed), PPP_OK);
 	for (i = 0; i < sizeof(pkt); i++)
 		pkt[i] = (uint8_t)(i * 7);
+	/* From the client's address (the server drops other sources). */
+	CU_ASSERT_EQUAL(ppp_session_get_info(H.cli.sess, H.now, &info), PPP_OK);
+	pkt[12] = (uint8_t)(info.local_addr >> 24);
+	pkt[13] = (uint8_t)(info.local_addr >> 16);
+	pkt[14] = (uint8_t)(info.local_addr >> 8);
+	pkt[15] = (uint8_t)info.local_addr;
 	memcpy(frame + PPP_HEADROOM, pkt, sizeof(pkt));
 	CU_ASSERT_EQUAL(ppp_session_encap(H.cli.sess, frame, sizeof(frame),
 	    &off, &len), PPP_OK);
@@ -117,6 +124,11 @@ test_no_alloc(void)
 		off = PPP_HEADROOM;
 		len = 20 + i % 1380;
 		memset(frame + off, (int)i, len);
+		/* From the client's own address (the server checks it). */
+		frame[off + 12] = 10;
+		frame[off + 13] = 0;
+		frame[off + 14] = 0;
+		frame[off + 15] = 100;
 		if (ppp_session_encap(from->sess, frame, sizeof(frame), &off,
 		    &len) != PPP_OK)
 			continue;

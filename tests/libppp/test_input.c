@@ -112,9 +112,11 @@ test_framing(void)
 	/* Length field 12 > 8 bytes present. */
 	EXPECT(s, truncated, PPP_E_TRUNCATED,
 	    inject(s, "c021 09 01 000c 00000000"));
-	/* PFC: IP as one octet (21) is accepted. */
+	/* PFC: IP as one octet (21) is accepted (an IPv4 header from the
+	 * peer's address 10.0.0.100). */
 	H.srv.ip_packets = 0;
-	CU_ASSERT_EQUAL(inject(s, "21 4500001400000000"), 0);
+	CU_ASSERT_EQUAL(inject(s, "21 4500001400000000 40110000 0a000064 "
+	    "0a000001"), 0);
 	h_events(&H, &H.srv, true);
 	CU_ASSERT_EQUAL(H.srv.ip_packets, 1);
 	/* Larger than our MRU of 1500. */

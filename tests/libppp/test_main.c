@@ -17,6 +17,7 @@ void test_auth_register(void);
 void test_pap_register(void);
 void test_chap_register(void);
 void test_mschapv2_register(void);
+void test_harden_register(void);
 
 static const ts_register_fn suites[] = {
 	test_version_register,
@@ -35,6 +36,7 @@ static const ts_register_fn suites[] = {
 	test_pap_register,
 	test_chap_register,
 	test_mschapv2_register,
+	test_harden_register,
 };
 
 int

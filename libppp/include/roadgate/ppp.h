@@ -3,7 +3,19 @@
  *
  * LCP (RFC 1661), PAP (RFC 1334), CHAP-MD5 (RFC 1994), MS-CHAPv2 (RFC 2759)
  * and IPCP (RFC 1332, RFC 1877), in the authenticator ("server") and peer
- * ("client") roles.  Anything else (CCP, IPV6CP, ...) is Protocol-Rejected.
+ * ("client") roles.  Anything else (CCP, IPV6CP, ...) is Protocol-Rejected
+ * (at most reject_rate rejects per second per session).
+ *
+ * Server rules against a hostile peer: IPCP never opens without an address
+ * assigned to the peer (auth_reply or set_peer_address): a Configure-Request
+ * is held (not answered) until there is one; a request without IP-Address
+ * is Nak'd with the assigned address (as pppd does: once per IPCP
+ * negotiation, a peer that still leaves it out is then Acked and keeps the
+ * assigned address); the IPv4 packets a server session returns all have
+ * that source address (PPP_E_SPOOFED).  Every authentication after the
+ * first success of a link (CHAP / MS-CHAPv2 re-challenge, or after an LCP
+ * renegotiation) must name the same user, else the link goes down
+ * (PPP_DOWN_AUTH_FAILED, auth_user_changed) without asking the application.
  *
  * Conventions (shared by all roadgate libraries):
  *  - Sans-I/O: no sockets, threads, clocks or global state.  Time is passed in
@@ -104,7 +116,9 @@ enum ppp_error {
 	PPP_E_LOOPBACK = -43,		/* our own magic number came back */
 	PPP_E_TOO_BIG = -44,		/* larger than the MRU */
 	PPP_E_AUTH = -45,		/* authentication failed */
-	PPP_E_BAD_FRAME = -46		/* bad address/control or protocol field */
+	PPP_E_BAD_FRAME = -46,		/* bad address/control or protocol field */
+	PPP_E_SPOOFED = -47		/* server: IPv4 source is not the
+					 * address assigned to the peer */
 };
 
 /* Returns a static English name for PPP_OK or a PPP_E_* code ("unknown"
@@ -202,11 +216,24 @@ struct ppp_config {
 					 * default 16384 */
 	uint32_t ctx_max_output;	/* frames queued in the context,
 					 * default 16384 */
+	/* Code-Rejects and Protocol-Rejects a session sends per second
+	 * (a peer spraying unknown codes or protocols gets at most this
+	 * many; the rest are dropped silently and counted in
+	 * rejects_suppressed), default 10. */
+	uint16_t reject_rate;
+	/* Log lines of one rate-limited kind (unknown protocol / code,
+	 * suppressed rejects, spoofed IP sources) per second for the whole
+	 * context, default 10; the rest are counted in log_suppressed and
+	 * summed up in the next line of that kind. */
+	uint16_t log_lines_per_s;
 };
 
 /*
  * Statistics of a context (all its sessions).  Every bad-input class has a
- * counter; each increment is accompanied by one log line.
+ * counter; each increment is accompanied by one log line, except for the
+ * classes a peer can send at line rate (unknown_proto, unknown_code,
+ * rejects_suppressed, ip_spoofed), whose lines are rate limited
+ * (log_lines_per_s, log_suppressed).
  */
 struct ppp_stats {
 	uint64_t frames_in, frames_out;		/* control + IP frames */
@@ -220,6 +247,19 @@ struct ppp_stats {
 	uint64_t name_too_long, bad_response, duplicate, late;
 	uint64_t not_converged, rate_limited, loopback, queue_full, too_big;
 	uint64_t echo_timeout, discard, nomem, bad_state, rng_fail;
+	uint64_t ip_spoofed;		/* server: IPv4 packets whose source
+					 * is not the peer's address, dropped
+					 * (PPP_E_SPOOFED) */
+	uint64_t rejects_suppressed;	/* Code-/Protocol-Rejects not sent:
+					 * over reject_rate */
+	uint64_t auth_user_changed;	/* server: a re-authentication (CHAP
+					 * re-challenge, LCP renegotiation)
+					 * under another name than the link's
+					 * first: link down */
+	uint64_t ipcp_addr_nak;		/* server: Configure-Requests without
+					 * IP-Address, Nak'd with the address
+					 * assigned (or held: none yet) */
+	uint64_t log_suppressed;	/* rate-limited log lines not emitted */
 };
 
 struct ppp_ctx;
@@ -343,7 +383,11 @@ struct ppp_rx {
  * PPP_E_RATE_LIMITED, PPP_E_LOOPBACK, PPP_E_TOO_BIG (> our MRU),
  * PPP_E_STATE (link already down), PPP_E_AUTH, PPP_E_QUEUE_FULL,
  * PPP_E_NOMEM, PPP_E_RNG, PPP_E_INVAL (NULL sess or rx, NULL frame with
- * len > 0).  now: ns.
+ * len > 0), PPP_E_SPOOFED (server: an IPv4 packet whose source address is
+ * not the address assigned to the peer in IPCP; counted in ip_spoofed,
+ * logged rate limited with the session's tag and both addresses; a packet
+ * shorter than an IPv4 header is PPP_E_TRUNCATED).  A client session does
+ * not look into the packets it receives.  now: ns.
  */
 PPP_API PPP_WUR int ppp_session_input(struct ppp_session *sess, uint64_t now,
     const uint8_t *frame, size_t len, struct ppp_rx *rx);
