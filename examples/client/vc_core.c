@@ -280,8 +280,9 @@ vc_new(struct vc **out, const struct vc_params *p, const struct vc_hooks *h,
 
 		memset(&c, 0, sizeof(c));
 		c.size = sizeof(c);
-		c.max_events = (uint16_t)(vc->cap * 8 + 64 > 65535 ? 65535 : vc->cap * 8 + 64);
-		c.max_output = c.max_events;
+		c.max_sessions = vc->cap + 8;
+		c.ctx_max_events = vc->cap * 8 + 64;
+		c.ctx_max_output = vc->cap * 8 + 64;
 		if ((rc = ppp_ctx_new(&vc->ppp, &c, &ph)) != PPP_OK) {
 			snprintf(err, errlen, "libppp: %s", ppp_strerror(rc));
 			goto fail;

@@ -37,22 +37,54 @@ nio_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int
-nio_rng(void *user, void *buf, size_t len)
+/* getrandom(2) into b, all of it. */
+static int
+fill(uint8_t *b, size_t len)
 {
-	uint8_t *p = buf;
-
-	(void)user;
 	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
+		ssize_t n = getrandom(b, len, 0);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		p += n;
+		b += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The kernel's CSPRNG, read 4 KiB at a time: libesp asks for a fresh IV for
+ * every CBC packet, and a system call per packet cost 5% of the data path.
+ * Each byte is served once and wiped from the buffer as it is handed out;
+ * the buffer is per thread (the load generator runs several).
+ */
+int
+nio_rng(void *user, void *buf, size_t len)
+{
+	static _Thread_local uint8_t pool[4096];
+	static _Thread_local size_t pos = sizeof(pool);
+	uint8_t *out = buf;
+
+	(void)user;
+	if (len > sizeof(pool) / 4)
+		return fill(out, len);
+	while (len > 0) {
+		size_t n;
+
+		if (pos == sizeof(pool)) {
+			if (fill(pool, sizeof(pool)) != 0)
+				return -1;
+			pos = 0;
+		}
+		n = sizeof(pool) - pos < len ? sizeof(pool) - pos : len;
+		memcpy(out, pool + pos, n);
+		explicit_bzero(pool + pos, n);
+		pos += n;
+		out += n;
+		len -= n;
 	}
 	return 0;
 }

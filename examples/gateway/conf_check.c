@@ -430,7 +430,13 @@ check_ip(struct cstate *cs)
 				    gw_ipstr(r->last, b));
 				continue;
 			}
-			if (in_range(net, r) || in_range(net | ~m, r)) {
+			/* A range inside one natural network must not hold
+			 * its network or broadcast address.  A range across
+			 * several (a pool of thousands) is accepted: the
+			 * gateway never hands out an address ending in .0 or
+			 * .255 from it (gw_sess.c), for old classful clients. */
+			if ((r->first & m) == (r->last & m) &&
+			    (in_range(net, r) || in_range(net | ~m, r))) {
 				x = in_range(net, r) ? net : (net | ~m);
 				cerr(cs, l, "ip pool \"%s\" holds %s, the %s "
 				    "address of %s/%d", p->name, gw_ipstr(x, a),

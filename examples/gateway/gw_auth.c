@@ -503,6 +503,7 @@ gw_auth_answer(struct gw *gw, uint64_t now, uint64_t cookie,
 		    "PPP (%s)", s->user, ppp_strerror(rc));
 	arm(gw, a);
 	gw_events(gw, now);
+	gw_bury(gw);
 	return 0;
 }
 
@@ -748,6 +749,7 @@ gw_aaa_disconnect(struct gw *gw, uint64_t now, const struct gw_aaa_match *m)
 	if (gw->aaa != NULL)
 		gw->aaa->st.disconnects += (uint64_t)n;
 	gw_events(gw, now);
+	gw_bury(gw);
 	return n;
 }
 

@@ -105,8 +105,10 @@ contexts_new(struct gw *gw, char *err, size_t errlen)
 		memset(&ic, 0, sizeof(ic));
 		ic.size = sizeof(ic);
 		ic.max_ike_sas = max_peers * 2;
-		ic.max_half_open = 1024;
-		ic.max_events = 4096;
+		/* Scaled with the clients served: a mass expiry or shutdown
+		 * raises several events per peer before they are drained. */
+		ic.max_half_open = max_peers / 4 > 1024 ? max_peers / 4 : 1024;
+		ic.max_events = max_peers * 8 > 4096 ? max_peers * 8 : 4096;
 		if ((rc = isakmp_ctx_new(&gw->ike, &ic, &h)) != ISAKMP_OK) {
 			snprintf(err, errlen, "libisakmp: %s", isakmp_strerror(rc));
 			return -1;
@@ -121,7 +123,7 @@ contexts_new(struct gw *gw, char *err, size_t errlen)
 		ec.size = sizeof(ec);
 		ec.max_sas = max_peers * 8;
 		ec.replay_window = 128;
-		ec.max_events = 4096;
+		ec.max_events = max_peers * 4 > 4096 ? max_peers * 4 : 4096;
 		for (i = 0; i < c->n_saspecs; i++)
 			if (c->saspecs[i].encalg == GWCONF_ESP_DES)
 				ec.allow_des = true;
@@ -142,8 +144,8 @@ contexts_new(struct gw *gw, char *err, size_t errlen)
 		snprintf(lc.hostname, sizeof(lc.hostname), "%s",
 		    c->system_name[0] ? c->system_name : "roadgate");
 		lc.max_tunnels = max_sess;
-		lc.max_half_open = 1024;
-		lc.max_events = 4096;
+		lc.max_half_open = max_sess / 8 > 1024 ? max_sess / 8 : 1024;
+		lc.max_events = max_sess * 4 > 4096 ? max_sess * 4 : 4096;
 		lc.max_output = 16384;
 		/* Phones that never answer HELLO: IPsec DPD and LCP echo decide. */
 		lc.tolerate_missing_hello = true;
@@ -159,14 +161,16 @@ contexts_new(struct gw *gw, char *err, size_t errlen)
 		memset(&pc, 0, sizeof(pc));
 		pc.size = sizeof(pc);
 		pc.name = c->system_name[0] ? c->system_name : "roadgate";
-		pc.max_events = 16384;
-		pc.max_output = 16384;
+		/* Per-session queue shares stay libppp's; the context's queues
+		 * and session count follow the clients served. */
+		pc.max_sessions = max_sess;
+		pc.ctx_max_events = max_sess * 8 > 16384 ? max_sess * 8 : 16384;
+		pc.ctx_max_output = max_sess * 8 > 16384 ? max_sess * 8 : 16384;
 		if ((rc = ppp_ctx_new(&gw->ppp, &pc, &h)) != PPP_OK) {
 			snprintf(err, errlen, "libppp: %s", ppp_strerror(rc));
 			return -1;
 		}
 	}
-	(void)max_sess;
 	return 0;
 }
 
@@ -248,6 +252,7 @@ gw_free(struct gw *gw)
 
 	if (gw == NULL)
 		return;
+	gw_bury(gw);
 	gw_sessions_free(gw);
 	gw_aaa_free(gw);
 	gw_peers_free(gw);
@@ -311,6 +316,24 @@ gw_events(struct gw *gw, uint64_t now)
 	} while (more);
 }
 
+void
+gw_bury(struct gw *gw)
+{
+	while (gw->sess_grave != NULL) {
+		struct gw_sess *s = gw->sess_grave;
+
+		gw->sess_grave = s->gnext;
+		sodium_memzero(s, sizeof(*s));
+		free(s);
+	}
+	while (gw->peer_grave != NULL) {
+		struct gw_peer *p = gw->peer_grave;
+
+		gw->peer_grave = p->gnext;
+		free(p);
+	}
+}
+
 /* ---- input ------------------------------------------------------------ */
 
 void
@@ -319,6 +342,7 @@ gw_input(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n)
 	gw->now = now;
 	gw_data_input(gw, now, pkts, n);
 	gw_events(gw, now);
+	gw_bury(gw);
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -449,6 +473,7 @@ gw_next_output(struct gw *gw, uint64_t now, struct rg_pkt *p)
 			gw_events(gw, now);
 			continue;
 		}
+		gw_bury(gw);
 		return false;
 	}
 }
@@ -502,6 +527,7 @@ gw_handle_timeout(struct gw *gw, uint64_t now)
 		gw_ctl_handle_timeout(gw, now);
 	if (gw->shut != SHUT_NONE && gw->shut != SHUT_DONE)
 		shut_step(gw, now);
+	gw_bury(gw);
 }
 
 /* ---- shutdown --------------------------------------------------------- */
@@ -540,9 +566,12 @@ shut_step(struct gw *gw, uint64_t now)
 		gw->shut = SHUT_IKE;
 		gw_log(gw, GW_LOG_GW, 6, "shutdown: deleting IPsec and ISAKMP SAs");
 		for (p = gw->peers; p != NULL; p = p->next)
-			if (!p->dead)
+			if (!p->dead) {
 				(void)isakmp_peer_delete(gw->ike, now, p->peer_id);
-		gw_events(gw, now);
+				/* Drain as we go: thousands of peers would
+				 * overflow the event queues. */
+				gw_events(gw, now);
+			}
 		gw->shut = SHUT_DONE;
 		return;
 	default:
@@ -567,6 +596,7 @@ gw_shutdown(struct gw *gw, uint64_t now)
 			(void)ppp_session_close(s->ppp, now);
 	gw_events(gw, now);
 	shut_step(gw, now);
+	gw_bury(gw);
 }
 
 bool

@@ -127,6 +127,9 @@ ike_in(struct gw *gw, uint64_t now, struct rg_pkt *p)
 	if (isakmp_input(gw->ike, now, p->buf + p->off, p->len, &from, &to) != ISAKMP_OK)
 		gw->st.ike_drop++;	/* counted and logged by libisakmp too */
 	drop(p, NULL);
+	/* An SA that came up must be installed before the next datagram of
+	 * this batch (often the first L2TP message) is looked at. */
+	gw_events(gw, now);
 }
 
 static void
@@ -205,6 +208,9 @@ esp_in(struct gw *gw, uint64_t now, struct rg_pkt *p, const struct esp_endpoint 
 		if (rc != L2TP_OK)
 			gw->st.l2tp_drop++;
 		drop(p, NULL);
+		/* A session that came up (ICCN) gets its PPP session before the
+		 * next datagram of the batch, often its first LCP frame. */
+		gw_events(gw, now);
 		return;
 	}
 	s = (struct gw_sess *)(uintptr_t)lrx.session_user;
@@ -214,6 +220,8 @@ esp_in(struct gw *gw, uint64_t now, struct rg_pkt *p, const struct esp_endpoint 
 	}
 	frame = l2 + lrx.off;
 	rc = ppp_session_input(s->ppp, now, frame, lrx.len, &prx);
+	if (rc == PPP_OK && prx.kind != PPP_RX_IP)
+		gw_events(gw, now);	/* IPCP up routes the next packet */
 	if (rc != PPP_OK || prx.kind != PPP_RX_IP) {
 		/* libppp drops a source other than the user's own address
 		 * (PPP_E_SPOOFED) before libfw sees it. */
@@ -409,7 +417,7 @@ encap_to(struct gw *gw, uint64_t now, struct rg_pkt *p, struct gw_sess *s)
 	int rc;
 
 	p->stage = ST_DONE;
-	if (s->ppp == NULL || s->closing || s->ppp_done) {
+	if (s->dead || s->ppp == NULL || s->closing || s->ppp_done) {
 		drop(p, &gw->st.no_session);
 		return;
 	}
@@ -498,6 +506,11 @@ fw_stage(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n)
 		if (p->stage == ST_FW_IN) {
 			struct gw_sess *s = p->src;
 
+			/* Events of this batch may have ended the session. */
+			if (s->dead) {
+				drop(p, &gw->st.no_session);
+				continue;
+			}
 			fp[k].ipsec = (uint64_t)(uintptr_t)s->l2ep->peer;
 		}
 		idx[k++] = i;
@@ -520,6 +533,8 @@ fw_stage(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n)
 		p->len = fp[i].len;
 		if (p->stage == ST_FW_IN) {
 			s = p->ctx;
+			if (s != NULL && s->dead)
+				s = gw_sess_by_addr(gw, pkt_get32(p->buf + p->off + 16));
 			if (s != NULL) {
 				/* Client to client: straight back out. */
 				encap_to(gw, now, p, s);
@@ -531,7 +546,7 @@ fw_stage(struct gw *gw, uint64_t now, struct rg_pkt *pkts, size_t n)
 		}
 		/* From TUN: a NAT reply was translated to a VPN user's address. */
 		s = p->ctx;
-		if (fp[i].verdict.translated || s == NULL)
+		if (fp[i].verdict.translated || s == NULL || s->dead)
 			s = gw_sess_by_addr(gw, pkt_get32(p->buf + p->off + 16));
 		if (s == NULL || s->up_at == 0) {
 			drop(p, &gw->st.no_route);

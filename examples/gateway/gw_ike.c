@@ -76,7 +76,7 @@ peer_of(struct gw *gw, uint64_t now, const struct isakmp_event *ev, bool create)
 void
 gw_peer_maybe_free(struct gw *gw, struct gw_peer *p)
 {
-	if (!p->dead || p->n_sessions > 0 || p->sas != NULL)
+	if (!p->dead || p->buried || p->n_sessions > 0 || p->sas != NULL)
 		return;
 	if (p->prev != NULL)
 		p->prev->next = p->next;
@@ -85,7 +85,9 @@ gw_peer_maybe_free(struct gw *gw, struct gw_peer *p)
 	if (p->next != NULL)
 		p->next->prev = p->prev;
 	gw->n_peers--;
-	free(p);
+	p->buried = true;
+	p->gnext = gw->peer_grave;
+	gw->peer_grave = p;
 }
 
 struct gw_l2ep *
@@ -207,7 +209,9 @@ peer_down(struct gw *gw, uint64_t now, struct gw_peer *p, enum isakmp_reason why
 			(void)l2tp_peer_drop(gw->l2tp, (uint64_t)(uintptr_t)&p->l2ep[i]);
 	while (p->sas != NULL)
 		ipsec_remove(gw, p->sas);
-	gw_events(gw, now);
+	/* The L2TP and PPP events this raises are handled by the event pump
+	 * that called us; the peer is freed when its last session is. */
+	(void)now;
 	gw_peer_maybe_free(gw, p);
 }
 

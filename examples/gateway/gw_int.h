@@ -69,6 +69,8 @@ struct gw_peer {
 	char id[96];			/* the client's phase 1 ID, printable */
 	char suite[48];			/* ESP suite of cur, printable */
 	bool dead;			/* PEER_DOWN: freed once n_sessions == 0 */
+	bool buried;			/* unlinked, in the graveyard */
+	struct gw_peer *gnext;		/* graveyard chain */
 	/* Operator's "disconnect" (gw_show.c): stage, next check, deadline. */
 	uint8_t disc;
 	uint64_t disc_next, disc_deadline;
@@ -99,6 +101,8 @@ struct gw_sess {
 	uint64_t created, up_at;
 	uint16_t mtu;			/* what we told the client (our MRU) */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
+	bool dead;			/* ended: unlinked, in the graveyard */
+	struct gw_sess *gnext;		/* graveyard chain */
 	bool ppp_done;			/* LINK_DOWN seen: close L2TP when drained */
 	bool closing;			/* CDN sent */
 	struct gw_aaa_sess *aaa;	/* RADIUS state, NULL = none (gw_auth.c) */
@@ -163,6 +167,14 @@ struct gw {
 
 	struct gw_aaa *aaa;		/* RADIUS (gw_auth.c), NULL = not set up */
 
+	/*
+	 * Ended sessions and peers are unlinked at once but freed only when
+	 * the public call that ended them returns (gw_bury): a batch of
+	 * packets being processed may still point at them (and checks dead).
+	 */
+	struct gw_sess *sess_grave;
+	struct gw_peer *peer_grave;
+
 	struct gw_stats st;
 	/* Operator interface (gw_show.c). */
 	struct esp_sa_stats esp_gone[2];	/* deleted SAs' counters: in, out */
@@ -188,6 +200,8 @@ void gw_log(struct gw *gw, enum gw_log_cat cat, int level, const char *fmt, ...)
 void gw_log_rl(struct gw *gw, enum gw_log_cat cat, int level, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void gw_events(struct gw *gw, uint64_t now);
+/* Frees the graveyard; only at the end of a public entry point. */
+void gw_bury(struct gw *gw);
 int gw_queue_out(struct gw *gw, enum rg_path path, const struct rg_ep *local,
     const struct rg_ep *remote, const uint8_t *data, size_t len);
 const char *gw_ep_str(const struct rg_ep *ep, char *buf, size_t cap);

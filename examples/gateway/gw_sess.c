@@ -140,6 +140,10 @@ pool_take(struct gw *gw, struct gw_pool *p)
 		if (p->used[idx / 8] & (1u << (idx % 8)))
 			continue;
 		a = pool_addr(p, idx);
+		/* Never x.x.x.0 or x.x.x.255: classful clients (Windows XP)
+		 * take them for a network or broadcast address. */
+		if ((a & 0xff) == 0 || (a & 0xff) == 0xff)
+			continue;
 		for (u = 0; u < gw->conf->n_users; u++)
 			if (gw->conf->users[u].has_ip && gw->conf->users[u].ip == a)
 				owned = true;
@@ -246,12 +250,14 @@ sess_free(struct gw *gw, uint64_t now, struct gw_sess *s)
 		s->next->prev = s->prev;
 	gw->n_sessions--;
 	gw->st.sessions_down++;
+	s->ppp = NULL;
+	s->dead = true;
+	s->gnext = gw->sess_grave;
+	gw->sess_grave = s;
 	if (peer != NULL) {
 		peer->n_sessions--;
 		gw_peer_maybe_free(gw, peer);
 	}
-	sodium_memzero(s, sizeof(*s));
-	free(s);
 }
 
 static void

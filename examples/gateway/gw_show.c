@@ -2054,5 +2054,6 @@ gw_ctl_exec(struct gw *gw, uint64_t now, const char *line, size_t len,
 		env_error(&c, rc);
 	}
 	cmd_free(&c);
+	gw_bury(gw);
 	return rc;
 }

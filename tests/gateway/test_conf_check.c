@@ -372,12 +372,36 @@ test_no_users(void)
 	free(text);
 }
 
+/* A pool of thousands of addresses spans several natural networks: its
+ * .0 and .255 addresses are not refused (the gateway skips them when it
+ * hands out addresses); one inside a single /24 still is. */
+static void
+test_big_pool(void)
+{
+	struct gwconf_diag d;
+	char *t;
+
+	gwconf_diag_init(&d);
+	t = gwt_base_plus("create ip pool=big ip=192.168.16.1-192.168.23.254\n");
+	CU_ASSERT_EQUAL(gwt_check_text(t, &d), GWCONF_OK);
+	CU_ASSERT_EQUAL(d.errors, 0);
+	free(t);
+	gwconf_diag_free(&d);
+	gwconf_diag_init(&d);
+	t = gwt_base_plus("create ip pool=edge ip=192.168.24.0-192.168.24.20\n");
+	CU_ASSERT_EQUAL(gwt_check_text(t, &d), GWCONF_E_INVALID);
+	CU_ASSERT_TRUE(gwt_has_sub(&d, "the network address of 192.168.24.0/24"));
+	free(t);
+	gwconf_diag_free(&d);
+}
+
 void
 test_conf_check_register(void)
 {
 	CU_pSuite s = CU_add_suite("gwconf_check", NULL, NULL);
 
 	CU_add_test(s, "the test base configuration is clean", test_base_is_clean);
+	CU_add_test(s, "a pool across several /24 networks", test_big_pool);
 	CU_add_test(s, "every problem listed, each located",
 	    test_every_problem_listed);
 	CU_add_test(s, "nothing configured", test_nothing_configured);
