@@ -2,10 +2,13 @@
 # The complete test suite, from a fresh Debian 12 machine (as root):
 #   1. installs what is missing (scripts/install-deps.sh)
 #   2. gcc build with -Werror: make check, including the interop tests
+#      (ROADGATE_INTEROP=1: charon, xl2tpd, nftables, the strongSwan VMs) and
+#      the whole-system tests in namespaces (ROADGATE_E2E=1: the README demo's
+#      scenario asserted, its negative cases, FreeRADIUS)
 #   3. make distcheck
 #   4. make install into a staging tree + the pkg-config consumer test and
 #      the exported-symbols check
-#   5. clang build with ASan+UBSan: make check
+#   5. clang build with ASan+UBSan: make check, the whole-system tests too
 #   6. the unit tests under valgrind
 #   7. clang libFuzzer build: every fuzz target over its corpus (FUZZ_SECONDS)
 # Prints one closing line "test-all: N passed, M failed"; exits non-zero on
@@ -60,7 +63,7 @@ bootstrap() {
 gcc_check() {
 	configure_in _build/gcc CC=gcc --prefix=/usr/local &&
 	make -C _build/gcc -s -j"$jobs" &&
-	ROADGATE_INTEROP=1 make -C _build/gcc -s -j"$jobs" check; local rc=$?
+	ROADGATE_INTEROP=1 ROADGATE_E2E=1 make -C _build/gcc -s -j"$jobs" check; local rc=$?
 	count_suite _build/gcc/test-suite.log
 	[ $rc = 0 ] || { show_failed_logs _build/gcc; return 1; }
 }
@@ -78,7 +81,7 @@ install_consumer() {
 asan_check() {
 	configure_in _build/asan CC=clang --enable-sanitizers &&
 	make -C _build/asan -s -j"$jobs" &&
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ROADGATE_E2E=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		make -C _build/asan -s -j"$jobs" check; local rc=$?
 	count_suite _build/asan/test-suite.log
 	[ $rc = 0 ] || { show_failed_logs _build/asan; return 1; }
