@@ -173,8 +173,9 @@ FW_API const char *fw_strerror(int err);
 /*
  * Injected services.  rng is required (it seeds the keyed flow-table hash and
  * the NAT port allocator); alloc must return zeroed memory (NULL = calloc);
- * free NULL = free; log is optional.  Drop lines are logged at FW_LOG_INFO,
- * a full connection table at FW_LOG_WARN, configuration at FW_LOG_DEBUG.
+ * free NULL = free; log is optional.  Drop lines and evictions are logged at
+ * FW_LOG_INFO (together at most log_burst per sweep interval), a full
+ * connection table at FW_LOG_WARN, configuration at FW_LOG_DEBUG.
  */
 struct fw_hooks {
 	void *user;
@@ -659,7 +660,8 @@ struct fw_stats {
 	uint64_t drops[FW_REASON_MAX]; /* by -reason */
 	uint64_t flows_created;
 	uint64_t flows_expired;     /* removed by timeout */
-	uint64_t flows_evicted;     /* expired ones reused when the table was full */
+	uint64_t flows_evicted;     /* expired ones reused when the table was
+	                             * full (or a rule at its quota) */
 	uint64_t flows_removed;     /* removed with their interface */
 	uint64_t flows_active;
 	uint64_t flows_peak;
