@@ -209,6 +209,45 @@ window:
 	return FW_E_TCP_WINDOW;
 }
 
+/*
+ * The quotas of a new connection from an untrusted origin (trust) that r
+ * admitted (NULL: none): its source's, then r's, which may first evict one
+ * of r's unconfirmed connections.  Out of line: only untrusted origins pay.
+ * Returns 0, FW_E_SOURCE_QUOTA or FW_E_RULE_QUOTA.
+ */
+static __attribute__((noinline)) int
+untrusted_quotas(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
+    struct rule *r, unsigned trust, struct fw_verdict *v)
+{
+	if (fw_srctab_get(ctx, &ctx->srcq, p->k.src) >=
+	    ctx->cfg.max_flows_per_source) {
+		p->detail = ctx->cfg.max_flows_per_source;
+		return FW_E_SOURCE_QUOTA;
+	}
+	if (r != NULL && r->live >= r->quota && !fw_evict(ctx, now, trust, r)) {
+		v->rule = r->c.number;
+		p->detail = r->quota;
+		return FW_E_RULE_QUOTA;
+	}
+	return 0;
+}
+
+/* FL_IPSEC_R when an encap=ipsec allow rule would admit f's reply tuple
+ * entering through its out_if (only with such rules defined). */
+static __attribute__((noinline, cold)) void
+reply_ipsec(struct fw_ctx *ctx, struct flow *f)
+{
+	struct key k;
+
+	k.src = f->addr[1][0];
+	k.dst = f->addr[1][1];
+	k.sport = f->port[1][0];
+	k.dport = f->port[1][1];
+	k.proto = f->proto;
+	if (fw_rule_wants_ipsec(ctx, &k, f->out_if))
+		f->flags |= FL_IPSEC_R;
+}
+
 /* The trust of the interface a connection is opened from. */
 static inline unsigned
 trust_of(const struct fw_ctx *ctx, uint16_t in_if, uint8_t in_type)
@@ -237,7 +276,6 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 	struct reply rp;
 	struct flow *f;
 	unsigned trust;
-	uint32_t n;
 	int rc;
 
 	if (r != NULL && r->c.action == FW_DENY) {
@@ -253,20 +291,9 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 	if (p->proto == FW_PROTO_ICMP && !fw_icmp_is_request(p->icmp_type))
 		return FW_E_ICMP_NO_FLOW;
 	trust = trust_of(ctx, in_if, in_type);
-	if (trust != TRUST_PRIVATE) {
-		/* Quotas of untrusted origins. */
-		n = fw_srctab_get(ctx, &ctx->srcq, p->k.src);
-		if (n >= ctx->cfg.max_flows_per_source) {
-			p->detail = ctx->cfg.max_flows_per_source;
-			return FW_E_SOURCE_QUOTA;
-		}
-		if (r != NULL && r->live >= r->quota &&
-		    !fw_evict(ctx, now, trust, r)) {
-			v->rule = r->c.number;
-			p->detail = r->quota;
-			return FW_E_RULE_QUOTA;
-		}
-	}
+	if (trust != TRUST_PRIVATE &&
+	    (rc = untrusted_quotas(ctx, now, p, r, trust, v)) != 0)
+		return rc;
 	rc = fw_nat_setup(ctx, now, p, r, in_if, out_if, in_type, out_type,
 	    &rp);
 	if (rc != 0)
@@ -317,9 +344,9 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 	}
 	/* Opened from the private side towards an encap=ipsec rule: its
 	 * replies must come out of IPsec too. */
-	if (in_type != FW_IF_PUBLIC && out_if != FW_IF_LOCAL &&
-	    ctx->nencap != 0 && fw_rule_wants_ipsec(ctx, &rp.k, out_if))
-		f->flags |= FL_IPSEC_R;
+	if (__builtin_expect(ctx->nencap != 0, 0) &&
+	    in_type != FW_IF_PUBLIC && out_if != FW_IF_LOCAL)
+		reply_ipsec(ctx, f);
 	v->new_flow = true;
 	*out = f;
 	return 0;

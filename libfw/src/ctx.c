@@ -252,6 +252,11 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	ctx->k1 = key[1];
 	ctx->flow_mem = mem_alloc(hooks, (size_t)c.max_flows *
 	    sizeof(struct flow) + 64);
+	nidx = pow2_at_least((uint64_t)c.max_flows * 4);
+	ctx->idx_mask = nidx - 1;
+	ctx->idx = mem_alloc(hooks, (size_t)nidx * sizeof(uint64_t));
+	/* The colder tables after the hot ones (an allocator handing out huge
+	 * pages while they last serves the flows and the index first). */
 	ctx->ftag = mem_alloc(hooks, (size_t)c.max_flows * sizeof(uint64_t));
 	ctx->frule = mem_alloc(hooks, (size_t)c.max_flows * sizeof(uint32_t));
 	/* Source tables: more slots than live entries can ever be (one per
@@ -259,9 +264,6 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	nsrc = c.max_flows + c.max_flows / 2 + 64;
 	ctx->srcq.e = mem_alloc(hooks, (size_t)nsrc * sizeof(struct srcent));
 	ctx->srcq.size = nsrc;
-	nidx = pow2_at_least((uint64_t)c.max_flows * 4);
-	ctx->idx_mask = nidx - 1;
-	ctx->idx = mem_alloc(hooks, (size_t)nidx * sizeof(uint64_t));
 	ctx->frag_mask = (uint32_t)pow2_at_least(c.max_frags) - 1;
 	ctx->frags = mem_alloc(hooks, ((size_t)ctx->frag_mask + 1) *
 	    sizeof(struct frag));
