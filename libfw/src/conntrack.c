@@ -276,6 +276,7 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 	struct reply rp;
 	struct flow *f;
 	unsigned trust;
+	uint8_t xflags;
 	int rc;
 
 	if (r != NULL && r->c.action == FW_DENY) {
@@ -306,7 +307,12 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 		fw_flow_remove(ctx, rp.holder);
 		ctx->st.flows_expired++;
 	}
-	rc = fw_flow_insert(ctx, now, &p->k, h, &rp.k, rp.h, trust, &f);
+	xflags = (uint8_t)(trust << FX_TRUST_SHIFT);
+	if (out_if == FW_IF_LOCAL && (rp.fflags & FL_REVERSE))
+		/* Translated to a host the caller routes to afterwards. */
+		xflags |= FX_LEARN_OUT;
+	rc = fw_flow_insert(ctx, now, &p->k, h, &rp.k, rp.h, in_if, out_if,
+	    rp.fflags, xflags, &f);
 	if (rc != 0) {
 		if (ctx->st.drops[-rc] == 0)
 			fw_log(ctx, FW_LOG_WARN, "fw: connection table full "
@@ -314,13 +320,6 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 			    ctx->cfg.max_flows);
 		return rc;
 	}
-	f->flags |= rp.fflags;
-	f->xflags |= (uint8_t)(trust << FX_TRUST_SHIFT);
-	f->in_if = in_if;
-	f->out_if = out_if;
-	if (out_if == FW_IF_LOCAL && (rp.fflags & FL_REVERSE))
-		/* Translated to a host the caller routes to afterwards. */
-		f->xflags |= FX_LEARN_OUT;
 	if (trust != TRUST_PRIVATE &&
 	    fw_srctab_inc(ctx, &ctx->srcq, p->k.src))
 		f->xflags |= FX_SRCQ;

@@ -279,11 +279,11 @@ struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
 /* The same with h = fw_hash_key(ctx, k) already computed. */
 struct flow *fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k,
     uint64_t h, int *dir);
-/* Inserts a connection opened with trust (TRUST_*); a full table evicts
- * (fw_evict).  Returns 0 or FW_E_TABLE_FULL. */
+/* Inserts a connection (in_if, out_if, flags, xflags with the opener's
+ * trust); a full table evicts (fw_evict).  Returns 0 or FW_E_TABLE_FULL. */
 int fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    uint64_t ho, const struct key *reply, uint64_t hr, unsigned trust,
-    struct flow **out);
+    uint64_t ho, const struct key *reply, uint64_t hr, uint16_t in_if,
+    uint16_t out_if, uint8_t fflags, uint8_t xflags, struct flow **out);
 void fw_flow_remove(struct fw_ctx *ctx, struct flow *f);
 int fw_sweep(struct fw_ctx *ctx, uint64_t now);
 
@@ -410,10 +410,11 @@ fw_ipsec_check(const struct fw_ctx *ctx, const struct flow *f, int d,
 /*
  * Interfaces (fw.h): a packet of direction d of f entering through in_if
  * (of type in_type) must enter through the connection's interface of that
- * direction.  A reply-direction packet of an FX_LEARN_OUT connection
- * entering through a non-public interface teaches it its reply interface
- * (p->learn, applied once the packet passes).  Returns 0 or FW_E_WRONG_IF
- * (p->detail = the expected interface).
+ * direction.  A reply-direction packet of an FX_LEARN_OUT connection (a
+ * reverse-NAT connection to the gateway's address: the caller routes the
+ * translated packet) entering through a non-public interface teaches it its
+ * reply interface (p->learn, applied once the packet passes).  Returns 0 or
+ * FW_E_WRONG_IF (p->detail = the expected interface).
  */
 static inline int
 fw_if_check(const struct flow *f, int d, uint16_t in_if, uint8_t in_type,

@@ -121,20 +121,23 @@ fw_flow_remove(struct fw_ctx *ctx, struct flow *f)
 
 /*
  * Inserts a flow with the two tuples, ho and hr being their fw_hash_key(),
- * for a connection opened with trust (TRUST_*).  When the table is full a
+ * its interfaces and initial flags (FL_USED added; xflags carries the
+ * opener's trust, FX_TRUST).  The flow is written, never read back, here:
+ * its line may still be on its way from memory.  When the table is full a
  * flow near the clock hand is evicted (fw_evict: an expired one, else an
  * unconfirmed one no more trusted than the new one); without one,
  * FW_E_TABLE_FULL.
  */
 int
 fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    uint64_t ho, const struct key *reply, uint64_t hr, unsigned trust,
-    struct flow **out)
+    uint64_t ho, const struct key *reply, uint64_t hr, uint16_t in_if,
+    uint16_t out_if, uint8_t fflags, uint8_t xflags, struct flow **out)
 {
 	struct flow *f;
 	uint32_t fi;
 
-	if (ctx->free_head == 0 && !fw_evict(ctx, now, trust, NULL))
+	if (ctx->free_head == 0 && !fw_evict(ctx, now,
+	    (xflags & FX_TRUST) >> FX_TRUST_SHIFT, NULL))
 		return FW_E_TABLE_FULL;
 	fi = ctx->free_head - 1;
 	f = &ctx->flows[fi];
@@ -149,7 +152,10 @@ fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
 	f->port[1][0] = reply->sport;
 	f->port[1][1] = reply->dport;
 	f->proto = orig->proto;
-	f->flags = FL_USED;
+	f->flags = FL_USED | fflags;
+	f->xflags = xflags;
+	f->in_if = in_if;
+	f->out_if = out_if;
 	idx_put(ctx, ho, fi, 0);
 	idx_put(ctx, hr, fi, 1);
 	ctx->st.flows_active++;
