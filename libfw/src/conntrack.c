@@ -232,10 +232,14 @@ untrusted_quotas(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
 	return 0;
 }
 
-/* FL_IPSEC_R when an encap=ipsec allow rule would admit f's reply tuple
- * entering through its out_if (only with such rules defined). */
-static __attribute__((noinline, cold)) void
-reply_ipsec(struct fw_ctx *ctx, struct flow *f)
+/*
+ * A connection f just opened from the private side while encap=ipsec rules
+ * exist (process.c calls this right after fw_conn_new): FL_IPSEC_R when
+ * such an allow rule would admit its reply tuple entering through its
+ * out_if (fw.h, "IPsec").
+ */
+__attribute__((noinline, cold)) void
+fw_reply_ipsec(struct fw_ctx *ctx, struct flow *f)
 {
 	struct key k;
 
@@ -341,11 +345,6 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 		}
 		v->rule = r->c.number;
 	}
-	/* Opened from the private side towards an encap=ipsec rule: its
-	 * replies must come out of IPsec too. */
-	if (__builtin_expect(ctx->nencap != 0, 0) &&
-	    in_type != FW_IF_PUBLIC && out_if != FW_IF_LOCAL)
-		reply_ipsec(ctx, f);
 	v->new_flow = true;
 	*out = f;
 	return 0;

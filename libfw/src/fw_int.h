@@ -334,6 +334,7 @@ fw_bad_source(uint32_t a)
 /* conntrack.c */
 int fw_tcp_track(struct fw_ctx *ctx, struct flow *f, int d, struct pkt *p);
 void fw_tcp_frag_end(struct flow *f, int d, uint32_t seq, uint32_t end);
+void fw_reply_ipsec(struct fw_ctx *ctx, struct flow *f);
 int fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
     uint16_t in_if, uint16_t out_if, uint8_t in_type, uint8_t out_type,
     struct fw_verdict *v, struct flow **out);

@@ -219,6 +219,11 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 		    out_type, v, &f);
 		if (rc != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
+		/* Opened from the private side towards an encap=ipsec
+		 * rule: its replies must come out of IPsec too. */
+		if (__builtin_expect(ctx->nencap != 0, 0) &&
+		    in_type != FW_IF_PUBLIC && out_if != FW_IF_LOCAL)
+			fw_reply_ipsec(ctx, f);
 		d = 0;
 	}
 	f->packets[d]++;
