@@ -426,12 +426,17 @@ gw_route_if(const struct gw *gw, uint32_t dst)
 	return gw->fw_pub;
 }
 
-/* The libfw interface a packet from src (read from TUN) came in through. */
+/* The libfw interface a packet from src (read from TUN) came in through:
+ * the gateway's own addresses are the gateway (FW_IF_LOCAL, as in
+ * gw_route_if: libfw binds a connection's replies to the interface its
+ * packets went to). */
 uint16_t
 gw_src_if(const struct gw *gw, uint32_t src)
 {
 	uint32_t i;
 
+	if (src == gw->public_ip || src == gw->lan_ip)
+		return FW_IF_LOCAL;
 	for (i = 0; i < gw->n_lan; i++)
 		if ((src & gw->lan_mask[i]) == gw->lan_net[i])
 			return gw->fw_lan[i];

@@ -107,6 +107,14 @@ fw_strerror(int err)
 	case FW_E_NAT_EXHAUSTED: return "no free NAT port";
 	case FW_E_FRAG_TABLE_FULL: return "fragment table full";
 	case FW_E_UNSUPPORTED: return "unsupported protocol";
+	case FW_E_TCP_WINDOW: return "TCP sequence outside the window";
+	case FW_E_WRONG_IF: return "connection belongs to another interface";
+	case FW_E_SOURCE_QUOTA: return "source over its connection quota";
+	case FW_E_RULE_QUOTA: return "rule over its connection quota";
+	case FW_E_FRAG_QUOTA: return "source over its fragment quota";
+	case FW_E_ICMP_REDIRECT: return "ICMP redirect from a public interface";
+	case FW_E_ICMP_SOURCE_QUENCH:
+		return "ICMP source quench from a public interface";
 	default: return "unknown error";
 	}
 }
@@ -192,7 +200,7 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	struct fw_ctx *ctx;
 	struct fw_config c;
 	uint64_t key[2], nidx;
-	uint32_t i;
+	uint32_t i, nsrc;
 
 	if (out == NULL || hooks == NULL || hooks->rng == NULL)
 		return FW_E_INVAL;
@@ -222,6 +230,10 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	DEF(frag_timeout_ns, 30 * NS);
 	DEF(sweep_interval_ns, 1 * NS);
 	DEF(log_burst, 10);
+	DEF(max_flows_per_source, c.max_flows / 64 > 16 ? c.max_flows / 64 : 16);
+	DEF(max_flows_per_rule, c.max_flows / 4 > 16 ? c.max_flows / 4 : 16);
+	DEF(max_frags_per_source, c.max_frags / 16 > 4 ?
+	    (uint16_t)(c.max_frags / 16) : 4);
 #undef DEF
 	if (c.max_flows > (1u << 28) || c.nat_port_min > c.nat_port_max ||
 	    c.max_interfaces < 2)
@@ -243,9 +255,21 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	nidx = pow2_at_least((uint64_t)c.max_flows * 4);
 	ctx->idx_mask = nidx - 1;
 	ctx->idx = mem_alloc(hooks, (size_t)nidx * sizeof(uint64_t));
+	/* The colder tables after the hot ones (an allocator handing out huge
+	 * pages while they last serves the flows and the index first). */
+	ctx->ftag = mem_alloc(hooks, (size_t)c.max_flows * sizeof(uint64_t));
+	ctx->frule = mem_alloc(hooks, (size_t)c.max_flows * sizeof(uint32_t));
+	/* Source tables: more slots than live entries can ever be (one per
+	 * counted flow / tracker), load <= 2/3. */
+	nsrc = c.max_flows + c.max_flows / 2 + 64;
+	ctx->srcq.e = mem_alloc(hooks, (size_t)nsrc * sizeof(struct srcent));
+	ctx->srcq.size = nsrc;
 	ctx->frag_mask = (uint32_t)pow2_at_least(c.max_frags) - 1;
 	ctx->frags = mem_alloc(hooks, ((size_t)ctx->frag_mask + 1) *
 	    sizeof(struct frag));
+	nsrc = ctx->frag_mask + 1 + (ctx->frag_mask + 1) / 2 + 64;
+	ctx->fragq.e = mem_alloc(hooks, (size_t)nsrc * sizeof(struct srcent));
+	ctx->fragq.size = nsrc;
 	ctx->ifs = mem_alloc(hooks, (size_t)c.max_interfaces *
 	    sizeof(struct ifent));
 	ctx->rules = mem_alloc(hooks, (size_t)c.max_rules *
@@ -253,7 +277,9 @@ fw_ctx_new(struct fw_ctx **out, const struct fw_config *cfg,
 	ctx->nats = mem_alloc(hooks, (size_t)c.max_nats *
 	    sizeof(struct fw_nat_cfg));
 	if (ctx->flow_mem == NULL || ctx->idx == NULL || ctx->frags == NULL ||
-	    ctx->ifs == NULL || ctx->rules == NULL || ctx->nats == NULL) {
+	    ctx->ifs == NULL || ctx->rules == NULL || ctx->nats == NULL ||
+	    ctx->ftag == NULL || ctx->frule == NULL || ctx->srcq.e == NULL ||
+	    ctx->fragq.e == NULL) {
 		fw_ctx_free(ctx);
 		return FW_E_NOMEM;
 	}
@@ -282,6 +308,10 @@ fw_ctx_free(struct fw_ctx *ctx)
 		return;
 	h = ctx->hooks;
 	mem_free(&h, ctx->flow_mem);
+	mem_free(&h, ctx->ftag);
+	mem_free(&h, ctx->frule);
+	mem_free(&h, ctx->srcq.e);
+	mem_free(&h, ctx->fragq.e);
 	mem_free(&h, ctx->idx);
 	mem_free(&h, ctx->frags);
 	mem_free(&h, ctx->ifs);
@@ -344,10 +374,13 @@ fw_conn_next(const struct fw_ctx *ctx, uint64_t now, size_t *cursor,
 		info->nat = (f->flags & FL_NAT) != 0;
 		info->in_if = f->in_if;
 		info->out_if = f->out_if;
-		info->rule = f->rule;
+		info->rule = ctx->frule[*cursor - 1];
 		fill_tuple(&info->orig, f, 0);
 		fill_tuple(&info->reply, f, 1);
-		info->ipsec = f->ipsec;
+		if (f->flags & (FL_IPSEC | FL_IPSEC_R))
+			info->ipsec = ctx->ftag[*cursor - 1];
+		info->confirmed = (f->flags & FL_ASSURED) != 0;
+		info->ipsec_reply = (f->flags & FL_IPSEC_R) != 0;
 		info->expires_ns = f->expires;
 		info->packets[0] = f->packets[0];
 		info->packets[1] = f->packets[1];
@@ -372,6 +405,8 @@ fw_bytes_per_flow(const struct fw_ctx *ctx)
 {
 	if (ctx == NULL)
 		return 0;
-	return sizeof(struct flow) + (size_t)((ctx->idx_mask + 1) *
-	    sizeof(uint64_t) / ctx->cfg.max_flows);
+	return sizeof(struct flow) + sizeof(uint64_t) + sizeof(uint32_t) +
+	    (size_t)((ctx->idx_mask + 1) * sizeof(uint64_t) /
+	    ctx->cfg.max_flows) + (size_t)ctx->srcq.size *
+	    sizeof(struct srcent) / ctx->cfg.max_flows;
 }

@@ -3,13 +3,15 @@
  *
  * Files by concern (each with its CUnit file in tests/libfw):
  *   parse.c      IPv4 / transport validation, key extraction   test_badinput.c
- *   conntrack.c  TCP state machine, timeouts, new connections  test_tcp.c
+ *   conntrack.c  TCP state machine and sequence tracking,      test_tcp.c
+ *                timeouts, new connections
  *   policy.c     rules: configuration and matching             test_policy.c
  *   nat.c        NAT definitions, port allocation, rewriting   test_nat.c
  *   icmp.c       ICMP error translation                        test_icmp.c
  *   frag.c       fragment trackers                             test_frag.c
  *   mss.c        TCP MSS clamping                              test_mss.c
  *   iface.c      interfaces, anti-spoofing, user tags          test_iface.c
+ *   quota.c      per-source counters, quotas, eviction         test_quota.c
  *   process.c    fw_process / fw_process_burst, drops, IPsec   test_ipsec.c
  *   table.c      flow table and index                          test_table.c
  *   ctx.c        context, logging, names, stats, enumeration   test_ctx.c
@@ -24,13 +26,36 @@
 
 #include <roadgate/fw.h>
 
-/* Flow flags. */
+/* Flow flags (struct flow.flags). */
 #define FL_USED 0x01
 #define FL_NAT 0x02      /* tuples differ: packets are rewritten */
 #define FL_REPLIED 0x04
 #define FL_REVERSE 0x08  /* created by a reverse-NAT rule */
-#define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule */
+#define FL_IPSEC 0x10    /* admitted by an encap=ipsec rule: direction 0
+                          * carries the tag fw_ctx.ftag[] */
 #define FL_SIMOPEN 0x20  /* TCP simultaneous open: SYN+ACK both ways */
+#define FL_ASSURED 0x40  /* confirmed: TCP established, or the opener sent
+                          * again after a reply */
+#define FL_IPSEC_R 0x80  /* opened from the private side, the reply tuple
+                          * matches an encap=ipsec rule: direction 1 needs
+                          * a tag (fw_ctx.ftag[], 0 until the first reply) */
+
+/* More flags (struct flow.xflags). */
+#define FX_FIN0 0x01     /* FIN seen in direction 0 */
+#define FX_FIN1 0x02     /* FIN seen in direction 1 */
+#define FX_FINS 0x03
+#define FX_SRCQ 0x04     /* counted in fw_ctx.srcq (untrusted origin) */
+#define FX_RULEQ 0x08    /* counted in its rule's live count */
+#define FX_LEARN_OUT 0x10 /* reply interface learned from the first reply */
+#define FX_SEQ1 0x20     /* TCP: side 1's sequence numbers are known */
+#define FX_TRUST 0xc0    /* trust of the opener's interface (TRUST_*) */
+#define FX_TRUST_SHIFT 6
+
+/* Trust of the interface a connection was opened from (eviction order). */
+#define TRUST_PUBLIC 0   /* a public interface (a dynamic member of a
+                          * public class included) */
+#define TRUST_DYNAMIC 1  /* a dynamic member of a private class (VPN user) */
+#define TRUST_PRIVATE 2  /* a private interface or the gateway */
 
 /* TCP flags and IPv4 fragment field. */
 #define TH_FIN 0x01
@@ -42,33 +67,62 @@
 #define IP_OFFMASK 0x1fff
 
 /*
- * One tracked connection, 64 bytes.  t[d] is the tuple of direction d as it
- * appears on the wire before translation: d = 0 original, d = 1 reply.  A
- * packet matching t[d] is rewritten to the inverse of t[1 - d].
+ * One tracked connection, 64 bytes (one cache line: everything an
+ * established packet reads or writes).  t[d] is the tuple of direction d as
+ * it appears on the wire before translation: d = 0 original, d = 1 reply.
+ * A packet matching t[d] is rewritten to the inverse of t[1 - d].  The
+ * colder per-flow data (IPsec tag, rule number) live in fw_ctx.ftag[] and
+ * fw_ctx.frule[] under the same index.
+ *
+ * TCP (conntrack.c): seq_end[d] is the highest sequence number side d has
+ * sent plus its length (SYN and FIN count one), i.e. side d's SND.NXT as
+ * seen here; seq_ack[d] the highest acknowledgement side d has sent (its
+ * RCV.NXT as seen here), or the other side's ISN before its first ACK.
+ * seq_ack[1 - d] <= seq_end[d] always holds (modulo 2^32).
  */
 struct flow {
 	uint32_t addr[2][2];      /* [dir][0 = src, 1 = dst] */
 	uint16_t port[2][2];      /* [dir][0 = sport, 1 = dport] */
 	uint64_t expires;         /* ns */
 	uint32_t packets[2];
-	uint32_t rule;
-	uint32_t next_free;       /* free list link (index + 1) */
+	uint32_t seq_end[2];      /* TCP */
+	union {
+		uint32_t seq_ack[2];  /* TCP */
+		uint32_t next_free;   /* free slot: free list link (index + 1) */
+	};
 	uint16_t in_if, out_if;
 	uint8_t proto;
 	uint8_t state;            /* enum fw_tcp_state */
-	uint8_t flags;
-	uint8_t fins;             /* bit d: FIN seen in direction d */
-	uint64_t ipsec;           /* FL_IPSEC: tag of the peer that opened it */
+	uint8_t flags;            /* FL_* */
+	uint8_t xflags;           /* FX_* */
 };
 
 struct frag {
 	uint32_t src, dst;
+	uint32_t flow;            /* index + 1; 0 = free */
+	uint32_t seq;             /* TCP: the first fragment's sequence number */
 	uint16_t id;
+	uint16_t first_end;       /* payload bytes of the first fragment */
+	uint16_t in_if;           /* the first fragment's interface */
 	uint8_t proto;
 	uint8_t dir;
-	uint32_t flow;            /* index + 1; 0 = free */
-	uint16_t first_end;       /* payload bytes of the first fragment */
+	uint8_t counted;          /* counted in fw_ctx.fragq */
+	uint8_t doff;             /* TCP: header bytes of the first fragment */
+	uint8_t fin;              /* TCP: the segment carries a FIN */
 	uint64_t expires;
+};
+
+/* Counters by source address (quota.c): open addressing over an array of
+ * any size (multiply-shift reduction), linear probing, backward-shift
+ * deletion; address 0 (never a valid source) marks an empty slot. */
+struct srcent {
+	uint32_t addr;
+	uint32_t n;
+};
+
+struct srctab {
+	struct srcent *e;
+	uint32_t size;
 };
 
 struct ifent {
@@ -85,6 +139,8 @@ struct ifent {
 struct rule {
 	struct fw_rule_cfg c;
 	uint64_t hits;
+	uint32_t live;            /* connections counted (FX_RULEQ) */
+	uint32_t quota;           /* c.max_flows or the context default */
 };
 
 struct fw_ctx {
@@ -94,6 +150,8 @@ struct fw_ctx {
 
 	void *flow_mem;
 	struct flow *flows;       /* max_flows, 64-byte aligned */
+	uint64_t *ftag;           /* max_flows: IPsec tag (FL_IPSEC[_R]) */
+	uint32_t *frule;          /* max_flows: rule number, 0 = policy */
 	uint32_t free_head;       /* index + 1 */
 	uint32_t hand;            /* eviction clock hand */
 	uint64_t *idx;            /* open addressing index */
@@ -103,11 +161,15 @@ struct fw_ctx {
 	uint32_t frag_mask;
 	uint32_t frags_live;
 
+	struct srctab srcq;       /* live untrusted connections per source */
+	struct srctab fragq;      /* counted fragment trackers per source */
+
 	struct ifent *ifs;
 	uint8_t dyn_type;         /* type of the dynamic class, 0 undefined */
 	uint64_t dyn_user;        /* user tag of the dynamic class */
 	struct rule *rules;
 	uint16_t nrules;
+	uint16_t nencap;          /* encap=ipsec allow rules */
 	struct fw_nat_cfg *nats;
 	uint16_t nnats;
 
@@ -138,11 +200,21 @@ struct pkt {
 	uint8_t tcpflags;
 	uint8_t icmp_type;
 	bool icmp_error;
+	uint8_t learn;    /* LEARN_*: applied by fw_learn() once it passes */
+	uint32_t tcp_seq, tcp_ack;
+	uint32_t tcp_len; /* TCP payload bytes in this packet */
+	uint32_t tcp_doff; /* TCP header bytes */
 	struct key k;
 	uint64_t ipsec;   /* the caller's IPsec tag (fw_pkt.ipsec) */
 	uint64_t detail;  /* for the drop log: the connection's tag
-	                   * (IPSEC_MISMATCH) or the peer address (SPOOFED) */
+	                   * (IPSEC_MISMATCH), the peer address (SPOOFED),
+	                   * the expected interface (WRONG_IF), the window
+	                   * (TCP_WINDOW: lo << 32 | hi), the quota */
 };
+
+/* What a packet teaches its connection when it passes (struct pkt.learn). */
+#define LEARN_TAG 0x01    /* its IPsec tag (FL_IPSEC_R, first reply) */
+#define LEARN_IF 0x02     /* its interface (FX_LEARN_OUT, first reply) */
 
 #define FW_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 #define FW_SIPROUND do { \
@@ -207,8 +279,11 @@ struct flow *fw_flow_lookup(struct fw_ctx *ctx, const struct key *k, int *dir);
 /* The same with h = fw_hash_key(ctx, k) already computed. */
 struct flow *fw_flow_lookup_h(struct fw_ctx *ctx, const struct key *k,
     uint64_t h, int *dir);
+/* Inserts a connection (in_if, out_if, flags, xflags with the opener's
+ * trust); a full table evicts (fw_evict).  Returns 0 or FW_E_TABLE_FULL. */
 int fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    uint64_t ho, const struct key *reply, uint64_t hr, struct flow **out);
+    uint64_t ho, const struct key *reply, uint64_t hr, uint16_t in_if,
+    uint16_t out_if, uint8_t fflags, uint8_t xflags, struct flow **out);
 void fw_flow_remove(struct fw_ctx *ctx, struct flow *f);
 int fw_sweep(struct fw_ctx *ctx, uint64_t now);
 
@@ -257,7 +332,9 @@ fw_bad_source(uint32_t a)
 }
 
 /* conntrack.c */
-int fw_tcp_track(struct flow *f, int d, uint8_t fl);
+int fw_tcp_track(struct fw_ctx *ctx, struct flow *f, int d, struct pkt *p);
+void fw_tcp_frag_end(struct flow *f, int d, uint32_t seq, uint32_t end);
+void fw_reply_ipsec(struct fw_ctx *ctx, struct flow *f);
 int fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
     uint16_t in_if, uint16_t out_if, uint8_t in_type, uint8_t out_type,
     struct fw_verdict *v, struct flow **out);
@@ -290,27 +367,106 @@ fw_flow_timeout(const struct fw_ctx *ctx, const struct flow *f)
 }
 
 /*
- * encap=ipsec (fw.h): a packet of direction d of f, carrying p->ipsec.  The
- * peer's side (d = 0) must carry the connection's tag.  The reply direction
- * is not checked: its packets may come from anywhere, including another
- * IPsec peer (one road warrior answering another).  Returns 0,
- * FW_E_NEED_IPSEC or FW_E_IPSEC_MISMATCH (p->detail = the connection's tag,
- * for the log).
+ * encap=ipsec (fw.h): a packet of direction d of f, carrying p->ipsec.
+ * FL_IPSEC: the peer's side (d = 0) must carry the connection's tag.
+ * FL_IPSEC_R: the reply direction must carry a tag: any when FL_IPSEC too
+ * (one road warrior may answer another), else the one its first tagged
+ * reply brought (p->learn asks the caller to remember it once the packet
+ * passes).  Returns 0, FW_E_NEED_IPSEC or FW_E_IPSEC_MISMATCH (p->detail =
+ * the connection's tag, for the log).
  */
 static inline int
-fw_ipsec_check(const struct flow *f, int d, struct pkt *p)
+fw_ipsec_check(const struct fw_ctx *ctx, const struct flow *f, int d,
+    struct pkt *p)
 {
-	if (!(f->flags & FL_IPSEC) || d != 0 || p->ipsec == f->ipsec)
+	uint64_t tag;
+
+	if (__builtin_expect(!(f->flags & (FL_IPSEC | FL_IPSEC_R)), 1))
+		return 0;
+	if (d == 0) {
+		if (!(f->flags & FL_IPSEC))
+			return 0;
+	} else {
+		if (!(f->flags & FL_IPSEC_R))
+			return 0;
+		if (p->ipsec == 0)
+			return FW_E_NEED_IPSEC;
+		if (f->flags & FL_IPSEC)
+			return 0;
+	}
+	tag = ctx->ftag[f - ctx->flows];
+	if (p->ipsec == tag)
 		return 0;
 	if (p->ipsec == 0)
 		return FW_E_NEED_IPSEC;
-	p->detail = f->ipsec;
+	if (tag == 0) {
+		/* FL_IPSEC_R before the first reply. */
+		p->learn |= LEARN_TAG;
+		return 0;
+	}
+	p->detail = tag;
 	return FW_E_IPSEC_MISMATCH;
 }
+
+/*
+ * Interfaces (fw.h): a packet of direction d of f entering through in_if
+ * (of type in_type) must enter through the connection's interface of that
+ * direction.  A reply-direction packet of an FX_LEARN_OUT connection (a
+ * reverse-NAT connection to the gateway's address: the caller routes the
+ * translated packet) entering through a non-public interface teaches it its
+ * reply interface (p->learn, applied once the packet passes).  Returns 0 or
+ * FW_E_WRONG_IF (p->detail = the expected interface).
+ */
+static inline int
+fw_if_check(const struct flow *f, int d, uint16_t in_if, uint8_t in_type,
+    struct pkt *p)
+{
+	uint16_t want = d ? f->out_if : f->in_if;
+
+	if (__builtin_expect(in_if == want, 1))
+		return 0;
+	if (d == 1 && (f->xflags & FX_LEARN_OUT) && in_type != FW_IF_PUBLIC) {
+		p->learn |= LEARN_IF;
+		return 0;
+	}
+	p->detail = want;
+	return FW_E_WRONG_IF;
+}
+
+/* Applies what a passing packet of f taught it (p->learn). */
+static inline void
+fw_learn(struct fw_ctx *ctx, struct flow *f, const struct pkt *p,
+    uint16_t in_if)
+{
+	if (p->learn & LEARN_TAG)
+		ctx->ftag[f - ctx->flows] = p->ipsec;
+	if (p->learn & LEARN_IF) {
+		f->out_if = in_if;
+		f->xflags &= (uint8_t)~FX_LEARN_OUT;
+	}
+}
+
+/* quota.c */
+uint32_t fw_srctab_get(const struct fw_ctx *ctx, const struct srctab *t,
+    uint32_t addr);
+bool fw_srctab_inc(const struct fw_ctx *ctx, struct srctab *t,
+    uint32_t addr);
+void fw_srctab_dec(const struct fw_ctx *ctx, struct srctab *t,
+    uint32_t addr);
+bool fw_evict(struct fw_ctx *ctx, uint64_t now, unsigned trust,
+    const struct rule *r);
+/* The accounting of a flow being removed (FX_SRCQ, FX_RULEQ). */
+void fw_quota_release(struct fw_ctx *ctx, struct flow *f);
 
 /* policy.c */
 struct rule *fw_rule_match(struct fw_ctx *ctx, const struct pkt *p,
     uint16_t in_if, bool *need_ipsec);
+/* The rule with this number, or NULL (binary search). */
+struct rule *fw_rule_find(const struct fw_ctx *ctx, uint32_t number);
+/* True if a packet with key k entering through in_if, had it come out of
+ * IPsec, would be admitted by an encap=ipsec allow rule (the first match). */
+bool fw_rule_wants_ipsec(struct fw_ctx *ctx, const struct key *k,
+    uint16_t in_if);
 
 /* nat.c */
 /* The reply side of a new connection (fw_nat_setup). */
@@ -329,15 +485,20 @@ void fw_rewrite_ip(uint8_t *ip, uint32_t src, uint32_t dst);
 
 /* icmp.c */
 int fw_icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
-    struct fw_verdict *v);
+    uint16_t in_if, uint8_t in_type, struct fw_verdict *v);
 
 /* frag.c */
 struct frag *fw_frag_slot(struct fw_ctx *ctx, uint64_t now,
     const struct pkt *p);
+/* True if fr is the live tracker of p's datagram. */
+bool fw_frag_is(const struct frag *fr, uint64_t now, const struct pkt *p);
 int fw_frag_follow(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
-    struct flow **f, int *d);
+    uint16_t in_if, struct flow **f, int *d);
 void fw_frag_record(struct fw_ctx *ctx, uint64_t now, struct frag *fr,
-    const struct pkt *p, const struct flow *f, int d);
+    const struct pkt *p, uint16_t in_if, bool counted, const struct flow *f,
+    int d);
+/* Frees tracker fr (its quota count included). */
+void fw_frag_free(struct fw_ctx *ctx, struct frag *fr);
 
 /* mss.c */
 bool fw_mss_clamp(struct pkt *p, uint16_t clamp);

@@ -11,7 +11,8 @@
 
 /*
  * The embedded header is the offending packet as it left us.  Its swapped
- * tuple names the connection and the direction e the error travels; when
+ * tuple names the connection and the direction e the error travels, which
+ * fixes the interface it must enter through (in_if, of type in_type); when
  * translated, the embedded header is rewritten back to t[1 - e] (what the
  * host sent), the outer destination to that host, and the outer source too
  * when the error comes from the remote endpoint itself.  Returns 0 (passed,
@@ -20,7 +21,7 @@
  */
 int
 fw_icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
-    struct fw_verdict *v)
+    uint16_t in_if, uint8_t in_type, struct fw_verdict *v)
 {
 	uint8_t *in = p->l4 + 8, *il4;
 	size_t inlen = p->l4len - 8, ihl, il4len;
@@ -69,9 +70,14 @@ fw_icmp_error(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
 	/* The error goes back to the one who sent the offending packet. */
 	if (p->k.dst != f->addr[e][1])
 		return FW_E_ICMP_BAD_INNER;
-	/* An error from the peer's side quotes what went through IPsec. */
-	if ((rc = fw_ipsec_check(f, e, p)) != 0)
+	/* It travels like a packet of direction e: through that direction's
+	 * interface, and through IPsec when that direction needs it. */
+	if ((rc = fw_if_check(f, e, in_if, in_type, p)) != 0)
 		return rc;
+	if ((rc = fw_ipsec_check(ctx, f, e, p)) != 0)
+		return rc;
+	if (p->learn)
+		fw_learn(ctx, f, p, in_if);
 	if (f->flags & FL_NAT) {
 		uint32_t osrc = p->k.src, nsrc = osrc, ndst;
 		uint16_t c;

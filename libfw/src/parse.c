@@ -45,6 +45,9 @@ fw_parse(struct pkt *p, uint8_t *ip, size_t len)
 	p->k.proto = 0;
 	p->ipsec = 0;
 	p->detail = 0;
+	p->learn = 0;
+	p->tcp_seq = p->tcp_ack = 0;
+	p->tcp_len = p->tcp_doff = 0;
 	if (len < 20)
 		return FW_E_TRUNCATED;
 	if ((ip[0] >> 4) != 4)
@@ -88,6 +91,10 @@ fw_parse(struct pkt *p, uint8_t *ip, size_t len)
 			return p->mf ? FW_E_FRAG_TINY : FW_E_BAD_TCP_OFFSET;
 		p->k.sport = rd16(p->l4);
 		p->k.dport = rd16(p->l4 + 2);
+		p->tcp_seq = rd32(p->l4 + 4);
+		p->tcp_ack = rd32(p->l4 + 8);
+		p->tcp_doff = (uint32_t)(p->l4[12] >> 4) * 4;
+		p->tcp_len = (uint32_t)p->l4len - p->tcp_doff;
 		p->tcpflags = p->l4[13];
 		if ((p->tcpflags & (TH_SYN | TH_FIN | TH_RST | TH_ACK)) == 0 ||
 		    ((p->tcpflags & TH_SYN) &&

@@ -1,7 +1,8 @@
 /*
  * policy.c - numbered rules ("add fire policy=main rule=N ..."): their
- * configuration, live deletion, hit counters, and the first-match search a
- * new connection goes through.
+ * configuration, quotas, live deletion, hit counters, and the first-match
+ * search a new connection (and, for encap=ipsec, its reply tuple) goes
+ * through.
  */
 #include <string.h>
 
@@ -65,6 +66,38 @@ fw_rule_match(struct fw_ctx *ctx, const struct pkt *p, uint16_t in_if,
 	return NULL;
 }
 
+struct rule *
+fw_rule_find(const struct fw_ctx *ctx, uint32_t number)
+{
+	uint16_t lo = 0, hi = ctx->nrules, mid;
+
+	/* ctx->rules is sorted by number (fw_rule_add). */
+	while (lo < hi) {
+		mid = (uint16_t)(lo + (hi - lo) / 2);
+		if (ctx->rules[mid].c.number < number)
+			lo = (uint16_t)(mid + 1);
+		else
+			hi = mid;
+	}
+	return lo < ctx->nrules && ctx->rules[lo].c.number == number ?
+	    &ctx->rules[lo] : NULL;
+}
+
+bool
+fw_rule_wants_ipsec(struct fw_ctx *ctx, const struct key *k, uint16_t in_if)
+{
+	struct pkt q;
+	struct rule *r;
+	bool need;
+
+	memset(&q, 0, sizeof(q));
+	q.k = *k;
+	q.proto = k->proto;
+	q.ipsec = 1; /* as if it had come out of IPsec */
+	r = fw_rule_match(ctx, &q, in_if, &need);
+	return r != NULL && r->c.action == FW_ALLOW && r->c.encap_ipsec;
+}
+
 int
 fw_rule_add(struct fw_ctx *ctx, const struct fw_rule_cfg *r)
 {
@@ -101,7 +134,11 @@ fw_rule_add(struct fw_ctx *ctx, const struct fw_rule_cfg *r)
 	    (size_t)(ctx->nrules - pos) * sizeof(struct rule));
 	memset(&ctx->rules[pos], 0, sizeof(struct rule));
 	ctx->rules[pos].c = *r;
+	ctx->rules[pos].quota = r->max_flows != 0 ? r->max_flows :
+	    ctx->cfg.max_flows_per_rule;
 	ctx->nrules++;
+	if (r->action == FW_ALLOW && r->encap_ipsec)
+		ctx->nencap++;
 	fw_log(ctx, FW_LOG_DEBUG, "fw: rule %u added (%s, interface %u)",
 	    r->number, fw_action_name(r->action), r->if_id);
 	return 0;
@@ -116,9 +153,25 @@ fw_rule_delete(struct fw_ctx *ctx, uint32_t number)
 		return FW_E_INVAL;
 	for (i = 0; i < ctx->nrules; i++) {
 		if (ctx->rules[i].c.number == number) {
+			uint32_t fi, n = ctx->rules[i].live;
+
+			if (ctx->rules[i].c.action == FW_ALLOW &&
+			    ctx->rules[i].c.encap_ipsec)
+				ctx->nencap--;
 			memmove(&ctx->rules[i], &ctx->rules[i + 1],
 			    (size_t)(ctx->nrules - i - 1) * sizeof(struct rule));
 			ctx->nrules--;
+			/* Its connections stay but no longer count against a
+			 * rule that may take the number later. */
+			for (fi = 0; n != 0 && fi < ctx->cfg.max_flows; fi++) {
+				struct flow *f = &ctx->flows[fi];
+
+				if ((f->xflags & FX_RULEQ) &&
+				    ctx->frule[fi] == number) {
+					f->xflags &= (uint8_t)~FX_RULEQ;
+					n--;
+				}
+			}
 			fw_log(ctx, FW_LOG_DEBUG, "fw: rule %u deleted",
 			    number);
 			return 0;
@@ -130,15 +183,12 @@ fw_rule_delete(struct fw_ctx *ctx, uint32_t number)
 int
 fw_rule_hits(const struct fw_ctx *ctx, uint32_t number, uint64_t *hits)
 {
-	uint16_t i;
+	const struct rule *r;
 
 	if (ctx == NULL || hits == NULL)
 		return FW_E_INVAL;
-	for (i = 0; i < ctx->nrules; i++) {
-		if (ctx->rules[i].c.number == number) {
-			*hits = ctx->rules[i].hits;
-			return 0;
-		}
-	}
-	return FW_E_NOT_FOUND;
+	if ((r = fw_rule_find(ctx, number)) == NULL)
+		return FW_E_NOT_FOUND;
+	*hits = r->hits;
+	return 0;
 }

@@ -1,10 +1,11 @@
 /*
  * process.c - fw_process() and fw_process_burst(): the order in which one
  * packet meets the concerns (interfaces, validation in parse.c,
- * anti-spoofing, fragments, ICMP errors, the connection table, a new
- * connection's rules and NAT in conntrack.c, the encap=ipsec tag, MSS
- * clamping, translation), the drop accounting and log, and the burst's
- * prefetching pipeline.
+ * anti-spoofing, fragments and their quota, ICMP errors, the connection
+ * table, the connection's interfaces, the encap=ipsec tag, TCP tracking, a
+ * new connection's rules, quotas and NAT in conntrack.c, MSS clamping,
+ * translation), the drop accounting and log, and the burst's prefetching
+ * pipeline.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,7 @@ __attribute__((cold, noinline)) int
 fw_drop(struct fw_ctx *ctx, const struct pkt *p, uint16_t in_if, int reason,
     struct fw_verdict *v)
 {
-	char a[16], b[16], x[64];
+	char a[16], b[16], x[80];
 
 	v->action = FW_VERDICT_DROP;
 	v->reason = reason;
@@ -38,13 +39,34 @@ fw_drop(struct fw_ctx *ctx, const struct pkt *p, uint16_t in_if, int reason,
 	if (!fw_logdrop_budget(ctx))
 		return reason;
 	x[0] = '\0';
-	if (reason == FW_E_IPSEC_MISMATCH)
+	switch (reason) {
+	case FW_E_IPSEC_MISMATCH:
 		snprintf(x, sizeof(x), " (connection's peer %#llx, packet's "
 		    "%#llx)", (unsigned long long)p->detail,
 		    (unsigned long long)p->ipsec);
-	else if (reason == FW_E_SPOOFED)
+		break;
+	case FW_E_SPOOFED:
 		snprintf(x, sizeof(x), " (interface's peer %s)",
 		    fw_ipstr((uint32_t)p->detail, a));
+		break;
+	case FW_E_WRONG_IF:
+		snprintf(x, sizeof(x), " (connection's interface %u)",
+		    (unsigned)p->detail);
+		break;
+	case FW_E_TCP_WINDOW:
+		snprintf(x, sizeof(x), " (flags %#x seq %u ack %u, window "
+		    "%u..%u)", p->tcpflags, p->tcp_seq, p->tcp_ack,
+		    (uint32_t)(p->detail >> 32), (uint32_t)p->detail);
+		break;
+	case FW_E_SOURCE_QUOTA:
+	case FW_E_RULE_QUOTA:
+	case FW_E_FRAG_QUOTA:
+		snprintf(x, sizeof(x), " (quota %llu)",
+		    (unsigned long long)p->detail);
+		break;
+	default:
+		break;
+	}
 	if (p->tot != 0)
 		fw_log(ctx, FW_LOG_INFO, "fw: drop if %u proto %u %s:%u -> "
 		    "%s:%u len %zu: %s%s", in_if, p->proto,
@@ -97,6 +119,7 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 	struct frag *fr = NULL;
 	int d, rc;
 	uint8_t in_type, out_type;
+	bool frag_counted = false;
 
 	memset(v, 0, sizeof(*v));
 	if (pk->data == NULL && pk->len != 0) {
@@ -130,8 +153,10 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 
 	/* Later fragment: follows the first one (same src, dst, proto, id). */
 	if (!p.has_l4) {
-		if ((rc = fw_frag_follow(ctx, now, &p, &f, &d)) != 0)
+		if ((rc = fw_frag_follow(ctx, now, &p, in_if, &f, &d)) != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
+		if (p.learn)
+			fw_learn(ctx, f, &p, in_if);
 		if (f->flags & FL_NAT) {
 			fw_translate(f, d, &p);
 			v->translated = true;
@@ -141,13 +166,26 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 	}
 	if (p.mf) {
 		/* First fragment: make sure it can be tracked before any
-		 * state changes. */
+		 * state changes; untrusted sources within their quota. */
 		fr = fw_frag_slot(ctx, now, &p);
 		if (fr == NULL)
 			return fw_drop(ctx, &p, in_if, FW_E_FRAG_TABLE_FULL, v);
+		frag_counted = in_type == FW_IF_PUBLIC || ie->dynamic;
+		if (frag_counted && !fw_frag_is(fr, now, &p) &&
+		    fw_srctab_get(ctx, &ctx->fragq, p.k.src) >=
+		    ctx->cfg.max_frags_per_source) {
+			p.detail = ctx->cfg.max_frags_per_source;
+			return fw_drop(ctx, &p, in_if, FW_E_FRAG_QUOTA, v);
+		}
 	}
 	if (p.icmp_error) {
-		if ((rc = fw_icmp_error(ctx, now, &p, v)) != 0)
+		/* RFC 6633 deprecates Source Quench; a Redirect from the
+		 * internet would reroute a LAN host's traffic. */
+		if (in_type == FW_IF_PUBLIC && (p.icmp_type == 5 ||
+		    p.icmp_type == 4))
+			return fw_drop(ctx, &p, in_if, p.icmp_type == 5 ?
+			    FW_E_ICMP_REDIRECT : FW_E_ICMP_SOURCE_QUENCH, v);
+		if ((rc = fw_icmp_error(ctx, now, &p, in_if, in_type, v)) != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
 		goto pass;
 	}
@@ -161,25 +199,37 @@ process_one(struct fw_ctx *ctx, uint64_t now, struct fw_pkt *pk,
 		f = NULL;
 	}
 	if (f != NULL) {
+		/* The connection's own interface for this direction. */
+		if ((rc = fw_if_check(f, d, in_if, in_type, &p)) != 0)
+			return fw_drop(ctx, &p, in_if, rc, v);
 		/* encap=ipsec holds for every packet the peer sends. */
-		if ((rc = fw_ipsec_check(f, d, &p)) != 0)
+		if ((rc = fw_ipsec_check(ctx, f, d, &p)) != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
 		if (p.proto == FW_PROTO_TCP &&
-		    (rc = fw_tcp_track(f, d, p.tcpflags)) != 0)
+		    (rc = fw_tcp_track(ctx, f, d, &p)) != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
+		if (p.learn)
+			fw_learn(ctx, f, &p, in_if);
 		if (d == 1)
 			f->flags |= FL_REPLIED;
+		else if ((f->flags & FL_REPLIED) && p.proto != FW_PROTO_TCP)
+			f->flags |= FL_ASSURED; /* the opener answered */
 	} else {
 		rc = fw_conn_new(ctx, now, &p, h, in_if, out_if, in_type,
 		    out_type, v, &f);
 		if (rc != 0)
 			return fw_drop(ctx, &p, in_if, rc, v);
+		/* Opened from the private side towards an encap=ipsec
+		 * rule: its replies must come out of IPsec too. */
+		if (__builtin_expect(ctx->nencap != 0, 0) &&
+		    in_type != FW_IF_PUBLIC && out_if != FW_IF_LOCAL)
+			fw_reply_ipsec(ctx, f);
 		d = 0;
 	}
 	f->packets[d]++;
 	f->expires = now + fw_flow_timeout(ctx, f);
 	if (fr != NULL)
-		fw_frag_record(ctx, now, fr, &p, f, d);
+		fw_frag_record(ctx, now, fr, &p, in_if, frag_counted, f, d);
 	/* Nothing refuses the packet from here on: it may be rewritten. */
 	if (p.proto == FW_PROTO_TCP && (p.tcpflags & TH_SYN) &&
 	    (clamp = mss_clamp_of(ctx, in_if, out_if, f)) != 0 &&

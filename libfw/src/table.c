@@ -105,42 +105,40 @@ fw_flow_remove(struct fw_ctx *ctx, struct flow *f)
 	uint32_t fi = (uint32_t)(f - ctx->flows);
 	struct key k;
 
+	if (f->xflags & (FX_SRCQ | FX_RULEQ))
+		fw_quota_release(ctx, f);
 	flow_key(f, 0, &k);
 	idx_del(ctx, &k, fi, 0);
 	flow_key(f, 1, &k);
 	idx_del(ctx, &k, fi, 1);
 	memset(f, 0, sizeof(*f));
+	ctx->ftag[fi] = 0;
+	ctx->frule[fi] = 0;
 	f->next_free = ctx->free_head;
 	ctx->free_head = fi + 1;
 	ctx->st.flows_active--;
 }
 
 /*
- * Inserts a flow with the two tuples, ho and hr being their fw_hash_key().
- * When the table is full, up to 64 flows after the clock hand are examined
- * and the first expired one is reused; otherwise FW_E_TABLE_FULL (existing
- * flows are never touched).
+ * Inserts a flow with the two tuples, ho and hr being their fw_hash_key(),
+ * its interfaces and initial flags (FL_USED added; xflags carries the
+ * opener's trust, FX_TRUST).  The flow is written, never read back, here:
+ * its line may still be on its way from memory.  When the table is full a
+ * flow near the clock hand is evicted (fw_evict: an expired one, else an
+ * unconfirmed one no more trusted than the new one); without one,
+ * FW_E_TABLE_FULL.
  */
 int
 fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
-    uint64_t ho, const struct key *reply, uint64_t hr, struct flow **out)
+    uint64_t ho, const struct key *reply, uint64_t hr, uint16_t in_if,
+    uint16_t out_if, uint8_t fflags, uint8_t xflags, struct flow **out)
 {
 	struct flow *f;
-	uint32_t fi, n;
+	uint32_t fi;
 
-	if (ctx->free_head == 0) {
-		for (n = 0; n < 64; n++) {
-			f = &ctx->flows[ctx->hand];
-			ctx->hand = (ctx->hand + 1) % ctx->cfg.max_flows;
-			if ((f->flags & FL_USED) && f->expires <= now) {
-				fw_flow_remove(ctx, f);
-				ctx->st.flows_evicted++;
-				break;
-			}
-		}
-		if (ctx->free_head == 0)
-			return FW_E_TABLE_FULL;
-	}
+	if (ctx->free_head == 0 && !fw_evict(ctx, now,
+	    (xflags & FX_TRUST) >> FX_TRUST_SHIFT, NULL))
+		return FW_E_TABLE_FULL;
 	fi = ctx->free_head - 1;
 	f = &ctx->flows[fi];
 	ctx->free_head = f->next_free;
@@ -154,7 +152,10 @@ fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
 	f->port[1][0] = reply->sport;
 	f->port[1][1] = reply->dport;
 	f->proto = orig->proto;
-	f->flags = FL_USED;
+	f->flags = FL_USED | fflags;
+	f->xflags = xflags;
+	f->in_if = in_if;
+	f->out_if = out_if;
 	idx_put(ctx, ho, fi, 0);
 	idx_put(ctx, hr, fi, 1);
 	ctx->st.flows_active++;
@@ -181,10 +182,8 @@ fw_sweep(struct fw_ctx *ctx, uint64_t now)
 		}
 	}
 	for (i = 0; i <= ctx->frag_mask; i++) {
-		if (ctx->frags[i].flow != 0 && ctx->frags[i].expires <= now) {
-			ctx->frags[i].flow = 0;
-			ctx->frags_live--;
-		}
+		if (ctx->frags[i].flow != 0 && ctx->frags[i].expires <= now)
+			fw_frag_free(ctx, &ctx->frags[i]);
 	}
 	ctx->st.flows_expired += (uint64_t)n;
 	return n;

@@ -11,23 +11,36 @@
  * is copied into a buffer of exactly len bytes so reads past it are caught.
  * After the run the connection and NAT iterators are walked and the timers
  * fired.  When the last byte's low nibble is 0xf, the first 32 records go
- * through fw_process_burst() instead.
+ * through fw_process_burst() instead.  When it is 0xe, records use the
+ * extended paths: flags bits 0-2 pick one of eight (the four above, then
+ * gateway -> eth0, a road warrior without anti-spoofing address -> LAN,
+ * LAN -> road warrior, eth0 -> road warrior), bit 7 = came through IPsec
+ * (tag 1, or 2 when bit 6 is set too), bits 3-5 advance the clock.  Rule 11
+ * (UDP 5060 forwarded) has a quota of 2 connections; the other quotas are
+ * the defaults for a 64-flow table (16 per source and per rule, 4 fragment
+ * trackers per source).
  *
  * Invariants checked (abort on violation): the verdict agrees with the
  * return value; a dropped packet is never modified (fw.h); a passed packet
  * keeps a valid IPv4 header checksum, and a valid transport checksum when it
  * had one (unfragmented TCP, UDP with a checksum, ICMP): every rewrite is an
- * incremental update or a full recomputation.
+ * incremental update or a full recomputation.  After every record the
+ * quota bookkeeping is audited against the table (fw_int.h): the count of
+ * every source equals its connections (and tracked fragments) that count,
+ * every rule's live count its counted connections, the index holds two
+ * entries per connection.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <roadgate/fw.h>
+#include "fw_int.h"
 
 #define IF_ETH0 1
 #define IF_VLAN1 2
 #define IF_PPP0 10
+#define IF_PPP1 11
 #define OFFICE 0xcb007101u   /* 203.0.113.1 */
 #define RW_HOST 0xc0a80214u  /* 192.168.2.20, the road warrior (corpus) */
 
@@ -82,6 +95,10 @@ setup(struct fw_ctx *ctx)
 	i.peer_addr = RW_HOST;
 	i.mss_clamp = 1360;
 	rc |= fw_interface_add(ctx, &i);
+	i.id = IF_PPP1;
+	i.peer_addr = 0;
+	i.mss_clamp = 0;
+	rc |= fw_interface_add(ctx, &i);
 	n.if_id = IF_VLAN1;
 	rc |= fw_nat_add(ctx, &n);
 	n.if_id = FW_IF_DYNAMIC;
@@ -104,6 +121,14 @@ setup(struct fw_ctx *ctx)
 	r.port_min = r.port_max = 80;
 	r.gbl_ip = OFFICE;
 	r.gbl_port_min = r.gbl_port_max = 8080;
+	rc |= fw_rule_add(ctx, &r);
+	/* A UDP port forward with a quota of 2: 5060 -> 192.168.1.11. */
+	r.number = 11;
+	r.protocol = FW_PROTO_UDP;
+	r.ip_min = r.ip_max = 0xc0a8010b;
+	r.port_min = r.port_max = 5060;
+	r.gbl_port_min = r.gbl_port_max = 5060;
+	r.max_flows = 2;
 	rc |= fw_rule_add(ctx, &r);
 	/* A deny for a source range (198.51.100.128/25) on eth0. */
 	memset(&r, 0, sizeof(r));
@@ -183,15 +208,90 @@ check(int rc, const struct fw_verdict *v, const uint8_t *after,
 		abort();
 }
 
+/*
+ * The quota bookkeeping against the table: every count recomputed from the
+ * flows and trackers that carry it.  O(flows x sources): the table is 64.
+ */
+static void
+audit(const struct fw_ctx *ctx)
+{
+	uint32_t i, j, n, used = 0, idx = 0;
+	uint16_t r;
+
+	for (i = 0; i < ctx->cfg.max_flows; i++) {
+		const struct flow *f = &ctx->flows[i];
+
+		if (!(f->flags & FL_USED)) {
+			if (f->xflags != 0 || ctx->ftag[i] != 0 ||
+			    ctx->frule[i] != 0)
+				abort();
+			continue;
+		}
+		used++;
+		if (f->xflags & FX_SRCQ) {
+			for (n = 0, j = 0; j < ctx->cfg.max_flows; j++)
+				if ((ctx->flows[j].flags & FL_USED) &&
+				    (ctx->flows[j].xflags & FX_SRCQ) &&
+				    ctx->flows[j].addr[0][0] == f->addr[0][0])
+					n++;
+			if (fw_srctab_get(ctx, &ctx->srcq, f->addr[0][0]) != n)
+				abort();
+		}
+		if ((f->xflags & FX_RULEQ) &&
+		    fw_rule_find(ctx, ctx->frule[i]) == NULL)
+			abort();
+	}
+	if (used != ctx->st.flows_active)
+		abort();
+	for (i = 0; i <= ctx->idx_mask; i++)
+		if (ctx->idx[i] != 0)
+			idx++;
+	if (idx != 2 * used)
+		abort();
+	for (i = 0; i < ctx->srcq.size; i++) {
+		if (ctx->srcq.e[i].addr == 0)
+			continue;
+		for (n = 0, j = 0; j < ctx->cfg.max_flows; j++)
+			if ((ctx->flows[j].flags & FL_USED) &&
+			    (ctx->flows[j].xflags & FX_SRCQ) &&
+			    ctx->flows[j].addr[0][0] == ctx->srcq.e[i].addr)
+				n++;
+		if (n == 0 || n != ctx->srcq.e[i].n)
+			abort();
+	}
+	for (r = 0; r < ctx->nrules; r++) {
+		for (n = 0, j = 0; j < ctx->cfg.max_flows; j++)
+			if ((ctx->flows[j].flags & FL_USED) &&
+			    (ctx->flows[j].xflags & FX_RULEQ) &&
+			    ctx->frule[j] == ctx->rules[r].c.number)
+				n++;
+		if (n != ctx->rules[r].live || n > ctx->rules[r].quota + 0u)
+			abort();
+	}
+	for (i = 0; i < ctx->fragq.size; i++) {
+		if (ctx->fragq.e[i].addr == 0)
+			continue;
+		for (n = 0, j = 0; j <= ctx->frag_mask; j++)
+			if (ctx->frags[j].flow != 0 && ctx->frags[j].counted &&
+			    ctx->frags[j].src == ctx->fragq.e[i].addr)
+				n++;
+		if (n == 0 || n != ctx->fragq.e[i].n)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint16_t paths[4][2] = {
+	static const uint16_t paths[8][2] = {
 		{ IF_VLAN1, IF_ETH0 }, { IF_ETH0, IF_VLAN1 },
 		{ IF_ETH0, FW_IF_LOCAL }, { IF_PPP0, IF_ETH0 },
+		{ FW_IF_LOCAL, IF_ETH0 }, { IF_PPP1, IF_VLAN1 },
+		{ IF_VLAN1, IF_PPP0 }, { IF_ETH0, IF_PPP0 },
 	};
+	bool ext = size > 0 && (data[size - 1] & 0x0f) == 0x0e;
 	struct fw_config cfg = { .size = sizeof(cfg), .max_flows = 64,
 	    .max_frags = 16, .nat_port_min = 40000, .nat_port_max = 40015 };
 	uint32_t seed = 1;
@@ -241,11 +341,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    pk[q].len);
 			free(pk[q].data);
 		}
+		audit(ctx);
 	}
 	while (off + 3 <= size) {
 		uint8_t fl = data[off];
 		size_t len = ((size_t)data[off + 1] << 8) | data[off + 2];
 		uint8_t *pkt;
+		unsigned path = fl & 3;
+		uint64_t tag = (fl & 4) ? 1 + (fl >> 7) : 0;
+		uint64_t adv = fl >> 3;
 
 		off += 3;
 		if (len > size - off)
@@ -254,13 +358,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pkt == NULL)
 			abort();
 		memcpy(pkt, data + off, len);
-		now += (uint64_t)(fl >> 3) * 1000000000ULL;
+		if (ext) {
+			path = fl & 7;
+			tag = (fl & 0x80) ? 1 + ((fl >> 6) & 1) : 0;
+			adv = (fl >> 3) & 7;
+		}
+		now += adv * 1000000000ULL;
 		memset(&pk1, 0, sizeof(pk1));
 		pk1.data = pkt;
 		pk1.len = len;
-		pk1.in_if = paths[fl & 3][0];
-		pk1.out_if = paths[fl & 3][1];
-		pk1.ipsec = (fl & 4) ? 1 + (fl >> 7) : 0;
+		pk1.in_if = paths[path][0];
+		pk1.out_if = paths[path][1];
+		pk1.ipsec = tag;
 		rc = fw_process(ctx, now, &pk1);
 		if (rc != pk1.rc)
 			abort();
@@ -269,6 +378,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(pkt);
 		if (fw_next_timeout(ctx) <= now)
 			fw_handle_timeout(ctx, now);
+		audit(ctx);
 	}
 	cur = 0;
 	while (fw_conn_next(ctx, now, &cur, &ci))
@@ -277,6 +387,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (fw_nat_binding_next(ctx, now, &cur, &nb))
 		;
 	fw_handle_timeout(ctx, now + 10000ULL * 1000000000ULL);
+	audit(ctx);
+	if (ctx->st.flows_active != 0 || ctx->frags_live != 0)
+		abort();
 	fw_ctx_free(ctx);
 	return 0;
 }

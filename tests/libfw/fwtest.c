@@ -90,6 +90,16 @@ fwt_fix_ipsum(uint8_t *b)
 	put16(b + 10, sum16(b, (size_t)(b[0] & 0xf) * 4, 0));
 }
 
+size_t
+fwt_frag(uint8_t *b, uint16_t id, uint16_t off8, bool mf, size_t keep)
+{
+	put16(b + 2, (uint16_t)(20 + keep));           /* total length */
+	put16(b + 4, id);                              /* identification */
+	put16(b + 6, (uint16_t)((mf ? 0x2000 : 0) | (off8 & 0x1fff)));
+	fwt_fix_ipsum(b);
+	return 20 + keep;
+}
+
 static uint32_t
 pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 {
@@ -97,9 +107,37 @@ pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 	    get16(ip + 18) + proto + (uint32_t)l4len;
 }
 
+/* The sequence / acknowledgement numbers fwt_tcp() gives a segment: those
+ * of a handshake between a client with ISN 1000 and a server with ISN 5000,
+ * the client's after it (see fwtest.h). */
+static void
+conv_seq(uint8_t flags, uint32_t *seq, uint32_t *ack)
+{
+	if ((flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+		*seq = FWT_ISN_C;
+		*ack = 0;
+	} else if (flags & TH_SYN) {
+		*seq = FWT_ISN_S;
+		*ack = FWT_ISN_C + 1;
+	} else {
+		*seq = FWT_ISN_C + 1;
+		*ack = (flags & TH_ACK) ? FWT_ISN_S + 1 : 0;
+	}
+}
+
 size_t
 fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
     uint8_t flags, size_t payload)
+{
+	uint32_t seq, ack;
+
+	conv_seq(flags, &seq, &ack);
+	return fwt_tcp_seq(b, src, sp, dst, dp, flags, seq, ack, payload);
+}
+
+size_t
+fwt_tcp_seq(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
+    uint8_t flags, uint32_t seq, uint32_t ack, size_t payload)
 {
 	uint8_t *t = b + 20;
 	size_t i;
@@ -108,8 +146,8 @@ fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
 	memset(t, 0, 20);
 	put16(t, sp);
 	put16(t + 2, dp);
-	put32(t + 4, 1000);       /* sequence */
-	put32(t + 8, (flags & TH_ACK) ? 2000 : 0);
+	put32(t + 4, seq);        /* sequence */
+	put32(t + 8, ack);        /* acknowledgement */
 	t[12] = 5 << 4;           /* data offset */
 	t[13] = flags;
 	put16(t + 14, 65535);     /* window */
@@ -125,13 +163,15 @@ fwt_tcp_opts(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
 {
 	uint8_t *t = b + 20;
 	size_t l4 = 20 + optlen;
+	uint32_t seq, ack;
 
+	conv_seq(flags, &seq, &ack);
 	iphdr(b, 6, src, dst, 20 + l4);
 	memset(t, 0, 20);
 	put16(t, sp);
 	put16(t + 2, dp);
-	put32(t + 4, 1000);       /* sequence */
-	put32(t + 8, (flags & TH_ACK) ? 2000 : 0);
+	put32(t + 4, seq);        /* sequence */
+	put32(t + 8, ack);        /* acknowledgement */
 	t[12] = (uint8_t)((l4 / 4) << 4); /* data offset */
 	t[13] = flags;
 	put16(t + 14, 65535);     /* window */

@@ -70,9 +70,23 @@ int fwt_add_ppp_cfg(struct fw_ctx *ctx, uint16_t id, uint32_t peer,
 int fwt_process(struct fw_ctx *ctx, uint64_t now, uint8_t *b, size_t n,
     uint16_t in_if, uint16_t out_if, uint64_t ipsec, struct fw_verdict *v);
 
-/* Builders: return the packet length; checksums are correct. */
+/* The initial sequence numbers of fwt_tcp()'s client and server. */
+#define FWT_ISN_C 1000u
+#define FWT_ISN_S 5000u
+
+/*
+ * Builders: return the packet length; checksums are correct.  fwt_tcp()
+ * numbers a segment like one of a plain handshake (libfw checks that a
+ * SYN+ACK and the handshake's last ACK acknowledge the SYN they answer, and
+ * RSTs against the window): a SYN has the client's ISN, a SYN+ACK the
+ * server's acknowledging the client's SYN, anything else is the client's
+ * first segment after it (seq FWT_ISN_C + 1, ack FWT_ISN_S + 1).
+ * fwt_tcp_seq() takes the numbers.
+ */
 size_t fwt_tcp(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
     uint16_t dp, uint8_t flags, size_t payload);
+size_t fwt_tcp_seq(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
+    uint16_t dp, uint8_t flags, uint32_t seq, uint32_t ack, size_t payload);
 /* TCP with optlen (a multiple of 4) bytes of options after the header. */
 size_t fwt_tcp_opts(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst,
     uint16_t dp, uint8_t flags, const uint8_t *opts, size_t optlen);
@@ -86,6 +100,10 @@ size_t fwt_icmp_error(uint8_t *b, uint32_t src, uint32_t dst, uint8_t type,
     uint8_t code, const uint8_t *q, size_t qlen);
 /* Recomputes the IPv4 header checksum after a test edits the header. */
 void fwt_fix_ipsum(uint8_t *b);
+/* Turns a built packet into a fragment: identification id, offset off8 in
+ * 8-byte units, MF, keeping keep bytes after the header (which the caller
+ * placed there).  Returns the new length. */
+size_t fwt_frag(uint8_t *b, uint16_t id, uint16_t off8, bool mf, size_t keep);
 
 /* True if the IP header checksum and the L4 checksum (TCP, UDP, ICMP, over
  * the whole unfragmented packet) verify. */

@@ -213,6 +213,64 @@ test_error_ipsec(void)
 	fwt_fini(&t);
 }
 
+/*
+ * Issue #13 item 12: ICMP Redirect (it would reroute a host's traffic) and
+ * Source Quench (deprecated, RFC 6633) from the public side are dropped
+ * with their own reasons, even about a tracked connection; other errors
+ * about it still pass, and from the private side they are errors like any.
+ */
+static void
+test_redirect_quench(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	struct fw_stats st;
+	struct fw_if_stats is;
+	uint8_t probe[256], err[256], copy[256];
+	size_t n, en;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP0), 0);
+	n = fwt_udp(probe, LAN_HOST, 33000, REMOTE, 53, 12);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_VLAN1, IF_ETH0,
+	    0, &v), 0);
+	/* Redirect for the host (code 1) and Source Quench, from a router
+	 * on the internet, quoting the packet as it left. */
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 5, 1, probe, 28);
+	memcpy(copy, err, en);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_REDIRECT);
+	CU_ASSERT_EQUAL(memcmp(err, copy, en), 0);
+	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "redirect"));
+	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "198.51.100.254"));
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 4, 0, probe, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_ICMP_SOURCE_QUENCH);
+	/* From the remote itself, and addressed to the gateway: the same. */
+	en = fwt_icmp_error(err, REMOTE, OFFICE, 5, 0, probe, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0,
+	    FW_IF_LOCAL, 0, &v), FW_E_ICMP_REDIRECT);
+	/* Time Exceeded about the same connection still passes. */
+	en = fwt_icmp_error(err, ROUTER, OFFICE, 11, 0, probe, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_ETH0, IF_VLAN1, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(err), LAN_HOST);
+	/* From the private side: a LAN router's Source Quench about a road
+	 * warrior's connection is an error like the others. */
+	n = fwt_udp(probe, RW_HOST, 5000, LAN_HOST2, 53, 12);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), probe, n, IF_PPP0, IF_VLAN1,
+	    0, &v), 0);
+	en = fwt_icmp_error(err, IP(192, 168, 1, 1), RW_HOST, 4, 0, probe, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), err, en, IF_VLAN1, IF_PPP0, 0,
+	    &v), 0);
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_ICMP_REDIRECT], 2);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_ICMP_SOURCE_QUENCH], 1);
+	CU_ASSERT_EQUAL(fw_interface_stats(t.ctx, IF_ETH0, &is), 0);
+	CU_ASSERT_EQUAL(is.in_drop, 3);
+	fwt_fini(&t);
+}
+
 void
 test_icmp_register(void)
 {
@@ -227,4 +285,6 @@ test_icmp_register(void)
 	    test_bad_errors);
 	CU_add_test(s, "errors about an encap=ipsec connection",
 	    test_error_ipsec);
+	CU_add_test(s, "redirect and source quench from the public side "
+	    "(#13.12)", test_redirect_quench);
 }

@@ -104,6 +104,161 @@ test_spoofing(void)
 	fwt_fini(&t);
 }
 
+/*
+ * Issue #13 item 8: a connection belongs to its interfaces.  Its original
+ * direction enters only through the interface it was opened on, its replies
+ * only through the one it left by; later fragments follow their first
+ * fragment's interface and ICMP errors the interface of the direction they
+ * travel.  So neither the internet (forging a LAN host's or a VPN user's
+ * tuple) nor a VPN user (without an anti-spoofing address, forging the
+ * remote's) can inject into, reset or error another interface's
+ * connection.  The anti-spoofing address holds on every path.
+ */
+static void
+test_bound_to_interfaces(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	struct fw_stats st;
+	struct fw_if_stats is;
+	struct fw_conn_info ci;
+	uint8_t b[256], c[256], q[256];
+	size_t n, cur;
+	uint16_t gport;
+	/* rule=10 int=eth0 action=allow prot=tcp gblip=O gblport=8080
+	 * ip=192.168.1.11 port=80 (a port forward to a LAN server) */
+	struct fw_rule_cfg fwd = { .size = sizeof(fwd), .number = 10,
+	    .if_id = IF_ETH0, .action = FW_ALLOW, .protocol = FW_PROTO_TCP,
+	    .ip_min = LAN_HOST2, .ip_max = LAN_HOST2, .port_min = 80,
+	    .port_max = 80, .gbl_ip = OFFICE, .gbl_port_min = 8080,
+	    .gbl_port_max = 8080 };
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fw_rule_add(t.ctx, &fwd), 0);
+	CU_ASSERT_EQUAL(fwt_add_ppp_cfg(t.ctx, IF_PPP0, RW_HOST, 0, 0), 0);
+	/* A VPN user whose session has no anti-spoofing address. */
+	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP1), 0);
+
+	/* A LAN host's UDP exchange with the internet (enhanced NAT). */
+	n = fwt_udp(b, LAN_HOST, 5000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	gport = fwt_sport(b);
+	/* The internet forges the LAN host's side: it would leave translated
+	 * as the office. */
+	n = fwt_udp(b, LAN_HOST, 5000, REMOTE, 53, 8);
+	memcpy(c, b, n);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	CU_ASSERT_EQUAL(memcmp(b, c, n), 0);
+	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "another interface"));
+	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "connection's interface 2"));
+	/* The VPN user forges the remote's reply, and the LAN host's side. */
+	n = fwt_udp(b, REMOTE, 53, OFFICE, gport, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP1, FW_IF_LOCAL, 0,
+	    &v), FW_E_WRONG_IF);
+	n = fwt_udp(b, LAN_HOST, 5000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP1, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	/* The genuine reply, through the interface the request left by. */
+	n = fwt_udp(b, REMOTE, 53, OFFICE, gport, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
+
+	/* ICMP errors travel like their direction: the remote's Port
+	 * Unreachable about the request passes on eth0, not from the VPN
+	 * user (it would reach the LAN host translated). */
+	n = fwt_udp(q, OFFICE, gport, REMOTE, 53, 8);
+	n = fwt_icmp_error(b, REMOTE, OFFICE, 3, 3, q, 28);
+	memcpy(c, b, n);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP1, FW_IF_LOCAL, 0,
+	    &v), FW_E_WRONG_IF);
+	CU_ASSERT_EQUAL(memcmp(b, c, n), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
+
+	/* Later fragments follow the interface of their first fragment. */
+	fwt_udp(b, LAN_HOST, 5000, REMOTE, 53, 40);
+	n = fwt_frag(b, 0x3131, 0, true, 24);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	memset(b, 0, sizeof(b));
+	fwt_udp(b, LAN_HOST, 5000, REMOTE, 53, 40);
+	n = fwt_frag(b, 0x3131, 3, false, 24);
+	memcpy(c, b, n);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_PPP1, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	CU_ASSERT_EQUAL(memcmp(b, c, n), 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
+
+	/* A VPN user's connection to the LAN: the internet cannot speak for
+	 * the VPN user's side, another VPN user cannot speak for the LAN
+	 * host's. */
+	n = fwt_tcp(b, RW_HOST, 40000, LAN_HOST, 22, TH_SYN, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_PPP0, IF_VLAN1, 0,
+	    &v), 0);
+	n = fwt_tcp(b, RW_HOST, 40000, LAN_HOST, 22, TH_SYN, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_ETH0, IF_VLAN1, 0,
+	    &v), FW_E_WRONG_IF);
+	n = fwt_tcp(b, LAN_HOST, 22, RW_HOST, 40000, TH_SYN | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_PPP1, IF_PPP0, 0,
+	    &v), FW_E_WRONG_IF);
+	n = fwt_tcp(b, LAN_HOST, 22, RW_HOST, 40000, TH_RST | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_PPP1, IF_PPP0, 0,
+	    &v), FW_E_WRONG_IF);
+	n = fwt_tcp(b, LAN_HOST, 22, RW_HOST, 40000, TH_SYN | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_VLAN1, IF_PPP0, 0,
+	    &v), 0);
+
+	/* The anti-spoofing address holds for later fragments and ICMP
+	 * errors too (checked before anything else). */
+	memset(b, 0, sizeof(b));
+	fwt_udp(b, LAN_HOST2, 5000, LAN_HOST, 53, 40);
+	n = fwt_frag(b, 0x3232, 3, false, 24);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_PPP0, IF_VLAN1, 0,
+	    &v), FW_E_SPOOFED);
+	n = fwt_tcp(q, LAN_HOST, 22, RW_HOST, 40000, TH_ACK, 0);
+	n = fwt_icmp_error(b, LAN_HOST2, LAN_HOST, 3, 3, q, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_PPP0, IF_VLAN1, 0,
+	    &v), FW_E_SPOOFED);
+
+	/* A port forward learns its reply interface from the LAN server's
+	 * first answer; from then on only that interface answers. */
+	n = fwt_tcp(b, REMOTE2, 33000, OFFICE, 8080, TH_SYN, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(4), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST2);
+	/* Not from the public side, though. */
+	n = fwt_tcp(b, LAN_HOST2, 80, REMOTE2, 33000, TH_SYN | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(4), b, n, IF_ETH0, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	n = fwt_tcp(b, LAN_HOST2, 80, REMOTE2, 33000, TH_SYN | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(4), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_src(b), OFFICE);
+	n = fwt_tcp(b, LAN_HOST2, 80, REMOTE2, 33000, TH_SYN | TH_ACK, 0);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(4), b, n, IF_PPP1, IF_ETH0, 0,
+	    &v), FW_E_WRONG_IF);
+	cur = 0;
+	while (fw_conn_next(t.ctx, S(4), &cur, &ci))
+		if (ci.rule == 10)
+			CU_ASSERT_EQUAL(ci.out_if, IF_VLAN1);
+
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_WRONG_IF], 11);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_SPOOFED], 2);
+	CU_ASSERT_EQUAL(fw_interface_stats(t.ctx, IF_PPP1, &is), 0);
+	CU_ASSERT_EQUAL(is.in_drop, 7);
+	CU_ASSERT_EQUAL(is.in_pass, 0);
+	fwt_fini(&t);
+}
+
 static void
 test_config_errors(void)
 {
@@ -163,6 +318,8 @@ test_iface_register(void)
 
 	CU_add_test(s, "user tags", test_user_tags);
 	CU_add_test(s, "anti-spoofing of dynamic members", test_spoofing);
+	CU_add_test(s, "a connection belongs to its interfaces (#13.8)",
+	    test_bound_to_interfaces);
 	CU_add_test(s, "configuration errors", test_config_errors);
 	CU_add_test(s, "names", test_names);
 }

@@ -156,6 +156,91 @@ test_reply_direction(void)
 	fwt_fini(&t);
 }
 
+/*
+ * Issue #13 item 11: encap=ipsec holds in both directions.  A connection
+ * the gateway (or a LAN host) opens whose reply tuple an encap=ipsec rule
+ * would admit (here rule 3, L2TP to the office) requires IPsec for its
+ * replies: clear packets from the internet cannot ride it, and once a peer
+ * answered, only that peer.  Connections whose replies match no such rule
+ * are not affected.
+ */
+static void
+test_reply_needs_ipsec(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	struct fw_stats st;
+	struct fw_conn_info ci;
+	uint8_t b[256], c[256], q[256];
+	size_t n, cur;
+	bool seen = false;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	/* The gateway's L2TP to a client whose connection had expired. */
+	n = fwt_udp(b, OFFICE, 1701, REMOTE, 1701, 40);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, FW_IF_LOCAL, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_TRUE(v.new_flow);
+	/* Forged in the clear from the internet: refused, untouched. */
+	n = fwt_udp(b, REMOTE, 1701, OFFICE, 1701, 40);
+	memcpy(c, b, n);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(memcmp(b, c, n), 0);
+	/* The client's answer out of its SA passes and binds the peer. */
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
+	CU_ASSERT_FALSE(v.new_flow);
+	cur = 0;
+	while (fw_conn_next(t.ctx, S(1), &cur, &ci)) {
+		if (ci.orig.src == OFFICE && ci.orig.dport == 1701) {
+			seen = true;
+			CU_ASSERT_TRUE(ci.ipsec_reply);
+			CU_ASSERT_EQUAL(ci.ipsec, PEER_A);
+		}
+	}
+	CU_ASSERT_TRUE(seen);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_B, &v), FW_E_IPSEC_MISMATCH);
+	CU_ASSERT_TRUE(ts_log_last_contains(&t.log, "peer 0xa1a1"));
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, FW_IF_LOCAL,
+	    PEER_A, &v), 0);
+	/* Its ICMP errors from the peer's side too. */
+	n = fwt_udp(q, OFFICE, 1701, REMOTE, 1701, 12);
+	n = fwt_icmp_error(b, REMOTE, OFFICE, 3, 3, q, 28);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(2), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	/* A LAN host whose enhanced-NAT port lands on the office's L2TP
+	 * port: the rule protects that port from clear replies as well. */
+	n = fwt_udp(b, LAN_HOST, 1701, REMOTE2, 1701, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_sport(b), 1701);
+	n = fwt_udp(b, REMOTE2, 1701, OFFICE, 1701, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), FW_E_NEED_IPSEC);
+	/* Other connections of the gateway and the LAN are not affected. */
+	n = fwt_udp(b, OFFICE, 40000, REMOTE, 53, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, FW_IF_LOCAL, IF_ETH0, 0,
+	    &v), 0);
+	n = fwt_udp(b, REMOTE, 53, OFFICE, 40000, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), 0);
+	n = fwt_udp(b, LAN_HOST, 5353, REMOTE2, 1701, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_VLAN1, IF_ETH0, 0,
+	    &v), 0);
+	n = fwt_udp(b, REMOTE2, 1701, OFFICE, 5353, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(3), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+	    &v), 0);
+	CU_ASSERT_EQUAL(fwt_dst(b), LAN_HOST);
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_NEED_IPSEC], 4);
+	CU_ASSERT_EQUAL(st.drops[-FW_E_IPSEC_MISMATCH], 1);
+	fwt_fini(&t);
+}
+
 /* Turns a built packet into a fragment (see test_frag.c). */
 static size_t
 frag(uint8_t *b, uint16_t id, uint16_t off8, bool mf, size_t keep)
@@ -265,4 +350,6 @@ test_ipsec_register(void)
 	CU_add_test(s, "later fragments and ICMP errors",
 	    test_fragments_and_errors);
 	CU_add_test(s, "burst with tags", test_burst_tags);
+	CU_add_test(s, "replies towards an encap=ipsec rule need IPsec "
+	    "(#13.11)", test_reply_needs_ipsec);
 }

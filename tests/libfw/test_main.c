@@ -14,6 +14,7 @@ void test_badinput_register(void);
 void test_table_register(void);
 void test_mss_register(void);
 void test_iface_register(void);
+void test_quota_register(void);
 void test_ipsec_register(void);
 void test_ctx_register(void);
 
@@ -28,6 +29,7 @@ static const ts_register_fn suites[] = {
 	test_table_register,
 	test_mss_register,
 	test_iface_register,
+	test_quota_register,
 	test_ipsec_register,
 	test_ctx_register,
 };

@@ -134,11 +134,27 @@ enum fw_error {
 	FW_E_NAT_EXHAUSTED = -52, /* no free global port / identifier */
 	FW_E_FRAG_TABLE_FULL = -53, /* fragment table full */
 	FW_E_UNSUPPORTED = -54,   /* protocol not handled on this path */
+	FW_E_TCP_WINDOW = -55,    /* TCP RST outside the window, or a SYN+ACK
+	                           * or handshake-completing ACK that does not
+	                           * acknowledge the other side's SYN (see
+	                           * fw_process, "TCP") */
+	FW_E_WRONG_IF = -56,      /* a packet (later fragment, ICMP error) of
+	                           * a connection entered through another
+	                           * interface than the connection's own */
+	FW_E_SOURCE_QUOTA = -57,  /* the source holds max_flows_per_source
+	                           * connections already */
+	FW_E_RULE_QUOTA = -58,    /* the rule holds its quota of connections,
+	                           * none of them unconfirmed */
+	FW_E_FRAG_QUOTA = -59,    /* the source holds max_frags_per_source
+	                           * fragment trackers already */
+	FW_E_ICMP_REDIRECT = -60, /* ICMP Redirect from a public interface */
+	FW_E_ICMP_SOURCE_QUENCH = -61, /* ICMP Source Quench from a public
+	                           * interface (deprecated, RFC 6633) */
 };
 
 /*
  * Size of fw_stats.drops[], indexed by -reason.  Larger than the lowest code
- * needs (-54) so that new drop reasons do not change struct fw_stats.
+ * needs (-61) so that new drop reasons do not change struct fw_stats.
  */
 #define FW_REASON_MAX 64
 
@@ -157,8 +173,9 @@ FW_API const char *fw_strerror(int err);
 /*
  * Injected services.  rng is required (it seeds the keyed flow-table hash and
  * the NAT port allocator); alloc must return zeroed memory (NULL = calloc);
- * free NULL = free; log is optional.  Drop lines are logged at FW_LOG_INFO,
- * a full connection table at FW_LOG_WARN, configuration at FW_LOG_DEBUG.
+ * free NULL = free; log is optional.  Drop lines and evictions are logged at
+ * FW_LOG_INFO (together at most log_burst per sweep interval), a full
+ * connection table at FW_LOG_WARN, configuration at FW_LOG_DEBUG.
  */
 struct fw_hooks {
 	void *user;
@@ -194,6 +211,26 @@ struct fw_config {
 	uint64_t frag_timeout_ns;     /* fragment tracker [30 s] */
 	uint64_t sweep_interval_ns;   /* expiry sweep period [1 s] */
 	uint32_t log_burst;        /* drop log lines per sweep interval [10] */
+	/*
+	 * Quotas against table exhaustion (see "Untrusted origins" at
+	 * fw_process).  Each refusal is counted in fw_stats.drops[] and
+	 * logged (rate limited) with the source.
+	 */
+	uint32_t max_flows_per_source; /* live connections one source address
+	                            * may have opened from untrusted origins
+	                            * [max(16, max_flows / 64)]; beyond it
+	                            * FW_E_SOURCE_QUOTA */
+	uint32_t max_flows_per_rule; /* live connections an allow rule may
+	                            * have admitted from untrusted origins,
+	                            * unless the rule sets its own max_flows
+	                            * [max(16, max_flows / 4)]; beyond it an
+	                            * unconfirmed connection of the rule near
+	                            * the eviction hand is replaced, else
+	                            * FW_E_RULE_QUOTA */
+	uint16_t max_frags_per_source; /* fragment trackers one source may
+	                            * hold when its first fragments came from
+	                            * untrusted origins [max(4, max_frags /
+	                            * 16)]; beyond it FW_E_FRAG_QUOTA */
 };
 
 struct fw_ctx;
@@ -369,6 +406,10 @@ struct fw_rule_cfg {
 	uint32_t remote_min, remote_max; /* source range ("remoteip=") */
 	bool encap_ipsec;     /* matches only packets with fw_pkt.ipsec != 0;
 	                       * the connection remembers the tag */
+	uint32_t max_flows;   /* allow rules: live connections the rule may
+	                       * have admitted from untrusted origins (public
+	                       * interfaces, dynamic members) at once; 0 =
+	                       * fw_config.max_flows_per_rule */
 };
 
 /*
@@ -436,21 +477,74 @@ struct fw_pkt {
  * gateway's addresses (including replies to enhanced-NAT ports and packets
  * for a reverse-NAT rule).  When such a packet comes back translated
  * (verdict.translated), the caller routes it again by its new destination.
- * Connection tracking follows TCP flags (SYN, SYN+ACK, ACK, FIN, RST); it
- * does not check sequence windows.  A new connection that finds the table
- * full reuses an expired slot if one is found near the eviction hand, else
- * it is refused with FW_E_TABLE_FULL; live connections are never evicted.
+ *
+ * Interfaces.  A connection belongs to the interfaces it was opened on: a
+ * packet of its original direction must enter through the connection's
+ * in_if, a reply through its out_if; any other packet with its tuple is
+ * dropped with FW_E_WRONG_IF (so a host on one interface cannot inject
+ * into, or reset, another interface's connection by forging its tuple).
+ * The same holds for later fragments (the interface of the first fragment)
+ * and for ICMP errors about a connection (the interface of the direction
+ * the error travels).  A connection opened through a reverse-NAT rule with
+ * out_if = FW_IF_LOCAL learns its reply interface from the first reply (or
+ * ICMP error about it) entering through a non-public interface.  A dynamic
+ * member's peer_addr is checked before anything else, for every packet
+ * (later fragments and ICMP errors included).
+ *
+ * TCP.  Connection tracking follows the TCP flags (SYN, SYN+ACK, ACK, FIN,
+ * RST) and the sequence numbers each side has sent and acknowledged: a
+ * SYN+ACK (and the ACK completing the handshake) must acknowledge the other
+ * side's SYN, else FW_E_TCP_WINDOW.  An RST must carry a sequence number
+ * between the last acknowledgement of its receiver and the next sequence
+ * number of its sender (RFC 5961 section 3, as seen from the middle), else
+ * FW_E_TCP_WINDOW; in SYN-SENT the responder's RST must acknowledge the SYN
+ * (RFC 9293 section 3.10.7.3).  An RST at either edge closes the
+ * connection; one strictly inside passes without closing it, so that the
+ * receiver's challenge ACK and the genuine RST that answers it still pass
+ * (RFC 5961 section 9.3).  A FIN outside that range passes but does not
+ * move the connection towards closing.  A blind attacker therefore has to
+ * guess the exact sequence number of an idle connection.  Data segments
+ * are not window-checked.
+ *
+ * ICMP.  Redirects and Source Quench entering through a public interface
+ * are dropped (FW_E_ICMP_REDIRECT, FW_E_ICMP_SOURCE_QUENCH); other ICMP
+ * errors pass only about a tracked connection (translated back through NAT,
+ * RFC 5508).
+ *
+ * Untrusted origins and the table.  Connections opened from a public
+ * interface or a dynamic member (a VPN user) count against
+ * max_flows_per_source (per source address) and, when a rule admitted
+ * them, against the rule's quota (fw_rule_cfg.max_flows, default
+ * max_flows_per_rule); first fragments from them count against
+ * max_frags_per_source.  A connection is confirmed once TCP is established,
+ * or (other protocols) once its opener sends again after a reply.  A new
+ * connection that finds the table full replaces, near the eviction hand, an
+ * expired connection, else an unconfirmed (or reset / time-wait) one opened
+ * from an untrusted origin no more trusted than its own: public interface <
+ * dynamic member < private interface or the gateway (the least trusted
+ * first); the internet can thus only displace the internet's unconfirmed
+ * connections, a VPN user also those of VPN users, the LAN and the gateway
+ * both.  Confirmed connections, and any opened from a private interface or
+ * the gateway, are never evicted alive; without a victim the new
+ * connection is refused with FW_E_TABLE_FULL.  Evictions of live
+ * connections are counted in fw_stats.flows_evicted_unreplied.
  *
  * IPsec: a connection admitted by an encap=ipsec rule remembers p->ipsec.
  * A later packet of it from the peer's side (the original direction) without
  * a tag is dropped with FW_E_NEED_IPSEC, one with another tag with
- * FW_E_IPSEC_MISMATCH (the reply direction is not checked: one road warrior
- * may answer another).  The same holds for later fragments and for ICMP
- * errors from the peer's side about the connection.  Note that two IPsec peers whose decapsulated packets
- * carry the same 5-tuple (two clients behind one NAT, both sending L2TP
- * 1701 -> 1701 in transport mode) are one connection to a firewall that
- * sees only packets: the second peer's packets get FW_E_IPSEC_MISMATCH
- * while the first one's connection lives.
+ * FW_E_IPSEC_MISMATCH (the reply direction of such a connection is checked
+ * only as below: one road warrior may answer another).  A connection opened
+ * from a private interface (or the gateway) whose reply tuple, entering
+ * through its out_if, would be admitted by an encap=ipsec rule requires
+ * IPsec in the reply direction: its first tagged reply fixes the tag, and a
+ * reply without it is dropped the same way (clear packets from the internet
+ * cannot ride a connection the gateway or the LAN opened towards an IPsec
+ * peer).  The same holds for later fragments and for ICMP errors from the
+ * peer's side about the connection.  Note that two IPsec peers whose
+ * decapsulated packets carry the same 5-tuple (two clients behind one NAT,
+ * both sending L2TP 1701 -> 1701 in transport mode) are one connection to a
+ * firewall that sees only packets: the second peer's packets get
+ * FW_E_IPSEC_MISMATCH while the first one's connection lives.
  */
 FW_API FW_WUR int fw_process(struct fw_ctx *ctx, uint64_t now,
     struct fw_pkt *p);
@@ -512,11 +606,19 @@ struct fw_conn_info {
 	uint16_t in_if, out_if; /* of the original direction */
 	uint32_t rule;         /* rule that admitted it, 0 = policy */
 	uint64_t ipsec;        /* admitted by an encap=ipsec rule: the tag of
-	                        * the IPsec peer that opened it; else 0 */
+	                        * the IPsec peer that opened it; ipsec_reply:
+	                        * the replying peer's (0 until its first
+	                        * reply); else 0 */
 	struct fw_tuple orig;  /* original direction, before translation */
 	struct fw_tuple reply; /* reply direction, before translation */
 	uint64_t expires_ns;   /* when it expires unless refreshed */
 	uint64_t packets[2];   /* original, reply */
+	bool confirmed;        /* TCP established, or the opener sent again
+	                        * after a reply (not evicted under pressure) */
+	bool ipsec_reply;      /* replies must come through IPsec (opened from
+	                        * the private side towards an encap=ipsec
+	                        * rule); ipsec is the replying peer's tag once
+	                        * learned */
 };
 
 /*
@@ -558,7 +660,8 @@ struct fw_stats {
 	uint64_t drops[FW_REASON_MAX]; /* by -reason */
 	uint64_t flows_created;
 	uint64_t flows_expired;     /* removed by timeout */
-	uint64_t flows_evicted;     /* expired ones reused when the table was full */
+	uint64_t flows_evicted;     /* expired ones reused when the table was
+	                             * full (or a rule at its quota) */
 	uint64_t flows_removed;     /* removed with their interface */
 	uint64_t flows_active;
 	uint64_t flows_peak;
@@ -567,6 +670,11 @@ struct fw_stats {
 	uint64_t frags_tracked;
 	uint64_t mss_clamped;       /* SYN / SYN+ACK segments clamped */
 	uint64_t log_suppressed;    /* log lines not emitted (rate limit) */
+	uint64_t flows_evicted_unreplied; /* live unconfirmed connections
+	                             * replaced under pressure (table full or
+	                             * a rule at its quota) */
+	uint64_t tcp_rst_inexact;   /* RSTs inside the window but not at its
+	                             * edges: passed, connection kept */
 };
 
 /* Copies the counters into *out (nothing happens when out is NULL; a NULL
@@ -585,8 +693,9 @@ FW_API int fw_interface_stats(const struct fw_ctx *ctx, uint16_t id,
 FW_API int fw_rule_hits(const struct fw_ctx *ctx, uint32_t number,
     uint64_t *hits);
 
-/* Bytes of memory the context uses per tracked-flow slot (flow + index);
- * 0 for a NULL ctx. */
+/* Bytes of memory the context uses per tracked-flow slot (flow, its
+ * IPsec tag and rule, the index, the per-source counters); 0 for a NULL
+ * ctx. */
 FW_API size_t fw_bytes_per_flow(const struct fw_ctx *ctx);
 
 #ifdef __cplusplus

@@ -60,25 +60,67 @@ w16(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)v;
 }
 
+static void
+w32(uint8_t *p, uint32_t v)
+{
+	w16(p, v >> 16);
+	w16(p + 2, v & 0xffff);
+}
+
 static uint16_t
 r16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
+/* trace.py's FLAGS and SEQACK: client ISN 1000, server ISN 5000. */
+static const struct {
+	const char *name;
+	uint8_t flags;
+	uint32_t seq, ack;
+} tcpseg[] = {
+	{ "S", 0x02, 1000, 0 },
+	{ "SM", 0x02, 1000, 0 },
+	{ "SL", 0x02, 1000, 0 },
+	{ "SA", 0x12, 5000, 1001 },
+	{ "SAM", 0x12, 5000, 1001 },
+	{ "SAL", 0x12, 5000, 1001 },
+	{ "A", 0x10, 1001, 5001 },
+	{ "PA", 0x18, 5001, 1001 },
+	{ "RA", 0x14, 5001, 1001 },
+	{ "RAB", 0x14, 5001 + 0x40000000u, 1001 },
+	{ "SAB", 0x12, 5000, 1001 + 0x10000000u },
+};
+
+static int
+seg_of(const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tcpseg) / sizeof(tcpseg[0]); i++)
+		if (strcmp(f, tcpseg[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 static uint8_t
 tcpflags(const char *f)
 {
-	if (strcmp(f, "S") == 0 || strcmp(f, "SM") == 0 ||
-	    strcmp(f, "SL") == 0) return 0x02;
-	if (strcmp(f, "SA") == 0 || strcmp(f, "SAM") == 0 ||
-	    strcmp(f, "SAL") == 0) return 0x12;
-	if (strcmp(f, "A") == 0) return 0x10;
-	if (strcmp(f, "PA") == 0) return 0x18;
-	return 0;
+	int i = seg_of(f);
+
+	return i < 0 ? 0 : tcpseg[i].flags;
 }
 
-/* trace.py's SEQACK: client ISN 1000, server ISN 5000 (all < 65536). */
+static uint32_t
+seqack(const char *f, int ack)
+{
+	int i = seg_of(f);
+
+	if (i < 0)
+		return 0;
+	return ack ? tcpseg[i].ack : tcpseg[i].seq;
+}
+
 /* trace.py's MSSOPT: the MSS option a SYN / SYN+ACK carries, 0 = none. */
 static uint16_t
 mssopt(const char *f)
@@ -88,15 +130,6 @@ mssopt(const char *f)
 	return 0;
 }
 
-static uint16_t
-seqack(const char *f, int ack)
-{
-	if (tcpflags(f) == 0x02) return ack ? 0 : 1000;
-	if (tcpflags(f) == 0x12) return ack ? 1001 : 5000;
-	if (strcmp(f, "A") == 0) return ack ? 5001 : 1001;
-	if (strcmp(f, "PA") == 0) return ack ? 1001 : 5001;
-	return 0;
-}
 
 /* Same packets as trace.py's build(); returns the length. */
 static size_t
@@ -124,8 +157,8 @@ build(uint8_t *b, const char *proto, uint32_t src, uint16_t sp, uint32_t dst,
 		w16(t, sp);
 		w16(t + 2, dp);
 		/* Same sequence / acknowledgement numbers as trace.py. */
-		w16(t + 6, seqack(fl, 0));
-		w16(t + 10, seqack(fl, 1));
+		w32(t + 4, seqack(fl, 0));
+		w32(t + 8, seqack(fl, 1));
 		t[12] = (uint8_t)((5 + opt / 4) << 4);
 		t[13] = tcpflags(fl);
 		w16(t + 14, 65535);

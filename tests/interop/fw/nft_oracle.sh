@@ -54,7 +54,9 @@ ip -n rg-fw-wan route add 192.168.1.0/24 via 203.0.113.1
 # The seed's policy in nftables: vlan1 (gwl) private, eth0 (gww) public,
 # enhanced NAT = masquerade, rules 1 and 2 = UDP 500/4500 to the gateway;
 # rule 3 = no telnet from vlan1 to 198.51.100.0-198.51.100.127 (a range);
-# vlan1 clamps the MSS of SYN and SYN+ACK to 1400 both ways.
+# vlan1 clamps the MSS of SYN and SYN+ACK to 1400 both ways; ICMP Redirect
+# and Source Quench from the public side are dropped (libfw does so by
+# itself, issue #13 item 12; conntrack would pass them as related).
 ip netns exec rg-fw-gw nft -f - <<'NFT'
 table ip fw {
 	chain mss {
@@ -64,6 +66,7 @@ table ip fw {
 	}
 	chain input {
 		type filter hook input priority 0; policy drop;
+		iifname "gww" icmp type { redirect, source-quench } drop
 		ct state established,related accept
 		iifname "lo" accept
 		iifname "gwl" accept
@@ -72,6 +75,7 @@ table ip fw {
 	}
 	chain forward {
 		type filter hook forward priority 0; policy drop;
+		iifname "gww" icmp type { redirect, source-quench } drop
 		ct state established,related accept
 		iifname "gwl" ip daddr 198.51.100.0/25 tcp dport 23 drop
 		iifname "gwl" oifname "gww" accept

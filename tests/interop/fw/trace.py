@@ -12,7 +12,9 @@ Trace lines (symbolic: replies go to whatever port each NAT chose):
   in   FLOW FLAGS                                 remote's reply to FLOW
   probe PROTO SRC SPORT DST DPORT FLAGS           unsolicited from internet
   err  FLOW TYPE                                  a router's ICMP error
-                                                  (11 time exceeded, 3 unreachable)
+                                                  (11 time exceeded, 3 unreachable,
+                                                  5 redirect, 4 source quench: both
+                                                  drop the last two from the internet)
                                                   quoting FLOW's last packet as
                                                   it left the gateway
 Result lines: N VERDICT FIELD, where FIELD is the global port an "out" left
@@ -68,15 +70,34 @@ out L tcp 192.168.1.11 40011 198.51.100.7 80 SL
 in L SAL
 out X tcp 192.168.1.10 40012 198.51.100.7 23 S
 out Y tcp 192.168.1.10 40013 198.51.100.7 22 S
+out R tcp 192.168.1.10 40020 198.51.100.7 80 S
+in R SA
+out R tcp 192.168.1.10 40020 198.51.100.7 80 A
+in R RAB
+in R PA
+in R RA
+out Q tcp 192.168.1.11 40021 198.51.100.7 80 S
+in Q SAB
+in Q SA
+err A 5
+err A 4
 """
 
 FLAGS = {"S": 0x02, "SA": 0x12, "A": 0x10, "PA": 0x18, "-": 0,
-         "SM": 0x02, "SAM": 0x12, "SL": 0x02, "SAL": 0x12}
+         "SM": 0x02, "SAM": 0x12, "SL": 0x02, "SAL": 0x12,
+         "RA": 0x14, "RAB": 0x14, "SAB": 0x12}
 # Sequence / acknowledgement numbers of a plausible handshake (conntrack
-# checks them): client ISN 1000, server ISN 5000.
+# checks them): client ISN 1000, server ISN 5000.  "RA" is the server's
+# reset at the sequence number the client acknowledged: both systems pass it
+# and close.  "RAB" is a blind reset 2^30 away and "SAB" a SYN+ACK
+# acknowledging nothing the client sent: both systems drop them (issue #13
+# item 9: conntrack's window check, libfw's RFC 5961 check) and the
+# connection lives on ("in R PA" passes, the genuine "in Q SA" too).
 SEQACK = {"S": (1000, 0), "SA": (5000, 1001), "A": (1001, 5001),
           "PA": (5001, 1001), "-": (0, 0), "SM": (1000, 0),
-          "SAM": (5000, 1001), "SL": (1000, 0), "SAL": (5000, 1001)}
+          "SAM": (5000, 1001), "SL": (1000, 0), "SAL": (5000, 1001),
+          "RA": (5001, 1001), "RAB": (5001 + 0x40000000, 1001),
+          "SAB": (5000, 1001 + 0x10000000)}
 # SYN / SYN+ACK carrying an MSS option: 1460 is above the LAN's clamp
 # (1400, both systems), 1200 below it.  Results then end in "mss=N", the
 # MSS as delivered, and the two systems must agree on it.
