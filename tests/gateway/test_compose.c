@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -620,10 +621,14 @@ test_auth_failures_stay_bounded(void)
 
 /* ---- RADIUS: the core's asynchronous half, with a fake answerer ---- */
 
-#define RAD_CFG "/tmp/rg-compose-radius.cfg"
+/* The seed plus RADIUS lines, in a file of this run's own (test_compose
+ * of other build trees may run at the same time). */
+static char rad_cfg[64];
+#define RAD_CFG (snprintf(rad_cfg, sizeof(rad_cfg), "/tmp/rg-compose-radius-%ld.cfg", \
+	(long)getpid()), rad_cfg)
 
 static int
-radius_sim(struct sim *s, uint64_t auth_timeout_ns)
+radius_sim_with(struct sim *s, uint64_t auth_timeout_ns, const char *radius_lines)
 {
 	struct gw_aaa_options o;
 	FILE *in = fopen(SEED_CFG, "r"), *out = fopen(RAD_CFG, "w");
@@ -633,8 +638,7 @@ radius_sim(struct sim *s, uint64_t auth_timeout_ns)
 		return -1;
 	while (fgets(line, sizeof(line), in) != NULL)
 		fputs(line, out);
-	fputs("\nadd radius server=203.0.113.10 secret=compose-secret timeout=2 retries=1\n"
-	    "set radius interiminterval=60\n", out);
+	fputs(radius_lines, out);
 	fclose(in);
 	fclose(out);
 	if (sim_init(s, RAD_CFG) != 0)
@@ -643,6 +647,14 @@ radius_sim(struct sim *s, uint64_t auth_timeout_ns)
 	o.session_id_base = 0x123456789abcull;
 	o.auth_timeout_ns = auth_timeout_ns;
 	return gw_aaa_setup(s->gw, &o);
+}
+
+static int
+radius_sim(struct sim *s, uint64_t auth_timeout_ns)
+{
+	return radius_sim_with(s, auth_timeout_ns, "\nadd radius server=203.0.113.10 "
+	    "secret=compose-secret port=1812 accport=1813 timeout=2 retries=1\n"
+	    "set radius interiminterval=60\n");
 }
 
 enum fake_mode { FAKE_ACCEPT, FAKE_REJECT, FAKE_SILENT };
@@ -865,6 +877,44 @@ test_radius_disconnect_by_user(void)
 	remove(RAD_CFG);
 }
 
+/* A server for accounting only (port=0, the router's way): nobody is
+ * authenticated by RADIUS, the router's users are accounted there. */
+static void
+test_radius_accounting_only(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_acct_record rec;
+	struct gw_aaa_stats st;
+	int h, k, starts = 0, stops = 0;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim_with(&s, 0, "\nadd radius server=203.0.113.10 "
+	    "secret=compose-secret port=0 accport=1813\n"), 0);
+	CU_ASSERT_FALSE(gw_aaa_enabled(s.gw));
+	seed_client(&p, "raduser", "whatever");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, NULL), 0);
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	k = connect_seed(&s, "dialin2", "friend2", 0x0a000003u);
+	CU_ASSERT_FATAL(k >= 0);
+	CU_ASSERT_EQUAL(vc_disconnect(s.hosts[k].vc, s.now, 0), 0);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)k));
+	sim_advance(&s, 3 * S);
+	while (gw_next_acct_record(s.gw, &rec)) {
+		CU_ASSERT_STRING_EQUAL(rec.user, "dialin2");
+		CU_ASSERT_FALSE(rec.radius_auth);
+		starts += rec.type == GW_ACCT_START;
+		stops += rec.type == GW_ACCT_STOP;
+	}
+	CU_ASSERT_EQUAL(starts, 1);
+	CU_ASSERT_EQUAL(stops, 1);
+	gw_aaa_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_queued, 0);
+	sim_free(&s);
+	remove(RAD_CFG);
+}
+
 void register_compose(void);
 
 void
@@ -902,6 +952,8 @@ register_compose(void)
 	    test_radius_no_answer_and_late_answer);
 	CU_add_test(su, "RADIUS: Disconnect by user ends exactly that session",
 	    test_radius_disconnect_by_user);
+	CU_add_test(su, "RADIUS: a server for accounting only (port=0)",
+	    test_radius_accounting_only);
 }
 
 int
