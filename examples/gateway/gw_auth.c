@@ -135,12 +135,11 @@ gw_aaa_setup(struct gw *gw, const struct gw_aaa_options *opt)
 		for (i = 0; i < c->n_radius; i++) {
 			uint64_t t = c->radius[i].timeout ? c->radius[i].timeout :
 			    c->radius_set.timeout;
-
-			if (c->radius[i].port == 0)
-				continue;	/* accounting only */
 			uint64_t r = c->radius[i].has_retries ? c->radius[i].retries :
 			    c->radius_set.retransmitcount;
 
+			if (c->radius[i].port == 0)
+				continue;	/* accounting only */
 			total += t * (r + 1);
 		}
 		if (total == 0 || total > 25)

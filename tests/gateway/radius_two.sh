@@ -2,7 +2,8 @@
 # Several gateways, one user base (issue #12; docs/radius-two-gateways.md):
 # two vpn-gateway instances and one FreeRADIUS whose users, addresses
 # (sqlippool) and accounting (radacct) live in one SQL database (SQLite
-# here; PostgreSQL changes two lines of mods-enabled/sql, nothing else).
+# here; for PostgreSQL only the dialect and the connection in
+# mods-enabled/sql change).
 # In network namespaces made on the fly (rgr-<pid>-NAME, nothing in the
 # root namespace):
 #
@@ -29,9 +30,10 @@
 # package's SQLite schema and queries, two of them corrected (see
 # docs/radius-two-gateways.md, "Two fixes to the shipped queries").
 # Needs root and ip netns (else exit 77), freeradius (rlm_sql_sqlite,
-# rlm_sqlippool), sqlite3 (scripts/deps.d/radius.txt); the build tree in
-# $top_builddir.  Stops only the processes it started; removes everything on
-# exit (KEEP_TMP=1 keeps the logs and the database).
+# rlm_sqlippool) and sqlite3 (scripts/deps.d/radius.txt: missing is a
+# failure); the build tree in $top_builddir.  Stops only the processes it
+# started; removes everything on exit (KEEP_TMP=1 keeps the logs and the
+# database).
 set -u
 build=${top_builddir:-.}
 GW=$build/examples/gateway/vpn-gateway
@@ -49,12 +51,14 @@ pids=()
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 ip netns add $R-probe 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
 ip netns del $R-probe
-command -v freeradius >/dev/null || { echo "SKIP: freeradius not installed (scripts/install-deps.sh)"; exit 77; }
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed (scripts/install-deps.sh)"; exit 77; }
+# With root and namespaces, what is missing is a failure: the packages come
+# from scripts/deps.d/radius.txt (scripts/install-deps.sh).
+command -v freeradius >/dev/null || { echo "FAIL: freeradius not installed (scripts/install-deps.sh)"; exit 1; }
+command -v sqlite3 >/dev/null || { echo "FAIL: sqlite3 not installed (scripts/install-deps.sh)"; exit 1; }
 [ -d /etc/freeradius/3.0/mods-config/sql/ippool/sqlite ] ||
-	{ echo "SKIP: no FreeRADIUS 3 SQLite ippool queries"; exit 77; }
+	{ echo "FAIL: no FreeRADIUS 3 SQLite ippool queries in /etc/freeradius/3.0"; exit 1; }
 [ -x "$GW" ] || { echo "FAIL: $GW not built"; exit 1; }
-[ -x "$VC" ] || { echo "SKIP: $VC not built"; exit 77; }
+[ -x "$VC" ] || { echo "FAIL: $VC not built"; exit 1; }
 
 tmp=$(mktemp -d /tmp/rgr2.XXXXXX)
 chmod 755 "$tmp"
