@@ -216,7 +216,7 @@ static void
 status(FILE *f)
 {
 	struct vc_info in;
-	char a[16], b[16], d1[16], d2[16];
+	char a[16], b[16], d1[16], d2[16], d3[16];
 	uint64_t now = nio_now();
 
 	if (!vc_get_info(C.vc, 0, &in))
@@ -235,7 +235,7 @@ status(FILE *f)
 	    "  bytes in / out    %llu / %llu (packets %llu / %llu)\n",
 	    vc_state_name(in.state), pkt_ntoa(C.o.p.gw_ip, a),
 	    in.addr ? pkt_ntoa(in.addr, b) : "-", in.peer_addr ? pkt_ntoa(in.peer_addr, d1) :
-	    "-", in.dns[0] ? pkt_ntoa(in.dns[0], d2) : "-", in.dns[1] ? pkt_ntoa(in.dns[1], a) : "",
+	    "-", in.dns[0] ? pkt_ntoa(in.dns[0], d2) : "-", in.dns[1] ? pkt_ntoa(in.dns[1], d3) : "",
 	    in.auth == PPP_AUTH_MSCHAPV2 ? "MS-CHAP v2" : in.auth == PPP_AUTH_CHAP_MD5 ?
 	    "CHAP (MD5)" : in.auth == PPP_AUTH_PAP ? "PAP" : "-",
 	    in.suite[0] ? in.suite : "-", in.ike_suite[0] ? in.ike_suite : "-",

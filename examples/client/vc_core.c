@@ -734,6 +734,11 @@ ppp_event(struct vc *vc, uint64_t now, struct ppp_event *ev)
 			snprintf(c->info.why, sizeof(c->info.why), "PPP authentication failed%s",
 			    ev->auth_error == 691 ? ": wrong user name or password (E=691)" :
 			    ev->auth_error ? " (MS-CHAPv2 error)" : "");
+			/* What the server said (a RADIUS Reply-Message relayed
+			 * by the gateway), as Windows shows it. */
+			if (ev->auth_message[0] != '\0')
+				vlog(vc, c->idx, 5, "PPP: the server says \"%s\"",
+				    ev->auth_message);
 		}
 		break;
 	case PPP_EV_IP_UP: {

@@ -96,7 +96,7 @@
 #define GWCONF_POLICY_LEN       24    /* IPsec/ISAKMP/firewall policy: 1..23 */
 #define GWCONF_POOL_LEN         16    /* IP pool name: 1..15 */
 #define GWCONF_IFNAME_LEN       16    /* interface names: 1..15 */
-#define GWCONF_SECRET_LEN       65    /* passwords, RADIUS secret: 1..64 */
+#define GWCONF_SECRET_LEN       65    /* passwords 1..64, RADIUS secret 1..63 */
 #define GWCONF_KEY_LEN          129   /* ENCO key value (the PSK): 1..128 */
 #define GWCONF_DESC_LEN         71    /* descriptions: 1..70 */
 #define GWCONF_ID_LEN           129   /* ISAKMP local/remote identity */
@@ -230,27 +230,43 @@ struct gwconf_user {
 };
 
 /* -- add radius server -- */
-/* Defaults: port 1812, accport 1813 (RFC 2865/2866; see conf_parse.c).
- * accport=0 turns accounting to this server off.  timeout and retries
- * (0 = not given) override "set radius timeout= retransmitcount=". */
+/*
+ * What the router documents (AlliedWare Software Release 2.0.1, "ADD
+ * RADIUS SERVER=ipadd SECRET=secret PORT=port-number ACCPORT=port-number"):
+ * secret 1..63 characters; ports 0..65535, defaults 1645 (authentication)
+ * and 1646 (accounting), the ports of the days before RFC 2865/2866;
+ * port=0: the server does no authentication; accport=0: no accounting.
+ * vpn-gateway's extensions, accepted with a notice: acctport= (the same as
+ * accport=), timeout= and retries= (0 = not given: "set radius"'s).
+ */
+#define GWCONF_RADIUS_PORT      1645
+#define GWCONF_RADIUS_ACCPORT   1646
 struct gwconf_radius {
 	uint32_t server;
-	char secret[GWCONF_SECRET_LEN];     /* secret */
+	char secret[GWCONF_SECRET_LEN];     /* secret, 1..63 characters */
 	bool secret_hidden;
-	uint16_t port;
-	uint16_t accport;
-	uint32_t timeout;                   /* seconds per try, 0 = global */
-	uint32_t retries;                   /* retransmissions, 0 = global */
+	uint16_t port;                      /* 0 = not for authentication */
+	uint16_t accport;                   /* 0 = not for accounting */
+	uint32_t timeout;                   /* extension: s per try, 0 = global */
+	uint32_t retries;                   /* extension: retransmissions */
 	bool has_retries;
 	struct gwconf_loc loc;
 };
 
-/* -- set radius -- the settings of every server.  Defaults (assumed):
- * timeout=5 s per try, retransmitcount=3, deadtime=0 (a server that did not
- * answer is tried again at once), accounting=on when a server has an
- * accounting port, interiminterval=0 (Interim-Update only when RADIUS sends
- * Acct-Interim-Interval), userdatabase=first (the router's own users are
- * tried before RADIUS). */
+/*
+ * -- set radius -- vpn-gateway's extension: the router's documentation
+ * found has no "set radius" (the command is accepted with a notice).  The
+ * settings of every server.  Defaults: timeout=5 s per try,
+ * retransmitcount=3, deadtime=0 (minutes a server that did not answer is
+ * tried last; 0 = tried again at once), accounting=on (to every server
+ * with an accounting port), interiminterval=0 (Interim-Update only when the
+ * Access-Accept has Acct-Interim-Interval), userdatabase=first (the
+ * router's own users are checked before RADIUS, as the seed's How To
+ * describes; last: RADIUS first, the router's users when RADIUS refuses or
+ * does not answer).
+ */
+#define GWCONF_RADIUS_TIMEOUT   5
+#define GWCONF_RADIUS_RETRANSMIT 3
 struct gwconf_radius_global {
 	uint32_t timeout;                   /* 1..60 s */
 	uint32_t retransmitcount;           /* 0..10 */

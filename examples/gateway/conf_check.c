@@ -297,7 +297,7 @@ check_ppp_l2tp(struct cstate *cs)
 {
 	const struct gwconf *c = cs->c;
 	const struct gwconf_l2tp *l = &c->l2tp;
-	uint32_t i;
+	uint32_t i, n_auth_srv;
 	bool auth = false;
 
 	for (i = 0; i < c->n_templates; i++) {
@@ -314,9 +314,12 @@ check_ppp_l2tp(struct cstate *cs)
 		else
 			auth = true;
 	}
-	if (auth && c->n_users == 0 && c->n_radius == 0)
-		cerr(cs, NULL, "no user (add user=) and no radius server: "
-		    "no caller can authenticate");
+	for (i = 0, n_auth_srv = 0; i < c->n_radius; i++)
+		if (c->radius[i].port != 0)
+			n_auth_srv++;
+	if (auth && c->n_users == 0 && n_auth_srv == 0)
+		cerr(cs, NULL, "no user (add user=) and no radius server for "
+		    "authentication: no caller can authenticate");
 	if (c->n_templates > 0 && c->ppp.dns[0] == 0 && c->ppp.dns[1] == 0)
 		cwarn(cs, NULL, "no DNS server for PPP clients (set ppp "
 		    "dnsprimary=)");

@@ -927,13 +927,21 @@ apply_set_user(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
 	user_params(ps, u, pv);
 }
 
-/* add radius server=A secret=S [port=] [accport=].  The router's default
- * ports are not in the copies found; assumed: the IANA ports of RFC 2865
- * (1812) and RFC 2866 (1813). */
+/*
+ * add radius server=A secret=S [port=P] [accport=P]: as the router's
+ * documentation has it (AlliedWare Software Release 2.0.1, "ADD RADIUS
+ * SERVER"): the secret is 1 to 63 characters; without PORT and ACCPORT the
+ * server does authentication and accounting on the router's default ports
+ * 1645 and 1646; port=0 or accport=0 keeps the server out of
+ * authentication or accounting.
+ * vpn-gateway's extensions (not in that documentation; each gets a
+ * notice): acctport= (another spelling of accport=), timeout= and
+ * retries= (this server's, else "set radius"'s).
+ */
 enum { R_SECRET, R_PORT, R_ACCPORT, R_ACCTPORT, R_TIMEOUT, R_RETRIES };
 static const struct gw_param p_radius[] = {
-	[R_SECRET] = { "secret", T_SECRET, P_REQ, 1, GWCONF_SECRET_LEN - 1, 0, NULL },
-	[R_PORT] = { "port", T_UINT, 0, 1, 65535, 0, NULL },
+	[R_SECRET] = { "secret", T_SECRET, P_REQ, 1, 63, 0, NULL },
+	[R_PORT] = { "port", T_UINT, 0, 0, 65535, 0, NULL },
 	[R_ACCPORT] = { "accport", T_UINT, 0, 0, 65535, 0, NULL },
 	[R_ACCTPORT] = { "acctport", T_UINT, 0, 0, 65535, 0, NULL },
 	[R_TIMEOUT] = { "timeout", T_UINT, 0, 1, 60, 0, NULL },
@@ -955,23 +963,48 @@ apply_add_radius(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
 			    &conf->radius[i].loc);
 			return;
 		}
+	if (pv[R_ACCPORT].set && pv[R_ACCTPORT].set) {
+		perr(ps, ps->first, 0, "accport= and acctport= name the same port: "
+		    "give one");
+		return;
+	}
 	if (!room(ps, conf->n_radius, GWCONF_MAX_RADIUS, "radius servers"))
 		return;
 	r = &conf->radius[conf->n_radius++];
 	r->server = kv[1].u;
 	SETSTR(r->secret, pv[R_SECRET]);
 	r->secret_hidden = pv[R_SECRET].hidden;
-	r->port = (uint16_t)(pv[R_PORT].set ? pv[R_PORT].u : 1812);
+	r->port = (uint16_t)(pv[R_PORT].set ? pv[R_PORT].u : GWCONF_RADIUS_PORT);
 	r->accport = (uint16_t)(pv[R_ACCPORT].set ? pv[R_ACCPORT].u :
-	    pv[R_ACCTPORT].set ? pv[R_ACCTPORT].u : 1813);
+	    pv[R_ACCTPORT].set ? pv[R_ACCTPORT].u : GWCONF_RADIUS_ACCPORT);
 	r->timeout = pv[R_TIMEOUT].set ? pv[R_TIMEOUT].u : 0;
 	r->has_retries = pv[R_RETRIES].set;
 	r->retries = pv[R_RETRIES].set ? pv[R_RETRIES].u : 0;
 	r->loc = tloc(ps, ps->first);
+	if (pv[R_ACCTPORT].set || pv[R_TIMEOUT].set || pv[R_RETRIES].set)
+		pnotice(ps, ps->first, 0, "add radius:%s%s%s: vpn-gateway's extension%s, "
+		    "not the router's (a router script has accport= and \"set radius\")",
+		    pv[R_ACCTPORT].set ? " acctport=" : "", pv[R_TIMEOUT].set ?
+		    " timeout=" : "", pv[R_RETRIES].set ? " retries=" : "",
+		    (pv[R_ACCTPORT].set + pv[R_TIMEOUT].set + pv[R_RETRIES].set) > 1 ?
+		    "s" : "");
+	if (!pv[R_PORT].set && !pv[R_ACCPORT].set && !pv[R_ACCTPORT].set)
+		pnotice(ps, ps->first, 0, "radius server without port= and accport=: "
+		    "the router's defaults, %u and %u (a server on the ports of RFC 2865 "
+		    "and 2866 needs port=1812 accport=1813)", GWCONF_RADIUS_PORT,
+		    GWCONF_RADIUS_ACCPORT);
+	if (r->port == 0 && r->accport == 0)
+		pwarn(ps, ps->first, 0, "radius server with port=0 and accport=0 is "
+		    "used for nothing");
 }
 
-/* set radius timeout= retransmitcount= deadtime= accounting= interiminterval=
- * userdatabase=first|last: what applies to every server (see conf.h). */
+/*
+ * set radius timeout= retransmitcount= deadtime= accounting=
+ * interiminterval= userdatabase=first|last: what applies to every server
+ * (see conf.h).  The whole command is vpn-gateway's extension: the
+ * router's documentation found has no "set radius"; it is accepted with a
+ * notice.
+ */
 enum { RS_TIMEOUT, RS_RETRANS, RS_DEAD, RS_ACCT, RS_INTERIM, RS_USERDB };
 static const struct gw_param p_set_radius[] = {
 	[RS_TIMEOUT] = { "timeout", T_UINT, 0, 1, 60, 0, NULL },
@@ -1009,6 +1042,8 @@ apply_set_radius(struct pstate *ps, const struct gw_cmd *c, struct gw_val *kv,
 	if (pv[RS_USERDB].set)
 		g->local_last = pv[RS_USERDB].u != 0;
 	g->loc = tloc(ps, ps->first);
+	pnotice(ps, ps->first, 0, "\"set radius\" is vpn-gateway's extension, not a "
+	    "command of the router's documentation");
 }
 
 /* create enco key=N type=general value=V [description=]: the pre-shared
@@ -2714,8 +2749,8 @@ gwconf_parse_buffer(const char *name, const void *buf, size_t len,
 		return GWCONF_E_NOMEM;
 	}
 	gw_strlcpy(conf->source, name, sizeof(conf->source));
-	conf->radius_set.timeout = 5;
-	conf->radius_set.retransmitcount = 3;
+	conf->radius_set.timeout = GWCONF_RADIUS_TIMEOUT;
+	conf->radius_set.retransmitcount = GWCONF_RADIUS_RETRANSMIT;
 	conf->radius_set.accounting = true;
 	ps->conf = conf;
 	ps->diag = diag;

@@ -161,7 +161,13 @@ print_users(struct out *o, const struct gwconf *c)
 			kvu(o, "retries", r->retries);
 		put(o, "\n");
 	}
-	if (c->n_radius > 0) {
+	/* "set radius" is vpn-gateway's extension: written only when it
+	 * changes a default, so that a router's script prints as one. */
+	if (c->n_radius > 0 && (c->radius_set.timeout != GWCONF_RADIUS_TIMEOUT ||
+	    c->radius_set.retransmitcount != GWCONF_RADIUS_RETRANSMIT ||
+	    c->radius_set.deadtime != 0 ||
+	    !c->radius_set.accounting || c->radius_set.interim != 0 ||
+	    c->radius_set.local_last)) {
 		const struct gwconf_radius_global *g = &c->radius_set;
 
 		put(o, "set radius");

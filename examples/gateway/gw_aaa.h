@@ -69,8 +69,9 @@ struct gw_aaa_options {
  * never queues requests.  Returns 0. */
 int gw_aaa_setup(struct gw *gw, const struct gw_aaa_options *opt);
 
-/* True when the configuration has RADIUS servers (authentication is then
- * asynchronous for users the local database does not settle). */
+/* True when the configuration has a RADIUS server for authentication
+ * (port= not 0): authentication is then asynchronous for users the local
+ * database does not settle.  Servers with port=0 only take accounting. */
 bool gw_aaa_enabled(const struct gw *gw);
 
 /* One authentication for the RADIUS client.  Holds the client's
@@ -125,7 +126,12 @@ struct gw_auth_answer {
 	uint32_t idle_timeout;		/* seconds, 0 = none */
 	uint32_t interim_interval;	/* Acct-Interim-Interval, s, 0 = none */
 	uint32_t framed_mtu;		/* 0 = none */
-	uint32_t dns[2];		/* MS-Primary/Secondary-DNS-Server */
+	/* MS-Primary/Secondary-DNS-Server, MS-Primary/Secondary-NBNS-Server
+	 * (RFC 2548 2.6, 2.7): given to the client by IPCP in place of the
+	 * configuration's ("set ppp dnsprimary= ..."); 0 = the
+	 * configuration's, 255.255.255.255 = none. */
+	uint32_t dns[2];
+	uint32_t nbns[2];
 	uint8_t class_[GW_AAA_MAX_CLASS][GW_AAA_CLASS_LEN];
 	uint8_t class_len[GW_AAA_MAX_CLASS];
 	uint32_t n_class;
@@ -135,8 +141,8 @@ struct gw_auth_answer {
 /*
  * Delivers the verdict for cookie: calls ppp_session_auth_reply (the
  * MS-CHAPv2 authenticator response, the E= code, the Reply-Message) and
- * applies the attributes to the session (address or pool before IPCP
- * asks, timeouts, MTU, Class for accounting).  Returns 0, or -1 when the
+ * applies the attributes to the session (address or pool and name servers
+ * before IPCP asks, timeouts, MTU, Class for accounting).  Returns 0, or -1 when the
  * cookie names no waiting request (late answer for a session that ended,
  * or answered twice: counted in aaa_stale, nothing happens).
  */

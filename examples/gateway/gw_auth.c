@@ -57,7 +57,9 @@ struct gw_acct_node {
 };
 
 struct gw_aaa {
-	bool enabled, accounting, local_last;
+	bool enabled;			/* "add radius" in the configuration */
+	bool auth;			/* a server takes authentication (port != 0) */
+	bool accounting, local_last;
 	struct gw_aaa_options opt;
 	uint64_t next_sid;
 	struct rg_heap heap;
@@ -106,10 +108,13 @@ aaa_configure(struct gw *gw)
 
 	x->enabled = c->n_radius > 0;
 	x->local_last = c->radius_set.local_last;
-	x->accounting = false;
-	for (i = 0; i < c->n_radius; i++)
+	x->accounting = x->auth = false;
+	for (i = 0; i < c->n_radius; i++) {
 		if (c->radius[i].accport != 0)
 			x->accounting = c->radius_set.accounting;
+		if (c->radius[i].port != 0)
+			x->auth = true;
+	}
 }
 
 int
@@ -133,6 +138,8 @@ gw_aaa_setup(struct gw *gw, const struct gw_aaa_options *opt)
 			uint64_t r = c->radius[i].has_retries ? c->radius[i].retries :
 			    c->radius_set.retransmitcount;
 
+			if (c->radius[i].port == 0)
+				continue;	/* accounting only */
 			total += t * (r + 1);
 		}
 		if (total == 0 || total > 25)
@@ -140,9 +147,10 @@ gw_aaa_setup(struct gw *gw, const struct gw_aaa_options *opt)
 		x->opt.auth_timeout_ns = total * NS_PER_S + NS_PER_S / 2;
 	}
 	if (x->enabled)
-		gw_log(gw, GW_LOG_GW, 6, "RADIUS: %u server%s, accounting %s, users of the "
-		    "router's database tried %s, authentication waits up to %llu ms",
-		    gw->conf->n_radius, gw->conf->n_radius == 1 ? "" : "s",
+		gw_log(gw, GW_LOG_GW, 6, "RADIUS: %u server%s, authentication %s, "
+		    "accounting %s, users of the router's database tried %s, "
+		    "authentication waits up to %llu ms", gw->conf->n_radius,
+		    gw->conf->n_radius == 1 ? "" : "s", x->auth ? "on" : "off",
 		    x->accounting ? "on" : "off", x->local_last ? "last" : "first",
 		    (unsigned long long)(x->opt.auth_timeout_ns / 1000000));
 	return 0;
@@ -151,7 +159,7 @@ gw_aaa_setup(struct gw *gw, const struct gw_aaa_options *opt)
 bool
 gw_aaa_enabled(const struct gw *gw)
 {
-	return gw->aaa != NULL && gw->aaa->enabled;
+	return gw->aaa != NULL && gw->aaa->enabled && gw->aaa->auth;
 }
 
 void
@@ -271,7 +279,7 @@ gw_aaa_auth_request(struct gw *gw, uint64_t now, struct gw_sess *s,
 	uint32_t i, n_peer = 0, k;
 	int slot = -1;
 
-	if (x == NULL || !x->enabled)
+	if (x == NULL || !x->enabled || !x->auth)
 		return false;
 	if (!x->local_last && local_user(gw, ev->auth.user, ev->auth.user_len) != NULL)
 		return false;
@@ -371,6 +379,13 @@ gw_auth_request_wipe(struct gw_auth_request *r)
 
 /* ---- answers ---------------------------------------------------------- */
 
+/* A name server of an Access-Accept for the log: 0 = the session's. */
+static const char *
+ns_str(uint32_t a, char *b)
+{
+	return a == 0 ? "-" : pkt_ntoa(a, b);
+}
+
 /* The router's own database, for "userdatabase=last" after RADIUS said no. */
 static bool
 local_fallback(struct gw *gw, struct gw_aaa_sess *a, struct ppp_auth_result *res)
@@ -468,10 +483,18 @@ gw_auth_answer(struct gw *gw, uint64_t now, uint64_t cookie,
 		a->n_class = ans->n_class > GW_AAA_MAX_CLASS ? GW_AAA_MAX_CLASS : ans->n_class;
 		memcpy(a->class_, ans->class_, sizeof(a->class_));
 		memcpy(a->class_len, ans->class_len, sizeof(a->class_len));
-		if (ans->dns[0] != 0)
-			gw_log(gw, GW_LOG_PPP, 7, "PPP user %s: MS-Primary-DNS-Server from "
-			    "RADIUS not applied (libppp fixes DNS when the session is made)",
-			    s->user);
+		/* MS-Primary/Secondary-DNS-Server and -NBNS-Server: what IPCP
+		 * hands this client in place of "set ppp dnsprimary=" etc. */
+		memcpy(res.dns, ans->dns, sizeof(res.dns));
+		memcpy(res.nbns, ans->nbns, sizeof(res.nbns));
+		if (ans->dns[0] | ans->dns[1] | ans->nbns[0] | ans->nbns[1]) {
+			char d0[16], d1[16], n0[16], n1[16];
+
+			gw_log(gw, GW_LOG_PPP, 7, "PPP user %s: name servers from RADIUS: "
+			    "DNS %s %s, NBNS %s %s", s->user, ns_str(ans->dns[0], d0),
+			    ns_str(ans->dns[1], d1), ns_str(ans->nbns[0], n0),
+			    ns_str(ans->nbns[1], n1));
+		}
 	}
 	if (res.accept) {
 		x->st.auth_accept++;

@@ -455,7 +455,7 @@ pick_server(struct rad *r, const struct rreq *q, uint64_t now)
 	for (i = 0; i < r->n_srv; i++) {
 		if (q->tried & (1u << i))
 			continue;
-		if (q->acct && r->srv[i].acct_port == 0)
+		if (q->acct ? r->srv[i].acct_port == 0 : r->srv[i].auth_port == 0)
 			continue;
 		if (r->srv[i].dead_until <= now)
 			return (int)i;
@@ -693,6 +693,36 @@ printable(char *dst, size_t cap, const uint8_t *src, size_t len)
 	dst[o] = '\0';
 }
 
+/*
+ * Appends a Reply-Message to dst (RFC 2865 5.18: several are shown in
+ * order, and servers put line breaks in them): control characters and
+ * runs of blanks become one space, the ends are trimmed, bytes outside
+ * printable ASCII become '?'.
+ */
+static void
+message_append(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	size_t o = strlen(dst), i;
+	bool blank = o > 0;
+
+	for (i = 0; i < len && o + 1 < cap; i++) {
+		uint8_t c = src[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			blank = o > 0;
+			continue;
+		}
+		if (blank) {
+			if (o + 2 >= cap)
+				break;
+			dst[o++] = ' ';
+			blank = false;
+		}
+		dst[o++] = c < 0x7f ? (char)c : '?';
+	}
+	dst[o] = '\0';
+}
+
 static int
 hexval(uint8_t c)
 {
@@ -739,8 +769,7 @@ accept_attrs(const struct radc_view *v, struct gw_auth_answer *ans)
 				ans->framed_mtu = radc_get32(val);
 			break;
 		case RADC_REPLY_MESSAGE:
-			if (ans->message[0] == '\0')
-				printable(ans->message, sizeof(ans->message), val, len);
+			message_append(ans->message, sizeof(ans->message), val, len);
 			break;
 		case RADC_CLASS:
 			if (ans->n_class < GW_AAA_MAX_CLASS) {
@@ -783,6 +812,10 @@ accept_attrs(const struct radc_view *v, struct gw_auth_answer *ans)
 				ans->dns[0] = radc_get32(sval);
 			} else if (vt == RADC_MS_SECONDARY_DNS && slen == 4) {
 				ans->dns[1] = radc_get32(sval);
+			} else if (vt == RADC_MS_PRIMARY_NBNS && slen == 4) {
+				ans->nbns[0] = radc_get32(sval);
+			} else if (vt == RADC_MS_SECONDARY_NBNS && slen == 4) {
+				ans->nbns[1] = radc_get32(sval);
 			}
 			break;
 		default:

@@ -381,6 +381,39 @@ ppp_auth_queue_request(struct ppp_session *s, const uint8_t *name,
 	return 0;
 }
 
+/* The sizes of struct ppp_auth_result a caller may pass: this one, and
+ * libppp 1.0's (without dns and nbns). */
+static bool
+result_size_ok(const struct ppp_auth_result *res)
+{
+	return res->size == sizeof(*res) ||
+	    res->size == offsetof(struct ppp_auth_result, dns);
+}
+
+/* An accept's name servers (see struct ppp_auth_result): 0 keeps the
+ * session's, PPP_ADDR_NONE turns the option off (0 in the session). */
+static void
+take_name_servers(struct ppp_session *s, const struct ppp_auth_result *res)
+{
+	size_t i;
+
+	if (res->size < sizeof(*res))
+		return;
+	if (s->ipcp.state == ST_OPENED) {
+		if (res->dns[0] | res->dns[1] | res->nbns[0] | res->nbns[1])
+			ppp_log(s->ctx, PPP_LOG_INFO, "ppp: name servers of a "
+			    "re-authentication not applied: IPCP is up");
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (res->dns[i] != 0)
+			s->dns[i] = res->dns[i] == PPP_ADDR_NONE ? 0 : res->dns[i];
+		if (res->nbns[i] != 0)
+			s->nbns[i] = res->nbns[i] == PPP_ADDR_NONE ? 0 :
+			    res->nbns[i];
+	}
+}
+
 int
 ppp_session_auth_reply(struct ppp_session *s, uint64_t now,
     const struct ppp_auth_result *res)
@@ -389,7 +422,7 @@ ppp_session_auth_reply(struct ppp_session *s, uint64_t now,
 	size_t ml;
 	int rc;
 
-	if (s == NULL || res == NULL || res->size != sizeof(*res))
+	if (s == NULL || res == NULL || !result_size_ok(res))
 		return PPP_E_INVAL;
 	if (s->role == PPP_ROLE_SERVER && s->stale_reply && !s->down_reported) {
 		/* The answer to a request LCP renegotiation abandoned. */
@@ -430,6 +463,7 @@ ppp_session_auth_reply(struct ppp_session *s, uint64_t now,
 		memcpy(s->auth_resp, res->auth_response, 20);
 	if (res->peer_addr != 0)
 		s->peer_addr = res->peer_addr;
+	take_name_servers(s, res);
 	rc = ppp_auth_send_verdict(s, true);
 	ppp_auth_succeed(s, NULL, 0);
 	ppp_sess_rearm(s);
@@ -444,7 +478,7 @@ ppp_auth_check_password(struct ppp_ctx *ctx,
 	int rc;
 
 	if (ctx == NULL || req == NULL || (pw == NULL && pw_len > 0) ||
-	    res == NULL || res->size != sizeof(*res) ||
+	    res == NULL || !result_size_ok(res) ||
 	    pw_len > PPP_MAX_SECRET || req->response_len >
 	    sizeof(req->response) || req->user_len > PPP_MAX_NAME)
 		return PPP_E_INVAL;

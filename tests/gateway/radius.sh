@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # vpn-gateway against a real FreeRADIUS (issue #12), in network namespaces
-# made on the fly (prefix rgr-, nothing in the root namespace):
+# made on the fly (rgr-<pid>-NAME, nothing in the root namespace):
 #
-#   rgr-inet: bridge 203.0.113.0/24
-#     rgr-gw1  vpn-gateway 203.0.113.1 (LAN 192.168.10.1 on a dummy)
-#     rgr-gw2  vpn-gateway 203.0.113.2 (LAN 192.168.10.1 on a dummy)
-#     rgr-rad  FreeRADIUS 203.0.113.10 (files, detail)
-#     rgr-c1, rgr-c2  vpn-client road warriors 203.0.113.21, .22
+#   inet: bridge 203.0.113.0/24
+#     gw1  vpn-gateway 203.0.113.1 (LAN 192.168.10.1 on a veth)
+#     rad  FreeRADIUS 203.0.113.10 (files, detail)
+#     c1, c2  vpn-client road warriors 203.0.113.21, .22
 #   203.0.113.9 is a RADIUS server that does not exist (failover).
 #
 # Cases: PAP, CHAP-MD5, MS-CHAPv2 accepted and refused; Framed-IP-Address;
-# accounting Start/Interim/Stop in the detail file with the octets of a
-# known transfer; failover from the dead first server; Disconnect-Request
-# from radclient drops exactly that session; Disconnect-Requests from an
-# unknown address and with a wrong secret are dropped and counted; a
-# server that never answers fails the login after the configured time.
-# (rgr-gw2 and the pooluser entries are for the two-gateway sqlippool case,
-# not written yet: see docs/radius.md.)
+# MS-Primary/Secondary-DNS-Server reach the client; Reply-Message of a
+# refusal reaches the client; accounting Start/Interim/Stop in the detail
+# file with the octets of a known transfer; failover from the dead first
+# server; Disconnect-Request from radclient drops exactly that session;
+# Disconnect-Requests from an unknown address and with a wrong secret are
+# dropped and counted; a server that never answers fails the login after
+# the configured time.  Two gateways sharing one SQL user base, address
+# pool and accounting: radius_two.sh.
 #
 # FreeRADIUS runs from a generated configuration in a temporary directory.
 # Needs root and ip netns (else exit 77), freeradius, freeradius-utils
@@ -27,7 +27,10 @@ src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-.}
 GW=$build/examples/gateway/vpn-gateway
 VC=${VPN_CLIENT:-$build/examples/client/vpn-client}
-NS=(rgr-inet rgr-gw1 rgr-gw2 rgr-rad rgr-c1 rgr-c2)
+# Namespaces named after this run (rgr-<pid>-...): runs in other trees at the
+# same time (make -j check, distcheck) do not meet.
+R=rgr-$(printf %x $$)
+NS=($R-inet $R-gw1 $R-rad $R-c1 $R-c2)
 SECRET='rad1us-T3st-S3cret'
 fail=0 pass=0
 pids=()
@@ -36,8 +39,8 @@ pids=()
 # in its gcc and ASan builds, not in distcheck's copy).
 [ "${ROADGATE_E2E:-0}" = 1 ] || { echo "SKIP: set ROADGATE_E2E=1"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-ip netns add rgr-probe 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
-ip netns del rgr-probe
+ip netns add $R-probe 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
+ip netns del $R-probe
 command -v freeradius >/dev/null || { echo "SKIP: freeradius not installed (scripts/install-deps.sh)"; exit 77; }
 command -v radclient >/dev/null || { echo "SKIP: radclient not installed"; exit 77; }
 [ -x "$GW" ] || { echo "FAIL: $GW not built"; exit 1; }
@@ -88,22 +91,20 @@ net_up() {
 		nsx "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		nsx "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	done
-	nsx rgr-inet ip link add br0 type bridge
-	nsx rgr-inet ip link set br0 up
-	for n in gw1:1 gw2:2 rad:10 c1:21 c2:22; do
+	nsx $R-inet ip link add br0 type bridge
+	nsx $R-inet ip link set br0 up
+	for n in gw1:1 rad:10 c1:21 c2:22; do
 		local name=${n%%:*} host=${n##*:}
-		ip link add "to$name" netns rgr-inet type veth peer name eth0 netns "rgr-$name" || return 1
-		nsx rgr-inet ip link set "to$name" master br0 up
-		nsx "rgr-$name" ip link set eth0 up
-		nsx "rgr-$name" ip addr add "203.0.113.$host/24" dev eth0
+		ip link add "to$name" netns $R-inet type veth peer name eth0 netns "$R-$name" || return 1
+		nsx $R-inet ip link set "to$name" master br0 up
+		nsx "$R-$name" ip link set eth0 up
+		nsx "$R-$name" ip addr add "203.0.113.$host/24" dev eth0
 	done
-	for n in gw1 gw2; do
-		nsx "rgr-$n" ip link add vlan1 type veth peer name vlan1p
-		nsx "rgr-$n" ip addr add 192.168.10.1/24 dev vlan1
-		nsx "rgr-$n" ip link set vlan1 up
-		nsx "rgr-$n" ip link set vlan1p up
-		nsx "rgr-$n" sysctl -qw net.ipv4.ip_forward=1
-	done
+	nsx $R-gw1 ip link add vlan1 type veth peer name vlan1p
+	nsx $R-gw1 ip addr add 192.168.10.1/24 dev vlan1
+	nsx $R-gw1 ip link set vlan1 up
+	nsx $R-gw1 ip link set vlan1p up
+	nsx $R-gw1 sysctl -qw net.ipv4.ip_forward=1
 }
 
 # ---- FreeRADIUS -------------------------------------------------------------
@@ -122,12 +123,6 @@ rad_conf() {  # rad_conf DIR: a FreeRADIUS configuration made from the package's
 		require_message_authenticator = yes
 		nas_type = other
 	}
-	client gw2 {
-		ipaddr = 203.0.113.2
-		secret = $SECRET
-		require_message_authenticator = yes
-		nas_type = other
-	}
 	EOF
 	cat - "$d/mods-config/files/authorize" >"$d/users.new" <<-'EOF'
 	papuser Cleartext-Password := "pap-pass"
@@ -139,9 +134,11 @@ rad_conf() {  # rad_conf DIR: a FreeRADIUS configuration made from the package's
 	    Framed-IP-Address = 192.168.77.11
 	msuser Cleartext-Password := "ms-pass"
 	    Framed-IP-Address = 192.168.77.12,
+	    MS-Primary-DNS-Server = 192.168.10.153,
+	    MS-Secondary-DNS-Server = 192.168.10.154,
 	    Session-Timeout = 3600
-	pooluser1 Cleartext-Password := "pool-pass", Pool-Name := "vpnpool", Simultaneous-Use := 1
-	pooluser2 Cleartext-Password := "pool-pass", Pool-Name := "vpnpool", Simultaneous-Use := 1
+	DEFAULT Auth-Type := Reject
+	    Reply-Message = "Unknown user.\r\nAsk the office."
 	EOF
 	mv "$d/users.new" "$d/mods-config/files/authorize"
 }
@@ -149,9 +146,9 @@ rad_conf() {  # rad_conf DIR: a FreeRADIUS configuration made from the package's
 rad_start() {
 	local d=$tmp/raddb
 	rad_conf "$d" || return 1
-	nsx rgr-rad freeradius -C -d "$d" >"$tmp/radius-check.log" 2>&1 ||
+	nsx $R-rad freeradius -C -d "$d" >"$tmp/radius-check.log" 2>&1 ||
 		{ tail -30 "$tmp/radius-check.log"; return 1; }
-	bg "$tmp/radius.log" rgr-rad freeradius -X -d "$d"
+	bg "$tmp/radius.log" $R-rad freeradius -X -d "$d"
 	RADPID=$BGPID
 	waitfor "$tmp/radius.log" "Ready to process requests" 20
 }
@@ -192,7 +189,7 @@ gw_start() {  # gw_start N [EXTRA-LINES]; GWPID_N, GWLOG_N
 	gw_conf "$n" "$tmp/gw$n.cfg" "${@:2}"
 	"$GW" --check "$tmp/gw$n.cfg" >"$tmp/gw$n-check.log" 2>&1 ||
 		{ cat "$tmp/gw$n-check.log"; return 1; }
-	bg "$tmp/gw$n.log" "rgr-gw$n" "$GW" -c "$tmp/gw$n.cfg" --map eth0=eth0 --map vlan1=vlan1 \
+	bg "$tmp/gw$n.log" "$R-gw$n" "$GW" -c "$tmp/gw$n.cfg" --map eth0=eth0 --map vlan1=vlan1 \
 		--tun rg0 --no-steer -d ppp
 	eval "GWPID_$n=$BGPID"
 	waitfor "$tmp/gw$n.log" "serving on UDP" 10
@@ -212,10 +209,10 @@ detail_file() { cat "$tmp"/radlog/radacct/*/detail-* 2>/dev/null; }
 # One login: expect "up" or "refused".
 login_case() {  # login_case NAME USER PASSWORD AUTH up|refused [ADDRESS]
 	local name=$1 user=$2 pw=$3 auth=$4 want=$5 addr=${6:-} log=$tmp/c-$1.log
-	client rgr-c1 203.0.113.1 "$user" "$pw" "$auth" "$log"
+	client $R-c1 203.0.113.1 "$user" "$pw" "$auth" "$log"
 	if [ "$want" = up ]; then
 		if waitfor "$log" "connected: address" 30; then
-			local a; a=$(client_addr rgr-c1)
+			local a; a=$(client_addr $R-c1)
 			if [ -n "$addr" ] && [ "$a" != "$addr" ]; then
 				bad "$name: address $a, not $addr"
 			else
@@ -243,8 +240,8 @@ rad_start || { bad "FreeRADIUS did not start"; tail -40 "$tmp/radius.log"; exit 
 ok "FreeRADIUS ready on 203.0.113.10 (require_message_authenticator = yes for both gateways)"
 
 echo "== gateway 1: a dead first server, then FreeRADIUS (timeout 1 s, 1 retry)"
-gw_start 1 "add radius server=203.0.113.9 secret=$SECRET timeout=1 retries=1" \
-	"add radius server=203.0.113.10 secret=$SECRET timeout=2 retries=2" \
+gw_start 1 "add radius server=203.0.113.9 secret=$SECRET port=1812 accport=1813 timeout=1 retries=1" \
+	"add radius server=203.0.113.10 secret=$SECRET port=1812 accport=1813 timeout=2 retries=2" \
 	"set radius interiminterval=60" || { bad "gateway 1 did not start"; tail -20 "$tmp/gw1.log"; exit 1; }
 ok "gateway 1 serving"
 
@@ -256,18 +253,28 @@ login_case pap-wrong papuser wrong-pass pap refused
 login_case chap chapuser chap-pass chap up 192.168.77.11
 login_case chap-wrong chapuser wrong-pass chap refused
 login_case mschapv2 msuser ms-pass mschapv2 up 192.168.77.12
+grep -q "DNS *192.168.10.153 192.168.10.154" "$tmp/c-mschapv2.log" &&
+	ok "MS-Primary/Secondary-DNS-Server reached the client: $(grep -o 'DNS .*' "$tmp/c-mschapv2.log" | head -1 | tr -s ' ')" ||
+	bad "the client did not get the DNS servers of the Access-Accept ($(grep -o 'DNS .*' "$tmp/c-mschapv2.log" | head -1))"
+login_case pap-dns papuser pap-pass pap up 192.168.77.10
+grep -q "DNS *192.168.10.53 *$" "$tmp/c-pap-dns.log" && ok "without them, the script's DNS (set ppp dnsprimary=)" ||
+	bad "papuser's DNS: $(grep -o 'DNS .*' "$tmp/c-pap-dns.log" | head -1)"
 login_case mschapv2-wrong msuser wrong-pass mschapv2 refused
 grep -q "E=691" "$tmp/c-mschapv2-wrong.log" && ok "MS-CHAPv2 refusal carries E=691 from MS-CHAP-Error" ||
 	bad "no E=691 in the client's log"
+login_case unknown nobody some-pass chap refused
+grep -q 'the server says "Unknown user. Ask the office."' "$tmp/c-unknown.log" &&
+	ok "the Reply-Message of the Access-Reject reached the client (line break made a space)" ||
+	bad "no Reply-Message at the client: $(grep -o 'server says.*' "$tmp/c-unknown.log")"
 login_case local localuser local-pass chap up
 grep -q "Access-Request" "$tmp/radius.log" && ok "FreeRADIUS saw Access-Requests" || bad "no Access-Request at FreeRADIUS"
 grep -qi "Message-Authenticator.*missing\|invalid Message-Authenticator" "$tmp/radius.log" &&
 	bad "FreeRADIUS complained about Message-Authenticator" || ok "every Access-Request passed FreeRADIUS's Message-Authenticator check"
 
 echo "== accounting of a known transfer"
-client rgr-c1 203.0.113.1 papuser pap-pass pap "$tmp/c-acct.log"
+client $R-c1 203.0.113.1 papuser pap-pass pap "$tmp/c-acct.log"
 if waitfor "$tmp/c-acct.log" "connected: address" 30; then
-	nsx rgr-c1 ping -q -c 20 -i 0.1 -s 972 192.168.10.1 >"$tmp/ping.log" 2>&1
+	nsx $R-c1 ping -q -c 20 -i 0.1 -s 972 192.168.10.1 >"$tmp/ping.log" 2>&1
 	received=$(grep -o '[0-9]* received' "$tmp/ping.log" | cut -d' ' -f1)
 	sleep 1
 	stop "$CLPID"
@@ -290,21 +297,21 @@ else
 fi
 
 echo "== Disconnect-Request (RFC 5176) from radclient"
-client rgr-c1 203.0.113.1 papuser pap-pass pap "$tmp/c-dm1.log"; P1=$CLPID
-client rgr-c2 203.0.113.1 chapuser chap-pass chap "$tmp/c-dm2.log"; P2=$CLPID
+client $R-c1 203.0.113.1 papuser pap-pass pap "$tmp/c-dm1.log"; P1=$CLPID
+client $R-c2 203.0.113.1 chapuser chap-pass chap "$tmp/c-dm2.log"; P2=$CLPID
 if waitfor "$tmp/c-dm1.log" "connected: address" 30 && waitfor "$tmp/c-dm2.log" "connected: address" 30; then
-	echo 'User-Name = "papuser"' | nsx rgr-rad radclient -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm.log" 2>&1
+	echo 'User-Name = "papuser"' | nsx $R-rad radclient -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm.log" 2>&1
 	grep -q "Disconnect-ACK" "$tmp/dm.log" && ok "Disconnect-ACK for papuser" || { bad "no Disconnect-ACK"; cat "$tmp/dm.log"; }
 	sleep 3
 	grep -q "disconnected\|PPP.*terminat\|ended" "$tmp/c-dm1.log" && ok "papuser's client was disconnected" || bad "papuser still connected"
-	nsx rgr-c2 ping -q -c 2 -W 2 192.168.10.1 >/dev/null && ok "chapuser's session untouched" || bad "chapuser lost too"
-	echo 'User-Name = "nobody"' | nsx rgr-rad radclient -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm2.log" 2>&1
+	nsx $R-c2 ping -q -c 2 -W 2 192.168.10.1 >/dev/null && ok "chapuser's session untouched" || bad "chapuser lost too"
+	echo 'User-Name = "nobody"' | nsx $R-rad radclient -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm2.log" 2>&1
 	grep -q "Disconnect-NAK" "$tmp/dm2.log" && grep -q "Error-Cause = Session-Context-Not-Found" "$tmp/dm2.log" &&
 		ok "unknown user: Disconnect-NAK with Error-Cause Session-Context-Not-Found" || { bad "unknown user not NAKed"; cat "$tmp/dm2.log"; }
-	echo 'User-Name = "chapuser"' | nsx rgr-rad radclient -r 1 -t 1 -x 203.0.113.1:3799 disconnect wrong-secret >"$tmp/dm3.log" 2>&1
-	echo 'User-Name = "chapuser"' | nsx rgr-c1 radclient -r 1 -t 1 -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm4.log" 2>&1
+	echo 'User-Name = "chapuser"' | nsx $R-rad radclient -r 1 -t 1 -x 203.0.113.1:3799 disconnect wrong-secret >"$tmp/dm3.log" 2>&1
+	echo 'User-Name = "chapuser"' | nsx $R-c1 radclient -r 1 -t 1 -x 203.0.113.1:3799 disconnect "$SECRET" >"$tmp/dm4.log" 2>&1
 	sleep 1
-	nsx rgr-c2 ping -q -c 2 -W 2 192.168.10.1 >/dev/null && ok "wrong secret / unknown address: chapuser still up" || bad "a forged Disconnect-Request dropped a client"
+	nsx $R-c2 ping -q -c 2 -W 2 192.168.10.1 >/dev/null && ok "wrong secret / unknown address: chapuser still up" || bad "a forged Disconnect-Request dropped a client"
 	grep -q "not a configured server, dropped" "$tmp/gw1.log" && ok "request from an unknown address: dropped and logged" || bad "no log line for the unknown address"
 	grep -q "Disconnect/CoA: request from 203.0.113.10 dropped: bad authenticator" "$tmp/gw1.log" && ok "wrong secret: dropped and logged" || bad "no log line for the wrong secret"
 	stop "$P1"; stop "$P2"
@@ -314,7 +321,7 @@ fi
 
 echo "== a RADIUS server that never answers"
 stop "$GWPID_1"
-gw_start 1 "add radius server=203.0.113.9 secret=$SECRET timeout=1 retries=1" || bad "gateway restart"
+gw_start 1 "add radius server=203.0.113.9 secret=$SECRET port=1812 accport=1813 timeout=1 retries=1" || bad "gateway restart"
 t0=$SECONDS
 login_case dead papuser pap-pass pap refused
 grep -q "no server answered for user papuser\|no RADIUS answer" "$tmp/gw1.log" &&

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -620,10 +621,14 @@ test_auth_failures_stay_bounded(void)
 
 /* ---- RADIUS: the core's asynchronous half, with a fake answerer ---- */
 
-#define RAD_CFG "/tmp/rg-compose-radius.cfg"
+/* The seed plus RADIUS lines, in a file of this run's own (test_compose
+ * of other build trees may run at the same time). */
+static char rad_cfg[64];
+#define RAD_CFG (snprintf(rad_cfg, sizeof(rad_cfg), "/tmp/rg-compose-radius-%ld.cfg", \
+	(long)getpid()), rad_cfg)
 
 static int
-radius_sim(struct sim *s, uint64_t auth_timeout_ns)
+radius_sim_with(struct sim *s, uint64_t auth_timeout_ns, const char *radius_lines)
 {
 	struct gw_aaa_options o;
 	FILE *in = fopen(SEED_CFG, "r"), *out = fopen(RAD_CFG, "w");
@@ -633,8 +638,7 @@ radius_sim(struct sim *s, uint64_t auth_timeout_ns)
 		return -1;
 	while (fgets(line, sizeof(line), in) != NULL)
 		fputs(line, out);
-	fputs("\nadd radius server=203.0.113.10 secret=compose-secret timeout=2 retries=1\n"
-	    "set radius interiminterval=60\n", out);
+	fputs(radius_lines, out);
 	fclose(in);
 	fclose(out);
 	if (sim_init(s, RAD_CFG) != 0)
@@ -645,7 +649,21 @@ radius_sim(struct sim *s, uint64_t auth_timeout_ns)
 	return gw_aaa_setup(s->gw, &o);
 }
 
+static int
+radius_sim(struct sim *s, uint64_t auth_timeout_ns)
+{
+	return radius_sim_with(s, auth_timeout_ns, "\nadd radius server=203.0.113.10 "
+	    "secret=compose-secret port=1812 accport=1813 timeout=2 retries=1\n"
+	    "set radius interiminterval=60\n");
+}
+
 enum fake_mode { FAKE_ACCEPT, FAKE_REJECT, FAKE_SILENT };
+
+/* MS-Primary/Secondary-DNS-Server the fake answerer sends (0 = none). */
+static uint32_t fake_dns[2];
+#define SEED_DNS	0xc0a80a35u	/* seed.cfg: set ppp dnsprimary=192.168.10.53 */
+#define RADIUS_DNS1	0xc0a80a99u	/* 192.168.10.153 */
+#define RADIUS_DNS2	0xc0a80a9au	/* 192.168.10.154 */
 
 /* Runs the net in small steps, answering every request like a RADIUS
  * server would; returns the number of requests seen. */
@@ -670,6 +688,8 @@ fake_radius(struct sim *s, enum fake_mode mode, uint64_t ns, int host,
 			a.verdict = mode == FAKE_ACCEPT ? GW_AUTH_ACCEPT : GW_AUTH_REJECT;
 			a.framed_ip = 0xc0a8084du;		/* 192.168.8.77 */
 			a.session_timeout = 600;
+			a.dns[0] = fake_dns[0];
+			a.dns[1] = fake_dns[1];
 			a.class_len[0] = 3;
 			memcpy(a.class_[0], "abc", 3);
 			a.n_class = 1;
@@ -700,7 +720,10 @@ test_radius_accept_framed_ip_and_accounting(void)
 	seed_client(&p, "raduser", "whatever");
 	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
 	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	fake_dns[0] = RADIUS_DNS1;
+	fake_dns[1] = RADIUS_DNS2;
 	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, &r), 1);
+	fake_dns[0] = fake_dns[1] = 0;
 	CU_ASSERT_TRUE_FATAL(s.hosts[h].up);
 	/* What RADIUS needs: CHAP with its challenge, the outer address
 	 * after NAT (198.51.100.2), the NAS address. */
@@ -713,6 +736,9 @@ test_radius_accept_framed_ip_and_accounting(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.acct_session_id, "56789ABC-"));
 	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
 	CU_ASSERT_EQUAL(in.addr, 0xc0a8084du);
+	/* The Access-Accept's DNS servers, not the script's. */
+	CU_ASSERT_EQUAL(in.dns[0], RADIUS_DNS1);
+	CU_ASSERT_EQUAL(in.dns[1], RADIUS_DNS2);
 	CU_ASSERT_EQUAL(pings(&s, h, SIM_OFFICE_IP, 5), 5);
 	sim_advance(&s, 61 * S);			/* one Interim-Update */
 	CU_ASSERT_EQUAL(vc_disconnect(s.hosts[h].vc, s.now, 0), 0);
@@ -817,6 +843,7 @@ test_radius_disconnect_by_user(void)
 	struct vc_params p;
 	struct gw_acct_record rec;
 	struct gw_aaa_match m;
+	struct vc_info in;
 	int h, k, stops = 0;
 
 	CU_ASSERT_EQUAL_FATAL(radius_sim(&s, 0), 0);
@@ -824,6 +851,10 @@ test_radius_disconnect_by_user(void)
 	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
 	(void)vc_connect(s.hosts[h].vc, s.now, 0);
 	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, NULL), 1);
+	/* No name servers in the Access-Accept: the script's. */
+	CU_ASSERT_TRUE(vc_get_info(s.hosts[h].vc, 0, &in));
+	CU_ASSERT_EQUAL(in.dns[0], SEED_DNS);
+	CU_ASSERT_EQUAL(in.dns[1], 0);
 	k = connect_seed(&s, "dialin2", "friend2", 0x0a000003u);
 	CU_ASSERT_FATAL(k >= 0);
 	memset(&m, 0, sizeof(m));
@@ -842,6 +873,44 @@ test_radius_disconnect_by_user(void)
 			CU_ASSERT_EQUAL(rec.cause, GW_TERM_ADMIN_RESET);
 		}
 	CU_ASSERT_EQUAL(stops, 1);
+	sim_free(&s);
+	remove(RAD_CFG);
+}
+
+/* A server for accounting only (port=0, the router's way): nobody is
+ * authenticated by RADIUS, the router's users are accounted there. */
+static void
+test_radius_accounting_only(void)
+{
+	struct sim s;
+	struct vc_params p;
+	struct gw_acct_record rec;
+	struct gw_aaa_stats st;
+	int h, k, starts = 0, stops = 0;
+
+	CU_ASSERT_EQUAL_FATAL(radius_sim_with(&s, 0, "\nadd radius server=203.0.113.10 "
+	    "secret=compose-secret port=0 accport=1813\n"), 0);
+	CU_ASSERT_FALSE(gw_aaa_enabled(s.gw));
+	seed_client(&p, "raduser", "whatever");
+	h = sim_add_host(&s, sim_add_nat(&s), 0x0a000002u, &p);
+	(void)vc_connect(s.hosts[h].vc, s.now, 0);
+	CU_ASSERT_EQUAL(fake_radius(&s, FAKE_ACCEPT, 30 * S, h, NULL), 0);
+	CU_ASSERT_FALSE(s.hosts[h].up);
+	k = connect_seed(&s, "dialin2", "friend2", 0x0a000003u);
+	CU_ASSERT_FATAL(k >= 0);
+	CU_ASSERT_EQUAL(vc_disconnect(s.hosts[k].vc, s.now, 0), 0);
+	CU_ASSERT_TRUE(sim_run(&s, 20 * S, sim_cond_ended, (void *)(intptr_t)k));
+	sim_advance(&s, 3 * S);
+	while (gw_next_acct_record(s.gw, &rec)) {
+		CU_ASSERT_STRING_EQUAL(rec.user, "dialin2");
+		CU_ASSERT_FALSE(rec.radius_auth);
+		starts += rec.type == GW_ACCT_START;
+		stops += rec.type == GW_ACCT_STOP;
+	}
+	CU_ASSERT_EQUAL(starts, 1);
+	CU_ASSERT_EQUAL(stops, 1);
+	gw_aaa_get_stats(s.gw, &st);
+	CU_ASSERT_EQUAL(st.auth_queued, 0);
 	sim_free(&s);
 	remove(RAD_CFG);
 }
@@ -875,7 +944,7 @@ register_compose(void)
 	CU_add_test(su, "TCP MSS clamped to the tunnel", test_mss_clamped);
 	CU_add_test(su, "reload adds a user, established clients stay", test_reload_adds_a_user);
 	CU_add_test(su, "200 failed logins leave nothing behind", test_auth_failures_stay_bounded);
-	CU_add_test(su, "RADIUS: accept with Framed-IP-Address, Start/Interim/Stop",
+	CU_add_test(su, "RADIUS: accept with Framed-IP-Address and DNS, Start/Interim/Stop",
 	    test_radius_accept_framed_ip_and_accounting);
 	CU_add_test(su, "RADIUS: reject; the router's users stay local",
 	    test_radius_reject_and_local_user);
@@ -883,6 +952,8 @@ register_compose(void)
 	    test_radius_no_answer_and_late_answer);
 	CU_add_test(su, "RADIUS: Disconnect by user ends exactly that session",
 	    test_radius_disconnect_by_user);
+	CU_add_test(su, "RADIUS: a server for accounting only (port=0)",
+	    test_radius_accounting_only);
 }
 
 int

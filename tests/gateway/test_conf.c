@@ -643,8 +643,13 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(d.errors, 1);
 	CU_ASSERT_EQUAL(c->users[0].privilege, GWCONF_PRIV_USER);
 	CU_ASSERT_TRUE(c->users[0].login);
-	CU_ASSERT_EQUAL(c->radius[0].port, 1812);
-	CU_ASSERT_EQUAL(c->radius[0].accport, 1813);
+	/* AlliedWare's ADD RADIUS SERVER: 1645 and 1646 by default. */
+	CU_ASSERT_EQUAL(c->radius[0].port, 1645);
+	CU_ASSERT_EQUAL(c->radius[0].accport, 1646);
+	CU_ASSERT_EQUAL(c->radius_set.timeout, 5);
+	CU_ASSERT_EQUAL(c->radius_set.retransmitcount, 3);
+	CU_ASSERT_TRUE(c->radius_set.accounting);
+	CU_ASSERT_FALSE(c->radius_set.local_last);
 	CU_ASSERT_EQUAL(c->templates[0].n_auth, 0);
 	CU_ASSERT_FALSE(c->templates[0].bap);
 	CU_ASSERT_EQUAL(c->templates[0].echo, 0);
@@ -918,6 +923,123 @@ test_limits(void)
 	free(buf);
 }
 
+/*
+ * RADIUS: the words of the router's documentation (ADD RADIUS SERVER with
+ * SECRET, PORT, ACCPORT) without remark; vpn-gateway's extensions
+ * (acctport=, timeout=, retries=, "set radius") with a notice each; the
+ * router's limits.
+ */
+static void
+test_radius_words(void)
+{
+	struct gwconf_diag d;
+	struct gwconf *c;
+	char secret[70];
+	char *text;
+	int rc;
+
+	gwconf_diag_init(&d);
+	c = gwt_parse("add radius server=192.168.10.5 secret=s port=1812 accport=1813\n"
+	    "add radius server=192.168.10.6 secret=s port=0 accport=1646\n"
+	    "add radius server=192.168.10.7 secret=s port=1645 accport=0\n", &d, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(d.n, 0);
+	CU_ASSERT_EQUAL_FATAL(c->n_radius, 3);
+	CU_ASSERT_EQUAL(c->radius[0].port, 1812);
+	CU_ASSERT_EQUAL(c->radius[0].accport, 1813);
+	CU_ASSERT_EQUAL(c->radius[1].port, 0);		/* accounting only */
+	CU_ASSERT_EQUAL(c->radius[2].accport, 0);	/* authentication only */
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+
+	/* Without ports: the router's defaults, said once. */
+	gwconf_diag_init(&d);
+	c = gwt_parse("add radius server=192.168.10.5 secret=s\n", &d, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(d.notices, 1);
+	CU_ASSERT_TRUE(gwt_has_sub(&d, "the router's defaults, 1645 and 1646"));
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+
+	/* The extensions: accepted, each command with its notice. */
+	gwconf_diag_init(&d);
+	c = gwt_parse("add radius server=192.168.10.5 secret=s port=1812 acctport=1813 "
+	    "timeout=2 retries=1\n"
+	    "set radius timeout=3 retransmitcount=2 deadtime=5 accounting=off "
+	    "interiminterval=300 userdatabase=last\n", &d, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(d.errors, 0);
+	CU_ASSERT_EQUAL(d.notices, 2);
+	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:1:1: notice: add radius: acctport= timeout= "
+	    "retries=: vpn-gateway's extensions, not the router's (a router script has "
+	    "accport= and \"set radius\")"));
+	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg:2:1: notice: \"set radius\" is vpn-gateway's "
+	    "extension, not a command of the router's documentation"));
+	CU_ASSERT_EQUAL_FATAL(c->n_radius, 1);
+	CU_ASSERT_EQUAL(c->radius[0].accport, 1813);
+	CU_ASSERT_EQUAL(c->radius[0].timeout, 2);
+	CU_ASSERT_TRUE(c->radius[0].has_retries);
+	CU_ASSERT_EQUAL(c->radius[0].retries, 1);
+	CU_ASSERT_EQUAL(c->radius_set.timeout, 3);
+	CU_ASSERT_EQUAL(c->radius_set.retransmitcount, 2);
+	CU_ASSERT_EQUAL(c->radius_set.deadtime, 5);
+	CU_ASSERT_FALSE(c->radius_set.accounting);
+	CU_ASSERT_EQUAL(c->radius_set.interim, 300);
+	CU_ASSERT_TRUE(c->radius_set.local_last);
+	/* The printer writes "set radius" because it changes defaults. */
+	text = gwt_print(c, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "set radius timeout=3 retransmitcount=2 "
+	    "deadtime=5 accounting=off interiminterval=300 userdatabase=last\n"));
+	free(text);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+
+	/* A router's script prints without the extension. */
+	gwconf_diag_init(&d);
+	c = gwt_parse("add radius server=192.168.10.5 secret=s port=1645 accport=1646\n",
+	    &d, &rc);
+	text = gwt_print(c, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NULL(strstr(text, "set radius"));
+	free(text);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+
+	/* Refused: a 64-character secret (the router: 1 to 63), both
+	 * accport= and acctport=, a server for nothing (warning). */
+	memset(secret, 'k', 64);
+	secret[64] = '\0';
+	text = malloc(200);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	snprintf(text, 200, "add radius server=192.168.10.5 secret=%s\n", secret);
+	gwconf_diag_init(&d);
+	c = gwt_parse(text, &d, &rc);
+	CU_ASSERT_EQUAL(d.errors, 1);
+	CU_ASSERT_EQUAL(c->n_radius, 0);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+	secret[63] = '\0';
+	snprintf(text, 200, "add radius server=192.168.10.5 secret=%s port=1812\n", secret);
+	gwconf_diag_init(&d);
+	c = gwt_parse(text, &d, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(c->n_radius, 1);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+	free(text);
+	gwconf_diag_init(&d);
+	c = gwt_parse("add radius server=192.168.10.5 secret=s accport=1 acctport=2\n"
+	    "add radius server=192.168.10.6 secret=s port=0 accport=0\n", &d, &rc);
+	CU_ASSERT_EQUAL(d.errors, 1);
+	CU_ASSERT_TRUE(gwt_has_sub(&d, "accport= and acctport= name the same port"));
+	CU_ASSERT_TRUE(gwt_has_sub(&d, "warning: radius server with port=0 and "
+	    "accport=0 is used for nothing"));
+	CU_ASSERT_EQUAL(c->n_radius, 1);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+}
+
 static void
 test_api_edges(void)
 {
@@ -967,5 +1089,6 @@ test_conf_register(void)
 	CU_add_test(s, "policy position, address selectors",
 	    test_position_and_selectors);
 	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "RADIUS: the router's words and the extensions", test_radius_words);
 	CU_add_test(s, "API edges", test_api_edges);
 }

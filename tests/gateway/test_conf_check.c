@@ -367,7 +367,23 @@ test_no_users(void)
 	gwconf_diag_init(&d);
 	CU_ASSERT_EQUAL(gwt_check_text(text, &d), GWCONF_E_INVALID);
 	CU_ASSERT_TRUE(gwt_has(&d, "t.cfg: no user (add user=) and no radius "
-	    "server: no caller can authenticate"));
+	    "server for authentication: no caller can authenticate"));
+	gwconf_diag_free(&d);
+	free(text);
+	/* A server for accounting only (port=0) authenticates nobody. */
+	text = replace(GWT_BASE, "add user=u1 password=p1 login=no\n",
+	    "add radius server=192.168.10.9 secret=s port=0 accport=1813\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	gwconf_diag_init(&d);
+	CU_ASSERT_EQUAL(gwt_check_text(text, &d), GWCONF_E_INVALID);
+	CU_ASSERT_TRUE(gwt_has_sub(&d, "no radius server for authentication"));
+	gwconf_diag_free(&d);
+	free(text);
+	text = replace(GWT_BASE, "add user=u1 password=p1 login=no\n",
+	    "add radius server=192.168.10.9 secret=s port=1812 accport=0\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	gwconf_diag_init(&d);
+	CU_ASSERT_EQUAL(gwt_check_text(text, &d), 0);
 	gwconf_diag_free(&d);
 	free(text);
 }

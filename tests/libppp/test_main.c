@@ -14,6 +14,7 @@ void test_data_register(void);
 void test_config_register(void);
 void test_cp_register(void);
 void test_auth_register(void);
+void test_auth_ns_register(void);
 void test_pap_register(void);
 void test_chap_register(void);
 void test_mschapv2_register(void);
@@ -33,6 +34,7 @@ static const ts_register_fn suites[] = {
 	test_config_register,
 	test_cp_register,
 	test_auth_register,
+	test_auth_ns_register,
 	test_pap_register,
 	test_chap_register,
 	test_mschapv2_register,

@@ -70,9 +70,9 @@ extern "C" {
 #endif
 
 #define PPP_VERSION_MAJOR 1
-#define PPP_VERSION_MINOR 0
+#define PPP_VERSION_MINOR 1
 #define PPP_VERSION_PATCH 0
-#define PPP_VERSION_STRING "1.0.0"
+#define PPP_VERSION_STRING "1.1.0"
 
 /*
  * Returns the library's version string ("MAJOR.MINOR.PATCH"), a static string
@@ -535,7 +535,12 @@ PPP_API bool ppp_next_event(struct ppp_ctx *ctx, struct ppp_event *ev);
 /* Zeroes *ev with sodium_memzero (wipes credentials); NULL-safe. */
 PPP_API void ppp_event_wipe(struct ppp_event *ev);
 
-/* The application's answer to PPP_EV_AUTH_REQUEST.  size MUST be set. */
+/*
+ * The application's answer to PPP_EV_AUTH_REQUEST.  size MUST be
+ * sizeof(struct ppp_auth_result); the layout of libppp 1.0 (everything up
+ * to message, size offsetof(struct ppp_auth_result, dns)) is still
+ * accepted, its dns and nbns counting as 0.
+ */
 struct ppp_auth_result {
 	size_t size;
 	bool accept;
@@ -554,12 +559,29 @@ struct ppp_auth_result {
 					 * invalid UTF-8 become '?', cut at
 					 * PPP_MAX_MESSAGE bytes.  NULL =
 					 * "Access granted" / "Access denied" */
+	/*
+	 * Accept: the name servers this peer is given from now on, e.g. a
+	 * RADIUS Access-Accept's MS-Primary-DNS-Server and
+	 * MS-Secondary-DNS-Server (RFC 2548 2.6), in place of the session's
+	 * (struct ppp_session_config, else struct ppp_config).  Per entry:
+	 * 0 = keep the session's; PPP_ADDR_NONE = none (the peer's request
+	 * for that option is Rejected); another value replaces the session's
+	 * and is what IPCP Naks the peer's request with and what IP_UP and
+	 * ppp_session_get_info report.  They take effect before IPCP
+	 * negotiates (ppp_session_auth_reply opens IPCP) and stay for the
+	 * rest of the session.  Not applied: on a reject, and on a
+	 * re-authentication while IPCP is Opened (CHAP re-challenge): the
+	 * peer keeps what it negotiated.  Added in libppp 1.1.
+	 */
+	uint32_t dns[2];
+	uint32_t nbns[2];
 };
 
 /*
  * Answers the pending AUTH_REQUEST: sends Success/Failure (MS-CHAPv2:
  * "S=<40 hex> M=<message>" or "E=<code> R=0 C=<32 hex> V=3 M=<message>"),
- * then opens IPCP or terminates the link (LINK_DOWN with
+ * then, on an accept, takes res's peer address and name servers and opens
+ * IPCP, or on a reject terminates the link (LINK_DOWN with
  * PPP_DOWN_AUTH_FAILED).
  * Errors: PPP_E_INVAL (NULL, bad size, MS-CHAPv2 accept without
  * auth_response), PPP_E_STATE (nothing pending: already answered, timed
@@ -579,7 +601,8 @@ PPP_API int ppp_session_auth_reply(struct ppp_session *sess, uint64_t now,
  * PAP comparison takes the same time whatever the lengths.  Other errors:
  * PPP_E_INVAL (NULL, bad size, lengths; MS-CHAPv2 password that is not
  * valid UTF-8: overlong forms and surrogates are refused), PPP_E_CRYPTO.
- * res->size MUST be set; peer_addr, mschap_error and message are untouched.
+ * res->size MUST be set (as for ppp_session_auth_reply); peer_addr,
+ * mschap_error, message, dns and nbns are untouched.
  */
 PPP_API PPP_WUR int ppp_auth_check_password(struct ppp_ctx *ctx,
     const struct ppp_auth_request *req, const char *pw, size_t pw_len,
