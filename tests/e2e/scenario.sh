@@ -30,6 +30,16 @@ GW=$build/examples/gateway/vpn-gateway
 VC=$build/examples/client/vpn-client
 CTL=$build/examples/gateway/vpn-ctl
 NS=(rgd-office rgd-gw rgd-inet rgd-www rgd-hotel rgd-road1 rgd-road2 rgd-road3)
+# The namespaces have fixed names (the demo shows them), so two runs must not
+# overlap: `make -j check` starts scenario_test.sh and extra_test.sh together.
+# The second waits here for the first (an flock, released when this shell
+# exits; the processes it starts do not inherit it).
+lock=${ROADGATE_E2E_LOCK:-/run/lock/roadgate-e2e.lock}
+exec 9>"$lock" || { echo "scenario.sh: cannot open $lock" >&2; exit 1; }
+if ! flock -n 9; then
+	echo "scenario.sh: another run holds $lock; waiting for it"
+	flock -w 1200 9 || { echo "scenario.sh: $lock still held after 20 minutes" >&2; exit 1; }
+fi
 tmp=$(mktemp -d /tmp/rgd.XXXXXX)
 pids=()
 failures=0
@@ -56,7 +66,7 @@ trap 'say "interrupted"; exit 130' INT TERM
 
 bg() {  # bg LOG NS CMD...: start a process in a namespace; its PID in BGPID
 	local log=$1 n=$2; shift 2
-	ip netns exec "$n" "$@" >"$log" 2>&1 &
+	ip netns exec "$n" "$@" >"$log" 2>&1 9>&- &
 	BGPID=$!
 	pids+=("$BGPID")
 }
