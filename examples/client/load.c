@@ -292,28 +292,6 @@ cpu_seconds(int who)
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-/* The source address the kernel would use towards the gateway. */
-static uint32_t
-route_source(uint32_t gw)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	uint32_t ip = 0;
-
-	if (fd < 0)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(gw);
-	sa.sin_port = htons(500);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		ip = ntohl(sa.sin_addr.s_addr);
-	close(fd);
-	return ip;
-}
-
 static int
 cmp_addr(const void *a, const void *b)
 {
@@ -1305,7 +1283,7 @@ load_run(const struct vc_opts *o)
 		return 2;
 	}
 	r.disc_rate = o->rate > LC_DISC_MIN_RATE ? o->rate : LC_DISC_MIN_RATE;
-	r.local_ip = o->local_ip ? o->local_ip : route_source(o->p.gw_ip);
+	r.local_ip = o->local_ip ? o->local_ip : nio_route_source(o->p.gw_ip);
 	if (r.local_ip == 0) {
 		fprintf(stderr, "vpn-client: no route to the gateway\n");
 		return 2;

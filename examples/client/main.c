@@ -88,28 +88,6 @@ say(const char *fmt, ...)
 	logline(NULL, 0, 5, line);
 }
 
-/* Our address towards the gateway (what the kernel would use). */
-static uint32_t
-route_source(uint32_t gw)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	uint32_t ip = 0;
-
-	if (fd < 0)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(gw);
-	sa.sin_port = htons(500);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		ip = ntohl(sa.sin_addr.s_addr);
-	close(fd);
-	return ip;
-}
-
 /* "via A dev D" of the route to the gateway, for the host route. */
 static void
 route_to_gw(uint32_t gw, char *buf, size_t cap)
@@ -303,36 +281,17 @@ drain(uint64_t now)
 static void
 read_fd(int fd, enum rg_path path, uint16_t port, uint64_t now)
 {
-	struct nio_dgram d[BATCH];
 	size_t i;
-	int r;
+	int r = nio_recv_pkts(fd, path, port, C.bufs, C.pkts, BATCH);
 
-	for (i = 0; i < BATCH; i++) {
-		d[i].data = C.bufs + i * RG_BUF_SIZE + RG_HEADROOM;
-		d[i].cap = RG_MAX_PKT;
-	}
-	if (path == RG_PATH_TUN)
-		r = nio_tun_recv(fd, d, BATCH);
-	else if (path == RG_PATH_ESP)
-		r = nio_raw_recv(fd, d, BATCH);
-	else
-		r = nio_udp_recv(fd, port, d, BATCH);
 	if (r <= 0)
 		return;
 	for (i = 0; i < (size_t)r; i++) {
 		struct rg_pkt *p = &C.pkts[i];
 
-		memset(p, 0, sizeof(*p));
-		p->buf = C.bufs + i * RG_BUF_SIZE;
-		p->cap = RG_BUF_SIZE;
-		p->off = RG_HEADROOM;
-		p->len = d[i].len;
-		p->path = d[i].len ? path : RG_PATH_NONE;
 		/* The libraries know us by the address towards the gateway. */
 		p->local.ip = C.local_ip;
 		p->local.port = port;
-		p->remote.ip = d[i].remote_ip;
-		p->remote.port = d[i].remote_port;
 		if (path == RG_PATH_TUN)
 			p->ctx = vc_client_ptr(C.vc, 0);
 	}
@@ -467,7 +426,7 @@ main(int argc, char **argv)
 	if (C.o.load > 0)
 		return load_run(&C.o);
 	snprintf(C.tun, sizeof(C.tun), "%s", C.o.tun[0] ? C.o.tun : "vc0");
-	C.local_ip = C.o.local_ip ? C.o.local_ip : route_source(C.o.p.gw_ip);
+	C.local_ip = C.o.local_ip ? C.o.local_ip : nio_route_source(C.o.p.gw_ip);
 	if (C.local_ip == 0) {
 		fprintf(stderr, "vpn-client: no route to %s\n", "the gateway");
 		return 2;

@@ -493,3 +493,59 @@ nio_if_has_addr(const char *name, uint32_t addr)
 	freeifaddrs(ifa);
 	return found;
 }
+
+int
+nio_recv_pkts(int fd, enum rg_path path, uint16_t local_port, uint8_t *bufs,
+    struct rg_pkt *pkts, size_t n)
+{
+	struct nio_dgram d[BATCH_MAX];
+	size_t i;
+	int r;
+
+	if (n > BATCH_MAX)
+		n = BATCH_MAX;
+	for (i = 0; i < n; i++) {	/* a TUN read reports no addresses */
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].data = bufs + i * RG_BUF_SIZE + RG_HEADROOM;
+		d[i].cap = RG_MAX_PKT;
+	}
+	if (path == RG_PATH_TUN)
+		r = nio_tun_recv(fd, d, n);
+	else if (path == RG_PATH_ESP)
+		r = nio_raw_recv(fd, d, n);
+	else
+		r = nio_udp_recv(fd, local_port, d, n);
+	for (i = 0; r > 0 && i < (size_t)r; i++) {
+		struct rg_pkt *p = &pkts[i];
+
+		memset(p, 0, sizeof(*p));
+		p->buf = bufs + i * RG_BUF_SIZE;
+		p->cap = RG_BUF_SIZE;
+		p->off = RG_HEADROOM;
+		p->len = d[i].len;
+		p->path = d[i].len ? path : RG_PATH_NONE;
+		p->local.ip = d[i].local_ip;
+		p->local.port = d[i].local_port;
+		p->remote.ip = d[i].remote_ip;
+		p->remote.port = d[i].remote_port;
+	}
+	return r;
+}
+
+uint32_t
+nio_route_source(uint32_t dst)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	uint32_t ip = 0;
+
+	if (fd < 0)
+		return 0;
+	sin_set(&sa, dst, 500);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		ip = ntohl(sa.sin_addr.s_addr);
+	close(fd);
+	return ip;
+}

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pkt.h"
+
 struct nio_dgram {
 	uint8_t *data;		/* where to receive / what to send */
 	size_t cap;		/* receive: room at data */
@@ -66,6 +68,22 @@ int nio_tun_up(const char *name, uint16_t mtu, uint32_t addr);
 int nio_tun_recv(int fd, struct nio_dgram *d, size_t n);
 /* Writes n packets; returns the number written or -1; failures counted. */
 int nio_tun_send(int fd, const struct nio_dgram *d, size_t n, uint64_t *failed);
+
+/*
+ * Receives up to n (at most 256) datagrams from fd -- a UDP socket bound to
+ * local_port (path RG_PATH_IKE / RG_PATH_NATT / RG_PATH_L2TP), the raw ESP
+ * socket (RG_PATH_ESP) or the TUN device (RG_PATH_TUN) -- into bufs (n
+ * buffers of RG_BUF_SIZE bytes, owned by the caller) and describes each as a
+ * fresh pkts[i]: data at RG_HEADROOM, path as given (RG_PATH_NONE for an
+ * empty datagram), the local and remote addresses the socket reported, ctx
+ * NULL.  Returns the count (0 when none waits) or -1.
+ */
+int nio_recv_pkts(int fd, enum rg_path path, uint16_t local_port, uint8_t *bufs,
+    struct rg_pkt *pkts, size_t n);
+
+/* The source address the kernel would use towards dst (host order); 0 if
+ * there is no route. */
+uint32_t nio_route_source(uint32_t dst);
 
 /* Writes value to /proc/sys/<path>; 0 or -1. */
 int nio_sysctl(const char *path, const char *value);

@@ -483,36 +483,10 @@ read_fd(int fd, enum rg_path path, uint16_t port, uint64_t now)
 
 	/* A few batches per wakeup, then let the other sources in. */
 	for (round = 0; round < 8; round++) {
-		struct nio_dgram d[BATCH];
-		size_t i;
-		int r;
+		int r = nio_recv_pkts(fd, path, port, D.bufs, D.pkts, BATCH);
 
-		for (i = 0; i < BATCH; i++) {
-			d[i].data = D.bufs + i * RG_BUF_SIZE + RG_HEADROOM;
-			d[i].cap = RG_MAX_PKT;
-		}
-		if (path == RG_PATH_TUN)
-			r = nio_tun_recv(fd, d, BATCH);
-		else if (path == RG_PATH_ESP)
-			r = nio_raw_recv(fd, d, BATCH);
-		else
-			r = nio_udp_recv(fd, port, d, BATCH);
 		if (r <= 0)
 			return;
-		for (i = 0; i < (size_t)r; i++) {
-			struct rg_pkt *p = &D.pkts[i];
-
-			memset(p, 0, sizeof(*p));
-			p->buf = D.bufs + i * RG_BUF_SIZE;
-			p->cap = RG_BUF_SIZE;
-			p->off = RG_HEADROOM;
-			p->len = d[i].len;
-			p->path = d[i].len ? path : RG_PATH_NONE;
-			p->local.ip = d[i].local_ip;
-			p->local.port = d[i].local_port;
-			p->remote.ip = d[i].remote_ip;
-			p->remote.port = d[i].remote_port;
-		}
 		gw_input(D.gw, now, D.pkts, (size_t)r);
 		send_results(D.pkts, (size_t)r);
 		drain_output(now);

@@ -19,6 +19,12 @@ set -u
 
 [ "${ROADGATE_INTEROP:-0}" = 1 ] || { echo "SKIP: set ROADGATE_INTEROP=1"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+# The harness's lab network and VM image are one per machine: vm_interop.sh
+# and vm_responder.sh take turns (make -j check starts them together).  flock
+# holds the lock for the run; -o keeps it out of the VM and daemons.
+if [ -z "${ROADGATE_VM_LOCKED:-}" ]; then
+	ROADGATE_VM_LOCKED=1 exec flock -o -w 1800 "${ROADGATE_VM_LOCK:-/run/lock/roadgate-vm.lock}" bash "$0" "$@"
+fi
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
 H=${ROADGATE_SHARED:-$src/../shared}/interop/vm
