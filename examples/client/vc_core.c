@@ -8,6 +8,10 @@
  *   -> AUTH_RESULT -> IP_UP: VC_EV_UP.
  * Teardown (vc_disconnect): PPP Terminate -> LINK_DOWN -> CDN -> StopCCN
  * -> (tunnel gone or 2 s) -> IPsec and ISAKMP Deletes -> VC_EV_DOWN.
+ *
+ * One file (about 1,100 lines): that sequence is one state machine per
+ * client across the four libraries' events; the handlers of each library's
+ * events start the next step of the others.
  */
 #include <stdarg.h>
 #include <stdio.h>

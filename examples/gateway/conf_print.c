@@ -6,6 +6,10 @@
  * printing it again the same text.  Address and port selectors that match
  * everything are left out (the router has no spelling for "any address"
  * in firewall rules).
+ *
+ * One file (about 1,000 lines): one printer per object kind of the model, in
+ * the order of the command table, each in its text and its JSON form side by
+ * side so that the two cannot drift apart.
  */
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,10 @@
  * radius.c - vpn-gateway's RADIUS client and Dynamic Authorization server
  * (radius.h).  One non-blocking UDP socket per 256 identifiers, timers
  * instead of waits, every received byte checked by radcodec.c.
+ *
+ * One file (about 1,100 lines): the authentication and accounting queues and
+ * the Dynamic Authorization server share the sockets, the identifier space,
+ * the server list with its failover state and the timer wheel.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -1,6 +1,10 @@
 /*
  * main_mode.c - Main Mode with pre-shared keys (RFC 2409 5.4), both roles,
  * including the PSK-by-ID trial for peer=any.
+ *
+ * One file (about 940 lines) on purpose: the six messages of both roles share
+ * the key schedule (SKEYID*), HASH_I/HASH_R, the KE/nonce checks and the PSK
+ * trial; cut by role, each half would need the other's internals.
  */
 #include <stdio.h>
 #include <string.h>
