@@ -7,6 +7,9 @@
  * (the seed's script: 3DES, CHAP-MD5, pool and per-user addresses, the
  * firewall with enhanced NAT) and examples/gateway/modern.cfg (AES, SHA-2,
  * MODP2048/ECP, MS-CHAPv2).
+ *
+ * One file (about 970 lines): one CUnit suite whose cases share the
+ * simulated network, the client fleet and the drive-until-quiet loop.
  */
 #include <stdio.h>
 #include <stdlib.h>

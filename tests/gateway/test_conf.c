@@ -3,6 +3,10 @@
  * modern example into their expected models, every abbreviation the seed
  * uses, the router's defaults, notices for router-only commands, aliases,
  * wrapped lines, and the parse-time errors with file:line:col.
+ *
+ * One file (about 1,100 lines): most of it is the expected models of the
+ * two whole scripts, written out field by field; the semantic checks are in
+ * test_conf_check.c.
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
