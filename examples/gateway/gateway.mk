@@ -10,7 +10,9 @@ examples_gateway_libgwcore_la_SOURCES = \
 	examples/gateway/radcodec.h examples/gateway/radcodec.c \
 	examples/gateway/nft.c examples/gateway/nft.h \
 	examples/gateway/gw_ctl.h examples/gateway/gw_show.h \
-	examples/gateway/gw_show.c examples/gateway/gw_show_lists.c \
+	examples/gateway/gw_show.c examples/gateway/gw_show_parse.c \
+	examples/gateway/gw_show_counters.c examples/gateway/gw_show_user.c \
+	examples/gateway/gw_show_lists.c examples/gateway/gw_show_fire.c \
 	examples/gateway/gw_fmt.c examples/gateway/gw_fmt.h \
 	examples/gateway/gw_keylog.c
 examples_gateway_libgwcore_la_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/examples/gateway

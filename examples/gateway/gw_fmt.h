@@ -1,5 +1,5 @@
 /*
- * gw_fmt.h - output helpers of the operator interface (gw_show.c): the
+ * gw_fmt.h - output helpers of the operator interface (gw_show*.c): the
  * answer buffer, a JSON writer and fixed-width tables.  Internal to the
  * gateway core.
  */

@@ -71,7 +71,7 @@ struct gw_peer {
 	bool dead;			/* PEER_DOWN: freed once n_sessions == 0 */
 	bool buried;			/* unlinked, in the graveyard */
 	struct gw_peer *gnext;		/* graveyard chain */
-	/* Operator's "disconnect" (gw_show.c): stage, next check, deadline. */
+	/* Operator's "disconnect" (gw_show_user.c): stage, next check, deadline. */
 	uint8_t disc;
 	uint64_t disc_next, disc_deadline;
 };
@@ -176,7 +176,7 @@ struct gw {
 	struct gw_peer *peer_grave;
 
 	struct gw_stats st;
-	/* Operator interface (gw_show.c). */
+	/* Operator interface (gw_show*.c). */
 	struct esp_sa_stats esp_gone[2];	/* deleted SAs' counters: in, out */
 	uint32_t n_disc;		/* peers being disconnected */
 	struct gw_fail fails[GW_FAILS];	/* ring of recent failures */
@@ -247,13 +247,14 @@ bool gw_seal_l2tp(struct gw *gw, uint64_t now, struct gw_l2ep *ep,
     struct rg_pkt *p);
 uint16_t gw_suite_mtu(int enc_alg, int integ_alg, bool udp_encap);
 
-/* gw_show.c: the operator's disconnects run on the core's timers; a
+/* gw_show_user.c: the operator's disconnects run on the core's timers; a
  * failure worth showing is noted. */
 uint64_t gw_ctl_next_timeout(const struct gw *gw);
 void gw_ctl_handle_timeout(struct gw *gw, uint64_t now);
 void gw_fail_note(struct gw *gw, const char *user, const struct rg_ep *peer,
     const char *why);
-/* Counters of an SA pair that is deleted, kept in the totals. */
+/* gw_show_counters.c: counters of an SA pair that is deleted, kept in the
+ * totals. */
 void gw_esp_gone(struct gw *gw, const struct esp_sa *in, const struct esp_sa *out);
 
 /* gw_keylog.c: Wireshark key log rows through hooks.keylog (when set). */
