@@ -37,6 +37,7 @@ struct gw_stats {
 	uint64_t no_route, no_session, spoofed, too_big_icmp, fragmented;
 	uint64_t bad_ip, not_udp, not_l2tp, unknown_port, no_sa_out;
 	uint64_t peers_up, peers_down, sessions_up, sessions_down;
+	uint64_t clients_up;		/* setups completed: IPCP up with an address */
 	uint64_t auth_ok, auth_fail, pool_exhausted, limit_refused;
 	uint64_t icmp_sent, output_dropped;
 };

@@ -306,6 +306,8 @@ gw_aaa_auth_request(struct gw *gw, uint64_t now, struct gw_sess *s,
 		gw_log_rl(gw, GW_LOG_PPP, 4, "PPP user %s from peer %s: %s waiting "
 		    "RADIUS authentications, refused", s->user, s->l2ep->peer->id,
 		    n_peer >= GW_AAA_MAX_PER_PEER ? "too many of its" : "too many");
+		gw_fail_note(gw, s->user, &s->l2ep->peer->remote,
+		    "PPP authentication: too many waiting for RADIUS");
 		memset(&res, 0, sizeof(res));
 		res.size = sizeof(res);
 		res.message = "Server busy";
@@ -513,6 +515,10 @@ gw_auth_answer(struct gw *gw, uint64_t now, uint64_t cookie,
 		else
 			x->st.auth_reject++;
 		gw->st.auth_fail++;
+		gw_fail_note(gw, s->user, &s->l2ep->peer->remote,
+		    ans->verdict == GW_AUTH_NO_ANSWER ?
+		    "PPP authentication: no answer from RADIUS" :
+		    "PPP authentication: RADIUS Access-Reject");
 		gw_log(gw, GW_LOG_PPP, 5, "PPP user %s from peer %s: authentication failed "
 		    "(%s%s%s)", s->user, s->l2ep->peer->id, why ? why : "refused",
 		    ans->mschap_error ? ", E=" : "", ans->mschap_error ?

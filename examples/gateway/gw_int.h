@@ -128,6 +128,15 @@ struct gw_fail {
 	char why[64];
 };
 
+/* Failures counted by their reason (the why of gw_fail): the reasons are
+ * the gateway's own words and the libraries' error names, a bounded set;
+ * past GW_FAIL_REASONS distinct ones they are counted as "other". */
+#define GW_FAIL_REASONS 48
+struct gw_fail_count {
+	char why[64];
+	uint64_t n;
+};
+
 struct gw {
 	struct gwconf *conf;
 	struct gw_options opt;
@@ -181,6 +190,9 @@ struct gw {
 	uint32_t n_disc;		/* peers being disconnected */
 	struct gw_fail fails[GW_FAILS];	/* ring of recent failures */
 	uint32_t n_fails;
+	struct gw_fail_count fail_counts[GW_FAIL_REASONS];
+	uint32_t n_fail_counts;
+	uint64_t fail_other;		/* failures past GW_FAIL_REASONS reasons */
 	uint64_t ctl_commands, ctl_refused;
 	uint64_t now;			/* time of the call being processed */
 	uint32_t log_tokens;		/* rate limit of per-packet log lines */
@@ -253,6 +265,9 @@ uint64_t gw_ctl_next_timeout(const struct gw *gw);
 void gw_ctl_handle_timeout(struct gw *gw, uint64_t now);
 void gw_fail_note(struct gw *gw, const char *user, const struct rg_ep *peer,
     const char *why);
+/* Counts one failure under its reason (gw_fail_note does it for the ones it
+ * notes; "show counters" and its OpenMetrics form print them). */
+void gw_fail_count(struct gw *gw, const char *why);
 /* gw_show_counters.c: counters of an SA pair that is deleted, kept in the
  * totals. */
 void gw_esp_gone(struct gw *gw, const struct esp_sa *in, const struct esp_sa *out);

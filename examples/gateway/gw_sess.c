@@ -511,6 +511,8 @@ ip_up(struct gw *gw, uint64_t now, struct gw_sess *s, const struct ppp_event *ev
 		s->addr = ev->ip.peer_addr;
 		addr_insert(gw, s);
 	}
+	if (s->up_at == 0)
+		gw->st.clients_up++;
 	s->up_at = now;
 	if (gw->fw != NULL && gw->n_dyn_free > 0) {
 		struct fw_interface_cfg ic;

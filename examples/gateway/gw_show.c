@@ -433,7 +433,7 @@ static const char *const help_lines[] = {
 	"show fire nat [user=NAME] [peer=IP[:PORT]] [ip=A] [proto=P] [port=N] "
 	    "[limit=N] [start=C]",
 	"show fire",
-	"show counters",
+	"show counters [format=table|openmetrics]",
 	"show config",
 	"show user=NAME [limit=N]",
 	"show failures [user=NAME] [peer=IP[:PORT]]",

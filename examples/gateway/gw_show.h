@@ -59,6 +59,8 @@ struct cmd {
 
 	/* Parameters (each has_ flag set once at most). */
 	bool has_user, has_peer, has_ip, has_proto, has_port, has_limit, has_start;
+	bool has_format;
+	bool openmetrics;		/* show counters format=openmetrics */
 	char user[GW_CTL_MAX_WORD + 1];
 	uint32_t peer_ip;
 	uint16_t peer_port;		/* 0 = any */

@@ -143,13 +143,13 @@ kw_find(struct cmd *c, const struct word *w, const struct kw *t, size_t n,
 /* Parameters. */
 enum {
 	P_USER = 1 << 0, P_PEER = 1 << 1, P_IP = 1 << 2, P_PROTO = 1 << 3,
-	P_PORT = 1 << 4, P_LIMIT = 1 << 5, P_START = 1 << 6
+	P_PORT = 1 << 4, P_LIMIT = 1 << 5, P_START = 1 << 6, P_FORMAT = 1 << 7
 };
 
 static const struct kw params[] = {
 	{ "user", 1, P_USER }, { "peer", 2, P_PEER }, { "ip", 1, P_IP },
 	{ "protocol", 2, P_PROTO }, { "proto", 2, P_PROTO }, { "port", 2, P_PORT },
-	{ "limit", 1, P_LIMIT }, { "start", 1, P_START },
+	{ "limit", 1, P_LIMIT }, { "start", 1, P_START }, { "format", 1, P_FORMAT },
 };
 
 static bool
@@ -287,6 +287,19 @@ parse_param(struct cmd *c, const struct word *w, unsigned allowed)
 		c->start = x;
 		c->has_start = true;
 		return GW_CTL_OK;
+	case P_FORMAT:
+		if (c->has_format)
+			break;
+		if (strcasecmp(v, "openmetrics") == 0)
+			c->openmetrics = true;
+		else if (strcasecmp(v, "table") != 0)
+			return gws_fail(c, GW_CTL_E_VALUE, w->col, "format= at column %d: "
+			    "expected table or openmetrics, got \"%s\"", w->col, v);
+		if (c->openmetrics && c->json)
+			return gws_fail(c, GW_CTL_E_PARAM, w->col, "format=openmetrics at "
+			    "column %d is text: leave out --json", w->col);
+		c->has_format = true;
+		return GW_CTL_OK;
 	default:
 		break;
 	}
@@ -399,7 +412,7 @@ parse_show(struct cmd *c, const struct word *w, size_t n)
 		return parse_params(c, w + k, n - k, 0);
 	case W_COUNTERS:
 		snprintf(c->name, sizeof(c->name), "show counters");
-		return parse_params(c, w + 2, n - 2, 0);
+		return parse_params(c, w + 2, n - 2, P_FORMAT);
 	case W_CONFIG:
 		snprintf(c->name, sizeof(c->name), "show config");
 		return parse_params(c, w + 2, n - 2, 0);

@@ -62,6 +62,27 @@ gw_fail_note(struct gw *gw, const char *user, const struct rg_ep *peer, const ch
 	if (peer != NULL)
 		f->peer = *peer;
 	snprintf(f->why, sizeof(f->why), "%s", why);
+	gw_fail_count(gw, f->why);
+}
+
+void
+gw_fail_count(struct gw *gw, const char *why)
+{
+	uint32_t i;
+
+	for (i = 0; i < gw->n_fail_counts; i++)
+		if (strcmp(gw->fail_counts[i].why, why) == 0) {
+			gw->fail_counts[i].n++;
+			return;
+		}
+	if (gw->n_fail_counts < GW_FAIL_REASONS) {
+		struct gw_fail_count *c = &gw->fail_counts[gw->n_fail_counts++];
+
+		snprintf(c->why, sizeof(c->why), "%s", why);
+		c->n = 1;
+		return;
+	}
+	gw->fail_other++;
 }
 
 /* ---- show failures ----------------------------------------------------- */

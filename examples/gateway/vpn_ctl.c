@@ -22,13 +22,16 @@
 #define MAX_ANSWER (256u << 20)	/* a sanity bound on the header's length */
 
 static const char usage_text[] =
-"usage: vpn-ctl [-s PATH] [--json] [-t SECONDS] COMMAND...\n"
+"usage: vpn-ctl [-s PATH] [--json | -f openmetrics] [-t SECONDS] COMMAND...\n"
 "       vpn-ctl [-s PATH] [--json] [-t SECONDS] < commands   (one per line)\n"
 "\n"
 "  -s, --socket PATH   the gateway's control socket\n"
 "                      (default " CTL_DEFAULT_PATH ")\n"
 "  -j, --json          answer as one JSON document per command (schema\n"
 "                      roadgate-ctl/1, see CONTROL.md); also accepted anywhere\n"
+"  -f, --format FMT    table (default) or openmetrics: show counters as the\n"
+"                      OpenMetrics / Prometheus text exposition (clients,\n"
+"                      setups and failures by reason, bytes, drops by reason)\n"
 "  -t, --timeout SEC   give up after SEC seconds without progress (default 10)\n"
 "  -h, --help\n"
 "\n"
@@ -45,8 +48,9 @@ static const char usage_text[] =
 "  show fire session   firewall connections (conntrack)\n"
 "  show fire nat       enhanced NAT bindings\n"
 "  show fire           firewall summary and rule hits\n"
-"  show counters       every counter of every library and of the gateway,\n"
-"                      nonzero first, drop reasons marked\n"
+"  show counters [format=openmetrics]\n"
+"                      every counter of every library and of the gateway,\n"
+"                      nonzero first, drop reasons marked, failures by reason\n"
 "  show config         the effective configuration (secrets as <hidden>)\n"
 "  show user=NAME      one client's whole chain: PPP, L2TP, IKE and IPsec SAs,\n"
 "                      address, firewall connections, recent failures\n"
@@ -68,6 +72,7 @@ struct opts {
 	const char *path;
 	bool json;
 	int timeout_ms;
+	const char *format;		/* NULL: the gateway's default (table) */
 };
 
 static int
@@ -161,7 +166,8 @@ one(int fd, const struct opts *o, const char *cmd)
 	FILE *to;
 	int m;
 
-	m = snprintf(line, sizeof(line), "%s%s\n", o->json ? "--json " : "", cmd);
+	m = snprintf(line, sizeof(line), "%s%s%s%s\n", o->json ? "--json " : "", cmd,
+	    o->format != NULL ? " format=" : "", o->format != NULL ? o->format : "");
 	if (m < 0 || (size_t)m >= sizeof(line)) {
 		fprintf(stderr, "vpn-ctl: command longer than %d bytes\n", GW_CTL_MAX_LINE);
 		return 2;
@@ -253,7 +259,7 @@ join(char *out, size_t cap, char **words, int n)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { CTL_DEFAULT_PATH, false, 10000 };
+	struct opts o = { CTL_DEFAULT_PATH, false, 10000, NULL };
 	char *words[64];
 	int nw = 0, i, fd, rc = 0;
 
@@ -269,6 +275,10 @@ main(int argc, char **argv)
 			o.path = argv[++i];
 		} else if (strncmp(a, "--socket=", 9) == 0) {
 			o.path = a + 9;
+		} else if ((strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) && i + 1 < argc) {
+			o.format = argv[++i];
+		} else if (strncmp(a, "--format=", 9) == 0) {
+			o.format = a + 9;
 		} else if ((strcmp(a, "-t") == 0 || strcmp(a, "--timeout") == 0) && i + 1 < argc) {
 			char *end;
 			long s = strtol(argv[++i], &end, 10);

@@ -289,6 +289,24 @@ import urllib.request; print(urllib.request.urlopen("http://198.51.100.99/", tim
 		for c in "show isakmp sa" "show ipsec sa" "show l2tp session" "show ppp" "show fire session"; do
 			say "  vpn-ctl $c"; ctl $c 2>&1 | sed 's/^/    /'
 		done
+		# What a monitoring system scrapes, read by Prometheus' own parser.
+		local py=python3 sum; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+		if sum=$(ctl --format=openmetrics show counters | "$py" -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+f = {m.name: m for m in parse(sys.stdin.read())}
+v = lambda n, **l: sum(s.value for s in f[n].samples if all(s.labels.get(k) == x for k, x in l.items()))
+assert v("roadgate_clients") == 3 and v("roadgate_setups", stage="client") == 3
+d = sorted(((s.value, s.labels["library"] + "." + s.labels["reason"])
+           for s in f["roadgate_drops"].samples if s.value), reverse=True)
+print("%d clients, %d setups, %d failed, %d ESP bytes in; drop counters: %s" % (
+      v("roadgate_clients"), v("roadgate_setups", stage="client"), v("roadgate_setup_failures"),
+      v("roadgate_bytes", layer="esp", direction="in"),
+      ", ".join("%s %d" % (n, x) for x, n in d[:4]) if d else "none"))' 2>&1); then
+			ok "vpn-ctl --format=openmetrics show counters: $sum"
+		else
+			bad "OpenMetrics counters: $sum"
+		fi
 	else
 		grep -E 'IPsec SA up|L2TP session|PPP user .* up' "$GWLOG" | sed 's/^/    /'
 	fi

@@ -61,10 +61,41 @@ else
 	echo "python3 missing: JSON checked by test_show's strict parser only"
 fi
 
+# OpenMetrics, read by the Prometheus client library's own OpenMetrics parser
+# (Debian's python3-prometheus-client, for the system python3).
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+out=$("$CTL" -s "$sock" --format=openmetrics show counters); rc=$?
+[ $rc = 0 ] && [ "$(echo "$out" | tail -1)" = "# EOF" ]; check "--format=openmetrics: exit 0, ends with # EOF" $?
+if "$py" -c 'import prometheus_client' 2>/dev/null; then
+	echo "$out" | "$py" -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+fams = {f.name: f for f in parse(sys.stdin.read())}
+for name, kind in (("roadgate_clients", "gauge"), ("roadgate_peers", "gauge"),
+                   ("roadgate_setups", "counter"), ("roadgate_setup_failures", "counter"),
+                   ("roadgate_bytes", "counter"), ("roadgate_packets", "counter"),
+                   ("roadgate_drops", "counter"), ("roadgate_events", "counter"),
+                   ("roadgate_level", "gauge")):
+    assert fams[name].type == kind, (name, fams[name].type)
+assert fams["roadgate_bytes"].unit == "bytes"
+assert fams["roadgate_clients"].samples[0].value == 0
+drops = {(s.labels["library"], s.labels["reason"]) for s in fams["roadgate_drops"].samples}
+assert ("gateway", "l2tp_clear_refused") in drops and ("fw.drop", "wrong_if") in drops
+assert len(fams["roadgate_drops"].samples) > 100
+'
+	check "the OpenMetrics parser of prometheus_client accepts it, families and types" $?
+else
+	echo "FAIL: python3-prometheus-client is missing (scripts/install-deps.sh installs it)"; fail=1
+fi
+out=$("$CTL" -s "$sock" --json --format=openmetrics show counters); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q '"code":"bad_parameter"'; check "--json with --format=openmetrics is refused" $?
+out=$("$CTL" -s "$sock" -f xml show counters 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q 'expected table or openmetrics'; check "an unknown format is refused" $?
+
 out=$("$CTL" --help); rc=$?
 [ $rc = 0 ] && for w in "show isakmp sa" "show ipsec sa" "show l2tp" "show ppp" "show fire session" \
     "show fire nat" "show counters" "show config" "show user=NAME" "disconnect user=NAME" \
-    "disconnect peer=IP" "enable|disable" "--json"; do
+    "disconnect peer=IP" "enable|disable" "--json" "openmetrics"; do
 	echo "$out" | grep -qF -- "$w" || { echo "--help lacks $w"; rc=1; }
 done
 [ $rc = 0 ]; check "--help names every command" $?

@@ -21,6 +21,7 @@
 
 #include "gw_ctl.h"
 #include "jsonchk.h"
+#include "omchk.h"
 #include "simnet.h"
 #include "testsupport.h"
 #include "vcopt.h"
@@ -144,8 +145,10 @@ run_h(struct sim *s, const char *cmd, int *rc)
 	gw_ctl_out_free(&o);
 	if (getenv("SHOW_DUMP") != NULL)
 		fprintf(stderr, "\n$ %s\n%s", cmd, t);
-	/* "show config" is the router's script: its commands are not cut. */
-	CU_ASSERT_TRUE(clean_text(cmd, t, strstr(cmd, " conf") == NULL));
+	/* "show config" is the router's script: its commands are not cut;
+	 * OpenMetrics is not a table either. */
+	CU_ASSERT_TRUE(clean_text(cmd, t, strstr(cmd, " conf") == NULL &&
+	    strstr(cmd, "openmetrics") == NULL));
 	/* The packets an action queued leave as after any input. */
 	sim_advance(s, 0);
 	return t;
@@ -595,6 +598,76 @@ test_counters(void)
 	sim_free(&n.s);
 }
 
+/* show counters format=openmetrics: the format (omchk.c, from the spec), and
+ * the numbers a monitoring system scrapes: clients, setups, failures by
+ * reason, bytes, drops by reason, levels. */
+static void
+test_openmetrics(void)
+{
+	struct net n;
+	struct vc_params p;
+	struct jv *v;
+	const struct jv *l;
+	char *t, err[160];
+	uint64_t x = 0;
+	int h4;
+
+	CU_ASSERT_TRUE_FATAL(net_up(&n, 2));
+	seed_client(&p, "dialin4", "wrong");
+	h4 = sim_add_host(&n.s, sim_add_nat(&n.s), 0x0a000009u, &p);
+	(void)vc_connect(n.s.hosts[h4].vc, n.s.now, 0);
+	CU_ASSERT_TRUE(sim_run(&n.s, 60 * S, sim_cond_ended, (void *)(intptr_t)h4));
+	sim_advance(&n.s, S);
+
+	t = h_ok(&n.s, "show counters format=openmetrics");
+	if (!om_check(t, err, sizeof(err)))
+		fprintf(stderr, "\nnot OpenMetrics: %s\n%s", err, t);
+	CU_ASSERT_TRUE(om_check(t, err, sizeof(err)));
+	CU_ASSERT_TRUE(om_value(t, "roadgate_clients", &x) && x == 3);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_peers", &x) && x == 3);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_setups_total{stage=\"client\"}", &x) && x == 3);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_setups_total{stage=\"ike\"}", &x) && x == 4);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_setups_total{stage=\"ppp_auth\"}", &x) && x == 3);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_setup_failures_total{reason=\"PPP authentication: "
+	    "wrong password\"}", &x) && x == 1);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_bytes_total{layer=\"esp\",direction=\"in\"}", &x) &&
+	    x > 6 * 84);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_packets_total{layer=\"ppp\",direction=\"out\"}",
+	    &x) && x >= 6);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_drops_total{library=\"ppp\",reason=\"auth_fail\"}",
+	    &x) && x == 1);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_drops_total{library=\"isakmp\",reason="
+	    "\"cookies_invalid\"}", &x) && x == 0);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_drops_total{library=\"fw.drop\",reason="
+	    "\"wrong_if\"}", &x));
+	CU_ASSERT_TRUE(om_value(t, "roadgate_level{library=\"ppp\",name=\"sessions_live\"}",
+	    &x) && x == 3);
+	CU_ASSERT_TRUE(om_value(t, "roadgate_events_total{library=\"gateway\",name="
+	    "\"clients_up\"}", &x) && x == 3);
+	CU_ASSERT_PTR_NULL(strstr(t, "reason_"));	/* every libfw reason has a name */
+	free(t);
+
+	/* The same counts in the table and the JSON document. */
+	t = h_ok(&n.s, "show counters");
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "Failures by reason:\n       1  PPP authentication: "
+	    "wrong password\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "isakmp.cookies_sent"));
+	free(t);
+	v = run_j(&n.s, "show counters", GW_CTL_OK);
+	l = items(v, "failures_by_reason");
+	CU_ASSERT_EQUAL_FATAL(l->n, 1);
+	CU_ASSERT_STRING_EQUAL(jv_str(&l->v[0], "why"), "PPP authentication: wrong password");
+	CU_ASSERT_EQUAL(jv_u64(&l->v[0], "count"), 1);
+	CU_ASSERT_TRUE(jv_get(find_item(items(v, "items"), "name", "esp.sas"), "gauge")->b);
+	CU_ASSERT_FALSE(jv_get(find_item(items(v, "items"), "name", "esp.sas"), "drop")->b);
+	jv_free(v);
+	/* OpenMetrics is text: not inside a JSON document. */
+	v = run_j(&n.s, "show counters format=openmetrics", GW_CTL_E_PARAM);
+	CU_ASSERT_EQUAL(jv_u64(v, "error.column"), 22);
+	jv_free(v);
+	sim_free(&n.s);
+}
+
 static void
 test_config(void)
 {
@@ -907,6 +980,9 @@ test_refusals(void)
 		{ "show ppp sideways", GW_CTL_E_PARAM, 10 },
 		{ "show ppp bogus=1", GW_CTL_E_UNKNOWN, 10 },
 		{ "show counters limit=3", GW_CTL_E_PARAM, 15 },
+		{ "show counters format=xml", GW_CTL_E_VALUE, 15 },
+		{ "show counters format=table format=table", GW_CTL_E_PARAM, 28 },
+		{ "show ppp format=openmetrics", GW_CTL_E_PARAM, 10 },
 		{ "disconnect user=a peer=1.2.3.4", GW_CTL_E_PARAM, 19 },
 		{ "disconnect user=nobody", GW_CTL_E_NOT_FOUND, 0 },
 		{ "disconnect peer=192.0.2.9", GW_CTL_E_NOT_FOUND, 0 },
@@ -1170,6 +1246,8 @@ register_show(void)
 	CU_add_test(su, "show l2tp tunnel/session, show ppp", test_l2tp_ppp);
 	CU_add_test(su, "show fire session/nat: filters and libfw's cursor", test_fire);
 	CU_add_test(su, "show counters: every library's, nonzero first", test_counters);
+	CU_add_test(su, "show counters format=openmetrics: clients, setups, failures, "
+	    "bytes, drops", test_openmetrics);
 	CU_add_test(su, "show config: effective, no secrets", test_config);
 	CU_add_test(su, "show user=: the whole chain; why one is not connected", test_user);
 	CU_add_test(su, "paging with limit= and start=", test_paging);
