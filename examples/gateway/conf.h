@@ -213,7 +213,7 @@ enum gwconf_privilege {
 /*
  * One entry of the router's user database; PPP authenticates dial-in users
  * against it.  Defaults: privilege=user, login=yes (assumed, see
- * conf_parse.c), no static address.
+ * conf_cmd_system.c), no static address.
  * A static address (ip=) takes precedence over the template's IP pool.
  */
 struct gwconf_user {
@@ -298,7 +298,7 @@ enum gwconf_ppp_auth {
 /*
  * create ppp template=N.  Defaults: no authentication, bap=off, echo=off,
  * lqr=on (the router's documented default; the 600 s period is assumed),
- * no IP pool.  conf_parse.c cites the sources of each default.
+ * no IP pool.  conf_cmd_net.c cites the sources of each default.
  * auth[] lists the protocols the authenticator may request, in order of
  * preference; n_auth = 0 means none.  echo/lqr/idle: 0 = off, else the
  * period in seconds ("on" = the router's default period).
@@ -479,8 +479,8 @@ enum gwconf_esp_auth {
 };
 
 /* create ipsec saspecification=N keymanagement= protocol= encalg= hashalg=
- * mode=.  Defaults (assumed, see conf_parse.c): encalg=des (null for AH),
- * hashalg=null, mode=tunnel. */
+ * mode=.  Defaults (assumed, see conf_cmd_ipsec.c): encalg=des (null for
+ * AH), hashalg=null, mode=tunnel. */
 struct gwconf_saspec {
 	uint32_t id;                        /* 0..255 */
 	enum gwconf_keymgmt keymgmt;
@@ -582,9 +582,10 @@ enum gwconf_backoff { GWCONF_BACKOFF_INCREMENTAL = 0, GWCONF_BACKOFF_NONE };
 /*
  * create isakmp policy=NAME peer=any|ADDR key=N ...; set isakmp policy=...
  * Several policies may match one peer: as responder the gateway accepts
- * the transform of each of them, in script order.  Defaults (conf_parse.c
- * says which come from the router's documentation - msgbackoff,
- * msgretrylimit, msgtimeout, retryikeattempts - and which are assumed):
+ * the transform of each of them, in script order.  Defaults
+ * (conf_cmd_ipsec.c says which come from the router's documentation -
+ * msgbackoff, msgretrylimit, msgtimeout, retryikeattempts - and which are
+ * assumed):
  * authtype=preshared, encalg=des, hashalg=sha, group=1,
  * expiryseconds=86400, expirykbytes=0, mode=main, localid/remoteid unset,
  * senddeletes=false, sendnotify=true, sendidalways=false,

@@ -8,6 +8,11 @@ examples_gateway_libgwconf_la_SOURCES = \
 	examples/gateway/conf_lex.c \
 	examples/gateway/conf_tables.c \
 	examples/gateway/conf_parse.c \
+	examples/gateway/conf_values.c \
+	examples/gateway/conf_cmd_system.c \
+	examples/gateway/conf_cmd_net.c \
+	examples/gateway/conf_cmd_fw.c \
+	examples/gateway/conf_cmd_ipsec.c \
 	examples/gateway/conf_keys.c \
 	examples/gateway/conf_check.c \
 	examples/gateway/conf_print.c

@@ -1,6 +1,7 @@
 /*
  * conf_int.h - internals shared by the files of libgwconf: the tokenizer,
- * diagnostics helpers, name tables and small address helpers.  Not part of
+ * diagnostics helpers, name tables, small address helpers and the command
+ * machinery the parser and its per-area command files share.  Not part of
  * the API (conf.h is).
  */
 #ifndef GWCONF_INT_H
@@ -159,5 +160,185 @@ int gw_resolve(const char *word, const void *base, size_t n, size_t stride);
  */
 void gw_names_list(char *buf, size_t cap, const char *word,
     const void *base, size_t n, size_t stride, size_t alias_off);
+
+/* ------------------------------------------------------------------------
+ * Commands: the parser (conf_parse.c), values (conf_values.c), key files
+ * (conf_keys.c) and the command tables of each area (conf_cmd_*.c).  The
+ * tables are written with the short names V_*, T_*, P_REQ, KV_* and KW()
+ * etc. below, which only these files use.
+ */
+enum gw_verb { V_ADD = 0, V_CREATE, V_DISABLE, V_ENABLE, V_LOGIN, V_SET };
+
+/* Value types of keywords and parameters. */
+enum gw_ptype {
+	T_NONE = 0,   /* keyword without a value */
+	T_ANY,        /* anything (router-only commands) */
+	T_UINT,       /* min..max */
+	T_BOOL,       /* yes/no, on/off, true/false */
+	T_ENUM,       /* one of tab */
+	T_ONOFFNUM,   /* on (= def), off (= 0) or a number min..max */
+	T_IP,         /* a.b.c.d */
+	T_PEER,       /* any or a.b.c.d */
+	T_RANGE,      /* a.b.c.d[-a.b.c.d] or a.b.c.d/len */
+	T_RANGE_ANY,  /* any or a range */
+	T_MASK,       /* contiguous dotted mask */
+	T_PORTS,      /* any, a port or a range of ports */
+	T_PORT,       /* any or a port */
+	T_PROTO,      /* a protocol name or number, any/all */
+	T_IFNAME,     /* interface name, lower-cased */
+	T_NAME,       /* a name of 1..max printable characters */
+	T_WORDNAME,   /* a name of [A-Za-z0-9_-] (aliases) */
+	T_STRING,     /* min..max printable characters */
+	T_SECRET,     /* 1..max characters, never echoed; <hidden> allowed */
+	T_AUTHLIST,   /* PPP authentication list */
+	T_POOLREF,    /* an IP pool name or none */
+	T_NUMNONE     /* none (= 0) or a number min..max */
+};
+
+#define P_REQ 0x01
+
+struct gw_param {
+	const char *name;
+	uint8_t type;
+	uint8_t flags;
+	uint32_t min;
+	uint32_t max;
+	uint32_t def;                   /* T_ONOFFNUM: the value of "on" */
+	const struct gw_enum_tab *tab;  /* T_ENUM */
+};
+
+enum gw_kwval { KV_NONE = 0, KV_REQ, KV_OPT };
+
+struct gw_kw {
+	const char *name;               /* NULL: a positional word */
+	uint8_t val;                    /* enum gw_kwval */
+	struct gw_param p;              /* the value's type (p.name unused) */
+};
+
+struct gw_val {
+	bool set;
+	const struct gw_tok *tok;
+	uint32_t u;
+	struct gwconf_range r;
+	struct gwconf_ports ports;
+	const char *s;
+	bool hidden;
+	char ifname[GWCONF_IFNAME_LEN];
+	uint32_t list[3];
+	uint32_t nlist;
+};
+
+#define GW_MAX_KW 3
+#define GW_MAX_PARAMS 32
+
+struct gw_pstate;
+struct gw_cmd;
+typedef void (*gw_apply_fn)(struct gw_pstate *, const struct gw_cmd *,
+    struct gw_val *kv, struct gw_val *pv);
+
+struct gw_cmd {
+	uint8_t verb;
+	uint8_t nkw;
+	struct gw_kw kw[GW_MAX_KW];
+	const struct gw_param *params;  /* NULL with notice: anything goes */
+	uint8_t nparams;
+	gw_apply_fn apply;
+	const char *notice;             /* router-only: why it is ignored */
+};
+
+/* The state of one parse (a script or a key file). */
+struct gw_pstate {
+	struct gwconf *conf;
+	struct gwconf_diag *diag;
+	const char *file;
+	uint32_t file_idx;
+	uint32_t lineno;
+	uint32_t cmd_line;              /* line where the last command began */
+	struct gw_line line;
+	struct gw_line aline;           /* an expanded alias */
+	struct gw_line vline;           /* scratch: validating an alias */
+	struct gw_tok toks[2 * GWCONF_MAX_TOKENS];
+	size_t ntoks;
+	const struct gw_tok *first;     /* the command's first token */
+};
+
+/* Keywords of a table entry: without a value, with a required value of
+ * type ty (min..max), with an enumerated value, with an optional value. */
+#define KW(n) { n, KV_NONE, { NULL, T_NONE, 0, 0, 0, 0, NULL } }
+#define KWV(n, ty, mn, mx) { n, KV_REQ, { NULL, ty, 0, mn, mx, 0, NULL } }
+#define KWE(n, tab) { n, KV_REQ, { NULL, T_ENUM, 0, 0, 0, 0, tab } }
+#define KWO(n, ty, mx) { n, KV_OPT, { NULL, ty, 0, 1, mx, 0, NULL } }
+/* The params and nparams of a table entry. */
+#define PARAMS(p) p, (uint8_t)GW_NELEM(p)
+#define NOPARAMS NULL, 0
+
+/*
+ * The command table is these slices, one after the other in this order:
+ * candidates are tried, and their names listed in messages, in table
+ * order.  Each slice's file checks its GW_NCMDS_* with _Static_assert.
+ */
+/* conf_cmd_system.c: system, users, RADIUS, ENCO keys, aliases. */
+#define GW_NCMDS_SYSTEM 8
+extern const struct gw_cmd gw_cmds_system[];
+/* conf_cmd_net.c: PPP, L2TP, IP. */
+#define GW_NCMDS_NET 18
+extern const struct gw_cmd gw_cmds_net[];
+/* conf_cmd_fw.c: the firewall. */
+#define GW_NCMDS_FW 8
+extern const struct gw_cmd gw_cmds_fw[];
+/* conf_cmd_ipsec.c: IPsec, ISAKMP. */
+#define GW_NCMDS_IPSEC 14
+extern const struct gw_cmd gw_cmds_ipsec[];
+/* conf_cmd_system.c: router-only commands, accepted with a notice. */
+#define GW_NCMDS_ROUTER 8
+extern const struct gw_cmd gw_cmds_router[];
+
+/* Reports an error about the current command at t (column col, or t's). */
+void gw_perr(struct gw_pstate *ps, const struct gw_tok *t, uint32_t col,
+    const char *fmt, ...) GW_PRINTF(4, 5);
+/* Reports a warning about the current command, as gw_perr() an error. */
+void gw_pwarn(struct gw_pstate *ps, const struct gw_tok *t, uint32_t col,
+    const char *fmt, ...) GW_PRINTF(4, 5);
+/* Reports a notice about the current command, as gw_perr() an error. */
+void gw_pnotice(struct gw_pstate *ps, const struct gw_tok *t, uint32_t col,
+    const char *fmt, ...) GW_PRINTF(4, 5);
+/* The location of token t for the model (its column; t NULL: column 0). */
+struct gwconf_loc gw_tloc(const struct gw_pstate *ps, const struct gw_tok *t);
+/* The location of v for the model: its value's column unless in an alias. */
+struct gwconf_loc gw_vloc(const struct gw_pstate *ps, const struct gw_val *v);
+/* Writes c's verb and keywords ("add firewall policy rule") into buf. */
+const char *gw_cmd_name(const struct gw_cmd *c, char *buf, size_t cap);
+/* Writes where l is ("at line 12", or "at keys.txt:3") into buf. */
+const char *gw_where(const struct gw_pstate *ps, const struct gwconf_loc *l,
+    char *buf, size_t cap);
+/* gw_resolve() over the verbs: word's enum gw_verb, or GW_RESOLVE_*. */
+int gw_resolve_verb(const char *word);
+
+/* The enco key of that id in the model, or NULL. */
+struct gwconf_key *gw_find_key(struct gwconf *c, uint32_t id);
+/* The alias of that name (case-insensitive) in the model, or NULL. */
+struct gwconf_alias *gw_find_alias(struct gwconf *c, const char *name);
+/* True if n < max, else reports "too many <what>" and returns false. */
+bool gw_room(struct gw_pstate *ps, uint32_t n, uint32_t max,
+    const char *what);
+/* Reports that the <what> v names does not exist (made by <create>). */
+void gw_not_found(struct gw_pstate *ps, const struct gw_val *v,
+    const char *what, const char *create);
+/* Reports that the <what> v names is already defined (at first). */
+void gw_duplicate(struct gw_pstate *ps, const struct gw_val *v,
+    const char *what, const struct gwconf_loc *first);
+/* Copies the string value v into the char array dst (truncating). */
+#define GW_SETSTR(dst, v) gw_strlcpy((dst), (v).s, sizeof(dst))
+
+/* Parses t's value as p says into out; reports and returns false if bad. */
+bool gw_parse_value(struct gw_pstate *ps, const struct gw_tok *t,
+    const struct gw_param *p, const char *name, struct gw_val *out);
+
+/* Applies "enable/disable ppp|l2tp|ipsec|isakmp debug" (conf_cmd_system.c). */
+void gw_apply_debug(struct gw_pstate *ps, const struct gw_cmd *c,
+    struct gw_val *kv, struct gw_val *pv);
+/* Applies "enable/disable ip|firewall|ipsec|isakmp|l2tp" (same file). */
+void gw_apply_module(struct gw_pstate *ps, const struct gw_cmd *c,
+    struct gw_val *kv, struct gw_val *pv);
 
 #endif /* GWCONF_INT_H */

@@ -1,6 +1,8 @@
 /*
  * conf_keys.c - the root-only key file (pre-shared keys kept out of the
- * script) and the interface map (script interface names to host ones).
+ * script): its "key=N value=V" lines parsed into the model, and the file
+ * read after checking who may read it; and the interface map (script
+ * interface names to host ones).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,130 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+
+/* ------------------------------------------------------------------------
+ * Key files: "key=N value=V [type=general] [description=D]" per line.
+ */
+enum { KF_KEY, KF_VALUE, KF_TYPE, KF_DESC };
+static const struct gw_param p_keyfile[] = {
+	[KF_KEY] = { "key", T_UINT, P_REQ, 0, 65535, 0, NULL },
+	[KF_VALUE] = { "value", T_SECRET, P_REQ, 1, GWCONF_KEY_LEN - 1, 0, NULL },
+	[KF_TYPE] = { "type", T_ENUM, 0, 0, 0, 0, &gw_tab_enco_type },
+	[KF_DESC] = { "description", T_STRING, 0, 1, GWCONF_DESC_LEN - 1, 0, NULL },
+};
+
+static void
+keyfile_line(struct gw_pstate *ps)
+{
+	struct gw_val pv[GW_NELEM(p_keyfile)];
+	struct gwconf *conf = ps->conf;
+	struct gwconf_key *k;
+	size_t i;
+	bool missing = false;
+
+	memset(pv, 0, sizeof(pv));
+	ps->first = &ps->toks[0];
+	for (i = 0; i < ps->ntoks; i++) {
+		const struct gw_tok *t = &ps->toks[i];
+		int pi;
+
+		if (t->kind != GW_TOK_PARAM) {
+			gw_perr(ps, t, 0, "unexpected word \"%s\" in a key "
+			    "file (expected key=N value=TEXT)", t->name);
+			return;
+		}
+		pi = gw_resolve(t->name, p_keyfile, GW_NELEM(p_keyfile),
+		    sizeof(p_keyfile[0]));
+		if (pi < 0) {
+			gw_perr(ps, t, 0, "unknown parameter \"%s\" in a key "
+			    "file (expected one of: key, value, type, "
+			    "description)", t->name);
+			return;
+		}
+		if (pv[pi].set) {
+			gw_perr(ps, t, 0, "parameter \"%s\" given twice",
+			    p_keyfile[pi].name);
+			return;
+		}
+		if (!gw_parse_value(ps, t, &p_keyfile[pi], p_keyfile[pi].name,
+		    &pv[pi]))
+			return;
+	}
+	for (i = 0; i < GW_NELEM(p_keyfile); i++)
+		if ((p_keyfile[i].flags & P_REQ) && !pv[i].set) {
+			gw_perr(ps, ps->first, 0, "missing parameter \"%s\" in "
+			    "a key file line", p_keyfile[i].name);
+			missing = true;
+		}
+	if (missing)
+		return;
+	if (pv[KF_TYPE].set && pv[KF_TYPE].u != 0) {
+		gw_perr(ps, pv[KF_TYPE].tok, pv[KF_TYPE].tok->vcol, "a key "
+		    "file holds general keys (pre-shared keys) only");
+		return;
+	}
+	if (pv[KF_VALUE].hidden) {
+		gw_perr(ps, pv[KF_VALUE].tok, pv[KF_VALUE].tok->vcol, "the key "
+		    "file must hold the key itself, not <hidden>");
+		return;
+	}
+	k = gw_find_key(conf, pv[KF_KEY].u);
+	if (k != NULL) {
+		gw_duplicate(ps, &pv[KF_KEY], "enco key", &k->loc);
+		return;
+	}
+	if (!gw_room(ps, conf->n_keys, GWCONF_MAX_KEYS, "enco keys"))
+		return;
+	k = &conf->keys[conf->n_keys++];
+	k->id = pv[KF_KEY].u;
+	GW_SETSTR(k->value, pv[KF_VALUE]);
+	k->len = strlen(k->value);
+	k->from_keyfile = true;
+	if (pv[KF_DESC].set)
+		GW_SETSTR(k->description, pv[KF_DESC]);
+	k->loc = gw_tloc(ps, ps->first);
+}
+
+int
+gwconf_merge_keys_buffer(struct gwconf *conf, const char *name,
+    const void *buf, size_t len, struct gwconf_diag *diag)
+{
+	struct gw_pstate *ps;
+	size_t before, pos = 0, tlen;
+	const char *text;
+
+	if (conf == NULL || diag == NULL || (buf == NULL && len > 0))
+		return GWCONF_E_ARG;
+	if (name == NULL)
+		name = "<keys>";
+	before = diag->errors;
+	gw_strlcpy(conf->keyfile, name, sizeof(conf->keyfile));
+	if (len > GWCONF_MAX_INPUT) {
+		gw_diag_add(diag, GWCONF_SEV_ERROR, conf->keyfile, 0, 0,
+		    "input too large (the limit is %u bytes)",
+		    (unsigned)GWCONF_MAX_INPUT);
+		return GWCONF_E_INVALID;
+	}
+	ps = calloc(1, sizeof(*ps));
+	if (ps == NULL)
+		return GWCONF_E_NOMEM;
+	ps->conf = conf;
+	ps->diag = diag;
+	ps->file = conf->keyfile;
+	ps->file_idx = 1;
+	while (len > 0 && gw_next_line(buf, len, &pos, &text, &tlen)) {
+		ps->lineno++;
+		if (gw_lex_line(text, tlen, &ps->line, ps->file, ps->lineno,
+		    diag) != 0 || ps->line.n == 0)
+			continue;
+		memcpy(ps->toks, ps->line.toks, ps->line.n * sizeof(ps->toks[0]));
+		ps->ntoks = ps->line.n;
+		keyfile_line(ps);
+	}
+	gw_wipe(ps, sizeof(*ps));
+	free(ps);
+	return diag->errors > before ? GWCONF_E_INVALID : 0;
+}
 
 int
 gwconf_merge_keyfile(struct gwconf *conf, const char *path,

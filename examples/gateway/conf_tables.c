@@ -2,7 +2,8 @@
  * conf_tables.c - the enumerated values of the language: what each value
  * is called on input (canonical names first, then accepted aliases) and
  * how it is printed.  Sources for the router's own spellings: the
- * AlliedWare Software Reference command syntaxes quoted in conf_parse.c.
+ * AlliedWare Software Reference command syntaxes quoted in the
+ * conf_cmd_*.c files.
  */
 #include <stdio.h>
 
