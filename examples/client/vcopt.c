@@ -42,6 +42,7 @@ vc_opts_usage(FILE *f)
 "      --persist           reconnect when the connection ends\n"
 "      --local-ip ADDR     our address (default: the route's source)\n"
 "  -v, --verbose           debug lines\n"
+"  -h, --help              this text\n"
 "load mode:\n"
 "      --load N            N clients in this process (no TUN)\n"
 "      --rate R            new clients per second (default 100)\n"
@@ -293,7 +294,24 @@ load_config(struct vc_opts *o, const char *path, char *err, size_t errlen)
 			fclose(f);
 			return -1;
 		}
+		/* A switch ("persist = yes") is on or off, nothing else. */
+		if (!lo[i].has_arg) {
+			if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
+			    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
+				continue;
+			if (strcasecmp(v, "yes") != 0 && strcasecmp(v, "true") != 0 &&
+			    strcasecmp(v, "on") != 0 && strcmp(v, "1") != 0) {
+				snprintf(err, errlen, "%s:%u: %s takes yes or no, not \"%s\"",
+				    path, ln, k, v);
+				fclose(f);
+				return -1;
+			}
+		}
 		if (apply(o, lo[i].val, lo[i].has_arg ? v : NULL, err, errlen) != 0) {
+			char why[200];
+
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "%s:%u: %s", path, ln, why);
 			fclose(f);
 			return -1;
 		}
@@ -362,10 +380,14 @@ apply(struct vc_opts *o, int c, const char *arg, char *err, size_t errlen)
 	case O_NATT: o->p.force_natt = true; return 0;
 	case O_IKELIFE:
 		o->ike_life = (uint32_t)strtoul(arg, NULL, 10);
-		return o->ike_life >= 10 ? 0 : -1;
+		if (o->ike_life < 10)
+			goto bad;
+		return 0;
 	case O_ESPLIFE:
 		o->esp_life = (uint32_t)strtoul(arg, NULL, 10);
-		return o->esp_life >= 10 ? 0 : -1;
+		if (o->esp_life < 10)
+			goto bad;
+		return 0;
 	case O_SPLIT: {
 		char a[32], *slash;
 		unsigned len;
@@ -389,8 +411,16 @@ apply(struct vc_opts *o, int c, const char *arg, char *err, size_t errlen)
 		if (pkt_aton(arg, &o->local_ip) != 0)
 			goto bad;
 		return 0;
-	case O_LOAD: o->load = (uint32_t)strtoul(arg, NULL, 10); return o->load ? 0 : -1;
-	case O_RATE: o->rate = atof(arg); return o->rate > 0 ? 0 : -1;
+	case O_LOAD:
+		o->load = (uint32_t)strtoul(arg, NULL, 10);
+		if (o->load == 0)
+			goto bad;
+		return 0;
+	case O_RATE:
+		o->rate = atof(arg);
+		if (!(o->rate > 0))
+			goto bad;
+		return 0;
 	case O_DUR: o->duration_s = atof(arg); return 0;
 	case O_THREADS: o->threads = (uint32_t)strtoul(arg, NULL, 10); return 0;
 	case O_BASE: o->base_port = (uint16_t)strtoul(arg, NULL, 10); return 0;
@@ -416,7 +446,17 @@ apply(struct vc_opts *o, int c, const char *arg, char *err, size_t errlen)
 		break;
 	}
 bad:
-	snprintf(err, errlen, "bad value \"%s\"", arg != NULL ? arg : "");
+	{
+		const char *name = "?";
+		size_t i;
+
+		for (i = 0; lo[i].name != NULL; i++)
+			if (lo[i].val == c) {
+				name = lo[i].name;
+				break;
+			}
+		snprintf(err, errlen, "--%s: bad value \"%s\"", name, arg != NULL ? arg : "");
+	}
 	return -1;
 }
 

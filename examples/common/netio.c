@@ -549,3 +549,49 @@ nio_route_source(uint32_t dst)
 	close(fd);
 	return ip;
 }
+
+int
+nio_run_output(char *const argv[], char *out, size_t cap)
+{
+	posix_spawn_file_actions_t fa;
+	int pfd[2], status;
+	size_t len = 0;
+	pid_t pid;
+
+	if (cap == 0 || pipe2(pfd, O_CLOEXEC) != 0)
+		return -1;
+	out[0] = '\0';
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	for (;;) {
+		char junk[256];
+		ssize_t r = len + 1 < cap ? read(pfd[0], out + len, cap - 1 - len) :
+		    read(pfd[0], junk, sizeof(junk));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (len + 1 < cap)
+			len += (size_t)r;
+	}
+	out[len] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

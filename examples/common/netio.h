@@ -97,6 +97,13 @@ int nio_sysctl_get(const char *path, char *buf, size_t cap);
  */
 int nio_run(char *const argv[], const char *in);
 
+/*
+ * Runs argv[0] with argv (no shell, stdin empty) and keeps its standard
+ * output in out (cap bytes with the NUL; the rest is read and dropped).
+ * Returns the exit status, or -1 if it could not run.
+ */
+int nio_run_output(char *const argv[], char *out, size_t cap);
+
 /* Whether interface name exists; its first IPv4 address in *addr (0 if
  * none) and index in *index. */
 bool nio_if_info(const char *name, uint32_t *addr, int *index);

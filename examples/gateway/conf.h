@@ -59,6 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* ------------------------------------------------------------------------
  * Limits.  Exceeding one is a located error; input is never trusted to be
@@ -740,6 +741,14 @@ int gwconf_parse_file(const char *path, struct gwconf **out,
  * Returns 0, GWCONF_E_IO, GWCONF_E_PERM, GWCONF_E_INVALID, GWCONF_E_ARG.
  */
 int gwconf_merge_keyfile(struct gwconf *conf, const char *path,
+    struct gwconf_diag *diag);
+
+/*
+ * The same, also accepting a file owned by the uid the daemon will run as
+ * (vpn-gateway --user): root reads it at start, that user again at each
+ * reload.  other_uid (uid_t)-1 accepts only root and the calling user.
+ */
+int gwconf_merge_keyfile_owner(struct gwconf *conf, const char *path, uid_t other_uid,
     struct gwconf_diag *diag);
 
 /* The same from memory, without the permission check (for tests and for

@@ -142,6 +142,13 @@ int
 gwconf_merge_keyfile(struct gwconf *conf, const char *path,
     struct gwconf_diag *diag)
 {
+	return gwconf_merge_keyfile_owner(conf, path, (uid_t)-1, diag);
+}
+
+int
+gwconf_merge_keyfile_owner(struct gwconf *conf, const char *path, uid_t other_uid,
+    struct gwconf_diag *diag)
+{
 	struct stat st;
 	char *buf;
 	size_t len;
@@ -169,10 +176,11 @@ gwconf_merge_keyfile(struct gwconf *conf, const char *path,
 		close(fd);
 		return GWCONF_E_PERM;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+	if (st.st_uid != 0 && st.st_uid != geteuid() &&
+	    (other_uid == (uid_t)-1 || st.st_uid != other_uid)) {
 		gw_diag_add(diag, GWCONF_SEV_ERROR, path, 0, 0,
-		    "key file is owned by uid %u, not by root: chown root it",
-		    (unsigned)st.st_uid);
+		    "key file is owned by uid %u, not by root or the daemon's user: "
+		    "chown it", (unsigned)st.st_uid);
 		close(fd);
 		return GWCONF_E_PERM;
 	}

@@ -75,9 +75,11 @@ slog(struct ctl_srv *s, int level, const char *fmt, ...)
 
 /* ---- the socket file ---------------------------------------------------- */
 
-/* The parent directory of path, created 0750 when it does not exist. */
+/* The parent directory of path, created 0750 when it does not exist, in
+ * group gid when one is given (the members of --ctl-group must pass it);
+ * an existing directory is left as it is. */
 static int
-make_dir(const char *path, char *err, size_t errlen)
+make_dir(const char *path, gid_t gid, char *err, size_t errlen)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char *slash;
@@ -94,7 +96,8 @@ make_dir(const char *path, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	if (errno != ENOENT || mkdir(dir, 0750) != 0) {
+	if (errno != ENOENT || mkdir(dir, 0750) != 0 ||
+	    (gid != (gid_t)-1 && chown(dir, (uid_t)-1, gid) != 0)) {
 		snprintf(err, errlen, "directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -187,7 +190,7 @@ ctl_open(struct ctl_srv **out, const struct ctl_conf *cfg, int epfd,
 		s->conns[i].fd = -1;
 		gw_ctl_out_init(&s->conns[i].out, s->max_out);
 	}
-	if (make_dir(path, err, errlen) != 0 || clear_stale(path, err, errlen) != 0)
+	if (make_dir(path, gid, err, errlen) != 0 || clear_stale(path, err, errlen) != 0)
 		goto fail;
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0) {

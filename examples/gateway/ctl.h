@@ -18,7 +18,7 @@
  * without progress in either direction before the connection is closed.
  *
  * The socket is created mode 0660 (owner root, group root or the given
- * group), in a directory created mode 0750 when missing; a stale socket
+ * group), in a directory created mode 0750 (in that group) when missing; a stale socket
  * left by a dead daemon is replaced, a live one is refused, anything else
  * at the path is never removed.
  */

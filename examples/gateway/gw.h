@@ -62,6 +62,10 @@ struct gw_hooks {
 	void (*keylog)(void *user, const char *table, const char *row);
 };
 
+/* The most clients (PPP sessions) one gateway takes: each has its own libfw
+ * interface id, a 16-bit number shared with the configured interfaces. */
+#define GW_MAX_CLIENTS 65000u
+
 /* Settings that are not in the router's script (command line). */
 struct gw_options {
 	uint32_t public_ip;	/* our internet address (eth0's); 0 = from conf */
@@ -70,7 +74,8 @@ struct gw_options {
 	uint16_t nat_port_min;	/* VPN users' enhanced NAT range on public_ip */
 	uint16_t nat_port_max;
 	uint32_t max_peers;	/* 0 = 16384 */
-	uint32_t max_sessions;	/* 0 = 16384 */
+	uint32_t max_sessions;	/* 0 = 16384, at most GW_MAX_CLIENTS (gw_new
+				 * refuses more) */
 	uint32_t max_flows;	/* 0 = 262144 */
 	bool debug[GW_LOG_NCAT];
 };

@@ -211,6 +211,11 @@ gw_new(struct gw **out, const struct gwconf *conf, const struct gw_options *opt,
 	if (conf->debug & GWCONF_DEBUG_PPP)
 		gw->opt.debug[GW_LOG_PPP] = true;
 	n = gw->opt.max_sessions ? gw->opt.max_sessions : 16384;
+	if (n > GW_MAX_CLIENTS) {	/* one libfw interface id (16 bits) each */
+		snprintf(err, errlen, "at most %u clients", GW_MAX_CLIENTS);
+		gw_free(gw);
+		return -1;
+	}
 	for (gw->addr_hash_mask = 1; gw->addr_hash_mask < n; gw->addr_hash_mask <<= 1)
 		;
 	gw->addr_hash = calloc(gw->addr_hash_mask, sizeof(*gw->addr_hash));

@@ -61,6 +61,7 @@ struct daemon {
 	struct gw_options opt;
 	struct gw *gw;
 	const char *conf_path, *key_path, *run_user;
+	uid_t run_uid;			/* run_user's uid, (uid_t)-1 = none */
 	char tun[IFNAMSIZ];
 	char pub_if[IFNAMSIZ];
 	int fd500, fd4500, fd1701, fdesp, fdtun, fdsig, ep;
@@ -193,7 +194,7 @@ load_conf(const char *path, const char *keyfile, bool print_diag)
 	gwconf_diag_init(&diag);
 	rc = gwconf_parse_file(path, &c, &diag);
 	if (rc == GWCONF_OK && keyfile != NULL)
-		rc = gwconf_merge_keyfile(c, keyfile, &diag);
+		rc = gwconf_merge_keyfile_owner(c, keyfile, D.run_uid, &diag);
 	if (rc == GWCONF_OK)
 		rc = gwconf_check(c, &diag);
 	if (print_diag || rc != GWCONF_OK)
@@ -279,28 +280,37 @@ check_host(const struct gwconf *c)
 	}
 	for (i = 0; i < c->n_routes; i++) {
 		const struct gwconf_route *r = &c->routes[i];
-		char a[16], n[16], dst[32];
-		char *show[] = { "ip", "-4", "route", "show", "exact", dst, NULL };
+		char a[16], n[16], dst[32], out[256];
+		char *show[] = { "ip", "-4", "-o", "route", "show", "exact", dst, NULL };
+		char *add[] = { "ip", "-4", "route", "replace", dst, "via", n, "dev",
+		    (char *)host_if(r->ifname), NULL };
 
 		snprintf(dst, sizeof(dst), "%s/%d", pkt_ntoa(r->dest, a), prefix_len(r->mask));
 		if (r->dest == 0 && r->mask == 0)
 			snprintf(dst, sizeof(dst), "default");
-		/* "ip route show exact" prints nothing (and exits 0) when absent;
-		 * ask "ip route get" style through the exit status of a grep-less
-		 * run is not possible, so add only when asked and report. */
-		(void)show;
-		if (D.apply_ip) {
-			char *argv[] = { "ip", "-4", "route", "replace", dst, "via",
-			    (char *)pkt_ntoa(r->nexthop, n), "dev", (char *)host_if(r->ifname), NULL };
-
-			if (r->nexthop == 0)
-				argv[5] = NULL;
-			if (nio_run(argv, NULL) == 0)
-				say(6, "route %s via %s dev %s (--apply-ip)", dst, n,
-				    host_if(r->ifname));
-			else
-				missing++;
+		pkt_ntoa(r->nexthop, n);
+		if (r->nexthop == 0) {		/* directly on the interface */
+			add[5] = "dev";
+			add[6] = (char *)host_if(r->ifname);
+			add[7] = NULL;
 		}
+		/* "ip route show exact" prints the route, or nothing when absent;
+		 * the script's next hop must be the one in use. */
+		if (nio_run_output(show, out, sizeof(out)) == 0 && out[0] != '\0') {
+			char via[24];
+
+			snprintf(via, sizeof(via), "via %s ", n);
+			if (r->nexthop == 0 || strstr(out, via) != NULL)
+				continue;
+		}
+		if (D.apply_ip && nio_run(add, NULL) == 0) {
+			say(6, "route %s via %s dev %s added (--apply-ip)", dst, n,
+			    host_if(r->ifname));
+			continue;
+		}
+		say(4, "the host has no route %s via %s dev %s (\"add ip route=\"); "
+		    "--apply-ip adds it", dst, n, host_if(r->ifname));
+		missing++;
 	}
 	return missing;
 }
@@ -515,9 +525,18 @@ reload(uint64_t now)
 
 	if (c == NULL) {
 		say(3, "reload: %s refused, keeping the running configuration", D.conf_path);
+		if (D.run_user != NULL && getuid() != 0)
+			say(4, "reload: running as %s, which must be able to read the script "
+			    "and the key file (own them, mode 0600)", D.run_user);
 		return -1;
 	}
 	problems = gw_reload(D.gw, now, c);
+	/* New pools and static addresses need their routes through the TUN
+	 * device (kept CAP_NET_ADMIN lets `ip route` do it after --user). */
+	if (tun_routes(c) != 0) {
+		say(4, "reload: some routes through %s could not be added", D.tun);
+		problems++;
+	}
 	if (D.rad != NULL)
 		rad_reload(D.rad, c);
 	say(6, "reload: %s applied%s", D.conf_path, problems ? " in part (see above)" : "");
@@ -726,12 +745,29 @@ main(int argc, char **argv)
 		case O_PRINTNFT: print_nft = true; break;
 		case O_APPLYNFT: apply_nft = true; break;
 		case 'u': D.run_user = optarg; break;
-		case O_MAXCL:
-			D.opt.max_peers = D.opt.max_sessions = (uint32_t)strtoul(optarg, NULL, 10);
+		case O_MAXCL: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > GW_MAX_CLIENTS) {
+				fprintf(stderr, "vpn-gateway: --max-clients takes 1 to %u\n",
+				    GW_MAX_CLIENTS);
+				return 2;
+			}
+			D.opt.max_peers = D.opt.max_sessions = (uint32_t)n;
 			break;
-		case O_DAEPORT:
-			D.dae_port = (uint16_t)strtoul(optarg, NULL, 10);
+		}
+		case O_DAEPORT: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n > 65535) {
+				fprintf(stderr, "vpn-gateway: --dae-port takes 0 (off) to 65535\n");
+				return 2;
+			}
+			D.dae_port = (uint16_t)n;
 			break;
+		}
 		case 'd': {
 			static const char *const names[] = { "gateway", "isakmp", "ipsec", "l2tp",
 			    "ppp", "fire" };
@@ -757,6 +793,18 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	/* A key file may belong to the --user the daemon becomes, so that a
+	 * reload (SIGHUP, after root is dropped) can read it again. */
+	D.run_uid = (uid_t)-1;
+	if (D.run_user != NULL) {
+		struct passwd *pw = getpwnam(D.run_user);
+
+		if (pw == NULL) {
+			fprintf(stderr, "vpn-gateway: --user %s: no such user\n", D.run_user);
+			return 2;
+		}
+		D.run_uid = pw->pw_uid;
 	}
 	if (check_path != NULL) {
 		struct gwconf *cc = load_conf(check_path, D.key_path, true);

@@ -23,15 +23,15 @@
 
 static const char usage_text[] =
 "usage: vpn-ctl [-s PATH] [--json | -f openmetrics] [-t SECONDS] COMMAND...\n"
-"       vpn-ctl [-s PATH] [--json] [-t SECONDS] < commands   (one per line)\n"
+"       vpn-ctl [-s PATH] [--json | -f openmetrics] [-t SECONDS] < commands\n"
 "\n"
 "  -s, --socket PATH   the gateway's control socket\n"
 "                      (default " CTL_DEFAULT_PATH ")\n"
 "  -j, --json          answer as one JSON document per command (schema\n"
 "                      roadgate-ctl/1, see CONTROL.md); also accepted anywhere\n"
-"  -f, --format FMT    table (default) or openmetrics: show counters as the\n"
-"                      OpenMetrics / Prometheus text exposition (clients,\n"
-"                      setups and failures by reason, bytes, drops by reason)\n"
+"  -f, --format FMT    with show counters: openmetrics, the OpenMetrics /\n"
+"                      Prometheus text exposition (clients, setups and\n"
+"                      failures by reason, bytes, drops by reason)\n"
 "  -t, --timeout SEC   give up after SEC seconds without progress (default 10)\n"
 "  -h, --help\n"
 "\n"
@@ -279,9 +279,10 @@ main(int argc, char **argv)
 			o.format = argv[++i];
 		} else if (strncmp(a, "--format=", 9) == 0) {
 			o.format = a + 9;
-		} else if ((strcmp(a, "-t") == 0 || strcmp(a, "--timeout") == 0) && i + 1 < argc) {
+		} else if (((strcmp(a, "-t") == 0 || strcmp(a, "--timeout") == 0) && i + 1 < argc) ||
+		    strncmp(a, "--timeout=", 10) == 0) {
 			char *end;
-			long s = strtol(argv[++i], &end, 10);
+			long s = strtol(a[2] == 't' && a[9] == '=' ? a + 10 : argv[++i], &end, 10);
 
 			if (*end != '\0' || s < 1 || s > 3600) {
 				fprintf(stderr, "vpn-ctl: --timeout takes 1 to 3600 seconds\n");

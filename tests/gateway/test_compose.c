@@ -416,6 +416,35 @@ test_mtu_and_fragmentation(void)
 	sim_free(&s);
 }
 
+static int
+zero_rng(void *user, void *buf, size_t len)
+{
+	(void)user;
+	memset(buf, 0, len);
+	return 0;
+}
+
+/* More clients than libfw has 16-bit interface ids for is refused. */
+static void
+test_max_clients_bound(void)
+{
+	struct sim s;
+	struct gw *gw = NULL;
+	struct gw_options o;
+	struct gw_hooks h;
+	char err[128] = "";
+
+	CU_ASSERT_EQUAL_FATAL(sim_init(&s, SEED_CFG), 0);
+	memset(&o, 0, sizeof(o));
+	o.max_peers = o.max_sessions = GW_MAX_CLIENTS + 1;
+	memset(&h, 0, sizeof(h));
+	h.rng = zero_rng;
+	CU_ASSERT_EQUAL(gw_new(&gw, s.conf, &o, &h, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NULL(gw);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 65000 clients"));
+	sim_free(&s);
+}
+
 static void
 test_shutdown_in_order(void)
 {
@@ -941,6 +970,7 @@ register_compose(void)
 	    test_internet_through_office_nat);
 	CU_add_test(su, "MTU: fragmentation needed, or fragments", test_mtu_and_fragmentation);
 	CU_add_test(su, "shutdown: PPP, L2TP, IPsec in order", test_shutdown_in_order);
+	CU_add_test(su, "more clients than libfw interface ids: refused", test_max_clients_bound);
 	CU_add_test(su, "a packet storm while a client connects", test_storm_while_connecting);
 	CU_add_test(su, "modern: Windows 10 proposals, MS-CHAPv2", test_modern_windows_client);
 	CU_add_test(su, "a VPN user cannot send as another", test_spoofed_source_dropped);

@@ -35,6 +35,7 @@ teardown(void)
 {
 	rm("keys");
 	rm("keys644");
+	rm("keys-owned");
 	rm("link");
 	rm("ifmap");
 	return rmdir(tmpdir);
@@ -157,6 +158,44 @@ test_keyfile_permissions(void)
 	gwconf_diag_free(&d);
 }
 
+/* vpn-gateway --user: a key file owned by the daemon's user is read by root
+ * at start and by that user at each reload; any other owner is refused. */
+static void
+test_keyfile_owner(void)
+{
+	struct gwconf_diag d;
+	struct gwconf *c;
+	const char *path;
+	char want[256];
+	uid_t svc = 65534, other = 65533;	/* nobody, and one more */
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "(not root: ownership cases need chown) ");
+		return;
+	}
+	path = write_file("keys-owned", "key=1 value=labsecret\n", 0600);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(chown(path, svc, (gid_t)-1), 0);
+	gwconf_diag_init(&d);
+	c = base_without_key(&d);
+	CU_ASSERT_EQUAL(gwconf_merge_keyfile(c, path, &d), GWCONF_E_PERM);
+	snprintf(want, sizeof(want), "%s: key file is owned by uid %u, not by root or the "
+	    "daemon's user: chown it", path, (unsigned)svc);
+	CU_ASSERT_TRUE(gwt_has(&d, want));
+	CU_ASSERT_EQUAL(gwconf_merge_keyfile_owner(c, path, other, &d), GWCONF_E_PERM);
+	CU_ASSERT_EQUAL(c->n_keys, 0);
+	CU_ASSERT_EQUAL(gwconf_merge_keyfile_owner(c, path, svc, &d), 0);
+	CU_ASSERT_EQUAL(c->n_keys, 1);
+	/* Its owner still may not share it. */
+	CU_ASSERT_EQUAL(chmod(path, 0640), 0);
+	gwconf_free(c);
+	c = base_without_key(&d);
+	CU_ASSERT_EQUAL(gwconf_merge_keyfile_owner(c, path, svc, &d), GWCONF_E_PERM);
+	CU_ASSERT_EQUAL(c->n_keys, 0);
+	gwconf_free(c);
+	gwconf_diag_free(&d);
+}
+
 static void
 test_keyfile_errors(void)
 {
@@ -263,6 +302,7 @@ test_conf_keys_register(void)
 
 	CU_add_test(s, "key file merged", test_keyfile_merge);
 	CU_add_test(s, "key file permissions", test_keyfile_permissions);
+	CU_add_test(s, "key file owned by the daemon's --user", test_keyfile_owner);
 	CU_add_test(s, "key file errors", test_keyfile_errors);
 	CU_add_test(s, "interface map", test_ifmap);
 }

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -297,6 +298,24 @@ test_socket_file(void)
 	CU_ASSERT_EQUAL(lstat(path, &st), 0);
 	CU_ASSERT_TRUE(S_ISREG(st.st_mode));
 	unlink(path);
+	/* --ctl-group: the directory the gateway makes and the socket belong to
+	 * that group, so its members can pass and connect. */
+	if (geteuid() == 0 && getgrnam("nogroup") != NULL) {
+		gid_t g = getgrnam("nogroup")->gr_gid;
+
+		CU_ASSERT_EQUAL(rmdir(sub), 0);
+		cc.group = "nogroup";
+		CU_ASSERT_EQUAL_FATAL(ctl_open(&srv, &cc, ep, exec_cb, NULL, NULL, err,
+		    sizeof(err)), 0);
+		CU_ASSERT_EQUAL(stat(sub, &st), 0);
+		CU_ASSERT_EQUAL(st.st_gid, g);
+		CU_ASSERT_EQUAL(st.st_mode & 07777, 0750);
+		CU_ASSERT_EQUAL(lstat(path, &st), 0);
+		CU_ASSERT_EQUAL(st.st_gid, g);
+		ctl_close(srv);
+		srv = NULL;
+		cc.group = NULL;
+	}
 	/* A path too long for a Unix socket. */
 	{
 		char lp[200];
