@@ -68,6 +68,10 @@ side_new(struct side *s, unsigned roles, uint64_t seed, unsigned tunnels, unsign
 	c.max_tunnels = tunnels;
 	c.max_half_open = tunnels;
 	c.max_sessions_per_tunnel = sess;
+	/* Every tunnel comes from one peer handle here: its share is all. */
+	c.max_tunnels_per_peer = tunnels;
+	c.max_half_open_per_peer = tunnels;
+	c.max_sessions_per_peer = tunnels * sess;
 	c.max_output = 1u << 20;
 	c.max_events = 1u << 16;
 	memset(&h, 0, sizeof(h));
@@ -79,6 +83,14 @@ side_new(struct side *s, unsigned roles, uint64_t seed, unsigned tunnels, unsign
 }
 
 static unsigned long rejected;
+
+/* A step that should not fail did: say where (`make bench` fails). */
+static int
+fail(int line)
+{
+	fprintf(stderr, "bench: l2tp: the step at bench_l2tp.c:%d failed\n", line);
+	return 1;
+}
 
 static void
 pump(struct side *a, struct side *b)
@@ -129,13 +141,13 @@ bench_data(void)
 
 	if (side_new(&lac, L2TP_ROLE_LAC, 5, 4, 4) != 0 ||
 	    side_new(&lns, L2TP_ROLE_LNS, 6, 4, 4) != 0)
-		return 1;
+		return fail(__LINE__);
 	if (l2tp_tunnel_open(lac.ctx, 0, 2, &tid) != 0 ||
 	    l2tp_session_open(lac.ctx, 0, tid, &sid) != 0)
-		return 1;
+		return fail(__LINE__);
 	pump(&lac, &lns);
 	if (!l2tp_session_next(lns.ctx, 0, &cur, &si) || si.state != L2TP_SESSION_ESTABLISHED)
-		return 1;
+		return fail(__LINE__);
 	memset(buf, 0x45, sizeof(buf));
 	buf[L2TP_DATA_HEADROOM] = 0xff;
 	buf[L2TP_DATA_HEADROOM + 1] = 0x03;
@@ -147,19 +159,19 @@ bench_data(void)
 		if (l2tp_session_encap(lns.ctx, si.tunnel_id, si.session_id, buf, sizeof(buf),
 		    &off, &len, &ph) != 0 ||
 		    l2tp_input(lac.ctx, 0, 2, buf + off, len, &rx) != 0 || rx.len != FRAME)
-			return 1;
+			return fail(__LINE__);
 	}
 	t1 = ts_now_ns();
 	if (lns.al.count + lac.al.count != allocs) {
 		fprintf(stderr, "bench: the data path allocated\n");
-		return 1;
+		return fail(__LINE__);
 	}
 	for (i = 0; i < DATA_FRAMES; i++) {
 		if (l2tp_session_send_ppp(lns.ctx, 0, si.tunnel_id, si.session_id,
 		    buf + L2TP_DATA_HEADROOM, FRAME) != 0 ||
 		    l2tp_next_output(lns.ctx, 0, out, sizeof(out), &len, &ph) != 0 ||
 		    l2tp_input(lac.ctx, 0, 2, out, len, &rx) != 0 || rx.len != FRAME)
-			return 1;
+			return fail(__LINE__);
 	}
 	t2 = ts_now_ns();
 	inplace = (double)(t1 - t0) / DATA_FRAMES;
@@ -185,15 +197,15 @@ main(void)
 	/* 1. Setups per second. */
 	if (side_new(&lac, L2TP_ROLE_LAC, 1, 1024, 16) != 0 ||
 	    side_new(&lns, L2TP_ROLE_LNS, 2, 1024, 16) != 0)
-		return 1;
+		return fail(__LINE__);
 	t0 = ts_now_ns();
 	for (i = 0; i < n; i++) {
 		if (l2tp_tunnel_open(lac.ctx, 0, 2, &tid) != 0 ||
 		    l2tp_session_open(lac.ctx, 0, tid, &sid) != 0)
-			return 1;
+			return fail(__LINE__);
 		pump(&lac, &lns);
 		if (l2tp_tunnel_close(lac.ctx, 0, tid, 1) != 0)
-			return 1;
+			return fail(__LINE__);
 		pump(&lac, &lns);
 		/* The LNS lingers after StopCCN; let that expire. */
 		if ((i & 255) == 255)
@@ -204,7 +216,7 @@ main(void)
 	if (st.sessions_up != n || st.tunnels_up != n) {
 		fprintf(stderr, "bench: only %llu of %u setups completed\n",
 		    (unsigned long long)st.sessions_up, n);
-		return 1;
+		return fail(__LINE__);
 	}
 	rate = n / ((double)(t1 - t0) / 1e9);
 	l2tp_ctx_free(lac.ctx);
@@ -213,14 +225,14 @@ main(void)
 	/* 2. Bytes per session with 100,000 sessions open on the LNS. */
 	if (side_new(&lac, L2TP_ROLE_LAC, 3, NSESS / PER_TUNNEL, PER_TUNNEL) != 0 ||
 	    side_new(&lns, L2TP_ROLE_LNS, 4, NSESS / PER_TUNNEL, PER_TUNNEL) != 0)
-		return 1;
+		return fail(__LINE__);
 	for (i = 0; i < NSESS / PER_TUNNEL; i++) {
 		if (l2tp_tunnel_open(lac.ctx, 0, 2, &tid) != 0)
-			return 1;
+			return fail(__LINE__);
 		pump(&lac, &lns);
 		for (j = 0; j < PER_TUNNEL; j++) {
 			if (l2tp_session_open(lac.ctx, 0, tid, &sid) != 0)
-				return 1;
+				return fail(__LINE__);
 			pump(&lac, &lns);
 		}
 	}
@@ -228,7 +240,7 @@ main(void)
 	if (st.sessions_open != NSESS) {
 		fprintf(stderr, "bench: %llu sessions open, want %u\n",
 		    (unsigned long long)st.sessions_open, NSESS);
-		return 1;
+		return fail(__LINE__);
 	}
 	per = (double)lns.al.live_bytes / NSESS;
 	printf("bench: name=l2tp.setup setups_per_s=%.0f bytes_per_session=%.1f ratio=%.2f\n",

@@ -122,7 +122,25 @@ bench_data(struct ppp_ctx *sctx, struct ppp_ctx *cctx,
 		fprintf(stderr, "bench: negotiation failed\n");
 		return 1;
 	}
-	memset(buf, 0x45, sizeof(buf));
+	/* An IPv4 packet from the address IPCP gave the client: the server
+	 * drops any other source (PPP_E_SPOOFED). */
+	{
+		struct ppp_session_info info;
+		uint8_t *ip = buf + PPP_HEADROOM;
+
+		if (ppp_session_get_info(srv, 1, &info) != 0 || info.peer_addr == 0) {
+			fprintf(stderr, "bench: no peer address after IPCP\n");
+			return 1;
+		}
+		memset(buf, 0x45, sizeof(buf));
+		ip[0] = 0x45;
+		ip[2] = 1400 >> 8;
+		ip[3] = 1400 & 0xff;
+		ip[12] = (uint8_t)(info.peer_addr >> 24);
+		ip[13] = (uint8_t)(info.peer_addr >> 16);
+		ip[14] = (uint8_t)(info.peer_addr >> 8);
+		ip[15] = (uint8_t)info.peer_addr;
+	}
 	t0 = ts_now_ns();
 	for (i = 0; i < n; i++) {
 		off = PPP_HEADROOM;
