@@ -134,6 +134,7 @@ struct ifent {
 	uint32_t peer_addr;       /* anti-spoofing source, 0 = none */
 	uint64_t user;
 	struct fw_if_stats st;
+	uint32_t nflows;          /* flow sides (in_if, out_if) on it */
 };
 
 struct rule {
@@ -153,6 +154,11 @@ struct fw_ctx {
 	uint64_t *ftag;           /* max_flows: IPsec tag (FL_IPSEC[_R]) */
 	uint32_t *frule;          /* max_flows: rule number, 0 = policy */
 	uint32_t free_head;       /* index + 1 */
+	uint32_t hwm;             /* highest flow index ever used + 1: the
+	                           * free list is LIFO, so the scans of
+	                           * fw_interface_remove and fw_sweep stop
+	                           * at the peak of live flows, not at
+	                           * max_flows */
 	uint32_t hand;            /* eviction clock hand */
 	uint64_t *idx;            /* open addressing index */
 	uint64_t idx_mask;

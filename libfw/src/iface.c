@@ -50,7 +50,7 @@ fw_interface_add(struct fw_ctx *ctx, const struct fw_interface_cfg *icfg)
 	e = &ctx->ifs[icfg->id];
 	if (e->used)
 		return FW_E_EXISTS;
-	memset(e, 0, sizeof(*e));
+	memset(e, 0, sizeof(*e));	/* nflows is 0: removal drained it */
 	e->used = true;
 	e->dynamic = icfg->dynamic;
 	e->type = icfg->dynamic ? 0 : (uint8_t)icfg->type;
@@ -75,7 +75,9 @@ fw_interface_remove(struct fw_ctx *ctx, uint16_t id)
 		return FW_E_INVAL;
 	if (id == FW_IF_LOCAL || fw_if_get(ctx, id) == NULL)
 		return FW_E_NOT_FOUND;
-	for (i = 0; i < ctx->cfg.max_flows; i++) {
+	/* Only while it still has flows, and only up to the peak of the
+	 * table: a PPP session that ends must not scan max_flows. */
+	for (i = 0; i < ctx->hwm && ctx->ifs[id].nflows > 0; i++) {
 		struct flow *f = &ctx->flows[i];
 
 		if ((f->flags & FL_USED) && (f->in_if == id ||

@@ -107,6 +107,10 @@ fw_flow_remove(struct fw_ctx *ctx, struct flow *f)
 
 	if (f->xflags & (FX_SRCQ | FX_RULEQ))
 		fw_quota_release(ctx, f);
+	if (f->in_if < ctx->cfg.max_interfaces)
+		ctx->ifs[f->in_if].nflows--;
+	if (f->out_if < ctx->cfg.max_interfaces)
+		ctx->ifs[f->out_if].nflows--;
 	flow_key(f, 0, &k);
 	idx_del(ctx, &k, fi, 0);
 	flow_key(f, 1, &k);
@@ -158,6 +162,12 @@ fw_flow_insert(struct fw_ctx *ctx, uint64_t now, const struct key *orig,
 	f->out_if = out_if;
 	idx_put(ctx, ho, fi, 0);
 	idx_put(ctx, hr, fi, 1);
+	if (in_if < ctx->cfg.max_interfaces)
+		ctx->ifs[in_if].nflows++;
+	if (out_if < ctx->cfg.max_interfaces)
+		ctx->ifs[out_if].nflows++;
+	if (fi >= ctx->hwm)
+		ctx->hwm = fi + 1;
 	ctx->st.flows_active++;
 	ctx->st.flows_created++;
 	if (ctx->st.flows_active > ctx->st.flows_peak)
@@ -173,7 +183,7 @@ fw_sweep(struct fw_ctx *ctx, uint64_t now)
 	uint32_t i;
 	int n = 0;
 
-	for (i = 0; i < ctx->cfg.max_flows; i++) {
+	for (i = 0; i < ctx->hwm; i++) {
 		struct flow *f = &ctx->flows[i];
 
 		if ((f->flags & FL_USED) && f->expires <= now) {

@@ -259,6 +259,56 @@ test_bound_to_interfaces(void)
 	fwt_fini(&t);
 }
 
+/* fw_interface_remove takes exactly the connections of that interface
+ * (either side), counts them, and leaves every other one; an interface
+ * with none removes nothing.  (It scans only while the interface still has
+ * connections, and only up to the table's peak.) */
+static void
+test_remove_takes_its_own(void)
+{
+	struct fwt t;
+	struct fw_verdict v;
+	struct fw_stats st;
+	struct fw_conn_info ci;
+	uint8_t b[256];
+	size_t n, cur = 0, left = 0;
+	uint16_t p;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, NULL, true), 0);
+	CU_ASSERT_EQUAL(fwt_add_ppp_cfg(t.ctx, IF_PPP0, RW_HOST, 0, 0), 0);
+	CU_ASSERT_EQUAL(fwt_add_ppp(t.ctx, IF_PPP1), 0);
+	/* Interleaved: 5 connections of each road warrior to the LAN. */
+	for (p = 0; p < 5; p++) {
+		n = fwt_udp(b, RW_HOST, (uint16_t)(5000 + p), LAN_HOST, 53, 8);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP0, IF_VLAN1, 0, &v), 0);
+		n = fwt_udp(b, RW_HOST + 1, (uint16_t)(5000 + p), LAN_HOST, 53, 8);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_PPP1, IF_VLAN1, 0, &v), 0);
+	}
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL_FATAL(st.flows_active, 10);
+	CU_ASSERT_EQUAL(fw_interface_remove(t.ctx, IF_PPP0), 0);
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.flows_active, 5);
+	CU_ASSERT_EQUAL(st.flows_removed, 5);
+	while (fw_conn_next(t.ctx, S(1), &cur, &ci)) {
+		CU_ASSERT_EQUAL(ci.in_if, IF_PPP1);
+		left++;
+	}
+	CU_ASSERT_EQUAL(left, 5);
+	/* Re-added, the same id starts empty; removing it again finds nothing. */
+	CU_ASSERT_EQUAL(fwt_add_ppp_cfg(t.ctx, IF_PPP0, RW_HOST, 0, 0), 0);
+	CU_ASSERT_EQUAL(fw_interface_remove(t.ctx, IF_PPP0), 0);
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.flows_removed, 5);
+	CU_ASSERT_EQUAL(st.flows_active, 5);
+	/* The connections of a side that is the out interface go too. */
+	CU_ASSERT_EQUAL(fw_interface_remove(t.ctx, IF_VLAN1), 0);
+	fw_get_stats(t.ctx, &st);
+	CU_ASSERT_EQUAL(st.flows_active, 0);
+	CU_ASSERT_EQUAL(st.flows_removed, 10);
+	fwt_fini(&t);
+}
+
 static void
 test_config_errors(void)
 {
@@ -320,6 +370,8 @@ test_iface_register(void)
 	CU_add_test(s, "anti-spoofing of dynamic members", test_spoofing);
 	CU_add_test(s, "a connection belongs to its interfaces (#13.8)",
 	    test_bound_to_interfaces);
+	CU_add_test(s, "removing an interface takes its connections only",
+	    test_remove_takes_its_own);
 	CU_add_test(s, "configuration errors", test_config_errors);
 	CU_add_test(s, "names", test_names);
 }
