@@ -105,6 +105,8 @@ struct gw_sess {
 	struct gw_sess *gnext;		/* graveyard chain */
 	bool ppp_done;			/* LINK_DOWN seen: close L2TP when drained */
 	bool closing;			/* CDN sent */
+	bool dqueued;			/* on gw->defer_head's list */
+	struct gw_sess *dnext, *dprev;	/* sessions waiting for their CDN */
 	struct gw_aaa_sess *aaa;	/* RADIUS state, NULL = none (gw_auth.c) */
 };
 
@@ -173,6 +175,7 @@ struct gw {
 	enum gw_shut shut;
 	uint64_t shut_deadline;
 	bool deferred;			/* sessions wait for their CDN */
+	struct gw_sess *defer_head;	/* ...these (gw_sess_deferred) */
 
 	struct gw_aaa *aaa;		/* RADIUS (gw_auth.c), NULL = not set up */
 

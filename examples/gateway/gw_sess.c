@@ -216,12 +216,30 @@ addr_remove(struct gw *gw, struct gw_sess *s)
 
 /* ---- sessions --------------------------------------------------------- */
 
+/* The sessions whose PPP ended, waiting for their CDN: a list of their
+ * own, so that a mass teardown does not walk every session per ending. */
+static void
+defer_unlink(struct gw *gw, struct gw_sess *s)
+{
+	if (!s->dqueued)
+		return;
+	if (s->dprev != NULL)
+		s->dprev->dnext = s->dnext;
+	else
+		gw->defer_head = s->dnext;
+	if (s->dnext != NULL)
+		s->dnext->dprev = s->dprev;
+	s->dnext = s->dprev = NULL;
+	s->dqueued = false;
+}
+
 static void
 sess_free(struct gw *gw, uint64_t now, struct gw_sess *s)
 {
 	struct gw_peer *peer = s->l2ep != NULL ? s->l2ep->peer : NULL;
 	char a[16], e[40];
 
+	defer_unlink(gw, s);
 	gw_aaa_sess_end(gw, now, s);
 	if (s->up_at != 0 || s->user[0] != '\0')
 		gw_log(gw, GW_LOG_GW, 6, "session end: user %s peer %s (%s) address %s "
@@ -571,6 +589,14 @@ gw_ppp_event(struct gw *gw, uint64_t now, struct ppp_event *ev)
 		gw_aaa_link_down(gw, s, (int)ev->reason);
 		s->ppp_done = true;
 		gw->deferred = true;
+		if (!s->dqueued) {
+			s->dqueued = true;
+			s->dprev = NULL;
+			s->dnext = gw->defer_head;
+			if (gw->defer_head != NULL)
+				gw->defer_head->dprev = s;
+			gw->defer_head = s;
+		}
 		break;
 	default:
 		break;
@@ -581,17 +607,17 @@ gw_ppp_event(struct gw *gw, uint64_t now, struct ppp_event *ev)
 void
 gw_sess_deferred(struct gw *gw, uint64_t now)
 {
-	struct gw_sess *s, *nx;
+	struct gw_sess *s;
 
-	for (s = gw->sessions; s != NULL; s = nx) {
-		nx = s->next;
-		if (s->ppp_done && !s->closing) {
-			s->closing = true;
-			/* SESSION_DOWN follows at once and frees s. */
-			if (l2tp_session_close(gw->l2tp, now, s->tid, s->sid,
-			    L2TP_CDN_ADMIN) != L2TP_OK)
-				sess_free(gw, now, s);
-		}
+	while ((s = gw->defer_head) != NULL) {
+		defer_unlink(gw, s);
+		if (s->dead || !s->ppp_done || s->closing)
+			continue;
+		s->closing = true;
+		/* SESSION_DOWN follows at once and frees s. */
+		if (l2tp_session_close(gw->l2tp, now, s->tid, s->sid,
+		    L2TP_CDN_ADMIN) != L2TP_OK)
+			sess_free(gw, now, s);
 	}
 }
 
