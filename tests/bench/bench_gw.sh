@@ -88,6 +88,12 @@ for f in "$GW" "$VC" "$CEIL" "$IKEREF" "$CFG"; do [ -e "$f" ] || skip "$f missin
 command -v ip >/dev/null && command -v taskset >/dev/null || skip "needs ip and taskset"
 [ "$(nproc)" -ge 2 ] || skip "needs 2 cores (gateway and load on their own)"
 ip netns add rgb-probe 2>/dev/null && ip netns del rgb-probe || skip "ip netns does not work here"
+# The namespaces have fixed names: two runs at once would tear down each
+# other's network.  The second waits for the first (flock -o: the lock stays
+# with this run, not with the daemons it starts).
+if [ -z "${RGB_LOCKED:-}" ]; then
+	RGB_LOCKED=1 exec flock -o -w 3600 "${RGB_LOCK:-/run/lock/roadgate-bench.lock}" bash "$0" "$@"
+fi
 tmp=$(mktemp -d /tmp/rgb.XXXXXX)
 
 nsx() { local n=$1; shift; ip netns exec "$n" "$@"; }
