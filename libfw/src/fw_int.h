@@ -447,6 +447,11 @@ fw_learn(struct fw_ctx *ctx, struct flow *f, const struct pkt *p,
 	if (p->learn & LEARN_TAG)
 		ctx->ftag[f - ctx->flows] = p->ipsec;
 	if (p->learn & LEARN_IF) {
+		/* The flow moves to another interface's count. */
+		if (f->out_if < ctx->cfg.max_interfaces)
+			ctx->ifs[f->out_if].nflows--;
+		if (in_if < ctx->cfg.max_interfaces)
+			ctx->ifs[in_if].nflows++;
 		f->out_if = in_if;
 		f->xflags &= (uint8_t)~FX_LEARN_OUT;
 	}

@@ -243,6 +243,30 @@ audit(const struct fw_ctx *ctx)
 	}
 	if (used != ctx->st.flows_active)
 		abort();
+	/* Each interface's count of flow sides (fw_interface_remove stops
+	 * when it reaches 0), and the high-water mark of the table. */
+	{
+		uint32_t *cnt = calloc(ctx->cfg.max_interfaces, sizeof(*cnt));
+
+		if (cnt == NULL)
+			abort();
+		for (i = 0; i < ctx->cfg.max_flows; i++) {
+			const struct flow *f = &ctx->flows[i];
+
+			if (!(f->flags & FL_USED))
+				continue;
+			if (i >= ctx->hwm)
+				abort();
+			if (f->in_if < ctx->cfg.max_interfaces)
+				cnt[f->in_if]++;
+			if (f->out_if < ctx->cfg.max_interfaces)
+				cnt[f->out_if]++;
+		}
+		for (i = 0; i < ctx->cfg.max_interfaces; i++)
+			if (cnt[i] != ctx->ifs[i].nflows)
+				abort();
+		free(cnt);
+	}
 	for (i = 0; i <= ctx->idx_mask; i++)
 		if (ctx->idx[i] != 0)
 			idx++;
