@@ -219,7 +219,8 @@ static __attribute__((noinline)) int
 untrusted_quotas(struct fw_ctx *ctx, uint64_t now, struct pkt *p,
     struct rule *r, unsigned trust, struct fw_verdict *v)
 {
-	if (fw_srctab_get(ctx, &ctx->srcq, p->k.src) >=
+	if (fw_srctab_get(ctx, &ctx->srcq, fw_quota_key(ctx, p->k.src,
+	    r != NULL && r->c.encap_ipsec ? p->ipsec : 0)) >=
 	    ctx->cfg.max_flows_per_source) {
 		p->detail = ctx->cfg.max_flows_per_source;
 		return FW_E_SOURCE_QUOTA;
@@ -325,7 +326,8 @@ fw_conn_new(struct fw_ctx *ctx, uint64_t now, struct pkt *p, uint64_t h,
 		return rc;
 	}
 	if (trust != TRUST_PRIVATE &&
-	    fw_srctab_inc(ctx, &ctx->srcq, p->k.src))
+	    fw_srctab_inc(ctx, &ctx->srcq, fw_quota_key(ctx, p->k.src,
+	    r != NULL && r->c.encap_ipsec ? p->ipsec : 0)))
 		f->xflags |= FX_SRCQ;
 	if (p->proto == FW_PROTO_TCP) {
 		f->state = FW_TCP_SYN_SENT;

@@ -439,13 +439,51 @@ fw_if_check(const struct flow *f, int d, uint16_t in_if, uint8_t in_type,
 	return FW_E_WRONG_IF;
 }
 
+/*
+ * The key a connection counts under in max_flows_per_source: its source
+ * address, or, for one admitted by an encap=ipsec rule with a tag, its IPsec
+ * peer (the tag, keyed with the context's SipHash key into the same 32-bit
+ * space): clients behind one NAT share an address but are different peers.
+ */
+static inline uint32_t
+fw_quota_key(const struct fw_ctx *ctx, uint32_t src, uint64_t ipsec_tag)
+{
+	struct key k;
+
+	if (ipsec_tag == 0)
+		return src;
+	k.src = (uint32_t)ipsec_tag;
+	k.dst = (uint32_t)(ipsec_tag >> 32);
+	k.sport = 0xffff;
+	k.dport = 0xffff;
+	k.proto = 0xff;
+	return (uint32_t)(fw_hash_key(ctx, &k) >> 32) | 1u;
+}
+
+uint32_t fw_srctab_get(const struct fw_ctx *ctx, const struct srctab *t,
+    uint32_t addr);
+bool fw_srctab_inc(const struct fw_ctx *ctx, struct srctab *t,
+    uint32_t addr);
+void fw_srctab_dec(const struct fw_ctx *ctx, struct srctab *t,
+    uint32_t addr);
+
 /* Applies what a passing packet of f taught it (p->learn). */
 static inline void
 fw_learn(struct fw_ctx *ctx, struct flow *f, const struct pkt *p,
     uint16_t in_if)
 {
-	if (p->learn & LEARN_TAG)
+	if (p->learn & LEARN_TAG) {
+		/* A connection counted under its untagged opener moves to its
+		 * peer's share. */
+		if ((f->flags & FL_IPSEC) && (f->xflags & FX_SRCQ)) {
+			fw_srctab_dec(ctx, &ctx->srcq, fw_quota_key(ctx, f->addr[0][0],
+			    ctx->ftag[f - ctx->flows]));
+			if (!fw_srctab_inc(ctx, &ctx->srcq, fw_quota_key(ctx,
+			    f->addr[0][0], p->ipsec)))
+				f->xflags &= (uint8_t)~FX_SRCQ;
+		}
 		ctx->ftag[f - ctx->flows] = p->ipsec;
+	}
 	if (p->learn & LEARN_IF) {
 		/* The flow moves to another interface's count. */
 		if (f->out_if < ctx->cfg.max_interfaces)
@@ -458,12 +496,7 @@ fw_learn(struct fw_ctx *ctx, struct flow *f, const struct pkt *p,
 }
 
 /* quota.c */
-uint32_t fw_srctab_get(const struct fw_ctx *ctx, const struct srctab *t,
-    uint32_t addr);
-bool fw_srctab_inc(const struct fw_ctx *ctx, struct srctab *t,
-    uint32_t addr);
-void fw_srctab_dec(const struct fw_ctx *ctx, struct srctab *t,
-    uint32_t addr);
+
 bool fw_evict(struct fw_ctx *ctx, uint64_t now, unsigned trust,
     const struct rule *r);
 /* The accounting of a flow being removed (FX_SRCQ, FX_RULEQ). */

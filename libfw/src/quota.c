@@ -87,7 +87,8 @@ fw_quota_release(struct fw_ctx *ctx, struct flow *f)
 	struct rule *r;
 
 	if (f->xflags & FX_SRCQ)
-		fw_srctab_dec(ctx, &ctx->srcq, f->addr[0][0]);
+		fw_srctab_dec(ctx, &ctx->srcq, fw_quota_key(ctx, f->addr[0][0],
+		    (f->flags & FL_IPSEC) ? ctx->ftag[f - ctx->flows] : 0));
 	if ((f->xflags & FX_RULEQ) &&
 	    (r = fw_rule_find(ctx, ctx->frule[f - ctx->flows])) != NULL &&
 	    r->live > 0)

@@ -212,6 +212,17 @@ check(int rc, const struct fw_verdict *v, const uint8_t *after,
  * The quota bookkeeping against the table: every count recomputed from the
  * flows and trackers that carry it.  O(flows x sources): the table is 64.
  */
+/* The key flow i counts under in max_flows_per_source: its source, or its
+ * IPsec peer when an encap=ipsec rule admitted it with a tag. */
+static uint32_t
+quota_key_of(const struct fw_ctx *ctx, uint32_t i)
+{
+	const struct flow *f = &ctx->flows[i];
+
+	return fw_quota_key(ctx, f->addr[0][0],
+	    (f->flags & FL_IPSEC) ? ctx->ftag[i] : 0);
+}
+
 static void
 audit(const struct fw_ctx *ctx)
 {
@@ -229,12 +240,14 @@ audit(const struct fw_ctx *ctx)
 		}
 		used++;
 		if (f->xflags & FX_SRCQ) {
+			uint32_t key = quota_key_of(ctx, i);
+
 			for (n = 0, j = 0; j < ctx->cfg.max_flows; j++)
 				if ((ctx->flows[j].flags & FL_USED) &&
 				    (ctx->flows[j].xflags & FX_SRCQ) &&
-				    ctx->flows[j].addr[0][0] == f->addr[0][0])
+				    quota_key_of(ctx, j) == key)
 					n++;
-			if (fw_srctab_get(ctx, &ctx->srcq, f->addr[0][0]) != n)
+			if (fw_srctab_get(ctx, &ctx->srcq, key) != n)
 				abort();
 		}
 		if ((f->xflags & FX_RULEQ) &&
@@ -278,7 +291,7 @@ audit(const struct fw_ctx *ctx)
 		for (n = 0, j = 0; j < ctx->cfg.max_flows; j++)
 			if ((ctx->flows[j].flags & FL_USED) &&
 			    (ctx->flows[j].xflags & FX_SRCQ) &&
-			    ctx->flows[j].addr[0][0] == ctx->srcq.e[i].addr)
+			    quota_key_of(ctx, j) == ctx->srcq.e[i].addr)
 				n++;
 		if (n == 0 || n != ctx->srcq.e[i].n)
 			abort();

@@ -159,6 +159,59 @@ test_spoofed_flood(void)
  * hold at most max_flows_per_source connections; LAN hosts have none; the
  * count goes down as connections go.
  */
+/* Clients behind one NAT share an address but not an IPsec peer: a
+ * connection admitted by an encap=ipsec rule (the seed's rule 3, L2TP to
+ * UDP 1701) counts against max_flows_per_source per peer, and gives its
+ * share back when it ends. */
+static void
+test_source_quota_per_ipsec_peer(void)
+{
+	struct fwt t;
+	struct fw_config c = { .size = sizeof(c), .max_flows = 1024,
+	    .max_flows_per_source = 2, .max_flows_per_rule = 1024,
+	    .udp_timeout_ns = S(10) };
+	struct fw_verdict v;
+	uint8_t b[128];
+	size_t n;
+	uint16_t p;
+	uint64_t peer;
+
+	CU_ASSERT_EQUAL_FATAL(fwt_init(&t, &c, true), 0);
+	/* 50 road warriors behind REMOTE, two L2TP ports each: all admitted. */
+	for (peer = 1; peer <= 50; peer++)
+		for (p = 0; p < 2; p++) {
+			n = fwt_udp(b, REMOTE, (uint16_t)(1000 + peer * 2 + p), OFFICE, 1701, 8);
+			CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0,
+			    FW_IF_LOCAL, peer, &v), 0);
+		}
+	/* One peer's third is over its share; a new peer's first is not. */
+	n = fwt_udp(b, REMOTE, 999, OFFICE, 1701, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 7, &v),
+	    FW_E_SOURCE_QUOTA);
+	n = fwt_udp(b, REMOTE, 998, OFFICE, 1701, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 51, &v), 0);
+	/* Unprotected traffic from the NAT's address keeps one share. */
+	for (p = 0; p < 2; p++) {
+		n = fwt_udp(b, REMOTE, (uint16_t)(3000 + p), OFFICE, 500, 8);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+		    &v), 0);
+	}
+	n = fwt_udp(b, REMOTE, 3002, OFFICE, 500, 8);
+	CU_ASSERT_EQUAL(fwt_process(t.ctx, S(1), b, n, IF_ETH0, FW_IF_LOCAL, 0, &v),
+	    FW_E_SOURCE_QUOTA);
+	/* When they expire, each share goes back to its own key. */
+	CU_ASSERT_TRUE(fw_handle_timeout(t.ctx, S(12)) > 0);
+	for (p = 0; p < 2; p++) {
+		n = fwt_udp(b, REMOTE, (uint16_t)(4000 + p), OFFICE, 1701, 8);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(13), b, n, IF_ETH0, FW_IF_LOCAL, 7,
+		    &v), 0);
+		n = fwt_udp(b, REMOTE, (uint16_t)(5000 + p), OFFICE, 500, 8);
+		CU_ASSERT_EQUAL(fwt_process(t.ctx, S(13), b, n, IF_ETH0, FW_IF_LOCAL, 0,
+		    &v), 0);
+	}
+	fwt_fini(&t);
+}
+
 static void
 test_source_quota(void)
 {
@@ -442,6 +495,8 @@ test_quota_register(void)
 	CU_add_test(s, "spoofed flood at the default table size (#13.10)",
 	    test_spoofed_flood);
 	CU_add_test(s, "per-source connection quota", test_source_quota);
+	CU_add_test(s, "per-source quota: per IPsec peer behind one NAT",
+	    test_source_quota_per_ipsec_peer);
 	CU_add_test(s, "per-rule connection quota", test_rule_quota);
 	CU_add_test(s, "per-source fragment quota", test_frag_quota);
 	CU_add_test(s, "eviction order by trust", test_eviction_order);

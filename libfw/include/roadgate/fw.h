@@ -513,7 +513,9 @@ struct fw_pkt {
  *
  * Untrusted origins and the table.  Connections opened from a public
  * interface or a dynamic member (a VPN user) count against
- * max_flows_per_source (per source address) and, when a rule admitted
+ * max_flows_per_source (per source address; per IPsec peer, p->ipsec, for
+ * one an encap=ipsec rule admitted with a tag, since many clients behind
+ * one NAT share an address) and, when a rule admitted
  * them, against the rule's quota (fw_rule_cfg.max_flows, default
  * max_flows_per_rule); first fragments from them count against
  * max_frags_per_source.  A connection is confirmed once TCP is established,
